@@ -1,0 +1,83 @@
+import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { ClientsModule, Transport } from '@nestjs/microservices';
+import { TerminusModule } from '@nestjs/terminus';
+import type { Connection } from 'mongoose';
+import type { Logger } from 'pino';
+import { LOGGER, MONGO_CONNECTION, SecretBox, connectMongo } from '@wirehook/config';
+import { NatsModule } from '@wirehook/nats';
+import { ApiKeyRepository } from './api-keys/api-key.repository';
+import { ApiKeyGuard } from './auth/api-key.guard';
+import { ConfigApiConfig } from './config/config-api.config';
+import { HealthController } from './health/health.controller';
+import { LOG_SERVICE_CLIENT, LogServiceClient } from './logs/log-service.client';
+import { LogsController } from './logs/logs.controller';
+import { ConfigReplicator } from './replication/config-replicator.service';
+import { TenantRepository } from './tenants/tenant.repository';
+import { TenantService } from './tenants/tenant.service';
+import { TenantsController } from './tenants/tenants.controller';
+import { EndpointRepository } from './webhooks/endpoint.repository';
+import { EndpointUrlValidator } from './webhooks/endpoint-url.validator';
+import { WebhookService } from './webhooks/webhook.service';
+import { WebhooksController } from './webhooks/webhooks.controller';
+
+class MongoCloser implements OnApplicationShutdown {
+  constructor(@Inject(MONGO_CONNECTION) private readonly connection: Connection) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.connection.close();
+  }
+}
+
+@Module({})
+export class ConfigApiModule {
+  static forRoot(config: ConfigApiConfig, logger: Logger): DynamicModule {
+    return {
+      module: ConfigApiModule,
+      imports: [
+        NatsModule.forRoot({ url: config.NATS_URL, name: 'config-api' }),
+        TerminusModule,
+        ClientsModule.register([
+          { name: LOG_SERVICE_CLIENT, transport: Transport.NATS, options: { servers: config.NATS_URL.split(','), name: 'config-api-rpc' } },
+        ]),
+      ],
+      controllers: [HealthController, TenantsController, WebhooksController, LogsController],
+      providers: [
+        { provide: ConfigApiConfig, useValue: config },
+        { provide: LOGGER, useValue: logger },
+        { provide: SecretBox, useValue: SecretBox.fromBase64(config.CONFIG_ENCRYPTION_KEY) },
+        { provide: MONGO_CONNECTION, useFactory: () => connectMongo(config.MONGODB_URI, config.MONGODB_WRITE_CONCERN) },
+        {
+          provide: TenantRepository,
+          inject: [MONGO_CONNECTION],
+          useFactory: (connection: Connection) => new TenantRepository(connection),
+        },
+        {
+          provide: ApiKeyRepository,
+          inject: [MONGO_CONNECTION],
+          useFactory: async (connection: Connection) => {
+            const repository = new ApiKeyRepository(connection);
+            await repository.ensureIndexes();
+            return repository;
+          },
+        },
+        {
+          provide: EndpointRepository,
+          inject: [MONGO_CONNECTION],
+          useFactory: async (connection: Connection) => {
+            const repository = new EndpointRepository(connection);
+            await repository.ensureIndexes();
+            return repository;
+          },
+        },
+        MongoCloser,
+        { provide: APP_GUARD, useClass: ApiKeyGuard },
+        ConfigReplicator,
+        TenantService,
+        EndpointUrlValidator,
+        WebhookService,
+        LogServiceClient,
+      ],
+    };
+  }
+}

@@ -1,0 +1,25 @@
+import { IsInt, IsString, Max, Min, MinLength } from 'class-validator';
+import { AppConfig, EnvInt, withDeliveryPolicy, withEncryptionKey, withMongo } from '@wirehook/config';
+
+/** Environment of config-api. */
+export class ConfigApiConfig extends withDeliveryPolicy(withEncryptionKey(withMongo(AppConfig))) {
+  override PORT = 3000;
+
+  /** The platform operator's key: manages tenants and their API keys. */
+  @IsString({ message: 'ADMIN_API_KEY must be set: the platform operator key (at least 24 characters)' })
+  @MinLength(24, { message: 'ADMIN_API_KEY must be at least 24 characters' })
+  ADMIN_API_KEY!: string;
+
+  @EnvInt()
+  @IsInt({ message: 'MAX_WEBHOOKS_PER_TENANT must be an integer between 1 and 1000' })
+  @Min(1, { message: 'MAX_WEBHOOKS_PER_TENANT must be an integer between 1 and 1000' })
+  @Max(1000, { message: 'MAX_WEBHOOKS_PER_TENANT must be an integer between 1 and 1000' })
+  MAX_WEBHOOKS_PER_TENANT = 20;
+
+  /** How long config-api waits for an internal service to answer. */
+  @EnvInt()
+  @IsInt()
+  @Min(100)
+  @Max(60000)
+  RPC_TIMEOUT_MS = 5000;
+}

@@ -1,0 +1,21 @@
+/** What kind of failure a domain error is; the HTTP edge maps each kind to one status. */
+export type DomainErrorKind = 'invalid' | 'unauthorized' | 'forbidden' | 'not_found' | 'conflict' | 'too_large' | 'unavailable';
+
+/** A failure the caller can act on, with a stable machine-readable code. */
+export class DomainError extends Error {
+  constructor(
+    readonly kind: DomainErrorKind,
+    readonly code: string,
+    message: string,
+    readonly fields?: Record<string, string[]>,
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+}
+
+export class NotFoundError extends DomainError {
+  constructor(what: string, id: string) {
+    super('not_found', `${what}_not_found`, `${what.replace(/_/g, ' ')} '${id}' was not found`);
+  }
+}

@@ -1,0 +1,67 @@
+import { randomUUID } from 'node:crypto';
+import { Catch, HttpException, HttpStatus, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import type { Response } from 'express';
+import type { Logger } from 'pino';
+import { DomainError, type DomainErrorKind } from './domain.error';
+
+const STATUS_OF_KIND: Record<DomainErrorKind, number> = {
+  invalid: HttpStatus.BAD_REQUEST,
+  unauthorized: HttpStatus.UNAUTHORIZED,
+  forbidden: HttpStatus.FORBIDDEN,
+  not_found: HttpStatus.NOT_FOUND,
+  conflict: HttpStatus.CONFLICT,
+  too_large: HttpStatus.PAYLOAD_TOO_LARGE,
+  unavailable: HttpStatus.SERVICE_UNAVAILABLE,
+};
+
+const CODE_OF_STATUS: Record<number, string> = {
+  400: 'invalid_request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+};
+
+export interface ErrorBody {
+  error: { code: string; message: string; fields?: Record<string, string[]>; error_id?: string };
+}
+
+/**
+ * The one place errors become HTTP answers: domain errors map to 4xx with their code,
+ * framework errors keep their status, and anything unexpected is a 500 with an error id that
+ * is also in the log.
+ */
+@Catch()
+export class HttpExceptionFilter implements ExceptionFilter {
+  constructor(private readonly logger: Logger) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<Response>();
+    const [status, body] = this.toResponse(exception);
+    response.status(status).json(body);
+  }
+
+  private toResponse(exception: unknown): [number, ErrorBody] {
+    if (exception instanceof DomainError) {
+      return [STATUS_OF_KIND[exception.kind], { error: { code: exception.code, message: exception.message, fields: exception.fields } }];
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const raw = exception.getResponse();
+      const detail = typeof raw === 'object' && raw !== null ? (raw as { message?: unknown }).message : raw;
+      const message = Array.isArray(detail) ? detail.join('; ') : String(detail ?? exception.message);
+      if (status < 500) return [status, { error: { code: CODE_OF_STATUS[status] ?? 'request_failed', message } }];
+    }
+    // body-parser errors carry their own status (e.g. 413 for a body over the limit, 400 for bad JSON).
+    const parserStatus = (exception as { status?: number; type?: string }).status;
+    if (typeof parserStatus === 'number' && parserStatus >= 400 && parserStatus < 500) {
+      const message = parserStatus === 413 ? `request body is larger than the limit (${(exception as { limit?: number }).limit} bytes)` : `request body is not valid JSON: ${(exception as Error).message}`;
+      return [parserStatus, { error: { code: CODE_OF_STATUS[parserStatus] ?? 'invalid_request', message } }];
+    }
+    const errorId = randomUUID();
+    this.logger.error({ err: exception, errorId }, 'unexpected error');
+    return [500, { error: { code: 'internal_error', message: 'an unexpected error occurred; quote the error id when reporting it', error_id: errorId } }];
+  }
+}

@@ -1,0 +1,40 @@
+import { Controller, Get, Inject } from '@nestjs/common';
+import { ApiExcludeController } from '@nestjs/swagger';
+import { HealthCheck, HealthCheckError, HealthCheckService } from '@nestjs/terminus';
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { Connection } from 'mongoose';
+import { MONGO_CONNECTION, pingMongo } from '@wirehook/config';
+import { NATS_CONNECTION, natsHealthIndicator } from '@wirehook/nats';
+import { Access } from '../auth/access.decorator';
+
+@ApiExcludeController()
+@Access('public')
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
+    @Inject(MONGO_CONNECTION) private readonly mongo: Connection,
+  ) {}
+
+  @Get('live')
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  @Get('ready')
+  @HealthCheck()
+  ready() {
+    return this.health.check([
+      () => natsHealthIndicator(this.nc),
+      async () => {
+        try {
+          await pingMongo(this.mongo);
+          return { mongodb: { status: 'up' } };
+        } catch (error) {
+          throw new HealthCheckError('MongoDB is not reachable', { mongodb: { status: 'down', message: (error as Error).message } });
+        }
+      },
+    ]);
+  }
+}

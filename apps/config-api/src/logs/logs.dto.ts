@@ -1,0 +1,75 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { DELIVERY_STATUSES, ENDPOINT_ID_PATTERN, LOG_SORT_FIELDS, LOG_VIEWS, MAX_PER_PAGE, STATUS_CLASSES } from '@wirehook/contracts';
+
+const SORTS = LOG_SORT_FIELDS.flatMap((field) => [field, `-${field}`, `${field}:asc`, `${field}:desc`]);
+
+/** Query parameters of the delivery log lists; unknown parameters are refused. */
+export class LogsQueryDto {
+  @ApiPropertyOptional({ default: 1 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'page must be an integer of at least 1' })
+  @Min(1, { message: 'page must be an integer of at least 1' })
+  @Max(100000, { message: 'page must be at most 100000' })
+  page?: number;
+
+  @ApiPropertyOptional({ default: 25, minimum: 1, maximum: MAX_PER_PAGE })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: `per_page must be an integer between 1 and ${MAX_PER_PAGE}` })
+  @Min(1, { message: `per_page must be an integer between 1 and ${MAX_PER_PAGE}` })
+  @Max(MAX_PER_PAGE, { message: `per_page must be an integer between 1 and ${MAX_PER_PAGE}` })
+  per_page?: number;
+
+  @ApiPropertyOptional({ description: 'One status or several, comma-separated', example: 'failed,retrying' })
+  @IsOptional()
+  @Transform(({ value }) => (typeof value === 'string' ? value.split(',').map((item) => item.trim()) : value))
+  @IsArray()
+  @ArrayMaxSize(4)
+  @IsIn(DELIVERY_STATUSES, { each: true, message: `status must be one or more of ${DELIVERY_STATUSES.join(', ')}` })
+  status?: string[];
+
+  @ApiPropertyOptional({ enum: STATUS_CLASSES })
+  @IsOptional()
+  @IsIn(STATUS_CLASSES, { message: `status_class must be one of ${STATUS_CLASSES.join(', ')}` })
+  status_class?: (typeof STATUS_CLASSES)[number];
+
+  @ApiPropertyOptional({ description: 'Exact event type, or a prefix ending in a dot', example: 'resume.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  event?: string;
+
+  @ApiPropertyOptional({ example: '2026-01-01T00:00:00Z' })
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'from must be an ISO-8601 date or date-time' })
+  from?: string;
+
+  @ApiPropertyOptional({ example: '2026-01-31T23:59:59Z' })
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'to must be an ISO-8601 date or date-time' })
+  to?: string;
+
+  @ApiPropertyOptional({ description: 'Text searched in endpoint name, URL and event type' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200, { message: 'q must be at most 200 characters' })
+  q?: string;
+
+  @ApiPropertyOptional({ example: '-created_at', description: `${LOG_SORT_FIELDS.join(', ')}; prefix - or suffix :desc for descending` })
+  @IsOptional()
+  @IsIn(SORTS, { message: `sort must be one of ${LOG_SORT_FIELDS.join(', ')} (prefix - or suffix :asc/:desc)` })
+  sort?: string;
+
+  @ApiPropertyOptional({ enum: LOG_VIEWS, default: 'attempts', description: 'One row per attempt, or one per delivery' })
+  @IsOptional()
+  @IsIn(LOG_VIEWS, { message: `view must be one of ${LOG_VIEWS.join(', ')}` })
+  view?: (typeof LOG_VIEWS)[number];
+
+  @ApiPropertyOptional({ description: 'Only this webhook (GET /deliveries)' })
+  @IsOptional()
+  @Matches(ENDPOINT_ID_PATTERN, { message: 'webhook_id must be a webhook id (ep_...)' })
+  webhook_id?: string;
+}

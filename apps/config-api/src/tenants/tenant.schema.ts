@@ -1,0 +1,21 @@
+import { Schema } from 'mongoose';
+
+export interface TenantDocument {
+  /** The tenant id: a subject-safe slug, part of every event subject. */
+  _id: string;
+  name: string;
+  revision: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export const tenantSchema = new Schema<TenantDocument>(
+  {
+    _id: { type: String, required: true },
+    name: { type: String, required: true },
+    revision: { type: Number, required: true },
+    createdAt: { type: Date, required: true },
+    updatedAt: { type: Date, required: true },
+  },
+  { collection: 'tenants', versionKey: false, autoCreate: false, autoIndex: false },
+);

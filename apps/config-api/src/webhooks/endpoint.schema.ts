@@ -1,0 +1,49 @@
+import { Schema } from 'mongoose';
+
+/** A webhook endpoint. Secret values (signing secrets, auth value, custom header values) are encrypted. */
+export interface EndpointDocument {
+  _id: string;
+  tenantId: string;
+  url: string;
+  description: string;
+  events: string[];
+  active: boolean;
+  secrets: Array<{ encrypted: string; createdAt: Date; expiresAt: Date | null }>;
+  auth: { type: 'bearer' | 'header'; headerName: string | null; encryptedValue: string } | null;
+  encryptedHeaders: Record<string, string>;
+  timeoutMs: number;
+  retryScheduleMs: number[] | null;
+  maxConcurrency: number;
+  rateLimitPerSecond: number | null;
+  tenantField: 'tenantId' | 'companyId';
+  /** Grows with every change; replicated so readers can drop stale values. */
+  revision: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export const endpointSchema = new Schema<EndpointDocument>(
+  {
+    _id: { type: String, required: true },
+    tenantId: { type: String, required: true },
+    url: { type: String, required: true },
+    description: { type: String, default: '' },
+    events: { type: [String], required: true },
+    active: { type: Boolean, required: true },
+    secrets: { type: Schema.Types.Mixed, required: true },
+    auth: { type: Schema.Types.Mixed, default: null },
+    encryptedHeaders: { type: Schema.Types.Mixed, default: {} },
+    timeoutMs: { type: Number, required: true },
+    retryScheduleMs: { type: [Number], default: null },
+    maxConcurrency: { type: Number, required: true },
+    rateLimitPerSecond: { type: Number, default: null },
+    tenantField: { type: String, required: true },
+    revision: { type: Number, required: true },
+    createdAt: { type: Date, required: true },
+    updatedAt: { type: Date, required: true },
+  },
+  { collection: 'endpoints', versionKey: false, autoCreate: false, autoIndex: false, minimize: false },
+);
+
+// Listing and counting a tenant's endpoints, newest first.
+endpointSchema.index({ tenantId: 1, createdAt: -1 });

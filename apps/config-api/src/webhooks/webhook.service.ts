@@ -1,0 +1,142 @@
+import { randomBytes } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { SecretBox } from '@wirehook/config';
+import { ConfigApiConfig } from '../config/config-api.config';
+import { DomainError, NotFoundError } from '../errors/domain.error';
+import { ConfigReplicator } from '../replication/config-replicator.service';
+import { EndpointRepository } from './endpoint.repository';
+import type { EndpointDocument } from './endpoint.schema';
+import { EndpointUrlValidator } from './endpoint-url.validator';
+import type { CreateWebhookDto, UpdateWebhookDto, WebhookSettingsDto } from './webhook.dto';
+
+export const DEFAULT_TIMEOUT_MS = 10_000;
+export const DEFAULT_MAX_CONCURRENCY = 10;
+const NAMED_SCHEDULES: Record<'quick' | 'none', number[]> = { quick: [200, 400, 800], none: [] };
+const RESERVED_HEADERS = new Set(['host', 'content-length', 'content-type', 'transfer-encoding', 'connection', 'user-agent', 'authorization', 'cookie', 'te', 'upgrade', 'expect']);
+const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}$/;
+
+/** A new `whsec_` signing secret: base64 of 32 random bytes. */
+export function generateSecret(): string {
+  return `whsec_${randomBytes(32).toString('base64')}`;
+}
+
+function invalid(field: string, message: string): DomainError {
+  return new DomainError('invalid', 'invalid_field', message, { [field]: [message] });
+}
+
+/** Webhook endpoints of a tenant: validation, secrets, limits, and replication to the dispatcher. */
+@Injectable()
+export class WebhookService {
+  constructor(
+    private readonly config: ConfigApiConfig,
+    private readonly endpoints: EndpointRepository,
+    private readonly urls: EndpointUrlValidator,
+    private readonly secretBox: SecretBox,
+    private readonly replicator: ConfigReplicator,
+  ) {}
+
+  async create(tenantId: string, input: CreateWebhookDto): Promise<EndpointDocument> {
+    await this.urls.validate(input.url);
+    const limit = this.config.MAX_WEBHOOKS_PER_TENANT;
+    if ((await this.endpoints.countForTenant(tenantId)) >= limit) {
+      throw new DomainError('conflict', 'webhook_limit_reached', `this tenant already has the maximum of ${limit} webhooks (MAX_WEBHOOKS_PER_TENANT)`);
+    }
+    const now = new Date();
+    const endpoint: EndpointDocument = {
+      _id: `ep_${randomBytes(12).toString('hex')}`,
+      tenantId,
+      url: input.url,
+      description: '',
+      events: input.events,
+      active: true,
+      secrets: [{ encrypted: this.secretBox.encrypt(input.secret ?? generateSecret()), createdAt: now, expiresAt: null }],
+      auth: null,
+      encryptedHeaders: {},
+      timeoutMs: DEFAULT_TIMEOUT_MS,
+      retryScheduleMs: null,
+      maxConcurrency: DEFAULT_MAX_CONCURRENCY,
+      rateLimitPerSecond: null,
+      tenantField: 'tenantId',
+      revision: 1,
+      createdAt: now,
+      updatedAt: now,
+    };
+    this.applySettings(endpoint, input);
+    await this.endpoints.insert(endpoint);
+    await this.replicator.publishEndpoint(endpoint);
+    return endpoint;
+  }
+
+  async get(tenantId: string, id: string): Promise<EndpointDocument> {
+    const endpoint = await this.endpoints.findById(tenantId, id);
+    if (!endpoint) throw new NotFoundError('webhook', id);
+    return endpoint;
+  }
+
+  async list(tenantId: string, page: number, perPage: number) {
+    return this.endpoints.list(tenantId, (page - 1) * perPage, perPage);
+  }
+
+  async update(tenantId: string, id: string, input: UpdateWebhookDto): Promise<EndpointDocument> {
+    const current = await this.get(tenantId, id);
+    if (input.url !== undefined) await this.urls.validate(input.url);
+    const next: EndpointDocument = { ...current, revision: current.revision + 1, updatedAt: new Date() };
+    if (input.url !== undefined) next.url = input.url;
+    if (input.events !== undefined) next.events = input.events;
+    this.applySettings(next, input);
+    if (!(await this.endpoints.replace(next, current.revision))) {
+      throw new DomainError('conflict', 'concurrent_update', `webhook '${id}' was changed by another request; read it again and retry`);
+    }
+    await this.replicator.publishEndpoint(next);
+    return next;
+  }
+
+  async delete(tenantId: string, id: string): Promise<void> {
+    if (!(await this.endpoints.delete(tenantId, id))) throw new NotFoundError('webhook', id);
+    await this.replicator.removeEndpoint(tenantId, id);
+  }
+
+  /** The current signing secret, in clear (admin-only route). */
+  async revealSecret(tenantId: string, id: string): Promise<string> {
+    const endpoint = await this.get(tenantId, id);
+    return this.secretBox.decrypt(endpoint.secrets[0].encrypted);
+  }
+
+  private applySettings(endpoint: EndpointDocument, input: WebhookSettingsDto): void {
+    if (input.description !== undefined) endpoint.description = input.description;
+    if (input.active !== undefined) endpoint.active = input.active;
+    if (input.timeout_ms !== undefined) endpoint.timeoutMs = input.timeout_ms;
+    if (input.max_concurrency !== undefined) endpoint.maxConcurrency = input.max_concurrency;
+    if (input.rate_limit !== undefined) endpoint.rateLimitPerSecond = input.rate_limit;
+    if (input.tenant_field !== undefined) endpoint.tenantField = input.tenant_field;
+    if (input.retry !== undefined) {
+      if (input.retry.policy && input.retry.schedule_ms) throw invalid('retry', 'retry takes either policy or schedule_ms, not both');
+      endpoint.retryScheduleMs = input.retry.schedule_ms ?? (input.retry.policy && input.retry.policy !== 'default' ? NAMED_SCHEDULES[input.retry.policy] : null);
+    }
+    if (input.auth !== undefined) {
+      const auth = input.auth;
+      endpoint.auth =
+        auth.type === 'bearer'
+          ? { type: 'bearer', headerName: null, encryptedValue: this.secretBox.encrypt(auth.token as string) }
+          : auth.type === 'header'
+            ? { type: 'header', headerName: (auth.header_name as string).toLowerCase(), encryptedValue: this.secretBox.encrypt(auth.header_value as string) }
+            : null;
+      if (endpoint.auth?.headerName) this.checkHeaderName('auth.header_name', endpoint.auth.headerName);
+    }
+    if (input.headers !== undefined) {
+      endpoint.encryptedHeaders = {};
+      for (const [name, value] of Object.entries(input.headers)) {
+        this.checkHeaderName('headers', name);
+        endpoint.encryptedHeaders[name.toLowerCase()] = this.secretBox.encrypt(value);
+      }
+    }
+  }
+
+  private checkHeaderName(field: string, name: string): void {
+    const lower = name.toLowerCase();
+    if (!HEADER_NAME.test(name)) throw invalid(field, `'${name}' is not a valid HTTP header name`);
+    if (RESERVED_HEADERS.has(lower) || lower.startsWith('webhook-') || lower.startsWith('x-webhook-')) {
+      throw invalid(field, `header '${name}' is set by the platform and cannot be configured`);
+    }
+  }
+}

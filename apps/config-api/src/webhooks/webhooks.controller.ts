@@ -1,0 +1,91 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Access, TenantId } from '../auth/access.decorator';
+import type { EndpointDocument } from './endpoint.schema';
+import { CreateWebhookDto, ListQueryDto, UpdateWebhookDto } from './webhook.dto';
+import { WebhookService } from './webhook.service';
+
+const MASK = '********';
+
+/** An endpoint as the API shows it: secret values are never returned here. */
+export function webhookView(endpoint: EndpointDocument) {
+  return {
+    id: endpoint._id,
+    url: endpoint.url,
+    description: endpoint.description,
+    events: endpoint.events,
+    active: endpoint.active,
+    auth: endpoint.auth
+      ? endpoint.auth.type === 'bearer'
+        ? { type: 'bearer', token: MASK }
+        : { type: 'header', header_name: endpoint.auth.headerName, header_value: MASK }
+      : { type: 'none' },
+    headers: Object.fromEntries(Object.keys(endpoint.encryptedHeaders).map((name) => [name, MASK])),
+    secret: MASK,
+    timeout_ms: endpoint.timeoutMs,
+    retry: endpoint.retryScheduleMs ? { schedule_ms: endpoint.retryScheduleMs } : { policy: 'default' },
+    max_concurrency: endpoint.maxConcurrency,
+    rate_limit: endpoint.rateLimitPerSecond,
+    tenant_field: endpoint.tenantField,
+    created_at: endpoint.createdAt.toISOString(),
+    updated_at: endpoint.updatedAt.toISOString(),
+  };
+}
+
+@ApiTags('webhooks')
+@ApiBearerAuth()
+@Controller('api/v1/webhooks')
+export class WebhooksController {
+  constructor(private readonly webhooks: WebhookService) {}
+
+  @Post()
+  @Access('admin')
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Create a webhook endpoint' })
+  async create(@TenantId() tenantId: string, @Body() body: CreateWebhookDto) {
+    return { success: true, data: webhookView(await this.webhooks.create(tenantId, body)) };
+  }
+
+  @Get()
+  @Access('viewer')
+  @ApiOperation({ summary: 'List webhook endpoints' })
+  async list(@TenantId() tenantId: string, @Query() query: ListQueryDto) {
+    const page = query.page ?? 1;
+    const perPage = query.per_page ?? 25;
+    const { rows, total } = await this.webhooks.list(tenantId, page, perPage);
+    return {
+      success: true,
+      data: rows.map(webhookView),
+      pagination: { current_page: page, per_page: perPage, total, last_page: Math.max(1, Math.ceil(total / perPage)) },
+    };
+  }
+
+  @Get(':id')
+  @Access('viewer')
+  @ApiOperation({ summary: 'Get a webhook endpoint' })
+  async get(@TenantId() tenantId: string, @Param('id') id: string) {
+    return { success: true, data: webhookView(await this.webhooks.get(tenantId, id)) };
+  }
+
+  @Patch(':id')
+  @Access('admin')
+  @ApiOperation({ summary: 'Update a webhook endpoint (active: false pauses it)' })
+  async update(@TenantId() tenantId: string, @Param('id') id: string, @Body() body: UpdateWebhookDto) {
+    return { success: true, data: webhookView(await this.webhooks.update(tenantId, id, body)) };
+  }
+
+  @Delete(':id')
+  @Access('admin')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Delete a webhook endpoint' })
+  async remove(@TenantId() tenantId: string, @Param('id') id: string): Promise<void> {
+    await this.webhooks.delete(tenantId, id);
+  }
+
+  @Get(':id/secret')
+  @Access('admin')
+  @ApiOperation({ summary: 'Reveal the current signing secret (admin only)' })
+  async secret(@TenantId() tenantId: string, @Param('id') id: string) {
+    return { success: true, data: { secret: await this.webhooks.revealSecret(tenantId, id) } };
+  }
+}

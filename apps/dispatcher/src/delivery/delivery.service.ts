@@ -1,0 +1,151 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { JetStreamClient } from '@nats-io/jetstream';
+import type { Logger } from 'pino';
+import { LOGGER, SecretBox } from '@wirehook/config';
+import {
+  AttemptErrorCode,
+  AttemptTrigger,
+  DeliveryStatus,
+  attemptSubject,
+  encodeMessage,
+  retryTaskSubject,
+  type AttemptRecordedMessage,
+  type DeliveryTaskMessage,
+  type EndpointSnapshotMessage,
+} from '@wirehook/contracts';
+import { JETSTREAM } from '@wirehook/nats';
+import { describeUnsuccessfulResponse, judgeAttempt } from './attempt-outcome';
+import { nextRetryDelay, parseDuration } from './retry-schedule';
+import { DispatcherConfig } from '../config/dispatcher.config';
+import { signWebhook } from './signature';
+import { WebhookSender, type SendResult } from './webhook-sender';
+
+export const USER_AGENT = 'wirehook/0.1.0 (+https://github.com/wirehook/wirehook)';
+const REDACTED = '[redacted]';
+/** How long a delivery to a paused endpoint waits before it looks again. */
+export const PAUSED_RECHECK_MS = 60_000;
+
+/** Result of one attempt, for the caller that settles the task message. */
+export interface AttemptReport {
+  record: AttemptRecordedMessage;
+  /** The follow-up task when another automatic attempt was scheduled. */
+  retry?: DeliveryTaskMessage;
+}
+
+/**
+ * Makes one delivery attempt: signs and sends the request, records the attempt, and schedules
+ * the next one when the failure is worth retrying and the endpoint's schedule allows.
+ */
+@Injectable()
+export class DeliveryService {
+  private readonly defaultScheduleMs: number[];
+
+  constructor(
+    config: DispatcherConfig,
+    private readonly sender: WebhookSender,
+    private readonly secretBox: SecretBox,
+    @Inject(JETSTREAM) private readonly js: JetStreamClient,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {
+    this.defaultScheduleMs = config.DELIVERY_RETRY_SCHEDULE.map((delay) => parseDuration(delay) as number);
+  }
+
+  /** Builds the request headers: Standard Webhooks, the compatibility headers, auth and custom ones. */
+  buildHeaders(endpoint: EndpointSnapshotMessage, task: DeliveryTaskMessage, now: Date): { headers: Record<string, string>; redacted: Record<string, string> } {
+    const timestampSeconds = Math.floor(now.getTime() / 1000);
+    const secrets = endpoint.secrets
+      .filter((secret) => !secret.expiresAt || Date.parse(secret.expiresAt) > now.getTime())
+      .map((secret) => this.secretBox.decrypt(secret.encrypted));
+    const signature = signWebhook(secrets, task.deliveryId, timestampSeconds, task.body);
+    const custom: Record<string, string> = {};
+    for (const [name, encrypted] of Object.entries(endpoint.encryptedHeaders)) custom[name] = this.secretBox.decrypt(encrypted);
+    const auth: Record<string, string> = {};
+    if (endpoint.auth?.type === 'bearer') auth.authorization = `Bearer ${this.secretBox.decrypt(endpoint.auth.encryptedValue)}`;
+    if (endpoint.auth?.type === 'header' && endpoint.auth.headerName) {
+      auth[endpoint.auth.headerName.toLowerCase()] = this.secretBox.decrypt(endpoint.auth.encryptedValue);
+    }
+    const standard = {
+      'content-type': 'application/json',
+      'user-agent': USER_AGENT,
+      'webhook-id': task.deliveryId,
+      'webhook-timestamp': String(timestampSeconds),
+      'webhook-signature': signature,
+      'x-webhook-event': task.eventType,
+      'x-webhook-timestamp': now.toISOString(),
+      'x-webhook-signature': signature,
+    };
+    const headers = { ...custom, ...auth, ...standard };
+    const redacted = { ...standard } as Record<string, string>;
+    for (const name of [...Object.keys(custom), ...Object.keys(auth)]) redacted[name.toLowerCase()] = REDACTED;
+    return { headers, redacted };
+  }
+
+  async attempt(endpoint: EndpointSnapshotMessage, task: DeliveryTaskMessage): Promise<AttemptReport> {
+    const startedAt = new Date();
+    const { headers, redacted } = this.buildHeaders(endpoint, task, startedAt);
+    const result = await this.sender.send({ url: endpoint.url, headers, body: task.body, timeoutMs: endpoint.timeoutMs });
+    const completedAt = new Date();
+    const outcome = judgeAttempt(result);
+
+    let status: DeliveryStatus = DeliveryStatus.failed;
+    let retry: DeliveryTaskMessage | undefined;
+    if (outcome.kind === 'success') {
+      status = DeliveryStatus.success;
+    } else if (outcome.kind === 'retry' && task.trigger === AttemptTrigger.auto) {
+      const delay = nextRetryDelay(endpoint.retryScheduleMs ?? this.defaultScheduleMs, task.attempt);
+      if (delay !== undefined) {
+        status = DeliveryStatus.retrying;
+        const notBefore = new Date(completedAt.getTime() + Math.max(delay, outcome.minDelayMs)).toISOString();
+        retry = { ...task, attempt: task.attempt + 1, notBefore };
+      }
+    }
+
+    const record: AttemptRecordedMessage = {
+      tenantId: task.tenantId,
+      endpointId: endpoint.id,
+      endpointName: endpoint.description,
+      endpointUrl: endpoint.url,
+      deliveryId: task.deliveryId,
+      eventId: task.eventId,
+      eventType: task.eventType,
+      identifiers: task.identifiers,
+      attempt: task.attempt,
+      trigger: task.trigger,
+      status,
+      request: { method: 'POST', url: endpoint.url, headers: redacted, body: task.body },
+      response: result.response,
+      error: this.errorOf(result),
+      durationMs: result.durationMs,
+      deliveryCreatedAt: task.createdAt,
+      startedAt: startedAt.toISOString(),
+      completedAt: completedAt.toISOString(),
+      nextAttemptAt: retry?.notBefore,
+    };
+    // The record is stored before the follow-up is scheduled and before the task is acked, so a
+    // crash at any point repeats work (same ids, de-duplicated) instead of losing it.
+    await this.js.publish(attemptSubject(task.tenantId), encodeMessage(record), { msgID: `${task.deliveryId}_${task.attempt}` });
+    if (retry) await this.scheduleRetry(retry, `${task.deliveryId}_${retry.attempt}`);
+    this.logger.debug({ deliveryId: task.deliveryId, attempt: task.attempt, status, durationMs: result.durationMs }, 'attempt finished');
+    return { record, retry };
+  }
+
+  /** Puts a task back on the retry subject, to be attempted at `notBefore`. */
+  async scheduleRetry(task: DeliveryTaskMessage, messageId: string): Promise<void> {
+    await this.js.publish(retryTaskSubject(task.tenantId, task.endpointId), encodeMessage(task), { msgID: messageId });
+  }
+
+  /** Parks a task of a paused endpoint; it looks again later and keeps its attempt number. */
+  async park(task: DeliveryTaskMessage): Promise<void> {
+    const notBefore = new Date(Date.now() + PAUSED_RECHECK_MS).toISOString();
+    await this.scheduleRetry({ ...task, notBefore }, `${task.deliveryId}_${task.attempt}_parked_${Date.now()}`);
+  }
+
+  private errorOf(result: SendResult): AttemptRecordedMessage['error'] {
+    if (result.error) return result.error;
+    const status = result.response?.status;
+    if (status !== undefined && (status < 200 || status >= 300)) {
+      return { code: AttemptErrorCode.httpStatus, message: describeUnsuccessfulResponse(status) };
+    }
+    return undefined;
+  }
+}

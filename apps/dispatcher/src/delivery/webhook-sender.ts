@@ -1,0 +1,145 @@
+import { readFileSync } from 'node:fs';
+import { rootCertificates } from 'node:tls';
+import { Agent, request } from 'undici';
+import { AddressPolicy } from '@wirehook/config';
+import { AttemptErrorCode, type AttemptErrorRecord, type AttemptResponseRecord } from '@wirehook/contracts';
+import { createGuardedLookup, SsrfBlockedError, type LookupFunction } from './guarded-lookup';
+
+export interface OutgoingWebhook {
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+  timeoutMs: number;
+}
+
+/** What happened to one request: a response, or an error with a stable code. */
+export interface SendResult {
+  response?: AttemptResponseRecord;
+  error?: AttemptErrorRecord;
+  durationMs: number;
+}
+
+export interface WebhookSenderOptions {
+  allowCidrs: readonly string[];
+  requireHttps: boolean;
+  extraCaFile?: string;
+  responseBodyLimitBytes: number;
+  /** Replaces DNS resolution (tests of rebinding); the address policy still applies. */
+  lookup?: LookupFunction;
+}
+
+const NETWORK_CODES: Record<string, AttemptErrorCode> = {
+  ESSRFBLOCKED: AttemptErrorCode.ssrfBlocked,
+  ECONNREFUSED: AttemptErrorCode.connectionRefused,
+  ECONNRESET: AttemptErrorCode.connectionReset,
+  EPIPE: AttemptErrorCode.connectionReset,
+  UND_ERR_SOCKET: AttemptErrorCode.connectionReset,
+  UND_ERR_CLOSED: AttemptErrorCode.connectionReset,
+  ENOTFOUND: AttemptErrorCode.dns,
+  EAI_AGAIN: AttemptErrorCode.dns,
+  EAI_FAIL: AttemptErrorCode.dns,
+  ETIMEDOUT: AttemptErrorCode.timeout,
+  UND_ERR_CONNECT_TIMEOUT: AttemptErrorCode.timeout,
+  UND_ERR_HEADERS_TIMEOUT: AttemptErrorCode.timeout,
+  UND_ERR_BODY_TIMEOUT: AttemptErrorCode.timeout,
+};
+
+/** Maps any error thrown while sending to a stable code and a readable message. */
+export function classifySendError(error: unknown): AttemptErrorRecord {
+  for (let current: unknown = error, depth = 0; current && depth < 5; current = (current as { cause?: unknown }).cause, depth += 1) {
+    const { code, name, message } = current as { code?: string; name?: string; message?: string };
+    if (name === 'TimeoutError' || name === 'AbortError') return { code: AttemptErrorCode.timeout, message: 'the endpoint did not answer in time' };
+    if (code && NETWORK_CODES[code]) return { code: NETWORK_CODES[code], message: message ?? code };
+    if (code && /^(ERR_TLS|ERR_SSL|CERT_|UNABLE_TO|DEPTH_ZERO|SELF_SIGNED|ERR_OSSL)/.test(code)) {
+      return { code: AttemptErrorCode.tls, message: message ?? code };
+    }
+  }
+  return { code: AttemptErrorCode.network, message: error instanceof Error ? error.message : String(error) };
+}
+
+/**
+ * Sends webhooks with undici: keep-alive connection pools per origin, no redirects followed,
+ * no proxy from the environment, and every connection checked against the address policy at
+ * connect time (after DNS). IP-literal hosts never reach DNS, so they are checked up front.
+ */
+export class WebhookSender {
+  private readonly agent: Agent;
+  private readonly policy: AddressPolicy;
+
+  constructor(private readonly options: WebhookSenderOptions) {
+    this.policy = new AddressPolicy(options.allowCidrs);
+    const ca = options.extraCaFile ? [...rootCertificates, readFileSync(options.extraCaFile, 'utf8')] : undefined;
+    this.agent = new Agent({
+      keepAliveTimeout: 30_000,
+      connections: 64,
+      connect: { ca, lookup: options.lookup ?? createGuardedLookup(this.policy) } as Agent.Options['connect'],
+    });
+  }
+
+  /** Refuses URLs the platform must never call; `undefined` when the URL may be tried. */
+  checkUrl(url: string): AttemptErrorRecord | undefined {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      return { code: AttemptErrorCode.ssrfBlocked, message: 'the endpoint URL is not a valid URL' };
+    }
+    if (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && !this.options.requireHttps)) {
+      return { code: AttemptErrorCode.ssrfBlocked, message: `the ${parsed.protocol} scheme is not allowed (HTTPS is required)` };
+    }
+    if (parsed.username || parsed.password) return { code: AttemptErrorCode.ssrfBlocked, message: 'URLs with credentials are refused' };
+    if (AddressPolicy.isIpLiteral(parsed.hostname)) {
+      const verdict = this.policy.check(parsed.hostname);
+      if (!verdict.allowed) return { code: AttemptErrorCode.ssrfBlocked, message: new SsrfBlockedError(parsed.hostname, verdict.reason).message };
+    }
+    return undefined;
+  }
+
+  async send(webhook: OutgoingWebhook): Promise<SendResult> {
+    const started = performance.now();
+    const refused = this.checkUrl(webhook.url);
+    if (refused) return { error: refused, durationMs: 0 };
+    try {
+      const response = await request(webhook.url, {
+        dispatcher: this.agent,
+        method: 'POST',
+        headers: webhook.headers,
+        body: webhook.body,
+        signal: AbortSignal.timeout(webhook.timeoutMs),
+        headersTimeout: webhook.timeoutMs,
+        bodyTimeout: webhook.timeoutMs,
+      });
+      const { body, truncated } = await this.readBody(response.body);
+      const headers: Record<string, string> = {};
+      for (const [name, value] of Object.entries(response.headers)) {
+        if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+      }
+      return {
+        response: { status: response.statusCode, headers, body, bodyTruncated: truncated },
+        durationMs: Math.round(performance.now() - started),
+      };
+    } catch (error) {
+      return { error: classifySendError(error), durationMs: Math.round(performance.now() - started) };
+    }
+  }
+
+  /** Reads the response body up to the configured limit, then drops the rest. */
+  private async readBody(stream: AsyncIterable<Buffer> & { destroy(): void }): Promise<{ body: string; truncated: boolean }> {
+    const limit = this.options.responseBodyLimitBytes;
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of stream) {
+      chunks.push(chunk);
+      size += chunk.length;
+      if (size > limit) {
+        stream.destroy();
+        return { body: Buffer.concat(chunks).subarray(0, limit).toString('utf8'), truncated: true };
+      }
+    }
+    return { body: Buffer.concat(chunks).toString('utf8'), truncated: false };
+  }
+
+  async close(): Promise<void> {
+    await this.agent.close();
+  }
+}

@@ -1,0 +1,76 @@
+import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import type { JetStreamClient, JetStreamManager, JsMsg } from '@nats-io/jetstream';
+import type { Logger } from 'pino';
+import { LOGGER } from '@wirehook/config';
+import { ConsumerNames, DeliverySubjects, EventSubjects, StreamNames } from '@wirehook/contracts';
+import { JETSTREAM, JETSTREAM_MANAGER, JetStreamWorker, ensureDurableConsumer } from '@wirehook/nats';
+import { DispatcherConfig } from './config/dispatcher.config';
+import { DeliveryTaskHandler } from './delivery/delivery-task.handler';
+import { FanOutHandler } from './fan-out/fan-out.handler';
+
+/** Ack wait of delivery consumers: above the longest endpoint timeout; `working()` extends it. */
+const DELIVERY_ACK_WAIT_MS = 60_000;
+
+/**
+ * Runs the dispatcher's three durable consumers, shared by all replicas: fan-out of events,
+ * fresh delivery tasks, and retries. Retries wait on their own consumer with a large
+ * ack-pending budget, so deliveries held back for hours never take capacity from fresh ones.
+ */
+@Injectable()
+export class DispatcherConsumers implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly workers: JetStreamWorker[] = [];
+
+  constructor(
+    private readonly config: DispatcherConfig,
+    private readonly fanOut: FanOutHandler,
+    private readonly deliveryTasks: DeliveryTaskHandler,
+    @Inject(JETSTREAM) private readonly js: JetStreamClient,
+    @Inject(JETSTREAM_MANAGER) private readonly jsm: JetStreamManager,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const concurrency = this.config.DELIVERY_CONCURRENCY;
+    await this.startWorker(
+      { stream: StreamNames.events, name: ConsumerNames.fanOut, filterSubject: EventSubjects.all, ackWaitMs: 30_000, maxAckPending: 1000 },
+      (message) => this.fanOut.handle(message),
+      Math.min(64, concurrency),
+    );
+    await this.startWorker(
+      { stream: StreamNames.deliveries, name: ConsumerNames.deliveries, filterSubject: DeliverySubjects.allTasks, ackWaitMs: DELIVERY_ACK_WAIT_MS, maxAckPending: 10_000 },
+      (message) => this.deliveryTasks.handle(message),
+      concurrency,
+    );
+    await this.startWorker(
+      { stream: StreamNames.deliveries, name: ConsumerNames.retries, filterSubject: DeliverySubjects.allRetries, ackWaitMs: DELIVERY_ACK_WAIT_MS, maxAckPending: 1_000_000 },
+      (message) => this.deliveryTasks.handle(message),
+      concurrency,
+    );
+  }
+
+  private async startWorker(
+    settings: Parameters<typeof ensureDurableConsumer>[1],
+    handler: (message: JsMsg) => Promise<void>,
+    concurrency: number,
+  ): Promise<void> {
+    await ensureDurableConsumer(this.jsm, settings);
+    const consumer = await this.js.consumers.get(settings.stream, settings.name);
+    const worker = new JetStreamWorker(consumer, handler, {
+      concurrency,
+      failureRedeliveryMs: 5_000,
+      logger: this.logger.child({ consumer: settings.name }),
+    });
+    await worker.start();
+    this.workers.push(worker);
+  }
+
+  /** Deliveries in progress in this process. */
+  get inFlight(): number {
+    return this.workers.reduce((total, worker) => total + worker.inFlightCount, 0);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.logger.info({ inFlight: this.inFlight }, 'stopping consumers; finishing in-flight deliveries');
+    await Promise.all(this.workers.map((worker) => worker.stop(this.config.SHUTDOWN_TIMEOUT_MS - 2000)));
+  }
+}

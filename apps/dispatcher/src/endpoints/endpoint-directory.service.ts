@@ -1,0 +1,104 @@
+import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import type { KvWatchEntry } from '@nats-io/kv';
+import type { NatsConnection, QueuedIterator } from '@nats-io/transport-node';
+import type { Logger } from 'pino';
+import {
+  ConfigKeyPrefixes,
+  EndpointSnapshotMessage,
+  KvBucketNames,
+  TenantSnapshotMessage,
+  decodeMessage,
+  eventMatchesPattern,
+} from '@wirehook/contracts';
+import { NATS_CONNECTION, openBucket } from '@wirehook/nats';
+import { LOGGER } from '@wirehook/config';
+
+/**
+ * The dispatcher's in-memory view of tenants and endpoints, kept current by watching the
+ * configuration KV bucket that config-api writes. Rebuilt from the bucket at every start.
+ */
+@Injectable()
+export class EndpointDirectory implements OnModuleInit, OnApplicationShutdown {
+  private readonly tenants = new Map<string, TenantSnapshotMessage>();
+  private readonly endpointsByTenant = new Map<string, Map<string, EndpointSnapshotMessage>>();
+  private watcher?: QueuedIterator<KvWatchEntry>;
+
+  constructor(
+    @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  /** Resolves once the bucket's current content is loaded, so no event is judged on a partial view. */
+  async onModuleInit(): Promise<void> {
+    const bucket = await openBucket(this.nc, KvBucketNames.config);
+    const { values } = await bucket.status();
+    this.watcher = await bucket.watch({ key: '>' });
+    let markLoaded: () => void = () => undefined;
+    const loaded = new Promise<void>((resolve) => {
+      markLoaded = resolve;
+    });
+    if (values === 0) markLoaded();
+    void (async () => {
+      for await (const entry of this.watcher as QueuedIterator<KvWatchEntry>) {
+        this.apply(entry);
+        if (entry.delta === 0) markLoaded();
+      }
+    })();
+    await loaded;
+    this.logger.info({ tenants: this.tenants.size, endpoints: this.endpointCount() }, 'endpoint configuration loaded');
+  }
+
+  onApplicationShutdown(): void {
+    this.watcher?.stop();
+  }
+
+  hasTenant(tenantId: string): boolean {
+    return this.tenants.has(tenantId);
+  }
+
+  get(tenantId: string, endpointId: string): EndpointSnapshotMessage | undefined {
+    return this.endpointsByTenant.get(tenantId)?.get(endpointId);
+  }
+
+  /** Active endpoints of the tenant subscribed to the event type. */
+  subscribersOf(tenantId: string, eventType: string): EndpointSnapshotMessage[] {
+    const endpoints = this.endpointsByTenant.get(tenantId);
+    if (!endpoints) return [];
+    return [...endpoints.values()].filter(
+      (endpoint) => endpoint.active && endpoint.events.some((pattern) => eventMatchesPattern(eventType, pattern)),
+    );
+  }
+
+  private endpointCount(): number {
+    let count = 0;
+    for (const endpoints of this.endpointsByTenant.values()) count += endpoints.size;
+    return count;
+  }
+
+  private apply(entry: KvWatchEntry): void {
+    const [prefix, tenantId, endpointId] = entry.key.split('.');
+    const removed = entry.operation !== 'PUT';
+    try {
+      if (prefix === ConfigKeyPrefixes.tenants && tenantId) {
+        if (removed) {
+          this.tenants.delete(tenantId);
+          this.endpointsByTenant.delete(tenantId);
+        } else {
+          this.tenants.set(tenantId, decodeMessage(TenantSnapshotMessage, entry.value));
+        }
+      } else if (prefix === ConfigKeyPrefixes.endpoints && tenantId && endpointId) {
+        const endpoints = this.endpointsByTenant.get(tenantId) ?? new Map<string, EndpointSnapshotMessage>();
+        this.endpointsByTenant.set(tenantId, endpoints);
+        if (removed) {
+          endpoints.delete(endpointId);
+        } else {
+          const snapshot = decodeMessage(EndpointSnapshotMessage, entry.value);
+          const current = endpoints.get(endpointId);
+          if (!current || current.revision <= snapshot.revision) endpoints.set(endpointId, snapshot);
+        }
+      }
+    } catch (error) {
+      this.logger.error({ err: error, key: entry.key }, 'ignored an invalid configuration entry');
+    }
+  }
+}

@@ -1,0 +1,5 @@
+import { runApp } from '@wirehook/config';
+import { DispatcherModule } from './app.module';
+import { DispatcherConfig } from './config/dispatcher.config';
+
+void runApp({ name: 'dispatcher', configType: DispatcherConfig, module: (config, logger) => DispatcherModule.forRoot(config, logger) });

@@ -1,0 +1,43 @@
+import { Controller, Get, Inject } from '@nestjs/common';
+import { HealthCheck, HealthCheckError, HealthCheckService } from '@nestjs/terminus';
+import type { NatsConnection } from '@nats-io/transport-node';
+import type { Connection } from 'mongoose';
+import { MONGO_CONNECTION, pingMongo } from '@wirehook/config';
+import { NATS_CONNECTION, natsHealthIndicator } from '@wirehook/nats';
+import { AttemptWriter } from '../attempts/attempt-writer.service';
+
+
+/** Liveness, and readiness: NATS connected, MongoDB answering and accepting the last write. */
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly writer: AttemptWriter,
+    @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
+    @Inject(MONGO_CONNECTION) private readonly mongo: Connection,
+  ) {}
+
+  @Get('live')
+  live(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  @Get('ready')
+  @HealthCheck()
+  ready() {
+    return this.health.check([
+      () => natsHealthIndicator(this.nc),
+      async () => {
+        try {
+          await pingMongo(this.mongo);
+        } catch (error) {
+          throw new HealthCheckError('MongoDB is not reachable', { mongodb: { status: 'down', message: (error as Error).message } });
+        }
+        if (!this.writer.healthy) {
+          throw new HealthCheckError('MongoDB refuses writes', { mongodb: { status: 'down', message: 'the last write failed' } });
+        }
+        return { mongodb: { status: 'up' } };
+      },
+    ]);
+  }
+}

@@ -1,0 +1,183 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { connect as connectTcp } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { Webhook } from 'standardwebhooks';
+import { DeadLetterSubjects, StreamNames, type AttemptLogView } from '@wirehook/contracts';
+import { WebhookEventPublisher } from '@wirehook/publisher';
+import {
+  ApiClient,
+  HttpsReceiver,
+  createTestCertificates,
+  eventually,
+  freePort,
+  startTestServers,
+  type TestServers,
+} from '@wirehook/testing';
+import { EmbeddedRun } from './support/embedded-run';
+
+function portIsOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connectTcp(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+describe('the first webhook, end to end through the four apps started by npm start', () => {
+  let servers: TestServers;
+  let receiver: HttpsReceiver;
+  let run: EmbeddedRun;
+  let nc: NatsConnection;
+  let port: number;
+  const operatorKey = `op_${randomBytes(24).toString('hex')}`;
+
+  beforeAll(async () => {
+    servers = await startTestServers('e2e-first-delivery');
+    const certificates = createTestCertificates();
+    receiver = await HttpsReceiver.start(certificates);
+    port = await freePort();
+    run = await EmbeddedRun.start({
+      NATS_URL: servers.natsUrl,
+      MONGODB_URI: servers.mongoUri,
+      PORT: String(port),
+      ADMIN_API_KEY: operatorKey,
+      DELIVERY_ALLOW_CIDRS: '127.0.0.0/8,::1/128',
+      DELIVERY_EXTRA_CA_FILE: certificates.caFile,
+      WIREHOOK_DATA_DIR: mkdtempSync(join(tmpdir(), 'wirehook-e2e-')),
+      LOG_LEVEL: 'warn',
+    });
+    nc = await connect({ servers: servers.natsUrl });
+  });
+
+  afterAll(async () => {
+    await nc?.close();
+    await run?.interrupt();
+    await receiver?.stop();
+    await servers?.stop();
+  });
+
+  it('delivers a published event, signed, and shows it in the webhook logs', async () => {
+    const operator = new ApiClient(`http://127.0.0.1:${port}`, operatorKey);
+    expect(run.bannerValue('Tenant admin key')).toMatch(/^whk_/);
+
+    const tenant = await operator.post('/api/v1/tenants', { id: 'acme', name: 'Acme' });
+    expect(tenant.status).toBe(201);
+    const issued = await operator.post<{ data: { key: string } }>('/api/v1/tenants/acme/api-keys', { role: 'admin' });
+    expect(issued.status).toBe(201);
+    const admin = operator.withKey(issued.body.data.key);
+
+    const created = await admin.post<{ data: { id: string } }>('/api/v1/webhooks', {
+      url: receiver.url('/hooks/acme'),
+      events: ['resume.*'],
+      description: 'resume sync',
+    });
+    expect(created.status).toBe(201);
+    const webhookId = created.body.data.id;
+    const secret = (await admin.get<{ data: { secret: string } }>(`/api/v1/webhooks/${webhookId}/secret`)).body.data.secret;
+    expect(secret).toMatch(/^whsec_/);
+
+    // The dispatcher applies the new endpoint from the KV bucket within a moment; publish until it is in.
+    const publisher = new WebhookEventPublisher(nc);
+    const published = await publisher.publish('acme', {
+      event: 'resume.bulk_upload_parse.started',
+      data: { batchId: 'batch-1', fileCount: 25 },
+      identifiers: { batchId: 'batch-1' },
+    });
+
+    const [request] = await eventually(() => (receiver.requestsTo('/hooks/acme').length === 1 ? receiver.requestsTo('/hooks/acme') : undefined), {
+      timeoutMs: 20_000,
+    });
+    const headers = Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name, String(value)]));
+    const verified = new Webhook(secret).verify(request.body, headers) as Record<string, unknown>;
+    expect(verified).toMatchObject({
+      event: 'resume.bulk_upload_parse.started',
+      tenantId: 'acme',
+      data: { batchId: 'batch-1', fileCount: 25 },
+    });
+    expect(typeof verified.timestamp).toBe('string');
+    expect(headers['x-webhook-event']).toBe('resume.bulk_upload_parse.started');
+    expect(headers['x-webhook-signature']).toBe(headers['webhook-signature']);
+    expect(new Date(headers['x-webhook-timestamp']).toISOString()).toBe(headers['x-webhook-timestamp']);
+    expect(headers['user-agent']).toMatch(/^wirehook\//);
+
+    const logs = await eventually(
+      async () => {
+        const answer = await admin.get<{ success: boolean; data: AttemptLogView[]; pagination: Record<string, number> }>(
+          `/api/v1/webhooks/${webhookId}/logs`,
+        );
+        return answer.body.data?.length === 1 ? answer.body : undefined;
+      },
+      { timeoutMs: 15_000 },
+    );
+    expect(logs.success).toBe(true);
+    expect(logs.data[0]).toMatchObject({
+      webhook_id: webhookId,
+      event: 'resume.bulk_upload_parse.started',
+      event_id: published.eventId,
+      status: 'success',
+      http_status: 200,
+      attempt: 1,
+      delivery_id: headers['webhook-id'],
+    });
+    expect(logs.data[0].duration_ms).toEqual(expect.any(Number));
+    expect(logs.pagination).toEqual({ current_page: 1, per_page: 25, total: 1, last_page: 1 });
+  });
+
+  it('answers bad input with clear errors', async () => {
+    const base = `http://127.0.0.1:${port}`;
+    const operator = new ApiClient(base, operatorKey);
+    await operator.post('/api/v1/tenants', { id: 'badinput', name: 'Bad input' });
+    const key = (await operator.post<{ data: { key: string } }>('/api/v1/tenants/badinput/api-keys', { role: 'admin' })).body.data.key;
+    const admin = new ApiClient(base, key);
+
+    const invalid = await admin.post<{ error: { code: string; message: string; fields: Record<string, string[]> } }>('/api/v1/webhooks', {
+      url: receiver.url(),
+      events: 'not-a-list',
+    });
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.error.message).toMatch(/events/);
+    expect(Object.keys(invalid.body.error.fields)).toContain('events');
+
+    const noKey = await new ApiClient(base).get<{ error: { message: string } }>('/api/v1/webhooks');
+    expect(noKey.status).toBe(401);
+    expect(noKey.body.error.message).toMatch(/API key/);
+    const wrongKey = await new ApiClient(base, 'whk_not-a-real-key').get('/api/v1/webhooks');
+    expect(wrongKey.status).toBe(401);
+  });
+
+  it('dead-letters a malformed event with its reason and still delivers the next good one', async () => {
+    const operator = new ApiClient(`http://127.0.0.1:${port}`, operatorKey);
+    await operator.post('/api/v1/tenants', { id: 'poison', name: 'Poison' });
+    const key = (await operator.post<{ data: { key: string } }>('/api/v1/tenants/poison/api-keys', { role: 'admin' })).body.data.key;
+    const admin = operator.withKey(key);
+    expect((await admin.post('/api/v1/webhooks', { url: receiver.url('/hooks/poison'), events: ['*'] })).status).toBe(201);
+
+    const js = (await import('@nats-io/jetstream')).jetstream(nc);
+    await js.publish('webhooks.events.poison.order.created', Buffer.from('{not json'));
+    await new WebhookEventPublisher(nc).publish('poison', { event: 'order.created', data: { orderId: 'o-1' } });
+
+    await eventually(() => receiver.requestsTo('/hooks/poison').length === 1, { timeoutMs: 20_000 });
+    expect(JSON.parse(receiver.requestsTo('/hooks/poison')[0].body).data).toEqual({ orderId: 'o-1' });
+
+    const jsm = await jetstreamManager(nc);
+    const deadLetter = await eventually(() => jsm.streams.getMessage(StreamNames.deadLetters, { last_by_subj: `${DeadLetterSubjects.prefix}.malformed_json` }));
+    expect(deadLetter.json<{ reason: string; detail: string; tenantId: string }>()).toMatchObject({
+      reason: 'malformed_json',
+      tenantId: 'poison',
+      detail: expect.stringMatching(/not valid JSON/),
+    });
+  });
+
+  it('stops every process on Ctrl-C', async () => {
+    expect(await portIsOpen(port)).toBe(true);
+    await run.interrupt();
+    for (let offset = 0; offset < 4; offset += 1) expect(await portIsOpen(port + offset)).toBe(false);
+  });
+});

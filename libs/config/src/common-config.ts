@@ -1,0 +1,102 @@
+import { IsBoolean, IsIn, IsInt, IsString, Matches, Max, Min, ValidateBy, type ValidationOptions } from 'class-validator';
+import * as ipaddr from 'ipaddr.js';
+import { EnvBoolean, EnvInt, EnvList } from './load-config';
+import { LOG_LEVELS, type AppLogLevel } from './json-logger';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the mixin pattern requires this constructor type
+type Constructor<T = object> = new (...args: any[]) => T;
+
+/** Settings every app has. */
+export class AppConfig {
+  /** HTTP port of the app (API for config-api; health and metrics for the others). */
+  @EnvInt()
+  @IsInt({ message: 'PORT must be an integer between 1 and 65535' })
+  @Min(1, { message: 'PORT must be an integer between 1 and 65535' })
+  @Max(65535, { message: 'PORT must be an integer between 1 and 65535' })
+  PORT = 3000;
+
+  @IsString()
+  @Matches(/^(nats|tls|ws|wss):\/\/\S+$/, { message: 'NATS_URL must be a nats:// URL (several may be comma-separated)' })
+  NATS_URL = 'nats://127.0.0.1:4222';
+
+  @IsIn(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })
+  LOG_LEVEL: AppLogLevel = 'info';
+
+  /** How long a graceful shutdown may take before the process exits anyway. */
+  @EnvInt()
+  @IsInt({ message: 'SHUTDOWN_TIMEOUT_MS must be an integer' })
+  @Min(1000, { message: 'SHUTDOWN_TIMEOUT_MS must be at least 1000' })
+  SHUTDOWN_TIMEOUT_MS = 25000;
+}
+
+/** Adds the MongoDB connection. */
+export function withMongo<T extends Constructor>(Base: T) {
+  class MongoSettings extends Base {
+    @IsString()
+    @Matches(/^mongodb(\+srv)?:\/\/\S+$/, { message: 'MONGODB_URI must be a mongodb:// or mongodb+srv:// URI' })
+    MONGODB_URI = 'mongodb://127.0.0.1:27017/wirehook';
+
+    /** Write concern for log and config writes; `majority` in production replica sets. */
+    @IsString()
+    @Matches(/^(majority|\d+)$/, { message: "MONGODB_WRITE_CONCERN must be 'majority' or a number" })
+    MONGODB_WRITE_CONCERN = 'majority';
+  }
+  return MongoSettings;
+}
+
+/** The base64 text of exactly 32 bytes. */
+function IsBase64Key(options: ValidationOptions) {
+  return ValidateBy(
+    {
+      name: 'isBase64Key',
+      validator: {
+        validate: (value: unknown) =>
+          typeof value === 'string' && /^[A-Za-z0-9+/]{43}=$/.test(value) && Buffer.from(value, 'base64').length === 32,
+      },
+    },
+    options,
+  );
+}
+
+/** Adds the key that encrypts secrets at rest. */
+export function withEncryptionKey<T extends Constructor>(Base: T) {
+  class EncryptionSettings extends Base {
+    @IsBase64Key({ message: 'CONFIG_ENCRYPTION_KEY must be the base64 text of 32 random bytes (openssl rand -base64 32)' })
+    CONFIG_ENCRYPTION_KEY!: string;
+  }
+  return EncryptionSettings;
+}
+
+function isCidr(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  try {
+    ipaddr.parseCIDR(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A list of CIDRs such as `10.0.0.0/8` or `fd00::/8`. */
+function IsCidrList(options: ValidationOptions) {
+  return ValidateBy(
+    { name: 'isCidrList', validator: { validate: (value: unknown) => Array.isArray(value) && value.every(isCidr) } },
+    options,
+  );
+}
+
+/** Adds the outbound delivery policy shared by config-api (write-time checks) and dispatcher. */
+export function withDeliveryPolicy<T extends Constructor>(Base: T) {
+  class DeliveryPolicySettings extends Base {
+    /** Refuse plain-HTTP endpoint URLs. */
+    @EnvBoolean()
+    @IsBoolean({ message: 'DELIVERY_REQUIRE_HTTPS must be true or false' })
+    DELIVERY_REQUIRE_HTTPS = true;
+
+    /** CIDRs exempt from the private-network block (cloud metadata stays blocked). */
+    @EnvList()
+    @IsCidrList({ message: 'DELIVERY_ALLOW_CIDRS must be a comma-separated list of CIDRs such as 10.0.0.0/8,fd00::/8' })
+    DELIVERY_ALLOW_CIDRS: string[] = [];
+  }
+  return DeliveryPolicySettings;
+}

@@ -1,0 +1,60 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import { validateSync, type ValidationError } from 'class-validator';
+
+/** Boot stops with this when the environment is invalid; the message names every bad variable. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+function describe(errors: ValidationError[], env: Record<string, string | undefined>): string[] {
+  return errors.flatMap((error) => {
+    const raw = env[error.property];
+    const got = raw === undefined ? 'it is not set' : `got '${raw.length > 60 ? `${raw.slice(0, 60)}...` : raw}'`;
+    return Object.values(error.constraints ?? {}).map((message) => `${message} (${got})`);
+  });
+}
+
+/**
+ * Reads environment variables into a validated config class. Property names are the variable
+ * names; unset variables keep the class's default. This is the only place that reads
+ * `process.env`.
+ */
+export function loadConfig<T extends object>(type: new () => T, env: Record<string, string | undefined> = process.env): T {
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const config = plainToInstance(type, present, { exposeDefaultValues: true });
+  // `whitelist` drops every other environment variable copied onto the instance above.
+  const errors = validateSync(config, { whitelist: true, forbidUnknownValues: false });
+  if (errors.length > 0) throw new ConfigError(describe(errors, env));
+  return config;
+}
+
+/** `true`/`1`/`yes` and `false`/`0`/`no`, case-insensitive; anything else fails validation. */
+export function EnvBoolean(): PropertyDecorator {
+  return Transform(({ value }) => {
+    if (typeof value !== 'string') return value;
+    const normalized = value.trim().toLowerCase();
+    if (['true', '1', 'yes'].includes(normalized)) return true;
+    if (['false', '0', 'no'].includes(normalized)) return false;
+    return value;
+  });
+}
+
+/** An integer variable; a non-integer string is left as is so validation names it. */
+export function EnvInt(): PropertyDecorator {
+  return Transform(({ value }) => (typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value));
+}
+
+/** A comma-separated list; blanks are dropped. */
+export function EnvList(): PropertyDecorator {
+  return Transform(({ value }) =>
+    typeof value === 'string'
+      ? value
+          .split(',')
+          .map((item) => item.trim())
+          .filter((item) => item.length > 0)
+      : value,
+  );
+}

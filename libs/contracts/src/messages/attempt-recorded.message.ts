@@ -1,0 +1,148 @@
+import { Type } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import {
+  ATTEMPT_ERROR_CODES,
+  ATTEMPT_TRIGGERS,
+  DELIVERY_STATUSES,
+  type AttemptErrorCode,
+  type AttemptTrigger,
+  type DeliveryStatus,
+} from '../enums';
+import { ENDPOINT_ID_PATTERN, EVENT_ID_PATTERN, EVENT_TYPE_PATTERN, TENANT_ID_PATTERN } from '../identifiers';
+import { IsStringRecord } from '../validation';
+import { MAX_ATTEMPTS_PER_DELIVERY } from './delivery-task.message';
+
+/** The request as sent, with secret header values already replaced by `[redacted]`. */
+export class AttemptRequestRecord {
+  @IsIn(['POST'])
+  method!: 'POST';
+
+  @IsString()
+  @MaxLength(2048)
+  url!: string;
+
+  @IsStringRecord(64, 8192)
+  headers!: Record<string, string>;
+
+  @IsString()
+  body!: string;
+}
+
+/** The endpoint's answer; absent when no response arrived. */
+export class AttemptResponseRecord {
+  @IsInt()
+  @Min(100)
+  @Max(599)
+  status!: number;
+
+  @IsStringRecord(200, 8192)
+  headers!: Record<string, string>;
+
+  /** Response body as text, cut at the configured limit. */
+  @IsString()
+  body!: string;
+
+  @IsBoolean()
+  bodyTruncated!: boolean;
+}
+
+export class AttemptErrorRecord {
+  @IsIn(ATTEMPT_ERROR_CODES)
+  code!: AttemptErrorCode;
+
+  @IsString()
+  @MaxLength(2000)
+  message!: string;
+}
+
+/**
+ * One delivery attempt, published by the dispatcher on `webhooks.attempts.v1.<tenantId>` and
+ * written by log-service. `(deliveryId, attempt)` is unique, so replays are harmless.
+ */
+export class AttemptRecordedMessage {
+  @Matches(TENANT_ID_PATTERN)
+  tenantId!: string;
+
+  @Matches(ENDPOINT_ID_PATTERN)
+  endpointId!: string;
+
+  /** The endpoint's description at the time of the attempt, for search and display. */
+  @IsString()
+  @MaxLength(500)
+  endpointName!: string;
+
+  @IsString()
+  @MaxLength(2048)
+  endpointUrl!: string;
+
+  @Matches(/^msg_[a-z0-9]{26}$/)
+  deliveryId!: string;
+
+  @Matches(EVENT_ID_PATTERN)
+  eventId!: string;
+
+  @Matches(EVENT_TYPE_PATTERN)
+  eventType!: string;
+
+  @IsOptional()
+  @IsStringRecord(20, 256)
+  identifiers?: Record<string, string>;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_ATTEMPTS_PER_DELIVERY)
+  attempt!: number;
+
+  @IsIn(ATTEMPT_TRIGGERS)
+  trigger!: AttemptTrigger;
+
+  /** Status of the delivery after this attempt. */
+  @IsIn(DELIVERY_STATUSES)
+  status!: DeliveryStatus;
+
+  @ValidateNested()
+  @Type(() => AttemptRequestRecord)
+  request!: AttemptRequestRecord;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => AttemptResponseRecord)
+  response?: AttemptResponseRecord;
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => AttemptErrorRecord)
+  error?: AttemptErrorRecord;
+
+  @IsInt()
+  @Min(0)
+  durationMs!: number;
+
+  /** When the delivery was created. */
+  @IsISO8601({ strict: true })
+  deliveryCreatedAt!: string;
+
+  @IsISO8601({ strict: true })
+  startedAt!: string;
+
+  @IsISO8601({ strict: true })
+  completedAt!: string;
+
+  /** When the next automatic attempt is due; only while `status` is `retrying`. */
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  nextAttemptAt?: string;
+}

@@ -1,0 +1,60 @@
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { ATTEMPT_TRIGGERS, type AttemptTrigger } from '../enums';
+import { ENDPOINT_ID_PATTERN, EVENT_ID_PATTERN, EVENT_TYPE_PATTERN, TENANT_ID_PATTERN } from '../identifiers';
+import { IsStringRecord } from '../validation';
+
+/** Upper bound on attempts of one delivery, automatic and manual together. */
+export const MAX_ATTEMPTS_PER_DELIVERY = 100;
+
+/**
+ * One delivery of one event to one endpoint, published by the dispatcher's fan-out on
+ * `webhooks.deliveries.v1.<tenantId>.<endpointId>` (first attempt) or
+ * `webhooks.retries.v1.<tenantId>.<endpointId>` (later attempts).
+ */
+export class DeliveryTaskMessage {
+  /** Deterministic per (event, endpoint); sent as `webhook-id` on every attempt. */
+  @IsString()
+  @Matches(/^msg_[a-z0-9]{26}$/)
+  deliveryId!: string;
+
+  @Matches(TENANT_ID_PATTERN)
+  tenantId!: string;
+
+  @Matches(ENDPOINT_ID_PATTERN)
+  endpointId!: string;
+
+  @Matches(EVENT_ID_PATTERN)
+  eventId!: string;
+
+  @Matches(EVENT_TYPE_PATTERN)
+  eventType!: string;
+
+  @IsOptional()
+  @IsStringRecord(20, 256)
+  identifiers?: Record<string, string>;
+
+  /** The exact request body; it is signed and sent byte for byte. */
+  @IsString()
+  @MaxLength(2 * 1024 * 1024)
+  body!: string;
+
+  /** When the delivery was created (the event was fanned out). */
+  @IsISO8601({ strict: true })
+  createdAt!: string;
+
+  /** Number of the attempt this task asks for, starting at 1. */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_ATTEMPTS_PER_DELIVERY)
+  attempt!: number;
+
+  @IsIn(ATTEMPT_TRIGGERS)
+  trigger!: AttemptTrigger;
+
+  /** Earliest time of this attempt; absent means now. */
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  notBefore?: string;
+}

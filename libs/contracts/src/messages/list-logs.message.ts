@@ -1,0 +1,147 @@
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
+import { DELIVERY_STATUSES, type AttemptErrorCode, type AttemptTrigger, type DeliveryStatus } from '../enums';
+import { ENDPOINT_ID_PATTERN, TENANT_ID_PATTERN } from '../identifiers';
+
+export const STATUS_CLASSES = ['2xx', '3xx', '4xx', '5xx'] as const;
+export type StatusClass = (typeof STATUS_CLASSES)[number];
+export const LOG_SORT_FIELDS = ['created_at', 'status', 'http_status'] as const;
+export type LogSortField = (typeof LOG_SORT_FIELDS)[number];
+export const LOG_VIEWS = ['attempts', 'deliveries'] as const;
+export type LogView = (typeof LOG_VIEWS)[number];
+export const MAX_PER_PAGE = 100;
+export const DEFAULT_PER_PAGE = 25;
+
+/**
+ * Request for one page of delivery logs (pattern `rpc.log-service.v1.logs.list`). The tenant
+ * comes from config-api's authenticated caller, never from the public request.
+ */
+export class ListLogsRequestMessage {
+  @Matches(TENANT_ID_PATTERN)
+  tenantId!: string;
+
+  @IsOptional()
+  @Matches(ENDPOINT_ID_PATTERN)
+  webhookId?: string;
+
+  /** One row per attempt, or one row per delivery with its latest state. */
+  @IsIn(LOG_VIEWS)
+  view!: LogView;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100000)
+  page!: number;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_PER_PAGE)
+  perPage!: number;
+
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(4)
+  @IsIn(DELIVERY_STATUSES, { each: true })
+  status?: DeliveryStatus[];
+
+  @IsOptional()
+  @IsIn(STATUS_CLASSES)
+  statusClass?: StatusClass;
+
+  /** An exact event type, or a prefix ending in `.` (`resume.`). */
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  event?: string;
+
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  from?: string;
+
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  to?: string;
+
+  /** Free text searched in endpoint name, URL and event type; never treated as a pattern. */
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  q?: string;
+
+  @IsIn(LOG_SORT_FIELDS)
+  sort!: LogSortField;
+
+  @IsIn(['asc', 'desc'])
+  order!: 'asc' | 'desc';
+}
+
+export interface Pagination {
+  current_page: number;
+  per_page: number;
+  total: number;
+  last_page: number;
+}
+
+/** One attempt as shown by the logs API (field names follow the product notes). */
+export interface AttemptLogView {
+  id: string;
+  webhook_id: string;
+  webhook_name: string;
+  url: string;
+  delivery_id: string;
+  event: string;
+  event_id: string;
+  identifiers: Record<string, string>;
+  attempt: number;
+  trigger: AttemptTrigger;
+  status: DeliveryStatus;
+  http_status: number | null;
+  error: string | null;
+  error_code: AttemptErrorCode | null;
+  request_payload: unknown;
+  response_body: string | null;
+  response_headers: Record<string, string> | null;
+  duration_ms: number;
+  next_attempt_at: string | null;
+  delivered_at: string;
+  created_at: string;
+}
+
+/** One delivery (event × endpoint) with its latest state. */
+export interface DeliveryLogView {
+  id: string;
+  webhook_id: string;
+  webhook_name: string;
+  url: string;
+  event: string;
+  event_id: string;
+  identifiers: Record<string, string>;
+  status: DeliveryStatus;
+  attempts: number;
+  retry_count: number;
+  http_status: number | null;
+  last_error: string | null;
+  last_attempt_id: string;
+  next_attempt_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface LogsPage<T> {
+  data: T[];
+  pagination: Pagination;
+}

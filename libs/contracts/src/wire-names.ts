@@ -1,0 +1,119 @@
+/**
+ * Subjects, streams, consumers and buckets shared by every app.
+ *
+ * These names are wire API: deployed publishers and consumers depend on them. Change one only
+ * by adding a new version next to it and migrating readers first.
+ */
+export const EventSubjects = {
+  /** Prefix of published domain events: `webhooks.events.<tenantId>.<eventType>`. */
+  prefix: 'webhooks.events',
+  /** Filter that matches every published event. */
+  all: 'webhooks.events.>',
+} as const;
+
+export const DeliverySubjects = {
+  /** One delivery task per (event, endpoint): `webhooks.deliveries.v1.<tenantId>.<endpointId>`. */
+  taskPrefix: 'webhooks.deliveries.v1',
+  allTasks: 'webhooks.deliveries.v1.>',
+  /** Deliveries waiting for a later attempt: `webhooks.retries.v1.<tenantId>.<endpointId>`. */
+  retryPrefix: 'webhooks.retries.v1',
+  allRetries: 'webhooks.retries.v1.>',
+} as const;
+
+export const AttemptSubjects = {
+  /** Every delivery attempt, as an {@link AttemptRecordedMessage}: `webhooks.attempts.v1.<tenantId>`. */
+  prefix: 'webhooks.attempts.v1',
+  all: 'webhooks.attempts.v1.>',
+} as const;
+
+export const DeadLetterSubjects = {
+  /** Messages that can never be processed, with the reason: `webhooks.dead-letters.v1.<reason>`. */
+  prefix: 'webhooks.dead-letters.v1',
+  all: 'webhooks.dead-letters.v1.>',
+} as const;
+
+export const OperationalSubjects = {
+  /** Published when the dispatcher disables a failing endpoint. */
+  endpointDisabled: 'webhooks.ops.v1.endpoint.disabled',
+} as const;
+
+/** Request/reply patterns answered by internal services (NATS, `@nestjs/microservices`). */
+export const RpcPatterns = {
+  listLogs: 'rpc.log-service.v1.logs.list',
+} as const;
+
+export const StreamNames = {
+  events: 'WEBHOOK_EVENTS',
+  deliveries: 'WEBHOOK_DELIVERIES',
+  attempts: 'WEBHOOK_ATTEMPTS',
+  deadLetters: 'WEBHOOK_DEAD_LETTERS',
+} as const;
+
+export const ConsumerNames = {
+  /** Fans events out into delivery tasks; shared by every dispatcher replica. */
+  fanOut: 'dispatcher-fan-out',
+  /** Attempts fresh delivery tasks. */
+  deliveries: 'dispatcher-deliveries',
+  /** Attempts deliveries whose retry is due; kept apart so waiting retries never block fresh work. */
+  retries: 'dispatcher-retries',
+  /** Writes attempt records to MongoDB. */
+  attemptWriter: 'log-service-attempt-writer',
+} as const;
+
+export const KvBucketNames = {
+  /**
+   * Configuration replicated from config-api to the dispatcher: `tenants.<tenantId>` holds a
+   * {@link TenantSnapshotMessage}, `endpoints.<tenantId>.<endpointId>` an {@link EndpointSnapshotMessage}.
+   */
+  config: 'webhook_config_v1',
+} as const;
+
+export const ConfigKeyPrefixes = {
+  tenants: 'tenants',
+  endpoints: 'endpoints',
+} as const;
+
+/** NATS message headers with a meaning of their own. */
+export const MessageHeaders = {
+  /** JetStream publish de-duplication. */
+  messageId: 'Nats-Msg-Id',
+} as const;
+
+/** Builds the subject an event of this tenant and type is published on. */
+export function eventSubject(tenantId: string, eventType: string): string {
+  return `${EventSubjects.prefix}.${tenantId}.${eventType}`;
+}
+
+/** Splits an event subject into tenant and event type; `undefined` when it is not one. */
+export function parseEventSubject(subject: string): { tenantId: string; eventType: string } | undefined {
+  const prefix = `${EventSubjects.prefix}.`;
+  if (!subject.startsWith(prefix)) return undefined;
+  const rest = subject.slice(prefix.length);
+  const dot = rest.indexOf('.');
+  if (dot <= 0 || dot === rest.length - 1) return undefined;
+  return { tenantId: rest.slice(0, dot), eventType: rest.slice(dot + 1) };
+}
+
+export function deliveryTaskSubject(tenantId: string, endpointId: string): string {
+  return `${DeliverySubjects.taskPrefix}.${tenantId}.${endpointId}`;
+}
+
+export function retryTaskSubject(tenantId: string, endpointId: string): string {
+  return `${DeliverySubjects.retryPrefix}.${tenantId}.${endpointId}`;
+}
+
+export function attemptSubject(tenantId: string): string {
+  return `${AttemptSubjects.prefix}.${tenantId}`;
+}
+
+export function deadLetterSubject(reason: string): string {
+  return `${DeadLetterSubjects.prefix}.${reason}`;
+}
+
+export function tenantConfigKey(tenantId: string): string {
+  return `${ConfigKeyPrefixes.tenants}.${tenantId}`;
+}
+
+export function endpointConfigKey(tenantId: string, endpointId: string): string {
+  return `${ConfigKeyPrefixes.endpoints}.${tenantId}.${endpointId}`;
+}

@@ -1,0 +1,56 @@
+import { Schema } from 'mongoose';
+import type { DeliveryStatus } from '@wirehook/contracts';
+
+/** One delivery (event × endpoint) with its latest state. `_id` is the delivery id (`webhook-id`). */
+export interface DeliveryDocument {
+  _id: string;
+  tenantId: string;
+  endpointId: string;
+  endpointName: string;
+  endpointUrl: string;
+  eventId: string;
+  eventType: string;
+  identifiers: Record<string, string>;
+  status: DeliveryStatus;
+  /** Highest attempt number recorded; state fields below come from that attempt. */
+  lastAttempt: number;
+  lastAttemptId: string | null;
+  httpStatus: number | null;
+  lastError: string | null;
+  nextAttemptAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export const DELIVERIES_COLLECTION = 'deliveries';
+
+export const deliverySchema = new Schema<DeliveryDocument>(
+  {
+    _id: { type: String, required: true },
+    tenantId: { type: String, required: true },
+    endpointId: { type: String, required: true },
+    endpointName: { type: String, default: '' },
+    endpointUrl: { type: String, required: true },
+    eventId: { type: String, required: true },
+    eventType: { type: String, required: true },
+    identifiers: { type: Schema.Types.Mixed, default: {} },
+    status: { type: String, required: true },
+    lastAttempt: { type: Number, required: true },
+    lastAttemptId: { type: String, default: null },
+    httpStatus: { type: Number, default: null },
+    lastError: { type: String, default: null },
+    nextAttemptAt: { type: Date, default: null },
+    createdAt: { type: Date, required: true },
+    updatedAt: { type: Date, required: true },
+  },
+  { collection: DELIVERIES_COLLECTION, versionKey: false, autoCreate: false, autoIndex: false, minimize: false },
+);
+
+// GET /deliveries?view=deliveries (whole tenant, newest first).
+deliverySchema.index({ tenantId: 1, createdAt: -1 });
+// One endpoint's deliveries, newest first; recover of failed deliveries in a window.
+deliverySchema.index({ tenantId: 1, endpointId: 1, createdAt: -1 });
+// ?status= on the delivery view.
+deliverySchema.index({ tenantId: 1, status: 1, createdAt: -1 });
+// ?event= on the delivery view.
+deliverySchema.index({ tenantId: 1, eventType: 1, createdAt: -1 });

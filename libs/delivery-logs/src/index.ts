@@ -1,0 +1,4 @@
+export * from './delivery-attempts/delivery-attempt.schema';
+export * from './deliveries/delivery.schema';
+export * from './delivery-log.repository';
+export * from './log-query';

@@ -1,0 +1,6 @@
+export * from './nats-connection';
+export * from './streams';
+export * from './kv';
+export * from './jetstream-worker';
+export * from './nats.module';
+export * from './nats-health';

@@ -1,0 +1,50 @@
+import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { connectNats } from './nats-connection';
+import { ensureStreams } from './streams';
+
+export const NATS_CONNECTION = Symbol('NATS_CONNECTION');
+export const JETSTREAM = Symbol('JETSTREAM');
+export const JETSTREAM_MANAGER = Symbol('JETSTREAM_MANAGER');
+
+/** Closes the connection in the last shutdown phase, after consumers stopped in `beforeApplicationShutdown`. */
+class NatsConnectionCloser implements OnApplicationShutdown {
+  constructor(@Inject(NATS_CONNECTION) private readonly nc: NatsConnection) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    if (!this.nc.isClosed()) await this.nc.drain().catch(() => this.nc.close());
+  }
+}
+
+/**
+ * One NATS connection per process, with JetStream handles. The platform's streams are created
+ * (or updated) before anything else uses them.
+ */
+@Module({})
+export class NatsModule {
+  static forRoot(options: { url: string; name: string }): DynamicModule {
+    return {
+      module: NatsModule,
+      global: true,
+      providers: [
+        {
+          provide: NATS_CONNECTION,
+          useFactory: async () => {
+            const nc = await connectNats(options.url, options.name);
+            await ensureStreams(await jetstreamManager(nc));
+            return nc;
+          },
+        },
+        { provide: JETSTREAM, inject: [NATS_CONNECTION], useFactory: (nc: NatsConnection): JetStreamClient => jetstream(nc) },
+        {
+          provide: JETSTREAM_MANAGER,
+          inject: [NATS_CONNECTION],
+          useFactory: (nc: NatsConnection): Promise<JetStreamManager> => jetstreamManager(nc),
+        },
+        NatsConnectionCloser,
+      ],
+      exports: [NATS_CONNECTION, JETSTREAM, JETSTREAM_MANAGER],
+    };
+  }
+}

@@ -1,0 +1,56 @@
+import { randomUUID } from 'node:crypto';
+import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
+import type { NatsConnection } from '@nats-io/transport-node';
+import {
+  InvalidMessageError,
+  PublishedEventMessage,
+  TENANT_ID_PATTERN,
+  encodeMessage,
+  eventSubject,
+  validatePlain,
+} from '@wirehook/contracts';
+
+/** What a service publishes; `id` defaults to a new UUID, `timestamp` to now. */
+export interface WebhookEvent {
+  id?: string;
+  event: string;
+  data: Record<string, unknown>;
+  timestamp?: string;
+  identifiers?: Record<string, string>;
+}
+
+export interface PublishResult {
+  eventId: string;
+  /** Stream sequence of the stored event. */
+  sequence: number;
+  /** True when JetStream already had an event with this id (a retried publish). */
+  duplicate: boolean;
+}
+
+/**
+ * The typed client internal services use to publish webhook events to JetStream. Events are
+ * validated before they leave the process, and the event id is the JetStream message id, so
+ * retrying a publish after a timeout never delivers the event twice.
+ */
+export class WebhookEventPublisher {
+  private readonly js: JetStreamClient;
+
+  constructor(nc: NatsConnection) {
+    this.js = jetstream(nc);
+  }
+
+  /** Publishes one event for a tenant; resolves once JetStream has stored it. */
+  async publish(tenantId: string, event: WebhookEvent): Promise<PublishResult> {
+    if (!TENANT_ID_PATTERN.test(tenantId)) {
+      throw new InvalidMessageError(['tenantId must be 1-63 lowercase letters, digits, _ or -, starting with a letter or digit']);
+    }
+    const message = validatePlain(PublishedEventMessage, {
+      ...event,
+      id: event.id ?? `evt_${randomUUID()}`,
+      timestamp: event.timestamp ?? new Date().toISOString(),
+    });
+    const eventId = message.id as string;
+    const ack = await this.js.publish(eventSubject(tenantId, message.event), encodeMessage(message), { msgID: eventId });
+    return { eventId, sequence: ack.seq, duplicate: ack.duplicate };
+  }
+}

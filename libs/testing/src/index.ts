@@ -1,0 +1,5 @@
+export * from './local-servers';
+export * from './eventually';
+export * from './https-receiver';
+export * from './test-servers';
+export * from './api-client';

@@ -1,0 +1,188 @@
+/**
+ * The embedded run (`npm start`): everything on one machine for trying the platform out.
+ * Uses NATS_URL / MONGODB_URI when set; otherwise starts a local `nats-server -js` and the
+ * in-memory MongoDB-wire server, then the four apps, bootstraps a `default` tenant with an
+ * admin key and prints how to use it. Ctrl-C stops every process it started.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { EnvInt, SecretBox, loadConfig } from '@wirehook/config';
+import { findExecutable, startMongoWireServer, startNatsServer, type LocalServer } from '@wirehook/testing';
+
+class EmbeddedRunConfig {
+  @IsOptional()
+  @IsString()
+  NATS_URL?: string;
+
+  @IsOptional()
+  @IsString()
+  MONGODB_URI?: string;
+
+  @IsOptional()
+  @IsString()
+  ADMIN_API_KEY?: string;
+
+  @IsOptional()
+  @IsString()
+  CONFIG_ENCRYPTION_KEY?: string;
+
+  /** config-api's port; dispatcher, log-service and retention-cron take the next three. */
+  @EnvInt()
+  @IsInt({ message: 'PORT must be an integer between 1 and 65530' })
+  @Min(1)
+  @Max(65530)
+  PORT = 3000;
+
+  /** Where the embedded run keeps its NATS store and generated keys. */
+  @IsString()
+  WIREHOOK_DATA_DIR = '.data';
+
+  @IsString()
+  PATH = '';
+}
+
+const APPS = ['config-api', 'dispatcher', 'log-service', 'retention-cron'] as const;
+const ROOT = resolve(__dirname, '..', '..', '..');
+
+function say(line = ''): void {
+  process.stdout.write(`${line}\n`);
+}
+
+/** Reads a value kept in the data folder, creating it on first use. */
+function persistentValue(file: string, create: () => string): string {
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const value = create();
+  writeFileSync(file, `${value}\n`, { mode: 0o600 });
+  return value;
+}
+
+async function waitForReady(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((done) => setTimeout(done, 250));
+  }
+  throw new Error(`${url} was not ready within ${timeoutMs / 1000} s`);
+}
+
+async function api(base: string, key: string, path: string, body: object): Promise<{ status: number; json: Record<string, unknown> }> {
+  const response = await fetch(`${base}${path}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, json: (await response.json()) as Record<string, unknown> };
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig(EmbeddedRunConfig);
+  const dataDir = resolve(config.WIREHOOK_DATA_DIR);
+  mkdirSync(dataDir, { recursive: true });
+  const encryptionKey = config.CONFIG_ENCRYPTION_KEY ?? persistentValue(join(dataDir, 'encryption.key'), SecretBox.generateKey);
+  const operatorKey = config.ADMIN_API_KEY ?? persistentValue(join(dataDir, 'operator.key'), () => `whop_${randomBytes(24).toString('base64url')}`);
+
+  const servers: LocalServer[] = [];
+  const children = new Map<string, ChildProcess>();
+  let stopping = false;
+
+  const stopAll = async (exitCode: number): Promise<never> => {
+    if (stopping) return new Promise<never>(() => undefined);
+    stopping = true;
+    say('\nStopping...');
+    await Promise.all(
+      [...children.values()].map(
+        (child) =>
+          new Promise<void>((done) => {
+            if (child.exitCode !== null || child.signalCode !== null) return done();
+            const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+            child.once('exit', () => {
+              clearTimeout(timer);
+              done();
+            });
+            child.kill('SIGTERM');
+          }),
+      ),
+    );
+    await Promise.all(servers.map((server) => server.stop()));
+    process.exit(exitCode);
+  };
+  process.on('SIGINT', () => void stopAll(0));
+  process.on('SIGTERM', () => void stopAll(0));
+
+  let natsUrl = config.NATS_URL;
+  if (!natsUrl) {
+    const binary = findExecutable('nats-server', config.PATH);
+    if (!binary) {
+      process.stderr.write(
+        'nats-server was not found on PATH.\n' +
+          'Install it (Debian/Ubuntu: sudo apt-get install -y nats-server) or point NATS_URL at a NATS server with JetStream.\n',
+      );
+      process.exit(1);
+    }
+    const nats = await startNatsServer({ binary, storeDir: join(dataDir, 'nats'), detached: true });
+    servers.push(nats);
+    natsUrl = nats.url;
+    say(`NATS with JetStream: ${natsUrl} (store in ${join(dataDir, 'nats')})`);
+  }
+  let mongoUri = config.MONGODB_URI;
+  if (!mongoUri) {
+    const mongo = await startMongoWireServer({ database: 'wirehook', detached: true });
+    servers.push(mongo);
+    mongoUri = mongo.url;
+    say(`MongoDB: ${mongoUri}`);
+    say('  This is an IN-MEMORY MongoDB-wire server for trying wirehook out: everything in it is lost when');
+    say('  wirehook stops. Set MONGODB_URI to a real MongoDB to keep configuration and logs.');
+  }
+
+  APPS.forEach((app, index) => {
+    const child = spawn(process.execPath, [join(ROOT, 'dist', 'apps', app, 'src', 'main.js')], {
+      cwd: ROOT,
+      env: {
+        // The apps read their own settings from the environment; pass it through whole.
+        // eslint-disable-next-line no-restricted-properties
+        ...process.env,
+        NATS_URL: natsUrl,
+        MONGODB_URI: mongoUri,
+        CONFIG_ENCRYPTION_KEY: encryptionKey,
+        ADMIN_API_KEY: operatorKey,
+        PORT: String(config.PORT + index),
+      },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    child.once('exit', (code, signal) => {
+      if (stopping) return;
+      process.stderr.write(`${app} exited unexpectedly (${signal ?? `code ${code}`}); stopping everything.\n`);
+      void stopAll(1);
+    });
+    children.set(app, child);
+  });
+
+  const base = `http://localhost:${config.PORT}`;
+  await waitForReady(`${base}/health/ready`, 90_000);
+  const tenant = await api(base, operatorKey, '/api/v1/tenants', { id: 'default', name: 'Default tenant' });
+  if (tenant.status !== 201 && tenant.status !== 409) throw new Error(`creating the default tenant failed: ${JSON.stringify(tenant.json)}`);
+  const issued = await api(base, operatorKey, '/api/v1/tenants/default/api-keys', { role: 'admin', name: 'embedded run' });
+  if (issued.status !== 201) throw new Error(`creating the admin key failed: ${JSON.stringify(issued.json)}`);
+  const adminKey = (issued.json.data as { key: string }).key;
+
+  say('');
+  say('wirehook is running.');
+  say(`  API:              ${base}/api/v1`);
+  say(`  API docs:         ${base}/api/docs`);
+  say(`  Tenant:           default`);
+  say(`  Tenant admin key: ${adminKey}`);
+  say(`  Operator key:     ${operatorKey} (manages tenants; kept in ${join(dataDir, 'operator.key')})`);
+  say('Press Ctrl-C to stop.');
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`wirehook failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.kill(process.pid, 'SIGTERM');
+});
