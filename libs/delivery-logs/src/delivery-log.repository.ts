@@ -79,11 +79,7 @@ export class DeliveryLogRepository {
    */
   async recordAttempts(records: AttemptRecordedMessage[]): Promise<void> {
     if (records.length === 0) return;
-    try {
-      await this.attempts.insertMany(records.map(toAttemptDocument), { ordered: false, lean: true });
-    } catch (error) {
-      if (!isOnlyDuplicateKeys(error)) throw error;
-    }
+    await this.insertMissingAttempts(records.map(toAttemptDocument));
     const now = new Date();
     await this.deliveries.bulkWrite(
       records.flatMap((record) => [
@@ -125,6 +121,28 @@ export class DeliveryLogRepository {
       ]),
       { ordered: true },
     );
+  }
+
+  /**
+   * Unordered insert; a duplicate key means the attempt is already stored. Some MongoDB-wire
+   * servers stop at the first duplicate even when unordered, so after one the batch is checked
+   * and whatever is still missing is inserted.
+   */
+  private async insertMissingAttempts(documents: DeliveryAttemptDocument[]): Promise<void> {
+    let pending = documents;
+    while (pending.length > 0) {
+      try {
+        await this.attempts.insertMany(pending, { ordered: false, lean: true });
+        return;
+      } catch (error) {
+        if (!isOnlyDuplicateKeys(error)) throw error;
+      }
+      const ids = pending.map((document) => document._id);
+      const stored = new Set((await this.attempts.find({ _id: { $in: ids } }, { _id: 1 }).lean<Array<{ _id: string }>>()).map((row) => row._id));
+      const missing = pending.filter((document) => !stored.has(document._id));
+      if (missing.length === pending.length) throw new Error('duplicate key on a delivery attempt that is not stored');
+      pending = missing;
+    }
   }
 
   /** One page of attempts matching the request, newest first unless asked otherwise. */

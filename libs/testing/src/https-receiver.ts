@@ -81,7 +81,7 @@ export class HttpsReceiver {
           res.writeHead(reply.status, reply.headers);
           res.end(reply.body ?? '');
         };
-        if (reply.delayMs) setTimeout(send, reply.delayMs);
+        if (reply.delayMs) setTimeout(send, reply.delayMs).unref();
         else send();
       });
     });

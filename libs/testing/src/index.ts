@@ -3,3 +3,4 @@ export * from './eventually';
 export * from './https-receiver';
 export * from './test-servers';
 export * from './api-client';
+export * from './builders';

@@ -1,9 +1,10 @@
+import type { lookup as dnsLookup } from 'node:dns';
 import { readFileSync } from 'node:fs';
 import { rootCertificates } from 'node:tls';
 import { Agent, request } from 'undici';
 import { AddressPolicy } from '@wirehook/config';
 import { AttemptErrorCode, type AttemptErrorRecord, type AttemptResponseRecord } from '@wirehook/contracts';
-import { createGuardedLookup, SsrfBlockedError, type LookupFunction } from './guarded-lookup';
+import { createGuardedLookup, SsrfBlockedError } from './guarded-lookup';
 
 export interface OutgoingWebhook {
   url: string;
@@ -25,7 +26,7 @@ export interface WebhookSenderOptions {
   extraCaFile?: string;
   responseBodyLimitBytes: number;
   /** Replaces DNS resolution (tests of rebinding); the address policy still applies. */
-  lookup?: LookupFunction;
+  resolve?: typeof dnsLookup;
 }
 
 const NETWORK_CODES: Record<string, AttemptErrorCode> = {
@@ -72,7 +73,7 @@ export class WebhookSender {
     this.agent = new Agent({
       keepAliveTimeout: 30_000,
       connections: 64,
-      connect: { ca, lookup: options.lookup ?? createGuardedLookup(this.policy) } as Agent.Options['connect'],
+      connect: { ca, lookup: createGuardedLookup(this.policy, options.resolve) } as Agent.Options['connect'],
     });
   }
 
