@@ -9,10 +9,20 @@ import { NatsModule } from '@wirehook/nats';
 import { ApiKeyRepository } from './api-keys/api-key.repository';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { ConfigApiConfig } from './config/config-api.config';
+import { DeliveryCommandsController } from './deliveries/delivery-commands.controller';
+import { DeliveryCommandsService } from './deliveries/delivery-commands.service';
+import { DISPATCHER_CLIENT, DispatcherClient } from './deliveries/dispatcher.client';
+import { EventIngestService } from './events/event-ingest.service';
+import { EventsController } from './events/events.controller';
 import { HealthController } from './health/health.controller';
+import { WebhookReceiverController } from './receiver/webhook-receiver.controller';
 import { LOG_SERVICE_CLIENT, LogServiceClient } from './logs/log-service.client';
 import { LogsController } from './logs/logs.controller';
 import { ConfigReplicator } from './replication/config-replicator.service';
+import { RETENTION_CLIENT, RetentionClient } from './retention/retention.client';
+import { RetentionController } from './retention/retention.controller';
+import { EncryptionKeyCheck } from './secrets/encryption-key-check.service';
+import { PlatformSettingsRepository } from './secrets/platform-settings.repository';
 import { TenantRepository } from './tenants/tenant.repository';
 import { TenantService } from './tenants/tenant.service';
 import { TenantsController } from './tenants/tenants.controller';
@@ -39,9 +49,11 @@ export class ConfigApiModule {
         TerminusModule,
         ClientsModule.register([
           { name: LOG_SERVICE_CLIENT, transport: Transport.NATS, options: { servers: config.NATS_URL.split(','), name: 'config-api-rpc' } },
+          { name: DISPATCHER_CLIENT, transport: Transport.NATS, options: { servers: config.NATS_URL.split(','), name: 'config-api-dispatcher-rpc' } },
+          { name: RETENTION_CLIENT, transport: Transport.NATS, options: { servers: config.NATS_URL.split(','), name: 'config-api-retention-rpc' } },
         ]),
       ],
-      controllers: [HealthController, TenantsController, WebhooksController, LogsController],
+      controllers: [HealthController, RetentionController, TenantsController, WebhooksController, LogsController, EventsController, WebhookReceiverController, DeliveryCommandsController],
       providers: [
         { provide: ConfigApiConfig, useValue: config },
         { provide: LOGGER, useValue: logger },
@@ -70,6 +82,12 @@ export class ConfigApiModule {
             return repository;
           },
         },
+        {
+          provide: PlatformSettingsRepository,
+          inject: [MONGO_CONNECTION],
+          useFactory: (connection: Connection) => new PlatformSettingsRepository(connection),
+        },
+        EncryptionKeyCheck,
         MongoCloser,
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         ConfigReplicator,
@@ -77,6 +95,10 @@ export class ConfigApiModule {
         EndpointUrlValidator,
         WebhookService,
         LogServiceClient,
+        RetentionClient,
+        EventIngestService,
+        DispatcherClient,
+        DeliveryCommandsService,
       ],
     };
   }

@@ -3,6 +3,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import type { Logger } from 'pino';
 import { LOGGER, SecretBox } from '@wirehook/config';
 import { NatsModule } from '@wirehook/nats';
+import { DeliveryCommandsHandler } from './commands/delivery-commands.handler';
 import { DispatcherConfig } from './config/dispatcher.config';
 import { DeadLetterPublisher } from './dead-letters/dead-letter.publisher';
 import { DeliveryTaskHandler } from './delivery/delivery-task.handler';
@@ -28,7 +29,7 @@ export class DispatcherModule {
     return {
       module: DispatcherModule,
       imports: [NatsModule.forRoot({ url: config.NATS_URL, name: 'dispatcher' }), TerminusModule],
-      controllers: [HealthController],
+      controllers: [HealthController, DeliveryCommandsHandler],
       providers: [
         { provide: DispatcherConfig, useValue: config },
         { provide: LOGGER, useValue: logger },

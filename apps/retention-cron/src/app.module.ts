@@ -1,12 +1,21 @@
 import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { TerminusModule } from '@nestjs/terminus';
+import type { NatsConnection } from '@nats-io/transport-node';
 import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
 import { LOGGER, MONGO_CONNECTION, connectMongo } from '@wirehook/config';
-import { NatsModule } from '@wirehook/nats';
+import { NATS_CONNECTION, NatsModule } from '@wirehook/nats';
 import { RetentionCronConfig } from './config/retention-cron.config';
 import { HealthController } from './health/health.controller';
+import { MetricsController } from './metrics/metrics.controller';
+import { RetentionMetrics } from './metrics/retention.metrics';
+import { RetentionPolicyService } from './policies/retention-policy.service';
+import { createRetentionComponents, type RetentionComponents } from './retention/retention-components';
+import { RetentionEventPublisher } from './retention/retention-event.publisher';
+import { RetentionRunner } from './retention/retention-runner.service';
+import { RetentionScheduler } from './retention/retention-scheduler.service';
+import { RetentionHandler } from './retention/retention.handler';
 
 class MongoCloser implements OnApplicationShutdown {
   constructor(@Inject(MONGO_CONNECTION) private readonly connection: Connection) {}
@@ -16,19 +25,32 @@ class MongoCloser implements OnApplicationShutdown {
   }
 }
 
-/** The retention runner's process: scheduler, connections and health. */
+const RETENTION_COMPONENTS = Symbol('RETENTION_COMPONENTS');
+
+/** The retention runner's process: scheduled runs, policies and runs on request over NATS, metrics and health. */
 @Module({})
 export class RetentionCronModule {
   static forRoot(config: RetentionCronConfig, logger: Logger): DynamicModule {
     return {
       module: RetentionCronModule,
       imports: [NatsModule.forRoot({ url: config.NATS_URL, name: 'retention-cron' }), TerminusModule, ScheduleModule.forRoot()],
-      controllers: [HealthController],
+      controllers: [HealthController, MetricsController, RetentionHandler],
       providers: [
         { provide: RetentionCronConfig, useValue: config },
         { provide: LOGGER, useValue: logger },
         { provide: MONGO_CONNECTION, useFactory: () => connectMongo(config.MONGODB_URI, config.MONGODB_WRITE_CONCERN) },
         MongoCloser,
+        { provide: RetentionMetrics, useValue: new RetentionMetrics() },
+        { provide: RetentionEventPublisher, inject: [NATS_CONNECTION], useFactory: (nc: NatsConnection) => new RetentionEventPublisher(nc) },
+        {
+          provide: RETENTION_COMPONENTS,
+          inject: [MONGO_CONNECTION, RetentionMetrics, RetentionEventPublisher],
+          useFactory: (connection: Connection, metrics: RetentionMetrics, events: RetentionEventPublisher) =>
+            createRetentionComponents(connection, config, logger, [(summary) => metrics.record(summary), (summary) => events.publish(summary)]),
+        },
+        { provide: RetentionRunner, inject: [RETENTION_COMPONENTS], useFactory: (components: RetentionComponents) => components.runner },
+        { provide: RetentionPolicyService, inject: [RETENTION_COMPONENTS], useFactory: (components: RetentionComponents) => components.policies },
+        RetentionScheduler,
       ],
     };
   }

@@ -1,5 +1,11 @@
 import { runApp } from '@wirehook/config';
 import { RetentionCronModule } from './app.module';
 import { RetentionCronConfig } from './config/retention-cron.config';
+import { connectRetentionRpc } from './rpc-transport';
 
-void runApp({ name: 'retention-cron', configType: RetentionCronConfig, module: (config, logger) => RetentionCronModule.forRoot(config, logger) });
+void runApp({
+  name: 'retention-cron',
+  configType: RetentionCronConfig,
+  module: (config, logger) => RetentionCronModule.forRoot(config, logger),
+  configure: (app, config) => connectRetentionRpc(app, config),
+});

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import type { DynamicModule, INestApplication } from '@nestjs/common';
+import { Transport, type MicroserviceOptions } from '@nestjs/microservices';
 import type { Logger } from 'pino';
 import { createLogger, JsonLogger } from './json-logger';
 import type { AppConfig } from './common-config';
@@ -14,7 +15,12 @@ export interface RunAppOptions<C extends AppConfig> {
   configType: new () => C;
   /** Builds the root module from the validated config and the logger. */
   module: (config: C, logger: Logger) => DynamicModule;
-  /** Adds pipes, filters, microservice transports... before the app listens. */
+  /**
+   * Queue group of the app's NATS request/reply handlers (`@MessagePattern`), when it has
+   * any; replicas in the group share the requests.
+   */
+  rpcQueue?: string;
+  /** Adds pipes, filters... before the app listens. */
   configure?: (app: INestApplication, config: C, logger: Logger) => Promise<void> | void;
 }
 
@@ -48,6 +54,13 @@ export async function runApp<C extends AppConfig>(options: RunAppOptions<C>): Pr
     const app = await NestFactory.create(options.module(config, logger), { logger: new JsonLogger(logger) });
     app.enableShutdownHooks();
     await options.configure?.(app, config, logger);
+    if (options.rpcQueue) {
+      app.connectMicroservice<MicroserviceOptions>({
+        transport: Transport.NATS,
+        options: { servers: config.NATS_URL.split(','), queue: options.rpcQueue, name: `${options.name}-rpc` },
+      });
+      await app.startAllMicroservices();
+    }
     await app.listen(config.PORT, '0.0.0.0');
     logger.info({ port: config.PORT }, `${options.name} started`);
     return app;

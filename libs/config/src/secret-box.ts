@@ -3,6 +3,7 @@ import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:
 const PREFIX = 'enc:v1:';
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
+const KEY_CHECK_PLAINTEXT = 'wirehook encryption key check';
 
 /** A stored value could not be decrypted: the key is wrong or the value was altered. */
 export class SecretDecryptionError extends Error {
@@ -39,6 +40,19 @@ export class SecretBox {
     const cipher = createCipheriv('aes-256-gcm', this.key, iv);
     const data = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
     return `${PREFIX}${this.keyId}:${Buffer.concat([iv, cipher.getAuthTag(), data]).toString('base64')}`;
+  }
+
+  /**
+   * A value stored next to encrypted data so a process can tell at boot whether it holds the
+   * key that data was written with.
+   */
+  keyCheckValue(): string {
+    return this.encrypt(KEY_CHECK_PLAINTEXT);
+  }
+
+  /** Throws {@link SecretDecryptionError} unless `stored` was made by {@link keyCheckValue} with this key. */
+  verifyKeyCheck(stored: string): void {
+    if (this.decrypt(stored) !== KEY_CHECK_PLAINTEXT) throw new SecretDecryptionError();
   }
 
   decrypt(stored: string): string {

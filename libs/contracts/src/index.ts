@@ -8,3 +8,6 @@ export * from './messages/attempt-recorded.message';
 export * from './messages/endpoint-snapshot.message';
 export * from './messages/dead-letter.message';
 export * from './messages/list-logs.message';
+export * from './messages/retention.message';
+export * from './messages/log-queries.message';
+export * from './messages/delivery-commands.message';

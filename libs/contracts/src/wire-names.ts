@@ -40,6 +40,13 @@ export const OperationalSubjects = {
 /** Request/reply patterns answered by internal services (NATS, `@nestjs/microservices`). */
 export const RpcPatterns = {
   listLogs: 'rpc.log-service.v1.logs.list',
+  getLog: 'rpc.log-service.v1.logs.get',
+  logStats: 'rpc.log-service.v1.logs.stats',
+  exportPage: 'rpc.log-service.v1.logs.export-page',
+  failedDeliveries: 'rpc.log-service.v1.deliveries.failed',
+  testWebhook: 'rpc.dispatcher.v1.webhooks.test',
+  retryDelivery: 'rpc.dispatcher.v1.deliveries.retry',
+  recoverDeliveries: 'rpc.dispatcher.v1.deliveries.recover',
 } as const;
 
 export const StreamNames = {
@@ -72,6 +79,12 @@ export const ConfigKeyPrefixes = {
   tenants: 'tenants',
   endpoints: 'endpoints',
 } as const;
+
+/**
+ * `meta.encryption-key-check` holds a value encrypted with the platform key, so the dispatcher
+ * can refuse to start with a different key than the one config-api encrypts secrets with.
+ */
+export const ENCRYPTION_KEY_CHECK_CONFIG_KEY = 'meta.encryption-key-check';
 
 /** NATS message headers with a meaning of their own. */
 export const MessageHeaders = {

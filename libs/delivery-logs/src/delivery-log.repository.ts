@@ -1,10 +1,35 @@
-import type { Connection, Model } from 'mongoose';
-import type { AttemptRecordedMessage, ListLogsRequestMessage } from '@wirehook/contracts';
+import type { Connection, Model, PipelineStage } from 'mongoose';
+import type { AttemptRecordedMessage, ListLogsRequestMessage, StatusClass } from '@wirehook/contracts';
 import { deliveryAttemptSchema, type DeliveryAttemptDocument } from './delivery-attempts/delivery-attempt.schema';
 import { deliverySchema, type DeliveryDocument } from './deliveries/delivery.schema';
-import { buildLogFilter, buildLogSort } from './log-query';
+import { buildLogFilter, buildLogSort, escapeRegExp } from './log-query';
 
 const DUPLICATE_KEY = 11000;
+const ATTEMPT_FIELDS = { nameField: 'endpointName', urlField: 'endpointUrl', statusClassField: 'statusClass' };
+
+/** What an export selects. */
+export interface ExportFilter {
+  tenantId: string;
+  webhookId?: string;
+  status?: string[];
+  event?: string;
+  from?: string;
+  to?: string;
+}
+
+/** Raw statistics of a window; shaped for display by log-service. */
+export interface AttemptStats {
+  total: number;
+  totalDurationMs: number;
+  byStatus: Map<string, number>;
+  byStatusClass: Map<string, number>;
+  topEvents: Array<{ key: string; count: number }>;
+  topErrorCodes: Array<{ key: string; count: number }>;
+  /** Attempts per hour start (ISO). */
+  hours: Map<string, number>;
+  successHours: Map<string, number>;
+  percentiles: { p50: number | null; p95: number | null; p99: number | null };
+}
 
 /** A page of rows and the total number of rows matching the filter. */
 export interface LogPageResult<T> {
@@ -17,7 +42,16 @@ export function attemptIdOf(record: Pick<AttemptRecordedMessage, 'deliveryId' | 
   return `${record.deliveryId}_${record.attempt}`;
 }
 
+const HOUR_MS = 60 * 60 * 1000;
+
+/** The status class of a response status, `none` without a response. */
+export function statusClassOf(status: number | undefined): StatusClass | 'none' {
+  if (status === undefined || status < 200 || status > 599) return 'none';
+  return `${Math.floor(status / 100)}xx` as StatusClass;
+}
+
 function toAttemptDocument(record: AttemptRecordedMessage): DeliveryAttemptDocument {
+  const startedAt = new Date(record.startedAt);
   return {
     _id: attemptIdOf(record),
     tenantId: record.tenantId,
@@ -32,6 +66,8 @@ function toAttemptDocument(record: AttemptRecordedMessage): DeliveryAttemptDocum
     trigger: record.trigger,
     status: record.status,
     httpStatus: record.response?.status ?? null,
+    statusClass: statusClassOf(record.response?.status),
+    errorCode: record.error?.code ?? null,
     request: { ...record.request },
     response: record.response ? { ...record.response } : null,
     error: record.error ? { ...record.error } : null,
@@ -40,7 +76,8 @@ function toAttemptDocument(record: AttemptRecordedMessage): DeliveryAttemptDocum
     startedAt: new Date(record.startedAt),
     completedAt: new Date(record.completedAt),
     nextAttemptAt: record.nextAttemptAt ? new Date(record.nextAttemptAt) : null,
-    createdAt: new Date(record.startedAt),
+    createdAt: startedAt,
+    createdHour: new Date(Math.floor(startedAt.getTime() / HOUR_MS) * HOUR_MS),
   };
 }
 
@@ -147,7 +184,7 @@ export class DeliveryLogRepository {
 
   /** One page of attempts matching the request, newest first unless asked otherwise. */
   async listAttempts(request: ListLogsRequestMessage): Promise<LogPageResult<DeliveryAttemptDocument>> {
-    const filter = buildLogFilter(request, { nameField: 'endpointName', urlField: 'endpointUrl' });
+    const filter = buildLogFilter(request, ATTEMPT_FIELDS);
     const [rows, total] = await Promise.all([
       this.attempts
         .find(filter)
@@ -173,6 +210,103 @@ export class DeliveryLogRepository {
       this.deliveries.countDocuments(filter),
     ]);
     return { rows, total };
+  }
+
+  /**
+   * Failed deliveries of an endpoint created in a window, each with the body its last attempt
+   * sent, oldest first.
+   */
+  async failedDeliveries(tenantId: string, endpointId: string, from: Date, to: Date, limit: number): Promise<Array<{ delivery: DeliveryDocument; body: string }>> {
+    const deliveries = await this.deliveries
+      .find({ tenantId, endpointId, status: 'failed', createdAt: { $gte: from, $lte: to } })
+      .sort({ createdAt: 1, _id: 1 })
+      .limit(limit)
+      .lean<DeliveryDocument[]>();
+    const attemptIds = deliveries.map((delivery) => delivery.lastAttemptId).filter((id): id is string => id !== null);
+    const bodies = new Map(
+      (await this.attempts.find({ _id: { $in: attemptIds }, tenantId }, { 'request.body': 1 }).lean<Array<Pick<DeliveryAttemptDocument, '_id' | 'request'>>>()).map(
+        (attempt) => [attempt._id, attempt.request.body],
+      ),
+    );
+    return deliveries.flatMap((delivery) => {
+      const body = delivery.lastAttemptId ? bodies.get(delivery.lastAttemptId) : undefined;
+      return body === undefined ? [] : [{ delivery, body }];
+    });
+  }
+
+  /** The current state of one delivery of a tenant, or null. */
+  async findDelivery(tenantId: string, deliveryId: string): Promise<DeliveryDocument | null> {
+    return this.deliveries.findOne({ _id: deliveryId, tenantId }).lean<DeliveryDocument>();
+  }
+
+  /**
+   * Attempts in time order after a cursor (`<createdAt ms>:<attempt id>`), for exports that
+   * walk a large result without deep skips.
+   */
+  async attemptsAfter(filter: ExportFilter, after: string | undefined, limit: number): Promise<DeliveryAttemptDocument[]> {
+    const query: Record<string, unknown> = { tenantId: filter.tenantId };
+    if (filter.webhookId) query.endpointId = filter.webhookId;
+    if (filter.status?.length) query.status = { $in: filter.status };
+    if (filter.event) query.eventType = filter.event.endsWith('.') ? { $regex: `^${escapeRegExp(filter.event)}` } : filter.event;
+    const range: Record<string, Date> = {};
+    if (filter.from) range.$gte = new Date(filter.from);
+    if (filter.to) range.$lte = new Date(filter.to);
+    if (Object.keys(range).length) query.createdAt = range;
+    if (after) {
+      const separator = after.indexOf(':');
+      const at = new Date(Number(after.slice(0, separator)));
+      const id = after.slice(separator + 1);
+      query.$and = [{ $or: [{ createdAt: { $gt: at } }, { createdAt: at, _id: { $gt: id } }] }];
+    }
+    return this.attempts.find(query).sort({ createdAt: 1, _id: 1 }).limit(limit).lean<DeliveryAttemptDocument[]>();
+  }
+
+  /**
+   * Counts, rates, duration percentiles, top events and error codes and hourly buckets of a
+   * window. Only field-path groupings are used, so any MongoDB-wire server can answer; the
+   * percentiles are nearest-rank reads of the duration order.
+   */
+  async stats(tenantId: string, webhookId: string | undefined, from: Date, to: Date): Promise<AttemptStats> {
+    const match: Record<string, unknown> = { tenantId, createdAt: { $gte: from, $lte: to } };
+    if (webhookId) match.endpointId = webhookId;
+    const countBy = (field: string, extra: PipelineStage.FacetPipelineStage[] = []): PipelineStage.FacetPipelineStage[] => [
+      ...extra,
+      { $group: { _id: `$${field}`, count: { $sum: 1 } } },
+    ];
+    const [facets] = await this.attempts.aggregate<Record<string, Array<{ _id: unknown; count: number; total?: number }>>>([
+      { $match: match },
+      {
+        $facet: {
+          byStatus: countBy('status'),
+          byStatusClass: countBy('statusClass'),
+          topEvents: [...countBy('eventType'), { $sort: { count: -1, _id: 1 } }, { $limit: 10 }],
+          topErrorCodes: [...countBy('errorCode', [{ $match: { errorCode: { $ne: null } } }]), { $sort: { count: -1, _id: 1 } }, { $limit: 10 }],
+          duration: [{ $group: { _id: null, count: { $sum: 1 }, total: { $sum: '$durationMs' } } }],
+          hours: countBy('createdHour'),
+          successHours: countBy('createdHour', [{ $match: { status: 'success' } }]),
+        },
+      },
+    ]);
+    const total = facets.duration[0]?.count ?? 0;
+    const percentile = async (p: number): Promise<number | null> => {
+      if (total === 0) return null;
+      const rank = Math.min(total - 1, Math.max(0, Math.ceil(p * total) - 1));
+      const [row] = await this.attempts.find(match, { durationMs: 1 }).sort({ durationMs: 1, _id: 1 }).skip(rank).limit(1).lean<Array<{ durationMs: number }>>();
+      return row?.durationMs ?? null;
+    };
+    const [p50, p95, p99] = await Promise.all([percentile(0.5), percentile(0.95), percentile(0.99)]);
+    const toMap = (rows: Array<{ _id: unknown; count: number }>) => new Map(rows.map((row) => [String(row._id instanceof Date ? row._id.toISOString() : row._id), row.count]));
+    return {
+      total,
+      totalDurationMs: facets.duration[0]?.total ?? 0,
+      byStatus: toMap(facets.byStatus),
+      byStatusClass: toMap(facets.byStatusClass),
+      topEvents: facets.topEvents.map((row) => ({ key: String(row._id), count: row.count })),
+      topErrorCodes: facets.topErrorCodes.map((row) => ({ key: String(row._id), count: row.count })),
+      hours: toMap(facets.hours),
+      successHours: toMap(facets.successHours),
+      percentiles: { p50, p95, p99 },
+    };
   }
 
   /** One attempt of a tenant, or null. */

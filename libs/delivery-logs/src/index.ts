@@ -2,3 +2,4 @@ export * from './delivery-attempts/delivery-attempt.schema';
 export * from './deliveries/delivery.schema';
 export * from './delivery-log.repository';
 export * from './log-query';
+export * from './retention';

@@ -2,7 +2,7 @@ import type { ListLogsRequestMessage } from '@wirehook/contracts';
 import { buildLogFilter, buildLogSort, escapeRegExp } from './log-query';
 
 const base: ListLogsRequestMessage = { tenantId: 'acme', view: 'attempts', page: 1, perPage: 25, sort: 'created_at', order: 'desc' };
-const fields = { nameField: 'endpointName', urlField: 'endpointUrl' };
+const fields = { nameField: 'endpointName', urlField: 'endpointUrl', statusClassField: 'statusClass' };
 
 describe('buildLogFilter', () => {
   it('always starts with the tenant', () => {
@@ -18,7 +18,7 @@ describe('buildLogFilter', () => {
       tenantId: 'acme',
       endpointId: 'ep_x',
       status: { $in: ['failed', 'retrying'] },
-      httpStatus: { $gte: 500, $lt: 600 },
+      statusClass: '5xx',
       eventType: { $regex: '^resume\\.' },
       createdAt: { $gte: new Date('2026-01-01T00:00:00Z'), $lte: new Date('2026-01-02T00:00:00Z') },
       $or: [
@@ -44,5 +44,11 @@ describe('buildLogSort', () => {
   it('sorts newest first by default and breaks ties', () => {
     expect(buildLogSort(base)).toEqual({ createdAt: -1, _id: -1 });
     expect(buildLogSort({ ...base, sort: 'http_status', order: 'asc' })).toEqual({ httpStatus: 1, createdAt: -1, _id: -1 });
+  });
+});
+
+describe('status class on deliveries', () => {
+  it('uses the status range where the collection keeps no class', () => {
+    expect(buildLogFilter({ ...base, statusClass: '4xx' }, { nameField: 'endpointName', urlField: 'endpointUrl' }).httpStatus).toEqual({ $gte: 400, $lt: 500 });
   });
 });

@@ -5,17 +5,12 @@ export function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-const STATUS_CLASS_RANGES = {
-  '2xx': { $gte: 200, $lt: 300 },
-  '3xx': { $gte: 300, $lt: 400 },
-  '4xx': { $gte: 400, $lt: 500 },
-  '5xx': { $gte: 500, $lt: 600 },
-} as const;
-
 /** Field names of the collection being queried (attempts and deliveries differ slightly). */
 export interface LogFieldNames {
   nameField: string;
   urlField: string;
+  /** Field holding `2xx`..`5xx`, when the collection has one. */
+  statusClassField?: string;
 }
 
 /**
@@ -26,7 +21,11 @@ export function buildLogFilter(request: ListLogsRequestMessage, fields: LogField
   const filter: Record<string, unknown> = { tenantId: request.tenantId };
   if (request.webhookId) filter.endpointId = request.webhookId;
   if (request.status?.length) filter.status = request.status.length === 1 ? request.status[0] : { $in: request.status };
-  if (request.statusClass) filter.httpStatus = STATUS_CLASS_RANGES[request.statusClass];
+  if (request.statusClass) {
+    // Attempts keep their class; deliveries are filtered by the status of their last answer.
+    if (fields.statusClassField) filter[fields.statusClassField] = request.statusClass;
+    else filter.httpStatus = { $gte: Number(request.statusClass[0]) * 100, $lt: Number(request.statusClass[0]) * 100 + 100 };
+  }
   if (request.event) {
     filter.eventType = request.event.endsWith('.') ? { $regex: `^${escapeRegExp(request.event)}` } : request.event;
   }

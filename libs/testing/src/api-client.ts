@@ -2,7 +2,7 @@
 export class ApiClient {
   constructor(
     private readonly baseUrl: string,
-    private readonly key?: string,
+    readonly key?: string,
   ) {}
 
   withKey(key: string | undefined): ApiClient {

@@ -1,13 +1,25 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ClientProxy } from '@nestjs/microservices';
-import { firstValueFrom, timeout } from 'rxjs';
-import { RpcErrorCode, RpcPatterns, type AttemptLogView, type DeliveryLogView, type ListLogsRequestMessage, type LogsPage } from '@wirehook/contracts';
+import {
+  RpcPatterns,
+  type AttemptLogView,
+  type DeliveryLogView,
+  type ExportPageRequestMessage,
+  type FailedDeliveriesRequestMessage,
+  type GetLogRequestMessage,
+  type ListLogsRequestMessage,
+  type LogDetailView,
+  type LogStatsRequestMessage,
+  type LogStatsView,
+  type LogsPage,
+  type RedeliveryMessage,
+} from '@wirehook/contracts';
 import { ConfigApiConfig } from '../config/config-api.config';
-import { DomainError } from '../errors/domain.error';
+import { callService } from '../rpc/rpc-call';
 
 export const LOG_SERVICE_CLIENT = 'LOG_SERVICE_CLIENT';
 
-/** Asks log-service over NATS request/reply; its errors come back as domain errors. */
+/** Asks log-service over NATS request/reply. */
 @Injectable()
 export class LogServiceClient {
   constructor(
@@ -19,14 +31,24 @@ export class LogServiceClient {
     return this.ask(RpcPatterns.listLogs, request);
   }
 
-  private async ask<T>(pattern: string, payload: object): Promise<T> {
-    try {
-      return await firstValueFrom(this.client.send<T>(pattern, payload).pipe(timeout(this.config.RPC_TIMEOUT_MS)));
-    } catch (error) {
-      const rpc = error as { code?: string; message?: string; name?: string };
-      if (rpc.code === RpcErrorCode.invalidRequest) throw new DomainError('invalid', 'invalid_query', rpc.message ?? 'invalid query');
-      if (rpc.code === RpcErrorCode.notFound) throw new DomainError('not_found', 'not_found', rpc.message ?? 'not found');
-      throw new DomainError('unavailable', 'log_service_unavailable', 'the delivery log service did not answer; try again shortly');
-    }
+  async getLog(request: GetLogRequestMessage): Promise<LogDetailView> {
+    return this.ask(RpcPatterns.getLog, request);
   }
+
+  async stats(request: LogStatsRequestMessage): Promise<LogStatsView> {
+    return this.ask(RpcPatterns.logStats, request);
+  }
+
+  async exportPage(request: ExportPageRequestMessage): Promise<{ data: AttemptLogView[]; next: string | null }> {
+    return this.ask(RpcPatterns.exportPage, request);
+  }
+
+  async failedDeliveries(request: FailedDeliveriesRequestMessage): Promise<RedeliveryMessage[]> {
+    return this.ask(RpcPatterns.failedDeliveries, request);
+  }
+
+  private ask<T>(pattern: string, payload: object): Promise<T> {
+    return callService<T>(this.client, pattern, payload, this.config.RPC_TIMEOUT_MS, 'delivery log service');
+  }
+
 }

@@ -73,3 +73,60 @@ export class LogsQueryDto {
   @Matches(ENDPOINT_ID_PATTERN, { message: 'webhook_id must be a webhook id (ep_...)' })
   webhook_id?: string;
 }
+
+/** The window of a stats request; default the last 24 hours, at most 31 days. */
+export class StatsQueryDto {
+  @ApiPropertyOptional({ example: '2026-01-01T00:00:00Z', description: 'Default: 24 hours before `to`' })
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'from must be an ISO-8601 date or date-time' })
+  from?: string;
+
+  @ApiPropertyOptional({ example: '2026-01-02T00:00:00Z', description: 'Default: now' })
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'to must be an ISO-8601 date or date-time' })
+  to?: string;
+
+  @ApiPropertyOptional({ description: 'Only this webhook (GET /stats)' })
+  @IsOptional()
+  @Matches(ENDPOINT_ID_PATTERN, { message: 'webhook_id must be a webhook id (ep_...)' })
+  webhook_id?: string;
+}
+
+export const EXPORT_FORMATS = ['ndjson', 'csv'] as const;
+
+/** Filters of an export; rows come oldest first. */
+export class ExportQueryDto {
+  @ApiPropertyOptional({ enum: EXPORT_FORMATS, default: 'ndjson' })
+  @IsOptional()
+  @IsIn(EXPORT_FORMATS, { message: `format must be one of ${EXPORT_FORMATS.join(', ')}` })
+  format?: (typeof EXPORT_FORMATS)[number];
+
+  @ApiPropertyOptional({ description: 'One status or several, comma-separated' })
+  @IsOptional()
+  @Transform(({ value }) => (typeof value === 'string' ? value.split(',').map((item) => item.trim()) : value))
+  @IsArray()
+  @ArrayMaxSize(4)
+  @IsIn(DELIVERY_STATUSES, { each: true, message: `status must be one or more of ${DELIVERY_STATUSES.join(', ')}` })
+  status?: string[];
+
+  @ApiPropertyOptional({ description: 'Exact event type, or a prefix ending in a dot' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  event?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'from must be an ISO-8601 date or date-time' })
+  from?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'to must be an ISO-8601 date or date-time' })
+  to?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @Matches(ENDPOINT_ID_PATTERN, { message: 'webhook_id must be a webhook id (ep_...)' })
+  webhook_id?: string;
+}

@@ -27,3 +27,11 @@ export class CreateApiKeyDto {
   @MaxLength(200)
   name?: string;
 }
+
+export class RenameTenantDto {
+  @ApiProperty({ example: 'Acme Corporation' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  name!: string;
+}

@@ -5,6 +5,7 @@ import type { ApiKeyDocument, ApiKeyRole } from '../api-keys/api-key.schema';
 import { hashApiKey } from '../auth/api-key.guard';
 import { DomainError, NotFoundError } from '../errors/domain.error';
 import { ConfigReplicator } from '../replication/config-replicator.service';
+import { EndpointRepository } from '../webhooks/endpoint.repository';
 import { TenantRepository } from './tenant.repository';
 import type { TenantDocument } from './tenant.schema';
 
@@ -25,6 +26,7 @@ export class TenantService {
   constructor(
     private readonly tenants: TenantRepository,
     private readonly keys: ApiKeyRepository,
+    private readonly endpoints: EndpointRepository,
     private readonly replicator: ConfigReplicator,
   ) {}
 
@@ -42,6 +44,38 @@ export class TenantService {
     const tenant = await this.tenants.findById(id);
     if (!tenant) throw new NotFoundError('tenant', id);
     return tenant;
+  }
+
+  async list(page: number, perPage: number): Promise<{ rows: TenantDocument[]; total: number }> {
+    return this.tenants.list((page - 1) * perPage, perPage);
+  }
+
+  async rename(id: string, name: string): Promise<TenantDocument> {
+    const tenant = await this.tenants.rename(id, name, new Date());
+    if (!tenant) throw new NotFoundError('tenant', id);
+    await this.replicator.publishTenant(tenant);
+    return tenant;
+  }
+
+  /**
+   * Deletes a tenant: its keys stop working at once, its endpoints are removed and the
+   * dispatcher forgets it. Delivery logs stay until retention removes them.
+   */
+  async delete(id: string): Promise<void> {
+    await this.get(id);
+    await this.keys.revokeAllForTenant(id, new Date());
+    for (const endpointId of await this.endpoints.deleteAllForTenant(id)) await this.replicator.removeEndpoint(id, endpointId);
+    await this.tenants.delete(id);
+    await this.replicator.removeTenant(id);
+  }
+
+  async listKeys(tenantId: string): Promise<ApiKeyDocument[]> {
+    await this.get(tenantId);
+    return this.keys.listForTenant(tenantId);
+  }
+
+  async revokeKey(tenantId: string, keyId: string): Promise<void> {
+    if (!(await this.keys.revoke(tenantId, keyId, new Date()))) throw new NotFoundError('api_key', keyId);
   }
 
   async issueKey(tenantId: string, role: ApiKeyRole, name = ''): Promise<IssuedApiKey> {

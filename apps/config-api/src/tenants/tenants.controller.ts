@@ -1,12 +1,29 @@
-import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { paginationOf } from '@wirehook/contracts';
+import type { ApiKeyDocument } from '../api-keys/api-key.schema';
 import { Access } from '../auth/access.decorator';
-import { CreateApiKeyDto, CreateTenantDto } from './tenant.dto';
+import { ListQueryDto } from '../webhooks/webhook.dto';
+import { CreateApiKeyDto, CreateTenantDto, RenameTenantDto } from './tenant.dto';
 import { TenantService } from './tenant.service';
 import type { TenantDocument } from './tenant.schema';
 
 function tenantView(tenant: TenantDocument) {
   return { id: tenant._id, name: tenant.name, created_at: tenant.createdAt.toISOString(), updated_at: tenant.updatedAt.toISOString() };
+}
+
+/** A key as listed: never the key itself, only its prefix. */
+function apiKeyView(key: ApiKeyDocument) {
+  return {
+    id: key._id,
+    tenant_id: key.tenantId,
+    name: key.name,
+    role: key.role,
+    prefix: key.prefix,
+    created_at: key.createdAt.toISOString(),
+    last_used_at: key.lastUsedAt?.toISOString() ?? null,
+    revoked_at: key.revokedAt?.toISOString() ?? null,
+  };
 }
 
 @ApiTags('tenants (operator)')
@@ -20,7 +37,35 @@ export class TenantsController {
   @HttpCode(201)
   @ApiOperation({ summary: 'Create a tenant' })
   async create(@Body() body: CreateTenantDto) {
-    return { data: tenantView(await this.tenants.create(body.name, body.id)) };
+    return { success: true, data: tenantView(await this.tenants.create(body.name, body.id)) };
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'List tenants' })
+  async list(@Query() query: ListQueryDto) {
+    const page = query.page ?? 1;
+    const perPage = query.per_page ?? 25;
+    const { rows, total } = await this.tenants.list(page, perPage);
+    return { success: true, data: rows.map(tenantView), pagination: paginationOf(page, perPage, total) };
+  }
+
+  @Get(':tenantId')
+  @ApiOperation({ summary: 'Get a tenant' })
+  async get(@Param('tenantId') tenantId: string) {
+    return { success: true, data: tenantView(await this.tenants.get(tenantId)) };
+  }
+
+  @Patch(':tenantId')
+  @ApiOperation({ summary: 'Rename a tenant' })
+  async rename(@Param('tenantId') tenantId: string, @Body() body: RenameTenantDto) {
+    return { success: true, data: tenantView(await this.tenants.rename(tenantId, body.name)) };
+  }
+
+  @Delete(':tenantId')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Delete a tenant, its endpoints and keys (delivery logs stay until retention removes them)' })
+  async remove(@Param('tenantId') tenantId: string): Promise<void> {
+    await this.tenants.delete(tenantId);
   }
 
   @Post(':tenantId/api-keys')
@@ -28,8 +73,19 @@ export class TenantsController {
   @ApiOperation({ summary: 'Create an API key for a tenant; the key is returned only in this answer' })
   async createKey(@Param('tenantId') tenantId: string, @Body() body: CreateApiKeyDto) {
     const { record, key } = await this.tenants.issueKey(tenantId, body.role, body.name);
-    return {
-      data: { id: record._id, tenant_id: record.tenantId, role: record.role, name: record.name, prefix: record.prefix, key, created_at: record.createdAt.toISOString() },
-    };
+    return { success: true, data: { ...apiKeyView(record), key } };
+  }
+
+  @Get(':tenantId/api-keys')
+  @ApiOperation({ summary: "List a tenant's API keys (prefix and role; never the key)" })
+  async listKeys(@Param('tenantId') tenantId: string) {
+    return { success: true, data: (await this.tenants.listKeys(tenantId)).map(apiKeyView) };
+  }
+
+  @Delete(':tenantId/api-keys/:keyId')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Revoke an API key; it answers 401 from the next request on' })
+  async revokeKey(@Param('tenantId') tenantId: string, @Param('keyId') keyId: string): Promise<void> {
+    await this.tenants.revokeKey(tenantId, keyId);
   }
 }

@@ -7,6 +7,7 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
+  IsObject,
   IsOptional,
   IsString,
   Matches,
@@ -79,6 +80,7 @@ export class WebhookSettingsDto {
 
   @ApiPropertyOptional({ type: WebhookAuthDto })
   @IsOptional()
+  @IsObject({ message: 'auth must be an object such as { "type": "bearer", "token": "..." }' })
   @ValidateNested()
   @Type(() => WebhookAuthDto)
   auth?: WebhookAuthDto;
@@ -97,6 +99,7 @@ export class WebhookSettingsDto {
 
   @ApiPropertyOptional({ type: WebhookRetryDto })
   @IsOptional()
+  @IsObject({ message: 'retry must be an object such as { "policy": "quick" } or { "schedule_ms": [1000, 5000] }' })
   @ValidateNested()
   @Type(() => WebhookRetryDto)
   retry?: WebhookRetryDto;
@@ -172,4 +175,18 @@ export class ListQueryDto {
   @Min(1, { message: 'per_page must be an integer between 1 and 100' })
   @Max(100, { message: 'per_page must be an integer between 1 and 100' })
   per_page?: number;
+}
+
+export class RotateSecretDto {
+  @ApiPropertyOptional({ example: 86400, default: 86400, description: 'How long the previous secret keeps signing, in seconds (0 to 7 days).' })
+  @IsOptional()
+  @IsInt({ message: 'grace_period_seconds must be an integer between 0 and 604800' })
+  @Min(0, { message: 'grace_period_seconds must be an integer between 0 and 604800' })
+  @Max(604800, { message: 'grace_period_seconds must be an integer between 0 and 604800' })
+  grace_period_seconds?: number;
+
+  @ApiPropertyOptional({ description: 'A whsec_ secret to use instead of a generated one.' })
+  @IsOptional()
+  @Matches(/^whsec_[A-Za-z0-9+/]{32,88}={0,2}$/, { message: 'secret must be whsec_ followed by base64 of 24-64 bytes' })
+  secret?: string;
 }

@@ -11,6 +11,8 @@ import type { CreateWebhookDto, UpdateWebhookDto, WebhookSettingsDto } from './w
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
 export const DEFAULT_MAX_CONCURRENCY = 10;
+/** Previous secrets that may still sign during their grace periods. */
+export const MAX_PREVIOUS_SECRETS = 10;
 const NAMED_SCHEDULES: Record<'quick' | 'none', number[]> = { quick: [200, 400, 800], none: [] };
 const RESERVED_HEADERS = new Set(['host', 'content-length', 'content-type', 'transfer-encoding', 'connection', 'user-agent', 'authorization', 'cookie', 'te', 'upgrade', 'expect']);
 const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}$/;
@@ -36,7 +38,6 @@ export class WebhookService {
   ) {}
 
   async create(tenantId: string, input: CreateWebhookDto): Promise<EndpointDocument> {
-    await this.urls.validate(input.url);
     const limit = this.config.MAX_WEBHOOKS_PER_TENANT;
     if ((await this.endpoints.countForTenant(tenantId)) >= limit) {
       throw new DomainError('conflict', 'webhook_limit_reached', `this tenant already has the maximum of ${limit} webhooks (MAX_WEBHOOKS_PER_TENANT)`);
@@ -62,6 +63,8 @@ export class WebhookService {
       updatedAt: now,
     };
     this.applySettings(endpoint, input);
+    // The URL check may resolve DNS; the local checks above answer first.
+    await this.urls.validate(input.url);
     await this.endpoints.insert(endpoint);
     await this.replicator.publishEndpoint(endpoint);
     return endpoint;
@@ -79,11 +82,11 @@ export class WebhookService {
 
   async update(tenantId: string, id: string, input: UpdateWebhookDto): Promise<EndpointDocument> {
     const current = await this.get(tenantId, id);
-    if (input.url !== undefined) await this.urls.validate(input.url);
     const next: EndpointDocument = { ...current, revision: current.revision + 1, updatedAt: new Date() };
     if (input.url !== undefined) next.url = input.url;
     if (input.events !== undefined) next.events = input.events;
     this.applySettings(next, input);
+    if (input.url !== undefined) await this.urls.validate(input.url);
     if (!(await this.endpoints.replace(next, current.revision))) {
       throw new DomainError('conflict', 'concurrent_update', `webhook '${id}' was changed by another request; read it again and retry`);
     }
@@ -94,6 +97,32 @@ export class WebhookService {
   async delete(tenantId: string, id: string): Promise<void> {
     if (!(await this.endpoints.delete(tenantId, id))) throw new NotFoundError('webhook', id);
     await this.replicator.removeEndpoint(tenantId, id);
+  }
+
+  /**
+   * Makes a new current secret. The previous one keeps signing until the grace period ends,
+   * so receivers can switch without refusing a delivery; at most {@link MAX_PREVIOUS_SECRETS}
+   * previous secrets are kept and expired ones are dropped.
+   */
+  async rotateSecret(tenantId: string, id: string, graceSeconds: number, supplied?: string): Promise<{ endpoint: EndpointDocument; secret: string }> {
+    const current = await this.get(tenantId, id);
+    const now = new Date();
+    const secret = supplied ?? generateSecret();
+    const previous = current.secrets
+      .map((entry, index) => (index === 0 ? { ...entry, expiresAt: new Date(now.getTime() + graceSeconds * 1000) } : entry))
+      .filter((entry) => entry.expiresAt !== null && entry.expiresAt.getTime() > now.getTime())
+      .slice(0, MAX_PREVIOUS_SECRETS);
+    const next: EndpointDocument = {
+      ...current,
+      secrets: [{ encrypted: this.secretBox.encrypt(secret), createdAt: now, expiresAt: null }, ...previous],
+      revision: current.revision + 1,
+      updatedAt: now,
+    };
+    if (!(await this.endpoints.replace(next, current.revision))) {
+      throw new DomainError('conflict', 'concurrent_update', `webhook '${id}' was changed by another request; try again`);
+    }
+    await this.replicator.publishEndpoint(next);
+    return { endpoint: next, secret };
   }
 
   /** The current signing secret, in clear (admin-only route). */
@@ -134,9 +163,9 @@ export class WebhookService {
 
   private checkHeaderName(field: string, name: string): void {
     const lower = name.toLowerCase();
-    if (!HEADER_NAME.test(name)) throw invalid(field, `'${name}' is not a valid HTTP header name`);
+    if (!HEADER_NAME.test(name)) throw invalid(field, `${field}: '${name}' is not a valid HTTP header name`);
     if (RESERVED_HEADERS.has(lower) || lower.startsWith('webhook-') || lower.startsWith('x-webhook-')) {
-      throw invalid(field, `header '${name}' is set by the platform and cannot be configured`);
+      throw invalid(field, `${field}: header '${name}' is set by the platform and cannot be configured`);
     }
   }
 }

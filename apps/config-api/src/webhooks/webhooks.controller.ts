@@ -1,11 +1,13 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { paginationOf } from '@wirehook/contracts';
 import { Access, TenantId } from '../auth/access.decorator';
 import type { EndpointDocument } from './endpoint.schema';
-import { CreateWebhookDto, ListQueryDto, UpdateWebhookDto } from './webhook.dto';
+import { CreateWebhookDto, ListQueryDto, RotateSecretDto, UpdateWebhookDto } from './webhook.dto';
 import { WebhookService } from './webhook.service';
 
 const MASK = '********';
+const DEFAULT_GRACE_SECONDS = 24 * 60 * 60;
 
 /** An endpoint as the API shows it: secret values are never returned here. */
 export function webhookView(endpoint: EndpointDocument) {
@@ -56,7 +58,7 @@ export class WebhooksController {
     return {
       success: true,
       data: rows.map(webhookView),
-      pagination: { current_page: page, per_page: perPage, total, last_page: Math.max(1, Math.ceil(total / perPage)) },
+      pagination: paginationOf(page, perPage, total),
     };
   }
 
@@ -80,6 +82,17 @@ export class WebhooksController {
   @ApiOperation({ summary: 'Delete a webhook endpoint' })
   async remove(@TenantId() tenantId: string, @Param('id') id: string): Promise<void> {
     await this.webhooks.delete(tenantId, id);
+  }
+
+  @Post(':id/secret/rotate')
+  @Access('admin')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Rotate the signing secret; the previous one keeps signing during the grace period' })
+  async rotate(@TenantId() tenantId: string, @Param('id') id: string, @Body() body: RotateSecretDto) {
+    const grace = body.grace_period_seconds ?? DEFAULT_GRACE_SECONDS;
+    const { endpoint, secret } = await this.webhooks.rotateSecret(tenantId, id, grace, body.secret);
+    const previousUntil = endpoint.secrets[1]?.expiresAt?.toISOString() ?? null;
+    return { success: true, data: { secret, previous_secret_expires_at: previousUntil } };
   }
 
   @Get(':id/secret')

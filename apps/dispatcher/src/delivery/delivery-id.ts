@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 
 const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
 
@@ -11,4 +11,9 @@ export function deliveryIdFor(tenantId: string, eventId: string, endpointId: str
   let id = '';
   for (let i = 0; i < 26; i += 1) id += BASE32[digest[i] & 31];
   return `msg_${id}`;
+}
+
+/** A random delivery id, for deliveries that belong to no published event (test sends). */
+export function randomDeliveryId(): string {
+  return `msg_${Array.from(randomBytes(26), (byte) => BASE32[byte & 31]).join('')}`;
 }

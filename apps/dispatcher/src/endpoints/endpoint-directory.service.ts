@@ -1,9 +1,10 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import type { KvWatchEntry } from '@nats-io/kv';
+import type { KV, KvWatchEntry } from '@nats-io/kv';
 import type { NatsConnection, QueuedIterator } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
 import {
   ConfigKeyPrefixes,
+  ENCRYPTION_KEY_CHECK_CONFIG_KEY,
   EndpointSnapshotMessage,
   KvBucketNames,
   TenantSnapshotMessage,
@@ -11,7 +12,7 @@ import {
   eventMatchesPattern,
 } from '@wirehook/contracts';
 import { NATS_CONNECTION, openBucket } from '@wirehook/nats';
-import { LOGGER } from '@wirehook/config';
+import { LOGGER, SecretBox, SecretDecryptionError } from '@wirehook/config';
 
 /**
  * The dispatcher's in-memory view of tenants and endpoints, kept current by watching the
@@ -26,11 +27,13 @@ export class EndpointDirectory implements OnModuleInit, OnApplicationShutdown {
   constructor(
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
     @Inject(LOGGER) private readonly logger: Logger,
+    private readonly secretBox: SecretBox,
   ) {}
 
   /** Resolves once the bucket's current content is loaded, so no event is judged on a partial view. */
   async onModuleInit(): Promise<void> {
     const bucket = await openBucket(this.nc, KvBucketNames.config);
+    await this.checkEncryptionKey(bucket);
     const { values } = await bucket.status();
     this.watcher = await bucket.watch({ key: '>' });
     let markLoaded: () => void = () => undefined;
@@ -46,6 +49,18 @@ export class EndpointDirectory implements OnModuleInit, OnApplicationShutdown {
     })();
     await loaded;
     this.logger.info({ tenants: this.tenants.size, endpoints: this.endpointCount() }, 'endpoint configuration loaded');
+  }
+
+  /** Refuses to start with another key than config-api's (it would fail every delivery). */
+  private async checkEncryptionKey(bucket: KV): Promise<void> {
+    const check = await bucket.get(ENCRYPTION_KEY_CHECK_CONFIG_KEY);
+    if (!check || check.operation !== 'PUT') return;
+    try {
+      this.secretBox.verifyKeyCheck(check.string());
+    } catch (error) {
+      if (!(error instanceof SecretDecryptionError)) throw error;
+      throw new Error("CONFIG_ENCRYPTION_KEY differs from config-api's key: the dispatcher could not decrypt any endpoint secret");
+    }
   }
 
   onApplicationShutdown(): void {
@@ -76,6 +91,7 @@ export class EndpointDirectory implements OnModuleInit, OnApplicationShutdown {
   }
 
   private apply(entry: KvWatchEntry): void {
+    if (entry.key === ENCRYPTION_KEY_CHECK_CONFIG_KEY) return;
     const [prefix, tenantId, endpointId] = entry.key.split('.');
     const removed = entry.operation !== 'PUT';
     try {

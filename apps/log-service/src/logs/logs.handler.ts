@@ -1,17 +1,25 @@
 import { Controller } from '@nestjs/common';
 import { MessagePattern, Payload, RpcException } from '@nestjs/microservices';
 import {
+  ExportPageRequestMessage,
+  FailedDeliveriesRequestMessage,
+  GetLogRequestMessage,
   InvalidMessageError,
   ListLogsRequestMessage,
+  LogStatsRequestMessage,
   RpcErrorCode,
   RpcPatterns,
+  paginationOf,
   validatePlain,
   type AttemptLogView,
   type DeliveryLogView,
+  type LogDetailView,
+  type RedeliveryMessage,
+  type LogStatsView,
   type LogsPage,
 } from '@wirehook/contracts';
 import { DeliveryLogRepository } from '@wirehook/delivery-logs';
-import { toAttemptView, toDeliveryView } from './log-views';
+import { toAttemptView, toDeliveryView, toDetailView, toStatsView } from './log-views';
 
 function validated<T extends object>(type: new () => T, payload: unknown): T {
   try {
@@ -29,6 +37,49 @@ function validated<T extends object>(type: new () => T, payload: unknown): T {
 export class LogsHandler {
   constructor(private readonly repository: DeliveryLogRepository) {}
 
+  @MessagePattern(RpcPatterns.getLog)
+  async get(@Payload() payload: unknown): Promise<LogDetailView> {
+    const request = validated(GetLogRequestMessage, payload);
+    const attempt = await this.repository.findAttempt(request.tenantId, request.id);
+    if (!attempt) throw new RpcException({ code: RpcErrorCode.notFound, message: `log '${request.id}' was not found` });
+    const [delivery, timeline] = await Promise.all([
+      this.repository.findDelivery(request.tenantId, attempt.deliveryId),
+      this.repository.attemptsOfDelivery(request.tenantId, attempt.deliveryId),
+    ]);
+    return toDetailView(attempt, delivery, timeline);
+  }
+
+  @MessagePattern(RpcPatterns.logStats)
+  async stats(@Payload() payload: unknown): Promise<LogStatsView> {
+    const request = validated(LogStatsRequestMessage, payload);
+    const from = new Date(request.from);
+    const to = new Date(request.to);
+    return toStatsView(await this.repository.stats(request.tenantId, request.webhookId, from, to), from, to);
+  }
+
+  @MessagePattern(RpcPatterns.exportPage)
+  async exportPage(@Payload() payload: unknown): Promise<{ data: AttemptLogView[]; next: string | null }> {
+    const request = validated(ExportPageRequestMessage, payload);
+    const rows = await this.repository.attemptsAfter(request, request.after, request.limit);
+    const last = rows[rows.length - 1];
+    return { data: rows.map(toAttemptView), next: rows.length === request.limit && last ? `${last.createdAt.getTime()}:${last._id}` : null };
+  }
+
+  @MessagePattern(RpcPatterns.failedDeliveries)
+  async failedDeliveries(@Payload() payload: unknown): Promise<RedeliveryMessage[]> {
+    const request = validated(FailedDeliveriesRequestMessage, payload);
+    const rows = await this.repository.failedDeliveries(request.tenantId, request.webhookId, new Date(request.from), new Date(request.to), request.limit);
+    return rows.map(({ delivery, body }) => ({
+      deliveryId: delivery._id,
+      eventId: delivery.eventId,
+      eventType: delivery.eventType,
+      identifiers: delivery.identifiers,
+      body,
+      createdAt: delivery.createdAt.toISOString(),
+      attempt: delivery.lastAttempt + 1,
+    }));
+  }
+
   @MessagePattern(RpcPatterns.listLogs)
   async list(@Payload() payload: unknown): Promise<LogsPage<AttemptLogView | DeliveryLogView>> {
     const request = validated(ListLogsRequestMessage, payload);
@@ -38,12 +89,7 @@ export class LogsHandler {
         : await this.repository.listAttempts(request).then(({ rows, total }) => ({ data: rows.map(toAttemptView), total }));
     return {
       data: page.data,
-      pagination: {
-        current_page: request.page,
-        per_page: request.perPage,
-        total: page.total,
-        last_page: Math.max(1, Math.ceil(page.total / request.perPage)),
-      },
+      pagination: paginationOf(request.page, request.perPage, page.total),
     };
   }
 }

@@ -96,6 +96,11 @@ export interface Pagination {
   last_page: number;
 }
 
+/** The pagination object of every list answer (field names follow the product notes). */
+export function paginationOf(page: number, perPage: number, total: number): Pagination {
+  return { current_page: page, per_page: perPage, total, last_page: Math.max(1, Math.ceil(total / perPage)) };
+}
+
 /** One attempt as shown by the logs API (field names follow the product notes). */
 export interface AttemptLogView {
   id: string;

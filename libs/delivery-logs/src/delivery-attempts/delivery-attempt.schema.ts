@@ -1,5 +1,5 @@
 import { Schema } from 'mongoose';
-import type { AttemptErrorCode, AttemptTrigger, DeliveryStatus } from '@wirehook/contracts';
+import type { AttemptErrorCode, AttemptTrigger, DeliveryStatus, StatusClass } from '@wirehook/contracts';
 
 /** One delivery attempt. `_id` is `<deliveryId>_<attempt>`: the unique attempt key. */
 export interface DeliveryAttemptDocument {
@@ -17,6 +17,9 @@ export interface DeliveryAttemptDocument {
   status: DeliveryStatus;
   /** Response status, or null when no response arrived. */
   httpStatus: number | null;
+  /** `2xx`..`5xx`, or `none` without a response: kept so filters and stats need no expressions. */
+  statusClass: StatusClass | 'none';
+  errorCode: AttemptErrorCode | null;
   request: { method: string; url: string; headers: Record<string, string>; body: string };
   response: { status: number; headers: Record<string, string>; body: string; bodyTruncated: boolean } | null;
   error: { code: AttemptErrorCode; message: string } | null;
@@ -27,6 +30,8 @@ export interface DeliveryAttemptDocument {
   nextAttemptAt: Date | null;
   /** When the attempt was made; the time every list sorts and filters by. */
   createdAt: Date;
+  /** `createdAt` cut to the hour: the bucket of the stats charts. */
+  createdHour: Date;
 }
 
 export const DELIVERY_ATTEMPTS_COLLECTION = 'delivery_attempts';
@@ -46,6 +51,8 @@ export const deliveryAttemptSchema = new Schema<DeliveryAttemptDocument>(
     trigger: { type: String, required: true },
     status: { type: String, required: true },
     httpStatus: { type: Number, default: null },
+    statusClass: { type: String, required: true },
+    errorCode: { type: String, default: null },
     request: { type: Schema.Types.Mixed, required: true },
     response: { type: Schema.Types.Mixed, default: null },
     error: { type: Schema.Types.Mixed, default: null },
@@ -55,6 +62,7 @@ export const deliveryAttemptSchema = new Schema<DeliveryAttemptDocument>(
     completedAt: { type: Date, required: true },
     nextAttemptAt: { type: Date, default: null },
     createdAt: { type: Date, required: true },
+    createdHour: { type: Date, required: true },
   },
   { collection: DELIVERY_ATTEMPTS_COLLECTION, versionKey: false, autoCreate: false, autoIndex: false, minimize: false },
 );
@@ -69,7 +77,9 @@ deliveryAttemptSchema.index({ tenantId: 1, endpointId: 1, createdAt: -1 });
 deliveryAttemptSchema.index({ tenantId: 1, status: 1, createdAt: -1 });
 // ?event= (exact or prefix) filters.
 deliveryAttemptSchema.index({ tenantId: 1, eventType: 1, createdAt: -1 });
-// ?status_class= filters and sort by http_status.
+// ?status_class= filters.
+deliveryAttemptSchema.index({ tenantId: 1, statusClass: 1, createdAt: -1 });
+// sort=http_status.
 deliveryAttemptSchema.index({ tenantId: 1, httpStatus: 1, createdAt: -1 });
 // GET /logs/:id timeline: every attempt of one delivery in order.
 deliveryAttemptSchema.index({ deliveryId: 1, attempt: 1 });

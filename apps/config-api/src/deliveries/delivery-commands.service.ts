@@ -1,0 +1,55 @@
+import { Injectable } from '@nestjs/common';
+import { MAX_RECOVER_DELIVERIES, type AttemptResultView } from '@wirehook/contracts';
+import { DomainError } from '../errors/domain.error';
+import { LogServiceClient } from '../logs/log-service.client';
+import { WebhookService } from '../webhooks/webhook.service';
+import { DispatcherClient } from './dispatcher.client';
+
+/** Test sends, manual retries and recovers: checked here, carried out by the dispatcher. */
+@Injectable()
+export class DeliveryCommandsService {
+  constructor(
+    private readonly webhooks: WebhookService,
+    private readonly logs: LogServiceClient,
+    private readonly dispatcher: DispatcherClient,
+  ) {}
+
+  async test(tenantId: string, webhookId: string): Promise<AttemptResultView> {
+    await this.webhooks.get(tenantId, webhookId);
+    return this.dispatcher.test({ tenantId, webhookId });
+  }
+
+  /**
+   * Attempts the delivery of a logged attempt again now: same `webhook-id`, the next attempt
+   * number, trigger `manual`. A delivery with an automatic retry still scheduled is left to it.
+   */
+  async retry(tenantId: string, logId: string): Promise<AttemptResultView> {
+    const log = await this.logs.getLog({ tenantId, id: logId });
+    const delivery = log.delivery;
+    if (!delivery) throw new DomainError('not_found', 'delivery_not_found', `the delivery of log '${logId}' was not found`);
+    if (delivery.status === 'retrying') {
+      throw new DomainError('conflict', 'retry_scheduled', `an automatic retry of this delivery is scheduled at ${delivery.next_attempt_at}; wait for it`);
+    }
+    await this.webhooks.get(tenantId, log.webhook_id);
+    return this.dispatcher.retry({
+      tenantId,
+      webhookId: log.webhook_id,
+      deliveryId: log.delivery_id,
+      eventId: log.event_id,
+      eventType: log.event,
+      identifiers: log.identifiers,
+      body: log.request.body,
+      createdAt: delivery.created_at,
+      attempt: delivery.attempts + 1,
+    });
+  }
+
+  /** Re-sends every failed delivery of a webhook created in the window (at most {@link MAX_RECOVER_DELIVERIES}). */
+  async recover(tenantId: string, webhookId: string, from: string, to: string): Promise<{ queued: number; truncated: boolean }> {
+    await this.webhooks.get(tenantId, webhookId);
+    const failed = await this.logs.failedDeliveries({ tenantId, webhookId, from, to, limit: MAX_RECOVER_DELIVERIES + 1 });
+    const deliveries = failed.slice(0, MAX_RECOVER_DELIVERIES);
+    const { queued } = deliveries.length ? await this.dispatcher.recover({ tenantId, webhookId, deliveries }) : { queued: 0 };
+    return { queued, truncated: failed.length > MAX_RECOVER_DELIVERIES };
+  }
+}

@@ -1,0 +1,36 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ClientProxy } from '@nestjs/microservices';
+import {
+  RpcPatterns,
+  type AttemptResultView,
+  type RecoverDeliveriesRequestMessage,
+  type RetryDeliveryRequestMessage,
+  type TestWebhookRequestMessage,
+} from '@wirehook/contracts';
+import { ConfigApiConfig } from '../config/config-api.config';
+import { callService } from '../rpc/rpc-call';
+
+export const DISPATCHER_CLIENT = 'DISPATCHER_CLIENT';
+/** A request that makes a delivery waits for the endpoint's answer too (timeouts are at most 30 s). */
+const DELIVERY_COMMAND_TIMEOUT_MS = 40_000;
+
+/** Asks the dispatcher to deliver on request, over NATS request/reply. */
+@Injectable()
+export class DispatcherClient {
+  constructor(
+    @Inject(DISPATCHER_CLIENT) private readonly client: ClientProxy,
+    private readonly config: ConfigApiConfig,
+  ) {}
+
+  test(request: TestWebhookRequestMessage): Promise<AttemptResultView> {
+    return callService(this.client, RpcPatterns.testWebhook, request, DELIVERY_COMMAND_TIMEOUT_MS, 'dispatcher');
+  }
+
+  retry(request: RetryDeliveryRequestMessage): Promise<AttemptResultView> {
+    return callService(this.client, RpcPatterns.retryDelivery, request, DELIVERY_COMMAND_TIMEOUT_MS, 'dispatcher');
+  }
+
+  recover(request: RecoverDeliveriesRequestMessage): Promise<{ queued: number }> {
+    return callService(this.client, RpcPatterns.recoverDeliveries, request, this.config.RPC_TIMEOUT_MS, 'dispatcher');
+  }
+}

@@ -1,0 +1,50 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { EVENT_ID_PATTERN } from '@wirehook/contracts';
+import { NATS_CONNECTION } from '@wirehook/nats';
+import { WebhookEventPublisher, type PublishResult } from '@wirehook/publisher';
+import { ConfigApiConfig } from '../config/config-api.config';
+import { DomainError } from '../errors/domain.error';
+import type { IngestEventDto } from './event.dto';
+
+/**
+ * HTTP ingest: publishes an event to the same JetStream subject NATS publishers use, and
+ * reports success only once JetStream stored it. The event id (from the body, or the
+ * Idempotency-Key header) is the JetStream message id, so a retried request publishes once.
+ */
+@Injectable()
+export class EventIngestService {
+  private readonly publisher: WebhookEventPublisher;
+
+  constructor(
+    private readonly config: ConfigApiConfig,
+    @Inject(NATS_CONNECTION) nc: NatsConnection,
+  ) {
+    this.publisher = new WebhookEventPublisher(nc);
+  }
+
+  async ingest(tenantId: string, input: IngestEventDto, idempotencyKey?: string): Promise<PublishResult> {
+    if (idempotencyKey !== undefined && !EVENT_ID_PATTERN.test(idempotencyKey)) {
+      throw new DomainError('invalid', 'invalid_idempotency_key', 'Idempotency-Key must be 1-128 characters of letters, digits, _ . : -');
+    }
+    if (input.id && idempotencyKey && input.id !== idempotencyKey) {
+      throw new DomainError('invalid', 'conflicting_ids', 'id and the Idempotency-Key header differ; send one of them, or the same value');
+    }
+    const event = { ...input, id: input.id ?? idempotencyKey ?? `evt_${randomUUID()}` };
+    const size = Buffer.byteLength(JSON.stringify(event));
+    const limit = this.config.DELIVERY_MAX_PAYLOAD_BYTES;
+    if (size > limit) {
+      throw new DomainError('too_large', 'payload_too_large', `the event is ${size} bytes; the limit is ${limit} bytes (DELIVERY_MAX_PAYLOAD_BYTES)`);
+    }
+    try {
+      return await this.publisher.publish(tenantId, event);
+    } catch {
+      throw new DomainError(
+        'unavailable',
+        'event_bus_unavailable',
+        'the event was not accepted because NATS is unavailable; retry with the same id or Idempotency-Key',
+      );
+    }
+  }
+}

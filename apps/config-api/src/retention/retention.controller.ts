@@ -1,0 +1,76 @@
+import { Body, Controller, Delete, Get, HttpCode, Post, Put, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import type { RetentionRunSummaryMessage } from '@wirehook/contracts';
+import { Access, TenantId } from '../auth/access.decorator';
+import { DomainError } from '../errors/domain.error';
+import { RetentionClient } from './retention.client';
+import { RunRetentionDto, SetRetentionPolicyDto } from './retention.dto';
+
+/** A run summary as the API shows it (snake_case, like every other answer). */
+function runView(summary: RetentionRunSummaryMessage) {
+  return {
+    run_id: summary.runId,
+    trigger: summary.trigger,
+    dry_run: summary.dryRun,
+    result: summary.result,
+    started_at: summary.startedAt,
+    finished_at: summary.finishedAt,
+    duration_ms: summary.durationMs,
+    batches: summary.batches,
+    deleted: summary.deleted,
+    tenants: summary.tenants,
+    ...(summary.reason ? { reason: summary.reason } : {}),
+  };
+}
+
+@ApiTags('retention')
+@ApiBearerAuth()
+@Controller('api/v1/retention')
+export class RetentionController {
+  constructor(private readonly retention: RetentionClient) {}
+
+  @Get()
+  @Access('viewer')
+  @ApiOperation({ summary: "The tenant's effective retention policy: its override, or the platform defaults" })
+  async get(@TenantId() tenantId: string) {
+    return { data: await this.retention.getPolicy(tenantId) };
+  }
+
+  @Put()
+  @Access('admin')
+  @ApiOperation({ summary: "Set the tenant's retention: days successful and failed deliveries are kept (1-365, failed >= success)" })
+  async set(@TenantId() tenantId: string, @Body() body: SetRetentionPolicyDto) {
+    return { data: await this.retention.setPolicy(tenantId, body.success_days, body.failed_days) };
+  }
+
+  @Delete()
+  @Access('admin')
+  @ApiOperation({ summary: "Remove the tenant's retention override; the platform defaults apply again" })
+  async reset(@TenantId() tenantId: string) {
+    return { data: await this.retention.resetPolicy(tenantId) };
+  }
+
+  @Post('runs')
+  @Access('operator')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Run retention now (dry_run: report what would be deleted, per tenant, and delete nothing)' })
+  @ApiResponse({ status: 200, description: 'The run finished; its summary' })
+  @ApiResponse({ status: 202, description: 'The run is still going; its summary is logged and published on webhooks.ops.v1.retention.run-completed' })
+  @ApiResponse({ status: 409, description: 'Another retention run holds the lease' })
+  async run(@Body() body: RunRetentionDto, @Res({ passthrough: true }) response: Response) {
+    const reply = await this.retention.run(body.dry_run);
+    if (reply.state === 'running') {
+      response.status(202);
+      return { data: { run_id: reply.runId, dry_run: reply.dryRun, result: 'running', started_at: reply.startedAt } };
+    }
+    const { summary } = reply;
+    if (summary.result === 'skipped') {
+      throw new DomainError('conflict', 'retention_run_in_progress', `retention did not run: ${summary.reason ?? 'another run holds the lease'}; try again once it has finished`);
+    }
+    if (summary.result !== 'completed') {
+      throw new DomainError('unavailable', `retention_run_${summary.result}`, `the retention run ${summary.result}: ${summary.reason ?? 'see the retention-cron logs'}`);
+    }
+    return { data: runView(summary) };
+  }
+}

@@ -1,0 +1,74 @@
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
+import { NestFactory } from '@nestjs/core';
+import type { INestApplication } from '@nestjs/common';
+import pino from 'pino';
+import { SecretBox, loadConfig } from '@wirehook/config';
+import { ApiClient, type TestServers } from '@wirehook/testing';
+import { ConfigApiModule } from '../../src/app.module';
+import { ConfigApiConfig } from '../../src/config/config-api.config';
+import { configureHttp } from '../../src/http-setup';
+
+/** config-api booted in this process against the test servers, as main.ts boots it. */
+export interface ConfigApiHarness {
+  app: INestApplication;
+  baseUrl: string;
+  operatorKey: string;
+  encryptionKey: string;
+  operator: ApiClient;
+  /** Every JSON log line the app wrote. */
+  logs: string[];
+  /** Creates a tenant with an admin key (and a viewer key); returns clients for both. */
+  tenant(id: string): Promise<{ admin: ApiClient; viewer: ApiClient; adminKeyId: string; adminKey: string }>;
+  close(): Promise<void>;
+}
+
+export async function startConfigApi(servers: TestServers, env: Record<string, string> = {}): Promise<ConfigApiHarness> {
+  const operatorKey = `op_${randomBytes(24).toString('hex')}`;
+  const encryptionKey = env.CONFIG_ENCRYPTION_KEY ?? SecretBox.generateKey();
+  const config = loadConfig(ConfigApiConfig, {
+    NATS_URL: servers.natsUrl,
+    MONGODB_URI: servers.mongoUri,
+    MONGODB_WRITE_CONCERN: '1',
+    ADMIN_API_KEY: operatorKey,
+    CONFIG_ENCRYPTION_KEY: encryptionKey,
+    DELIVERY_ALLOW_CIDRS: '127.0.0.0/8,::1/128',
+    LOG_LEVEL: 'debug',
+    ...env,
+  });
+  const logs: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      logs.push(...chunk.toString().split('\n').filter(Boolean));
+      done();
+    },
+  });
+  const logger = pino({ level: 'debug', base: { app: 'config-api' } }, sink);
+  const app = await NestFactory.create(ConfigApiModule.forRoot(config, logger), { logger: false });
+  configureHttp(app, logger);
+  await app.listen(0, '127.0.0.1');
+  const baseUrl = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+  const operator = new ApiClient(baseUrl, operatorKey);
+  return {
+    app,
+    baseUrl,
+    operatorKey,
+    encryptionKey,
+    operator,
+    logs,
+    async tenant(id: string) {
+      const created = await operator.post('/api/v1/tenants', { id, name: `Tenant ${id}` });
+      if (created.status !== 201) throw new Error(`creating tenant ${id}: ${JSON.stringify(created.body)}`);
+      const admin = await operator.post<{ data: { key: string; id: string } }>(`/api/v1/tenants/${id}/api-keys`, { role: 'admin' });
+      const viewer = await operator.post<{ data: { key: string } }>(`/api/v1/tenants/${id}/api-keys`, { role: 'viewer' });
+      return {
+        admin: new ApiClient(baseUrl, admin.body.data.key),
+        viewer: new ApiClient(baseUrl, viewer.body.data.key),
+        adminKeyId: admin.body.data.id,
+        adminKey: admin.body.data.key,
+      };
+    },
+    close: () => app.close(),
+  };
+}

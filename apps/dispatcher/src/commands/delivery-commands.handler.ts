@@ -1,0 +1,113 @@
+import { randomUUID } from 'node:crypto';
+import { Controller } from '@nestjs/common';
+import { MessagePattern, Payload, RpcException } from '@nestjs/microservices';
+import {
+  AttemptTrigger,
+  DeliveryStatus,
+  InvalidMessageError,
+  RecoverDeliveriesRequestMessage,
+  RetryDeliveryRequestMessage,
+  RpcErrorCode,
+  RpcPatterns,
+  TestWebhookRequestMessage,
+  validatePlain,
+  type AttemptRecordedMessage,
+  type AttemptResultView,
+  type DeliveryTaskMessage,
+  type EndpointSnapshotMessage,
+} from '@wirehook/contracts';
+import { randomDeliveryId } from '../delivery/delivery-id';
+import { DeliveryService } from '../delivery/delivery.service';
+import { EndpointDirectory } from '../endpoints/endpoint-directory.service';
+
+export const TEST_EVENT_TYPE = 'webhook.test';
+
+function validated<T extends object>(type: new () => T, payload: unknown): T {
+  try {
+    return validatePlain(type, payload);
+  } catch (error) {
+    if (error instanceof InvalidMessageError) throw new RpcException({ code: RpcErrorCode.invalidRequest, message: error.message });
+    throw error;
+  }
+}
+
+function resultOf(record: AttemptRecordedMessage): AttemptResultView {
+  return {
+    success: record.status === DeliveryStatus.success,
+    log_id: `${record.deliveryId}_${record.attempt}`,
+    delivery_id: record.deliveryId,
+    attempt: record.attempt,
+    http_status: record.response?.status ?? null,
+    duration_ms: record.durationMs,
+    error: record.error?.message ?? null,
+    error_code: record.error?.code ?? null,
+  };
+}
+
+/**
+ * Deliveries made on request from config-api: a test event, a manual retry of one delivery
+ * (same `webhook-id`, next attempt number) and a recover of many failed deliveries.
+ */
+@Controller()
+export class DeliveryCommandsHandler {
+  constructor(
+    private readonly directory: EndpointDirectory,
+    private readonly deliveries: DeliveryService,
+  ) {}
+
+  private endpoint(tenantId: string, webhookId: string): EndpointSnapshotMessage {
+    const endpoint = this.directory.get(tenantId, webhookId);
+    if (!endpoint) throw new RpcException({ code: RpcErrorCode.notFound, message: `webhook '${webhookId}' was not found` });
+    return endpoint;
+  }
+
+  @MessagePattern(RpcPatterns.testWebhook)
+  async test(@Payload() payload: unknown): Promise<AttemptResultView> {
+    const request = validated(TestWebhookRequestMessage, payload);
+    const endpoint = this.endpoint(request.tenantId, request.webhookId);
+    const now = new Date().toISOString();
+    const task: DeliveryTaskMessage = {
+      deliveryId: randomDeliveryId(),
+      tenantId: request.tenantId,
+      endpointId: endpoint.id,
+      eventId: `evt_test_${randomUUID()}`,
+      eventType: TEST_EVENT_TYPE,
+      body: JSON.stringify({
+        event: TEST_EVENT_TYPE,
+        timestamp: now,
+        [endpoint.tenantField]: request.tenantId,
+        data: { message: 'This is a test webhook from wirehook.' },
+      }),
+      createdAt: now,
+      attempt: 1,
+      trigger: AttemptTrigger.test,
+    };
+    return resultOf((await this.deliveries.attempt(endpoint, task)).record);
+  }
+
+  @MessagePattern(RpcPatterns.retryDelivery)
+  async retry(@Payload() payload: unknown): Promise<AttemptResultView> {
+    const request = validated(RetryDeliveryRequestMessage, payload);
+    const endpoint = this.endpoint(request.tenantId, request.webhookId);
+    const { tenantId, webhookId, ...redelivery } = request;
+    const task: DeliveryTaskMessage = { ...redelivery, tenantId, endpointId: webhookId, trigger: AttemptTrigger.manual };
+    return resultOf((await this.deliveries.attempt(endpoint, task)).record);
+  }
+
+  /** Queues the attempts durably on the retry stream, so a large recover never blocks the caller. */
+  @MessagePattern(RpcPatterns.recoverDeliveries)
+  async recover(@Payload() payload: unknown): Promise<{ queued: number }> {
+    const request = validated(RecoverDeliveriesRequestMessage, payload);
+    this.endpoint(request.tenantId, request.webhookId);
+    const notBefore = new Date().toISOString();
+    await Promise.all(
+      request.deliveries.map((delivery) =>
+        this.deliveries.scheduleRetry(
+          { ...delivery, tenantId: request.tenantId, endpointId: request.webhookId, trigger: AttemptTrigger.manual, notBefore },
+          `${delivery.deliveryId}_${delivery.attempt}`,
+        ),
+      ),
+    );
+    return { queued: request.deliveries.length };
+  }
+}

@@ -1,0 +1,69 @@
+import { Writable } from 'node:stream';
+import mongoose, { type Connection } from 'mongoose';
+import pino, { type Logger } from 'pino';
+import { loadConfig } from '@wirehook/config';
+import { DeliveryLogRepository } from '@wirehook/delivery-logs';
+import { RetentionCronConfig } from '../../src/config/retention-cron.config';
+import { RetentionPolicyRepository } from '../../src/policies/retention-policy.repository';
+import { createRetentionComponents, type RetentionComponents } from '../../src/retention/retention-components';
+import type { RunListener } from '../../src/retention/retention-runner.service';
+
+/** A JSON log line as the app wrote it. */
+export type LogLine = Record<string, unknown> & { msg?: string; level?: number };
+
+/** A logger that keeps every line it writes, for assertions on the structured log. */
+export function capturingLogger(app = 'retention-cron'): { logger: Logger; lines: LogLine[] } {
+  const lines: LogLine[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(line) as LogLine);
+      done();
+    },
+  });
+  return { logger: pino({ level: 'debug', base: { app } }, sink), lines };
+}
+
+/** One wire command the driver sent, for observing what actually reached MongoDB. */
+export interface ObservedCommand {
+  name: string;
+  command: Record<string, unknown>;
+  at: number;
+}
+
+/** A retention runner as one replica would have it: its own MongoDB connection, config and logs. */
+export interface RetentionReplica extends RetentionComponents {
+  config: RetentionCronConfig;
+  connection: Connection;
+  logs: DeliveryLogRepository;
+  policyRepository: RetentionPolicyRepository;
+  lines: LogLine[];
+  commands: ObservedCommand[];
+  close(): Promise<void>;
+}
+
+/**
+ * Builds a replica's retention components exactly as the app does, on a connection that
+ * records every command sent (command monitoring, as a MongoDB profiler would see them).
+ */
+export async function startReplica(mongoUri: string, env: Record<string, string> = {}, listeners: RunListener[] = []): Promise<RetentionReplica> {
+  const config = loadConfig(RetentionCronConfig, { MONGODB_URI: mongoUri, MONGODB_WRITE_CONCERN: '1', RETENTION_BATCH_PAUSE_MS: '0', ...env });
+  const connection = await mongoose
+    .createConnection(config.MONGODB_URI, { writeConcern: { w: 1 }, autoCreate: false, autoIndex: false, monitorCommands: true })
+    .asPromise();
+  const commands: ObservedCommand[] = [];
+  connection.getClient().on('commandStarted', (event) => {
+    commands.push({ name: event.commandName, command: event.command as Record<string, unknown>, at: Date.now() });
+  });
+  const { logger, lines } = capturingLogger();
+  const components = await createRetentionComponents(connection, config, logger, listeners);
+  return {
+    ...components,
+    config,
+    connection,
+    logs: new DeliveryLogRepository(connection),
+    policyRepository: new RetentionPolicyRepository(connection),
+    lines,
+    commands,
+    close: () => connection.close(),
+  };
+}

@@ -1,0 +1,42 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { resolve } from 'node:path';
+import { eventually } from '@wirehook/testing';
+
+export type AppName = 'config-api' | 'dispatcher' | 'log-service' | 'retention-cron';
+
+/** One app run as its own process from the build, as a container runs it. */
+export class AppProcess {
+  output = '';
+  readonly exited: Promise<number | null>;
+
+  private constructor(readonly child: ChildProcess) {
+    child.stdout?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
+    this.exited = new Promise((done) => child.once('exit', (code) => done(code)));
+  }
+
+  static start(app: AppName, env: Record<string, string>): AppProcess {
+    const child = spawn(process.execPath, [resolve(__dirname, '..', '..', 'dist', 'apps', app, 'src', 'main.js')], {
+      // eslint-disable-next-line no-restricted-properties -- the child needs PATH and friends
+      env: { ...process.env, LOG_LEVEL: 'info', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    return new AppProcess(child);
+  }
+
+  /** Resolves once the app logged that it started. */
+  async started(timeoutMs = 30_000): Promise<void> {
+    await eventually(
+      () => {
+        if (this.child.exitCode !== null) throw new Error(`exited early:\n${this.output}`);
+        return /started"/.test(this.output);
+      },
+      { timeoutMs },
+    );
+  }
+
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill(signal);
+    return this.exited;
+  }
+}

@@ -1,0 +1,116 @@
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import type { AttemptErrorCode } from '../enums';
+import { ENDPOINT_ID_PATTERN, EVENT_ID_PATTERN, EVENT_TYPE_PATTERN, TENANT_ID_PATTERN } from '../identifiers';
+import { IsStringRecord } from '../validation';
+import { MAX_ATTEMPTS_PER_DELIVERY } from './delivery-task.message';
+
+/** Most deliveries one recover request re-sends. */
+export const MAX_RECOVER_DELIVERIES = 1000;
+
+/** Send a `webhook.test` event to an endpoint now (pattern `rpc.dispatcher.v1.webhooks.test`). */
+export class TestWebhookRequestMessage {
+  @Matches(TENANT_ID_PATTERN)
+  tenantId!: string;
+
+  @Matches(ENDPOINT_ID_PATTERN)
+  webhookId!: string;
+}
+
+/** A delivery to attempt again: what its last attempt sent, and the next attempt number. */
+export class RedeliveryMessage {
+  @Matches(/^msg_[a-z0-9]{26}$/)
+  deliveryId!: string;
+
+  @Matches(EVENT_ID_PATTERN)
+  eventId!: string;
+
+  @Matches(EVENT_TYPE_PATTERN)
+  eventType!: string;
+
+  @IsOptional()
+  @IsStringRecord(20, 256)
+  identifiers?: Record<string, string>;
+
+  @IsString()
+  @MaxLength(2 * 1024 * 1024)
+  body!: string;
+
+  @IsISO8601({ strict: true })
+  createdAt!: string;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(2)
+  @Max(MAX_ATTEMPTS_PER_DELIVERY)
+  attempt!: number;
+}
+
+/** Attempt one delivery again now, with trigger `manual` (pattern `rpc.dispatcher.v1.deliveries.retry`). */
+export class RetryDeliveryRequestMessage extends RedeliveryMessage {
+  @Matches(TENANT_ID_PATTERN)
+  tenantId!: string;
+
+  @Matches(ENDPOINT_ID_PATTERN)
+  webhookId!: string;
+}
+
+/** Queue manual attempts of many failed deliveries (pattern `rpc.dispatcher.v1.deliveries.recover`). */
+export class RecoverDeliveriesRequestMessage {
+  @Matches(TENANT_ID_PATTERN)
+  tenantId!: string;
+
+  @Matches(ENDPOINT_ID_PATTERN)
+  webhookId!: string;
+
+  @IsArray()
+  @ArrayMaxSize(MAX_RECOVER_DELIVERIES)
+  @ValidateNested({ each: true })
+  @Type(() => RedeliveryMessage)
+  deliveries!: RedeliveryMessage[];
+}
+
+/** The outcome of an attempt made on request. */
+export interface AttemptResultView {
+  success: boolean;
+  log_id: string;
+  delivery_id: string;
+  attempt: number;
+  http_status: number | null;
+  duration_ms: number;
+  error: string | null;
+  error_code: AttemptErrorCode | null;
+}
+
+/** Failed deliveries of an endpoint in a window, for recover (pattern `rpc.log-service.v1.deliveries.failed`). */
+export class FailedDeliveriesRequestMessage {
+  @Matches(TENANT_ID_PATTERN)
+  tenantId!: string;
+
+  @Matches(ENDPOINT_ID_PATTERN)
+  webhookId!: string;
+
+  @IsISO8601({ strict: true })
+  from!: string;
+
+  @IsISO8601({ strict: true })
+  to!: string;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_RECOVER_DELIVERIES + 1)
+  limit!: number;
+}

@@ -1,0 +1,90 @@
+import { Type } from 'class-transformer';
+import { IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import type { AttemptLogView } from './list-logs.message';
+import { ENDPOINT_ID_PATTERN, TENANT_ID_PATTERN } from '../identifiers';
+
+/** Request for one attempt with the timeline of its delivery (pattern `rpc.log-service.v1.logs.get`). */
+export class GetLogRequestMessage {
+  @Matches(TENANT_ID_PATTERN)
+  tenantId!: string;
+
+  @IsString()
+  @MaxLength(100)
+  id!: string;
+}
+
+/** One attempt in full, and every attempt of the same delivery, first attempt first. */
+export interface LogDetailView extends AttemptLogView {
+  request: { method: string; url: string; headers: Record<string, string>; body: string };
+  response: { status: number; headers: Record<string, string>; body: string; body_truncated: boolean } | null;
+  delivery: { id: string; status: string; attempts: number; next_attempt_at: string | null; created_at: string } | null;
+  timeline: Array<Pick<AttemptLogView, 'id' | 'attempt' | 'trigger' | 'status' | 'http_status' | 'error' | 'error_code' | 'duration_ms' | 'created_at'>>;
+}
+
+/** Request for delivery statistics over a window (pattern `rpc.log-service.v1.logs.stats`). */
+export class LogStatsRequestMessage {
+  @Matches(TENANT_ID_PATTERN)
+  tenantId!: string;
+
+  @IsOptional()
+  @Matches(ENDPOINT_ID_PATTERN)
+  webhookId?: string;
+
+  @IsISO8601({ strict: true })
+  from!: string;
+
+  @IsISO8601({ strict: true })
+  to!: string;
+}
+
+export interface LogStatsView {
+  window: { from: string; to: string };
+  totals: { attempts: number; success: number; failed: number; retrying: number };
+  /** Successful attempts over all attempts, 0..1 (null without attempts). */
+  success_rate: number | null;
+  by_status_class: Record<'2xx' | '3xx' | '4xx' | '5xx' | 'none', number>;
+  duration_ms: { avg: number | null; p50: number | null; p95: number | null; p99: number | null };
+  top_events: Array<{ event: string; count: number }>;
+  top_error_codes: Array<{ code: string; count: number }>;
+  /** Attempts per hour in the window (hours without attempts are listed with zeros). */
+  buckets: Array<{ start: string; attempts: number; success: number }>;
+}
+
+/** One page of an export, in time order after a cursor (pattern `rpc.log-service.v1.logs.export-page`). */
+export class ExportPageRequestMessage {
+  @Matches(TENANT_ID_PATTERN)
+  tenantId!: string;
+
+  @IsOptional()
+  @Matches(ENDPOINT_ID_PATTERN)
+  webhookId?: string;
+
+  @IsOptional()
+  @IsString({ each: true })
+  status?: string[];
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  event?: string;
+
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  from?: string;
+
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  to?: string;
+
+  /** Id of the last attempt of the previous page. */
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  after?: string;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  limit!: number;
+}

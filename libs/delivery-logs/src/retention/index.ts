@@ -1,0 +1,2 @@
+export * from './retention-rules';
+export * from './delivery-log.purger';
