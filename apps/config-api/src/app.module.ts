@@ -4,7 +4,7 @@ import { ClientsModule, Transport } from '@nestjs/microservices';
 import { TerminusModule } from '@nestjs/terminus';
 import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
-import { LOGGER, MONGO_CONNECTION, SecretBox, connectMongo } from '@wirehook/config';
+import { LOGGER, MONGO_CONNECTION, MetricsModule, SecretBox, connectMongo } from '@wirehook/config';
 import { NatsModule } from '@wirehook/nats';
 import { ApiKeyRepository } from './api-keys/api-key.repository';
 import { ApiKeyGuard } from './auth/api-key.guard';
@@ -28,6 +28,7 @@ import { TenantService } from './tenants/tenant.service';
 import { TenantsController } from './tenants/tenants.controller';
 import { EndpointRepository } from './webhooks/endpoint.repository';
 import { EndpointUrlValidator } from './webhooks/endpoint-url.validator';
+import { EndpointDisabledHandler } from './webhooks/endpoint-disabled.handler';
 import { WebhookService } from './webhooks/webhook.service';
 import { WebhooksController } from './webhooks/webhooks.controller';
 
@@ -47,6 +48,7 @@ export class ConfigApiModule {
       imports: [
         NatsModule.forRoot({ url: config.NATS_URL, name: 'config-api' }),
         TerminusModule,
+        MetricsModule.forRoot('config-api'),
         ClientsModule.register([
           { name: LOG_SERVICE_CLIENT, transport: Transport.NATS, options: { servers: config.NATS_URL.split(','), name: 'config-api-rpc' } },
           { name: DISPATCHER_CLIENT, transport: Transport.NATS, options: { servers: config.NATS_URL.split(','), name: 'config-api-dispatcher-rpc' } },
@@ -94,6 +96,7 @@ export class ConfigApiModule {
         TenantService,
         EndpointUrlValidator,
         WebhookService,
+        EndpointDisabledHandler,
         LogServiceClient,
         RetentionClient,
         EventIngestService,

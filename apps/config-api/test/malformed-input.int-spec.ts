@@ -138,7 +138,7 @@ describe('malformed bodies on every write route', () => {
     await api.app.get(EndpointRepository).insert({
       _id: webhookId, tenantId: 'fuzz', url: 'https://hooks.example.com/x', description: '', events: ['a.b'], active: true,
       secrets: [], auth: null, encryptedHeaders: {}, timeoutMs: 10_000, retryScheduleMs: null, maxConcurrency: 10, rateLimitPerSecond: null,
-      tenantField: 'tenantId', revision: 1, createdAt: new Date(), updatedAt: new Date(),
+      tenantField: 'tenantId', disabledReason: null, disabledAt: null, revision: 1, createdAt: new Date(), updatedAt: new Date(),
     });
   });
 

@@ -1,18 +1,21 @@
 import { Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import type { Logger } from 'pino';
-import { LOGGER, SecretBox } from '@wirehook/config';
+import { LOGGER, MetricsModule, SecretBox } from '@wirehook/config';
 import { NatsModule } from '@wirehook/nats';
 import { DeliveryCommandsHandler } from './commands/delivery-commands.handler';
 import { DispatcherConfig } from './config/dispatcher.config';
 import { DeadLetterPublisher } from './dead-letters/dead-letter.publisher';
 import { DeliveryTaskHandler } from './delivery/delivery-task.handler';
+import { EndpointGate } from './delivery/endpoint-gate';
 import { DeliveryService } from './delivery/delivery.service';
 import { WebhookSender } from './delivery/webhook-sender';
 import { DispatcherConsumers } from './dispatcher-consumers.service';
 import { EndpointDirectory } from './endpoints/endpoint-directory.service';
 import { FanOutHandler } from './fan-out/fan-out.handler';
 import { HealthController } from './health/health.controller';
+import { EndpointHealthTracker } from './health-tracking/endpoint-health.tracker';
+import { DispatcherMetrics } from './metrics/dispatcher.metrics';
 
 /** Closes the HTTP connection pools once deliveries have stopped. */
 class SenderCloser implements OnApplicationShutdown {
@@ -23,12 +26,15 @@ class SenderCloser implements OnApplicationShutdown {
   }
 }
 
+/** Deliveries held in memory per busy endpoint before JetStream keeps the rest. */
+const MAX_QUEUED_PER_ENDPOINT = 100;
+
 @Module({})
 export class DispatcherModule {
   static forRoot(config: DispatcherConfig, logger: Logger): DynamicModule {
     return {
       module: DispatcherModule,
-      imports: [NatsModule.forRoot({ url: config.NATS_URL, name: 'dispatcher' }), TerminusModule],
+      imports: [NatsModule.forRoot({ url: config.NATS_URL, name: 'dispatcher' }), TerminusModule, MetricsModule.forRoot('dispatcher')],
       controllers: [HealthController, DeliveryCommandsHandler],
       providers: [
         { provide: DispatcherConfig, useValue: config },
@@ -48,6 +54,13 @@ export class DispatcherModule {
           inject: [WebhookSender],
           useFactory: (sender: WebhookSender) => new SenderCloser(sender),
         },
+        {
+          provide: EndpointGate,
+          // Waiting deliveries are kept alive well inside the ack wait.
+          useValue: new EndpointGate(config.DELIVERY_CONCURRENCY, MAX_QUEUED_PER_ENDPOINT, Math.floor(config.DELIVERY_ACK_WAIT_MS / 3)),
+        },
+        DispatcherMetrics,
+        EndpointHealthTracker,
         EndpointDirectory,
         DeadLetterPublisher,
         DeliveryService,

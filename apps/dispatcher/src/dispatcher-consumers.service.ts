@@ -6,10 +6,8 @@ import { ConsumerNames, DeliverySubjects, EventSubjects, StreamNames } from '@wi
 import { JETSTREAM, JETSTREAM_MANAGER, JetStreamWorker, ensureDurableConsumer } from '@wirehook/nats';
 import { DispatcherConfig } from './config/dispatcher.config';
 import { DeliveryTaskHandler } from './delivery/delivery-task.handler';
+import { EndpointGate } from './delivery/endpoint-gate';
 import { FanOutHandler } from './fan-out/fan-out.handler';
-
-/** Ack wait of delivery consumers: above the longest endpoint timeout; `working()` extends it. */
-const DELIVERY_ACK_WAIT_MS = 60_000;
 
 /**
  * Runs the dispatcher's three durable consumers, shared by all replicas: fan-out of events,
@@ -24,6 +22,7 @@ export class DispatcherConsumers implements OnApplicationBootstrap, BeforeApplic
     private readonly config: DispatcherConfig,
     private readonly fanOut: FanOutHandler,
     private readonly deliveryTasks: DeliveryTaskHandler,
+    private readonly gate: EndpointGate,
     @Inject(JETSTREAM) private readonly js: JetStreamClient,
     @Inject(JETSTREAM_MANAGER) private readonly jsm: JetStreamManager,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -37,12 +36,12 @@ export class DispatcherConsumers implements OnApplicationBootstrap, BeforeApplic
       Math.min(64, concurrency),
     );
     await this.startWorker(
-      { stream: StreamNames.deliveries, name: ConsumerNames.deliveries, filterSubject: DeliverySubjects.allTasks, ackWaitMs: DELIVERY_ACK_WAIT_MS, maxAckPending: 10_000 },
+      { stream: StreamNames.deliveries, name: ConsumerNames.deliveries, filterSubject: DeliverySubjects.allTasks, ackWaitMs: this.config.DELIVERY_ACK_WAIT_MS, maxAckPending: 10_000 },
       (message) => this.deliveryTasks.handle(message),
       concurrency,
     );
     await this.startWorker(
-      { stream: StreamNames.deliveries, name: ConsumerNames.retries, filterSubject: DeliverySubjects.allRetries, ackWaitMs: DELIVERY_ACK_WAIT_MS, maxAckPending: 1_000_000 },
+      { stream: StreamNames.deliveries, name: ConsumerNames.retries, filterSubject: DeliverySubjects.allRetries, ackWaitMs: this.config.DELIVERY_ACK_WAIT_MS, maxAckPending: 1_000_000 },
       (message) => this.deliveryTasks.handle(message),
       concurrency,
     );
@@ -64,13 +63,10 @@ export class DispatcherConsumers implements OnApplicationBootstrap, BeforeApplic
     this.workers.push(worker);
   }
 
-  /** Deliveries in progress in this process. */
-  get inFlight(): number {
-    return this.workers.reduce((total, worker) => total + worker.inFlightCount, 0);
-  }
-
+  /** Stops pulling, hands back deliveries waiting for a busy endpoint, and finishes those in flight. */
   async beforeApplicationShutdown(): Promise<void> {
-    this.logger.info({ inFlight: this.inFlight }, 'stopping consumers; finishing in-flight deliveries');
+    this.logger.info({ inFlight: this.gate.totalInFlight }, 'stopping consumers; finishing in-flight deliveries');
     await Promise.all(this.workers.map((worker) => worker.stop(this.config.SHUTDOWN_TIMEOUT_MS - 2000)));
+    await this.gate.stop();
   }
 }

@@ -5,3 +5,4 @@ export * from './common-config';
 export * from './address-policy';
 export * from './run-app';
 export * from './mongo-connection';
+export * from './metrics.module';

@@ -11,3 +11,4 @@ export * from './messages/list-logs.message';
 export * from './messages/retention.message';
 export * from './messages/log-queries.message';
 export * from './messages/delivery-commands.message';
+export * from './messages/endpoint-health.message';

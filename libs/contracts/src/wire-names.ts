@@ -33,8 +33,10 @@ export const DeadLetterSubjects = {
 } as const;
 
 export const OperationalSubjects = {
-  /** Published when the dispatcher disables a failing endpoint. */
+  /** An {@link EndpointDisabledMessage}: the dispatcher disabled a failing or gone endpoint. */
   endpointDisabled: 'webhooks.ops.v1.endpoint.disabled',
+  /** Every operational event. */
+  all: 'webhooks.ops.v1.>',
 } as const;
 
 /** Request/reply patterns answered by internal services (NATS, `@nestjs/microservices`). */
@@ -54,6 +56,8 @@ export const StreamNames = {
   deliveries: 'WEBHOOK_DELIVERIES',
   attempts: 'WEBHOOK_ATTEMPTS',
   deadLetters: 'WEBHOOK_DEAD_LETTERS',
+  /** Operational events (endpoint disabled, retention runs), kept for a week. */
+  operations: 'WEBHOOK_OPERATIONS',
 } as const;
 
 export const ConsumerNames = {
@@ -65,6 +69,8 @@ export const ConsumerNames = {
   retries: 'dispatcher-retries',
   /** Writes attempt records to MongoDB. */
   attemptWriter: 'log-service-attempt-writer',
+  /** Applies endpoint-disabled events to the stored configuration. */
+  endpointDisabledApplier: 'config-api-endpoint-disabled',
 } as const;
 
 export const KvBucketNames = {
@@ -73,6 +79,14 @@ export const KvBucketNames = {
    * {@link TenantSnapshotMessage}, `endpoints.<tenantId>.<endpointId>` an {@link EndpointSnapshotMessage}.
    */
   config: 'webhook_config_v1',
+} as const;
+
+export const HealthBucketNames = {
+  /**
+   * Endpoint health shared by dispatcher replicas: key `<tenantId>.<endpointId>`, value an
+   * {@link EndpointHealthMessage}; absent while the endpoint is healthy.
+   */
+  endpoints: 'webhook_endpoint_health_v1',
 } as const;
 
 export const ConfigKeyPrefixes = {
@@ -121,6 +135,10 @@ export function attemptSubject(tenantId: string): string {
 
 export function deadLetterSubject(reason: string): string {
   return `${DeadLetterSubjects.prefix}.${reason}`;
+}
+
+export function endpointHealthKey(tenantId: string, endpointId: string): string {
+  return `${tenantId}.${endpointId}`;
 }
 
 export function tenantConfigKey(tenantId: string): string {

@@ -34,10 +34,6 @@ export class JetStreamWorker {
     this.loop = this.run(this.messages);
   }
 
-  get inFlightCount(): number {
-    return this.inFlight.size;
-  }
-
   private async run(messages: ConsumerMessages): Promise<void> {
     for await (const message of messages) {
       if (this.stopping) {

@@ -10,7 +10,7 @@ import {
   type StreamConfig,
 } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
-import { AttemptSubjects, DeadLetterSubjects, DeliverySubjects, EventSubjects, StreamNames } from '@wirehook/contracts';
+import { AttemptSubjects, DeadLetterSubjects, DeliverySubjects, EventSubjects, OperationalSubjects, StreamNames } from '@wirehook/contracts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -43,6 +43,15 @@ export const STREAM_CONFIGS: Partial<StreamConfig>[] = [
     storage: StorageType.File,
     duplicate_window: nanos(2 * 60 * 1000),
     discard: DiscardPolicy.New,
+  },
+  {
+    name: StreamNames.operations,
+    subjects: [OperationalSubjects.all],
+    retention: RetentionPolicy.Limits,
+    storage: StorageType.File,
+    max_age: nanos(7 * DAY_MS),
+    duplicate_window: nanos(2 * 60 * 1000),
+    discard: DiscardPolicy.Old,
   },
   {
     name: StreamNames.deadLetters,

@@ -61,6 +61,9 @@ export class HttpsReceiver {
 
   private readonly server: Server;
   private listeningPort = 0;
+  private open = 0;
+  /** Most requests the receiver was answering at the same time. */
+  maxConcurrent = 0;
 
   private constructor(certificates: TestCertificates) {
     this.server = createServer({ key: certificates.key, cert: certificates.cert }, (req, res) => {
@@ -75,6 +78,9 @@ export class HttpsReceiver {
           receivedAt: Date.now(),
         };
         this.requests.push(request);
+        this.open += 1;
+        this.maxConcurrent = Math.max(this.maxConcurrent, this.open);
+        res.once('close', () => (this.open -= 1));
         const reply = this.behaviour(request);
         const send = () => {
           if (res.destroyed) return;
@@ -107,6 +113,12 @@ export class HttpsReceiver {
 
   respondWith(behaviour: ReceiverBehaviour): void {
     this.behaviour = behaviour;
+  }
+
+  /** Forgets what was received so far. */
+  reset(): void {
+    this.requests.length = 0;
+    this.maxConcurrent = this.open;
   }
 
   requestsTo(path: string): ReceivedRequest[] {

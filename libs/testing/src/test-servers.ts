@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { IsOptional, IsString } from 'class-validator';
 import { jetstreamManager } from '@nats-io/jetstream';
-import { KvBucketNames, StreamNames } from '@wirehook/contracts';
+import { HealthBucketNames, KvBucketNames, StreamNames } from '@wirehook/contracts';
 import { loadConfig } from '@wirehook/config';
 import { connectNats } from '@wirehook/nats';
 import { MongoClient } from 'mongodb';
@@ -35,7 +35,7 @@ export function withDatabase(uri: string, database: string): string {
 
 export interface TestServers {
   natsUrl: string;
-  /** A database of this test file's own. */
+  /** A database of this test file's own (empty when the test asked for no MongoDB). */
   mongoUri: string;
   /** The private MongoDB-wire server, when one was started (absent with `MONGODB_URI`). */
   mongoServer?: LocalServer;
@@ -48,7 +48,7 @@ export interface TestServers {
 async function resetSharedNats(natsUrl: string): Promise<void> {
   const nc = await connectNats(natsUrl, 'test-reset');
   const jsm = await jetstreamManager(nc);
-  const buckets = Object.values(KvBucketNames).map((bucket) => `KV_${bucket}`);
+  const buckets = [...Object.values(KvBucketNames), ...Object.values(HealthBucketNames)].map((bucket) => `KV_${bucket}`);
   for (const stream of [...Object.values(StreamNames), ...buckets]) {
     await jsm.streams.delete(stream).catch(() => undefined);
   }
@@ -60,7 +60,7 @@ async function resetSharedNats(natsUrl: string): Promise<void> {
  * servers on free ports, or `NATS_URL` / `MONGODB_URI` when set (then streams are reset and a
  * fresh database name is used).
  */
-export async function startTestServers(name: string): Promise<TestServers> {
+export async function startTestServers(name: string, options: { mongo?: boolean } = {}): Promise<TestServers> {
   const env = loadConfig(TestEnvironmentConfig);
   const database = `wh_${name.replace(/[^a-z0-9]/gi, '_')}_${randomBytes(3).toString('hex')}`;
   let natsServer: LocalServer | undefined;
@@ -75,15 +75,15 @@ export async function startTestServers(name: string): Promise<TestServers> {
     natsServer = await startNatsServer({ binary, storeDir });
     natsUrl = natsServer.url;
   }
-  const mongoServer = env.MONGODB_URI ? undefined : await startMongoWireServer({ database });
-  const mongoUri = env.MONGODB_URI ? withDatabase(env.MONGODB_URI, database) : (mongoServer as LocalServer).url;
+  const mongoServer = env.MONGODB_URI || options.mongo === false ? undefined : await startMongoWireServer({ database });
+  const mongoUri = env.MONGODB_URI ? withDatabase(env.MONGODB_URI, database) : (mongoServer?.url ?? '');
   return {
     natsUrl,
     mongoUri,
     mongoServer,
     natsServer,
     async stop() {
-      if (env.MONGODB_URI) {
+      if (env.MONGODB_URI && options.mongo !== false) {
         const client = await MongoClient.connect(mongoUri);
         await client.db().dropDatabase();
         await client.close();

@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { PUBLIC_ROUTE_KEY } from '@wirehook/config';
 import { ApiKeyRepository } from '../api-keys/api-key.repository';
 import { ConfigApiConfig } from '../config/config-api.config';
 import { DomainError } from '../errors/domain.error';
@@ -30,7 +31,7 @@ export class ApiKeyGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const level = this.reflector.getAllAndOverride<AccessLevel | undefined>(ACCESS_KEY, [context.getHandler(), context.getClass()]);
-    if (level === 'public') return true;
+    if (level === 'public' || this.reflector.get<boolean | undefined>(PUBLIC_ROUTE_KEY, context.getHandler())) return true;
     if (!level) throw new DomainError('forbidden', 'forbidden', 'this route is not open to API keys');
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const principal = await this.authenticate(request.headers.authorization);

@@ -5,9 +5,11 @@ import type { Logger } from 'pino';
 import { LOGGER } from '@wirehook/config';
 import {
   ConfigKeyPrefixes,
+  HealthBucketNames,
   KvBucketNames,
   encodeMessage,
   endpointConfigKey,
+  endpointHealthKey,
   tenantConfigKey,
   type EndpointSnapshotMessage,
   type TenantSnapshotMessage,
@@ -57,6 +59,7 @@ function toTenantSnapshot(tenant: TenantDocument): TenantSnapshotMessage {
 @Injectable()
 export class ConfigReplicator implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
   private bucket!: KV;
+  private healthBucket!: KV;
   private resyncTimer?: NodeJS.Timeout;
   /** Set when a write failed every retry; cleared by a successful resync. */
   private outOfSync = false;
@@ -70,6 +73,7 @@ export class ConfigReplicator implements OnModuleInit, OnApplicationBootstrap, O
 
   async onModuleInit(): Promise<void> {
     this.bucket = await openBucket(this.nc, KvBucketNames.config);
+    this.healthBucket = await openBucket(this.nc, HealthBucketNames.endpoints);
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -101,6 +105,12 @@ export class ConfigReplicator implements OnModuleInit, OnApplicationBootstrap, O
   async removeEndpoint(tenantId: string, endpointId: string): Promise<void> {
     const key = endpointConfigKey(tenantId, endpointId);
     await this.write(() => this.bucket.delete(key), key);
+  }
+
+  /** Forgets an endpoint's failures (the dispatcher's health bucket). */
+  async clearHealth(tenantId: string, endpointId: string): Promise<void> {
+    const key = endpointHealthKey(tenantId, endpointId);
+    await this.write(() => this.healthBucket.delete(key), key);
   }
 
   /** Makes the bucket equal MongoDB: every tenant and endpoint written, every other key deleted. */

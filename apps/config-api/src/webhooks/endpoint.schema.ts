@@ -16,6 +16,9 @@ export interface EndpointDocument {
   maxConcurrency: number;
   rateLimitPerSecond: number | null;
   tenantField: 'tenantId' | 'companyId';
+  /** Why the dispatcher disabled the endpoint (410 Gone, or failing for too long); null otherwise. */
+  disabledReason: string | null;
+  disabledAt: Date | null;
   /** Grows with every change; replicated so readers can drop stale values. */
   revision: number;
   createdAt: Date;
@@ -38,6 +41,8 @@ export const endpointSchema = new Schema<EndpointDocument>(
     maxConcurrency: { type: Number, required: true },
     rateLimitPerSecond: { type: Number, default: null },
     tenantField: { type: String, required: true },
+    disabledReason: { type: String, default: null },
+    disabledAt: { type: Date, default: null },
     revision: { type: Number, required: true },
     createdAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },

@@ -58,6 +58,8 @@ export class WebhookService {
       maxConcurrency: DEFAULT_MAX_CONCURRENCY,
       rateLimitPerSecond: null,
       tenantField: 'tenantId',
+      disabledReason: null,
+      disabledAt: null,
       revision: 1,
       createdAt: now,
       updatedAt: now,
@@ -87,11 +89,31 @@ export class WebhookService {
     if (input.events !== undefined) next.events = input.events;
     this.applySettings(next, input);
     if (input.url !== undefined) await this.urls.validate(input.url);
+    const reEnabled = input.active === true && !current.active;
+    if (reEnabled) {
+      next.disabledReason = null;
+      next.disabledAt = null;
+    }
     if (!(await this.endpoints.replace(next, current.revision))) {
       throw new DomainError('conflict', 'concurrent_update', `webhook '${id}' was changed by another request; read it again and retry`);
     }
+    // A re-enabled endpoint starts with a clean health record, so old failures cannot disable it again.
+    if (reEnabled) await this.replicator.clearHealth(tenantId, id);
     await this.replicator.publishEndpoint(next);
     return next;
+  }
+
+  /**
+   * Records that the dispatcher disabled an endpoint. A change made after the disabled
+   * revision wins: the event then changes nothing.
+   */
+  async markDisabled(tenantId: string, id: string, revision: number, reason: string, at: Date): Promise<boolean> {
+    const current = await this.endpoints.findById(tenantId, id);
+    if (!current || current.revision !== revision || !current.active) return false;
+    const next: EndpointDocument = { ...current, active: false, disabledReason: reason, disabledAt: at, revision: current.revision + 1, updatedAt: new Date() };
+    if (!(await this.endpoints.replace(next, current.revision))) return false;
+    await this.replicator.publishEndpoint(next);
+    return true;
   }
 
   async delete(tenantId: string, id: string): Promise<void> {

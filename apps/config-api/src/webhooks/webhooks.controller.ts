@@ -29,6 +29,8 @@ export function webhookView(endpoint: EndpointDocument) {
     max_concurrency: endpoint.maxConcurrency,
     rate_limit: endpoint.rateLimitPerSecond,
     tenant_field: endpoint.tenantField,
+    disabled_reason: endpoint.disabledReason ?? null,
+    disabled_at: endpoint.disabledAt?.toISOString() ?? null,
     created_at: endpoint.createdAt.toISOString(),
     updated_at: endpoint.updatedAt.toISOString(),
   };

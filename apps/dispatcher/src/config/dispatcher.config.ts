@@ -46,6 +46,27 @@ export class DispatcherConfig extends withDeliveryPolicy(withEncryptionKey(AppCo
   @Max(10000)
   DELIVERY_CONCURRENCY = 256;
 
+  /** An endpoint failing without a single success for this long is disabled; `off` never disables. */
+  @ValidateBy(
+    { name: 'isDurationOrOff', validator: { validate: (value: unknown) => value === 'off' || (typeof value === 'string' && parseDuration(value) !== undefined) } },
+    { message: 'DELIVERY_DISABLE_AFTER must be a duration such as 5d or 12h, or off' },
+  )
+  DELIVERY_DISABLE_AFTER = '5d';
+
+  /** After a 429 or a timeout the next attempt waits at least this long (Svix waits a minute). */
+  @EnvInt()
+  @IsInt()
+  @Min(0)
+  @Max(3_600_000)
+  DELIVERY_THROTTLED_RETRY_MIN_MS = 60_000;
+
+  /** How long a delivery task may stay un-acked before JetStream hands it out again; kept alive while in progress. */
+  @EnvInt()
+  @IsInt()
+  @Min(1000)
+  @Max(600_000)
+  DELIVERY_ACK_WAIT_MS = 60_000;
+
   /** Default delays before attempts 2, 3, ... (endpoints may override); jittered by ±20%. */
   @EnvList()
   @IsDurationList()

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { LOGGER } from '@wirehook/config';
 import { deadLetterSubject, encodeMessage, type DeadLetterMessage, type DeadLetterReason } from '@wirehook/contracts';
 import { JETSTREAM } from '@wirehook/nats';
+import { DispatcherMetrics } from '../metrics/dispatcher.metrics';
 
 const STORED_BODY_LIMIT = 16 * 1024;
 
@@ -17,6 +18,7 @@ export class DeadLetterPublisher {
   constructor(
     @Inject(JETSTREAM) private readonly js: JetStreamClient,
     @Inject(LOGGER) private readonly logger: Logger,
+    private readonly metrics: DispatcherMetrics,
   ) {}
 
   async deadLetter(message: JsMsg, reason: DeadLetterReason, detail: string, tenantId?: string): Promise<void> {
@@ -35,5 +37,6 @@ export class DeadLetterPublisher {
     });
     this.logger.warn({ reason, detail, subject: message.subject, seq: message.info.streamSequence, tenantId }, 'message dead-lettered');
     message.term(`${reason}: ${detail}`.slice(0, 200));
+    this.metrics.deadLetteredMessage(reason);
   }
 }

@@ -1,24 +1,37 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { JsMsg } from '@nats-io/jetstream';
-import { DeadLetterReason, DeliveryTaskMessage, InvalidMessageError, decodeMessage } from '@wirehook/contracts';
+import type { Logger } from 'pino';
+import { LOGGER } from '@wirehook/config';
+import { DeadLetterReason, DeliveryTaskMessage, InvalidMessageError, decodeMessage, type EndpointSnapshotMessage } from '@wirehook/contracts';
+import { DispatcherConfig } from '../config/dispatcher.config';
+import { EndpointGate } from './endpoint-gate';
 import { DeadLetterPublisher } from '../dead-letters/dead-letter.publisher';
 import { EndpointDirectory } from '../endpoints/endpoint-directory.service';
 import { DeliveryService } from './delivery.service';
 
-const WORKING_INTERVAL_MS = 10_000;
+const FAILURE_REDELIVERY_MS = 5_000;
 
 /**
  * Settles delivery task messages, fresh and retries alike: a retry that is not yet due goes
  * back with a delay, a task for a paused endpoint is parked, a task whose endpoint is gone is
- * dead-lettered, every other task gets its attempt.
+ * dead-lettered, every other task gets its attempt when the endpoint's limits allow. The
+ * handler returns at once: a slow endpoint's attempts run in the gate, not in the worker.
  */
 @Injectable()
 export class DeliveryTaskHandler {
+  private readonly workingIntervalMs: number;
+
   constructor(
+    config: DispatcherConfig,
     private readonly directory: EndpointDirectory,
     private readonly deliveries: DeliveryService,
     private readonly deadLetters: DeadLetterPublisher,
-  ) {}
+    private readonly gate: EndpointGate,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {
+    // Well inside the ack wait, so JetStream never hands out a message still in progress.
+    this.workingIntervalMs = Math.floor(config.DELIVERY_ACK_WAIT_MS / 3);
+  }
 
   async handle(message: JsMsg): Promise<void> {
     let task: DeliveryTaskMessage;
@@ -44,13 +57,28 @@ export class DeliveryTaskHandler {
       message.ack();
       return;
     }
+    const limits = { maxConcurrency: endpoint.maxConcurrency, ratePerSecond: endpoint.rateLimitPerSecond };
+    const accepted = this.gate.submit(
+      endpoint.id,
+      limits,
+      () => this.attempt(message, endpoint, task),
+      () => message.working(),
+      () => message.nak(),
+    );
+    if (!accepted) message.nak(this.gate.suggestedWaitMs(endpoint.id));
+  }
+
+  private async attempt(message: JsMsg, endpoint: EndpointSnapshotMessage, task: DeliveryTaskMessage): Promise<void> {
     // Tell JetStream the message is still being worked on, so a slow endpoint is not attempted twice.
-    const keepAlive = setInterval(() => message.working(), WORKING_INTERVAL_MS);
+    const keepAlive = setInterval(() => message.working(), this.workingIntervalMs);
     try {
       await this.deliveries.attempt(endpoint, task);
+      message.ack();
+    } catch (error) {
+      this.logger.error({ err: error, deliveryId: task.deliveryId }, 'delivery attempt failed; redelivering later');
+      message.nak(FAILURE_REDELIVERY_MS);
     } finally {
       clearInterval(keepAlive);
     }
-    message.ack();
   }
 }

@@ -14,7 +14,9 @@ import {
   type EndpointSnapshotMessage,
 } from '@wirehook/contracts';
 import { JETSTREAM } from '@wirehook/nats';
-import { describeUnsuccessfulResponse, judgeAttempt } from './attempt-outcome';
+import { describeUnsuccessfulResponse, judgeAttempt, type AttemptOutcome } from './attempt-outcome';
+import { EndpointHealthTracker } from '../health-tracking/endpoint-health.tracker';
+import { DispatcherMetrics } from '../metrics/dispatcher.metrics';
 import { nextRetryDelay, parseDuration } from './retry-schedule';
 import { DispatcherConfig } from '../config/dispatcher.config';
 import { signWebhook } from './signature';
@@ -39,6 +41,7 @@ export interface AttemptReport {
 @Injectable()
 export class DeliveryService {
   private readonly defaultScheduleMs: number[];
+  private readonly throttledRetryMinMs: number;
 
   constructor(
     config: DispatcherConfig,
@@ -46,8 +49,11 @@ export class DeliveryService {
     private readonly secretBox: SecretBox,
     @Inject(JETSTREAM) private readonly js: JetStreamClient,
     @Inject(LOGGER) private readonly logger: Logger,
+    private readonly health: EndpointHealthTracker,
+    private readonly metrics: DispatcherMetrics,
   ) {
     this.defaultScheduleMs = config.DELIVERY_RETRY_SCHEDULE.map((delay) => parseDuration(delay) as number);
+    this.throttledRetryMinMs = config.DELIVERY_THROTTLED_RETRY_MIN_MS;
   }
 
   /** Builds the request headers: Standard Webhooks, the compatibility headers, auth and custom ones. */
@@ -83,6 +89,7 @@ export class DeliveryService {
   async attempt(endpoint: EndpointSnapshotMessage, task: DeliveryTaskMessage): Promise<AttemptReport> {
     const startedAt = new Date();
     const { headers, redacted } = this.buildHeaders(endpoint, task, startedAt);
+    this.metrics.attemptStarted(endpoint.id);
     const result = await this.sender.send({ url: endpoint.url, headers, body: task.body, timeoutMs: endpoint.timeoutMs });
     const completedAt = new Date();
     const outcome = judgeAttempt(result);
@@ -95,7 +102,9 @@ export class DeliveryService {
       const delay = nextRetryDelay(endpoint.retryScheduleMs ?? this.defaultScheduleMs, task.attempt);
       if (delay !== undefined) {
         status = DeliveryStatus.retrying;
-        const notBefore = new Date(completedAt.getTime() + Math.max(delay, outcome.minDelayMs)).toISOString();
+        const throttled = result.response?.status === 429 || result.error?.code === AttemptErrorCode.timeout;
+        const minimum = Math.max(outcome.minDelayMs, throttled ? this.throttledRetryMinMs : 0);
+        const notBefore = new Date(completedAt.getTime() + Math.max(delay, minimum)).toISOString();
         retry = { ...task, attempt: task.attempt + 1, notBefore };
       }
     }
@@ -125,8 +134,18 @@ export class DeliveryService {
     // crash at any point repeats work (same ids, de-duplicated) instead of losing it.
     await this.js.publish(attemptSubject(task.tenantId), encodeMessage(record), { msgID: `${task.deliveryId}_${task.attempt}` });
     if (retry) await this.scheduleRetry(retry, `${task.deliveryId}_${retry.attempt}`);
+    this.metrics.attemptFinished(endpoint.id, status, result.durationMs, retry !== undefined);
+    await this.trackHealth(endpoint, task, outcome, completedAt);
     this.logger.debug({ deliveryId: task.deliveryId, attempt: task.attempt, status, durationMs: result.durationMs }, 'attempt finished');
     return { record, retry };
+  }
+
+  /** Successes reset an endpoint's health, failures count towards disabling it; test sends count for nothing. */
+  private async trackHealth(endpoint: EndpointSnapshotMessage, task: DeliveryTaskMessage, outcome: AttemptOutcome, at: Date): Promise<void> {
+    if (task.trigger === AttemptTrigger.test) return;
+    if (outcome.kind === 'success') return this.health.recordSuccess(endpoint);
+    if (outcome.kind === 'final' && outcome.disableEndpoint) return this.health.disable(endpoint, 'gone', 'the endpoint answered 410 Gone');
+    return this.health.recordFailure(endpoint, at);
   }
 
   /** Puts a task back on the retry subject, to be attempted at `notBefore`. */

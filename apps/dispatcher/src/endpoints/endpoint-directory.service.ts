@@ -75,6 +75,15 @@ export class EndpointDirectory implements OnModuleInit, OnApplicationShutdown {
     return this.endpointsByTenant.get(tenantId)?.get(endpointId);
   }
 
+  /**
+   * Stops deliveries to an endpoint in this process at once, ahead of the configuration
+   * change config-api will replicate.
+   */
+  markInactive(tenantId: string, endpointId: string): void {
+    const endpoint = this.endpointsByTenant.get(tenantId)?.get(endpointId);
+    if (endpoint) endpoint.active = false;
+  }
+
   /** Active endpoints of the tenant subscribed to the event type. */
   subscribersOf(tenantId: string, eventType: string): EndpointSnapshotMessage[] {
     const endpoints = this.endpointsByTenant.get(tenantId);

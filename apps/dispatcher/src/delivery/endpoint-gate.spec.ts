@@ -1,0 +1,123 @@
+import { EndpointGate } from './endpoint-gate';
+
+const allFinishers: Array<Array<() => void>> = [];
+
+/** Work that finishes when the test says so. */
+function controllable() {
+  const finishers: Array<() => void> = [];
+  allFinishers.push(finishers);
+  let started = 0;
+  const work = () =>
+    new Promise<void>((resolve) => {
+      started += 1;
+      finishers.push(resolve);
+    });
+  return { work, started: () => started, finishOne: () => finishers.shift()?.(), finishAll: () => finishers.splice(0).forEach((finish) => finish()) };
+}
+
+const flush = () => new Promise((resolve) => setImmediate(resolve));
+const noop = () => undefined;
+
+describe('EndpointGate', () => {
+  let gate: EndpointGate;
+
+  afterEach(async () => {
+    const stopped = gate.stop();
+    for (const finishers of allFinishers.splice(0)) finishers.splice(0).forEach((finish) => finish());
+    await stopped;
+  });
+
+  it('keeps an endpoint within its concurrency cap and starts waiting work as slots free', async () => {
+    gate = new EndpointGate(1000, 100, 10_000);
+    const jobs = controllable();
+    for (let i = 0; i < 5; i += 1) expect(gate.submit('ep', { maxConcurrency: 2 }, jobs.work, noop, noop)).toBe(true);
+    expect(jobs.started()).toBe(2);
+    expect(gate.inFlight('ep')).toBe(2);
+    jobs.finishOne();
+    await flush();
+    expect(jobs.started()).toBe(3);
+    jobs.finishAll();
+    await flush();
+    jobs.finishAll();
+    await flush();
+    jobs.finishAll();
+    await flush();
+    expect(jobs.started()).toBe(5);
+  });
+
+  it('never lets one busy endpoint hold back another', () => {
+    gate = new EndpointGate(1000, 100, 10_000);
+    const slow = controllable();
+    const fast = controllable();
+    for (let i = 0; i < 50; i += 1) gate.submit('slow', { maxConcurrency: 1 }, slow.work, noop, noop);
+    gate.submit('fast', { maxConcurrency: 1 }, fast.work, noop, noop);
+    expect(fast.started()).toBe(1);
+    slow.finishAll();
+    fast.finishAll();
+  });
+
+  it('keeps the whole process within its global cap, and resumes other endpoints as slots free', async () => {
+    gate = new EndpointGate(3, 100, 10_000);
+    const jobs = controllable();
+    for (const endpoint of ['a', 'b', 'c', 'd', 'e']) gate.submit(endpoint, { maxConcurrency: 5 }, jobs.work, noop, noop);
+    expect(jobs.started()).toBe(3);
+    expect(gate.totalInFlight).toBe(3);
+    jobs.finishOne();
+    await flush();
+    expect(jobs.started()).toBe(4);
+    expect(gate.totalInFlight).toBe(3);
+  });
+
+  it('suggests a longer wait for an endpoint with a long queue of slow work', async () => {
+    let clock = 0;
+    gate = new EndpointGate(1000, 50, 10_000, () => clock);
+    const jobs = controllable();
+    gate.submit('slow', { maxConcurrency: 1 }, jobs.work, noop, noop);
+    clock = 10_000;
+    jobs.finishOne();
+    await flush();
+    for (let i = 0; i < 30; i += 1) gate.submit('slow', { maxConcurrency: 1 }, jobs.work, noop, noop);
+    expect(gate.suggestedWaitMs('slow')).toBe(300_000);
+    expect(gate.suggestedWaitMs('unknown')).toBe(1_000);
+  });
+
+  it('refuses work beyond the queue bound so JetStream keeps it', () => {
+    gate = new EndpointGate(1000, 3, 10_000);
+    const jobs = controllable();
+    const accepted = Array.from({ length: 6 }, () => gate.submit('ep', { maxConcurrency: 1 }, jobs.work, noop, noop));
+    expect(accepted).toEqual([true, true, true, true, false, false]);
+    jobs.finishAll();
+  });
+
+  it('spaces requests by the rate limit', async () => {
+    let clock = 0;
+    gate = new EndpointGate(1000, 100, 10_000, () => clock);
+    const jobs = controllable();
+    for (let i = 0; i < 4; i += 1) gate.submit('ep', { maxConcurrency: 10, ratePerSecond: 2 }, jobs.work, noop, noop);
+    expect(jobs.started()).toBe(2);
+    clock = 499;
+    jobs.finishAll();
+    await flush();
+    expect(jobs.started()).toBe(2);
+    clock = 1000;
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    expect(jobs.started()).toBe(4);
+    jobs.finishAll();
+  });
+
+  it('keeps waiting messages alive and hands them back on stop', async () => {
+    gate = new EndpointGate(1000, 100, 20);
+    const jobs = controllable();
+    const keptAlive = jest.fn();
+    const givenBack = jest.fn();
+    gate.submit('ep', { maxConcurrency: 1 }, jobs.work, noop, noop);
+    gate.submit('ep', { maxConcurrency: 1 }, jobs.work, keptAlive, givenBack);
+    await new Promise((resolve) => setTimeout(resolve, 70));
+    expect(keptAlive.mock.calls.length).toBeGreaterThanOrEqual(2);
+    const stopped = gate.stop();
+    expect(givenBack).toHaveBeenCalledTimes(1);
+    jobs.finishAll();
+    await stopped;
+    expect(jobs.started()).toBe(1);
+  });
+});

@@ -1,0 +1,169 @@
+/** How an endpoint limits the requests we send it. */
+export interface EndpointLimits {
+  maxConcurrency: number;
+  /** Requests per second at most; absent for no limit. */
+  ratePerSecond?: number;
+}
+
+interface Waiting {
+  work: () => Promise<void>;
+  keepAlive: () => void;
+  giveBack: () => void;
+}
+
+interface EndpointState {
+  limits: EndpointLimits;
+  inFlight: number;
+  queue: Waiting[];
+  tokens: number;
+  refilledAt: number;
+  /** Moving average of how long this endpoint's work takes. */
+  averageMs: number;
+  timer?: NodeJS.Timeout;
+}
+
+/** Bounds of the wait suggested for work refused because its endpoint's queue is full. */
+const MIN_REFUSED_WAIT_MS = 1_000;
+const MAX_REFUSED_WAIT_MS = 5 * 60_000;
+
+/**
+ * Keeps every endpoint within its concurrency cap and rate limit, and the process within its
+ * global cap, without holding up anyone else: work for a busy endpoint waits in a short queue
+ * of its own (or is refused, so the caller hands it back to JetStream), and the caller's
+ * worker moves straight on.
+ */
+export class EndpointGate {
+  /** One small entry per endpoint seen, kept for its duration average. */
+  private readonly endpoints = new Map<string, EndpointState>();
+  private readonly running = new Set<Promise<void>>();
+  private readonly keepAliveTimer: NodeJS.Timeout;
+
+  constructor(
+    /** Work running at once in this process, all endpoints together. */
+    private readonly maxInFlight: number,
+    /** Most deliveries waiting in memory per endpoint; beyond that JetStream holds them. */
+    private readonly maxQueuedPerEndpoint: number,
+    keepAliveIntervalMs: number,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.keepAliveTimer = setInterval(() => this.keepWaitingAlive(), keepAliveIntervalMs);
+    this.keepAliveTimer.unref();
+  }
+
+  /**
+   * Runs `work` as soon as the endpoint allows. Returns false when its queue is full; the
+   * caller then hands the message back to JetStream for later.
+   */
+  submit(endpointId: string, limits: EndpointLimits, work: () => Promise<void>, keepAlive: () => void, giveBack: () => void): boolean {
+    const state = this.stateOf(endpointId, limits);
+    state.limits = limits;
+    if (state.queue.length === 0 && this.mayStart(state)) {
+      this.start(endpointId, state, work);
+      return true;
+    }
+    if (state.queue.length >= this.maxQueuedPerEndpoint) return false;
+    state.queue.push({ work, keepAlive, giveBack });
+    this.scheduleRefill(endpointId, state);
+    return true;
+  }
+
+  /** Requests in flight to one endpoint. */
+  inFlight(endpointId: string): number {
+    return this.endpoints.get(endpointId)?.inFlight ?? 0;
+  }
+
+  /** Requests in flight in this process. */
+  get totalInFlight(): number {
+    return this.running.size;
+  }
+
+  /**
+   * How long refused work should wait before it is offered again: about the time the
+   * endpoint needs to work through what is already queued for it.
+   */
+  suggestedWaitMs(endpointId: string): number {
+    const state = this.endpoints.get(endpointId);
+    if (!state) return MIN_REFUSED_WAIT_MS;
+    const drainMs = ((state.queue.length + state.inFlight) * state.averageMs) / state.limits.maxConcurrency;
+    return Math.round(Math.min(MAX_REFUSED_WAIT_MS, Math.max(MIN_REFUSED_WAIT_MS, drainMs)));
+  }
+
+  /** Hands every waiting delivery back and waits for the ones in flight. */
+  async stop(): Promise<void> {
+    clearInterval(this.keepAliveTimer);
+    for (const state of this.endpoints.values()) {
+      clearTimeout(state.timer);
+      for (const waiting of state.queue.splice(0)) waiting.giveBack();
+    }
+    await Promise.all(this.running);
+  }
+
+  private stateOf(endpointId: string, limits: EndpointLimits): EndpointState {
+    let state = this.endpoints.get(endpointId);
+    if (!state) {
+      state = { limits, inFlight: 0, queue: [], tokens: limits.ratePerSecond ?? 0, refilledAt: this.now(), averageMs: 0 };
+      this.endpoints.set(endpointId, state);
+    }
+    return state;
+  }
+
+  private mayStart(state: EndpointState): boolean {
+    if (this.running.size >= this.maxInFlight || state.inFlight >= state.limits.maxConcurrency) return false;
+    const rate = state.limits.ratePerSecond;
+    if (!rate) return true;
+    this.refill(state, rate);
+    if (state.tokens < 1) return false;
+    state.tokens -= 1;
+    return true;
+  }
+
+  /** A token bucket holding at most one second of requests. */
+  private refill(state: EndpointState, ratePerSecond: number): void {
+    const now = this.now();
+    state.tokens = Math.min(ratePerSecond, state.tokens + ((now - state.refilledAt) / 1000) * ratePerSecond);
+    state.refilledAt = now;
+  }
+
+  private start(endpointId: string, state: EndpointState, work: () => Promise<void>): void {
+    state.inFlight += 1;
+    const started = this.now();
+    const run = work()
+      .catch(() => undefined)
+      .finally(() => {
+        state.inFlight -= 1;
+        state.averageMs = state.averageMs === 0 ? this.now() - started : 0.8 * state.averageMs + 0.2 * (this.now() - started);
+        this.running.delete(run);
+        this.pump(endpointId, state);
+        // A global slot was freed: endpoints held back by the global cap may go on.
+        if (this.running.size < this.maxInFlight) this.pumpAll();
+      });
+    this.running.add(run);
+  }
+
+  private pump(endpointId: string, state: EndpointState): void {
+    while (state.queue.length > 0 && this.mayStart(state)) this.start(endpointId, state, (state.queue.shift() as Waiting).work);
+    if (state.queue.length > 0) this.scheduleRefill(endpointId, state);
+  }
+
+  private pumpAll(): void {
+    for (const [endpointId, state] of this.endpoints) {
+      if (this.running.size >= this.maxInFlight) return;
+      if (state.queue.length > 0) this.pump(endpointId, state);
+    }
+  }
+
+  /** When only the rate limit holds the queue back, look again once a token is due. */
+  private scheduleRefill(endpointId: string, state: EndpointState): void {
+    const rate = state.limits.ratePerSecond;
+    if (state.timer || !rate || state.inFlight >= state.limits.maxConcurrency) return;
+    const waitMs = Math.max(1, Math.ceil(((1 - state.tokens) / rate) * 1000));
+    state.timer = setTimeout(() => {
+      state.timer = undefined;
+      this.pump(endpointId, state);
+    }, waitMs);
+  }
+
+  private keepWaitingAlive(): void {
+    for (const state of this.endpoints.values()) for (const waiting of state.queue) waiting.keepAlive();
+  }
+}

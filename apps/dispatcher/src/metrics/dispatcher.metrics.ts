@@ -1,0 +1,51 @@
+import { Injectable } from '@nestjs/common';
+import { Counter, Gauge, Histogram } from 'prom-client';
+import { DELIVERY_STATUSES, DeadLetterReason, type DeliveryStatus } from '@wirehook/contracts';
+import { MetricsRegistry } from '@wirehook/config';
+
+/** The dispatcher's Prometheus metrics. */
+@Injectable()
+export class DispatcherMetrics {
+  private readonly attempts: Counter<'status'>;
+  private readonly duration: Histogram;
+  private readonly inFlight: Gauge<'endpoint_id'>;
+  private readonly retriesScheduled: Counter;
+  private readonly deadLettered: Counter<'reason'>;
+  private readonly disabled: Counter<'reason'>;
+
+  constructor(registry: MetricsRegistry) {
+    const registers = [registry];
+    this.attempts = new Counter({ name: 'wirehook_delivery_attempts_total', help: 'Delivery attempts by the delivery status they led to', labelNames: ['status'], registers });
+    this.duration = new Histogram({
+      name: 'wirehook_delivery_duration_seconds',
+      help: 'Time from sending a webhook to its answer (or error)',
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers,
+    });
+    this.inFlight = new Gauge({ name: 'wirehook_deliveries_in_flight', help: 'Requests in flight per endpoint in this process', labelNames: ['endpoint_id'], registers });
+    this.retriesScheduled = new Counter({ name: 'wirehook_retries_scheduled_total', help: 'Automatic retries scheduled', registers });
+    this.deadLettered = new Counter({ name: 'wirehook_dead_lettered_total', help: 'Messages dead-lettered, by reason', labelNames: ['reason'], registers });
+    this.disabled = new Counter({ name: 'wirehook_endpoints_disabled_total', help: 'Endpoints disabled by the dispatcher, by reason', labelNames: ['reason'], registers });
+    for (const status of DELIVERY_STATUSES) this.attempts.inc({ status }, 0);
+    for (const reason of Object.values(DeadLetterReason)) this.deadLettered.inc({ reason }, 0);
+  }
+
+  attemptStarted(endpointId: string): void {
+    this.inFlight.inc({ endpoint_id: endpointId });
+  }
+
+  attemptFinished(endpointId: string, status: DeliveryStatus, durationMs: number, retryScheduled: boolean): void {
+    this.inFlight.dec({ endpoint_id: endpointId });
+    this.attempts.inc({ status });
+    this.duration.observe(durationMs / 1000);
+    if (retryScheduled) this.retriesScheduled.inc();
+  }
+
+  deadLetteredMessage(reason: DeadLetterReason): void {
+    this.deadLettered.inc({ reason });
+  }
+
+  endpointDisabled(reason: string): void {
+    this.disabled.inc({ reason });
+  }
+}
