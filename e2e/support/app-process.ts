@@ -9,7 +9,10 @@ export class AppProcess {
   output = '';
   readonly exited: Promise<number | null>;
 
-  private constructor(readonly child: ChildProcess) {
+  private constructor(
+    readonly child: ChildProcess,
+    private readonly port: number,
+  ) {
     child.stdout?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
     this.exited = new Promise((done) => child.once('exit', (code) => done(code)));
@@ -21,17 +24,17 @@ export class AppProcess {
       env: { ...process.env, LOG_LEVEL: 'info', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    return new AppProcess(child);
+    return new AppProcess(child, Number(env.PORT));
   }
 
-  /** Resolves once the app logged that it started. */
+  /** Resolves once the app answers ready on its PORT. */
   async started(timeoutMs = 30_000): Promise<void> {
     await eventually(
-      () => {
+      async () => {
         if (this.child.exitCode !== null) throw new Error(`exited early:\n${this.output}`);
-        return /started"/.test(this.output);
+        return (await fetch(`http://127.0.0.1:${this.port}/health/ready`)).ok;
       },
-      { timeoutMs },
+      { timeoutMs, intervalMs: 100 },
     );
   }
 
