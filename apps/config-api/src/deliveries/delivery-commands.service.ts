@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { MAX_RECOVER_DELIVERIES, type AttemptResultView } from '@wirehook/contracts';
+import { MAX_RECOVER_DELIVERIES, TEST_EVENT_TYPE, type AttemptResultView } from '@wirehook/contracts';
 import { DomainError } from '../errors/domain.error';
 import { LogServiceClient } from '../logs/log-service.client';
 import { WebhookService } from '../webhooks/webhook.service';
@@ -44,10 +44,15 @@ export class DeliveryCommandsService {
     });
   }
 
-  /** Re-sends every failed delivery of a webhook created in the window (at most {@link MAX_RECOVER_DELIVERIES}). */
+  /**
+   * Re-sends every failed delivery of a webhook created in the window (at most
+   * {@link MAX_RECOVER_DELIVERIES}). Test sends are not events and are left out.
+   */
   async recover(tenantId: string, webhookId: string, from: string, to: string): Promise<{ queued: number; truncated: boolean }> {
     await this.webhooks.get(tenantId, webhookId);
-    const failed = await this.logs.failedDeliveries({ tenantId, webhookId, from, to, limit: MAX_RECOVER_DELIVERIES + 1 });
+    const failed = (await this.logs.failedDeliveries({ tenantId, webhookId, from, to, limit: MAX_RECOVER_DELIVERIES + 1 })).filter(
+      (delivery) => delivery.eventType !== TEST_EVENT_TYPE,
+    );
     const deliveries = failed.slice(0, MAX_RECOVER_DELIVERIES);
     const { queued } = deliveries.length ? await this.dispatcher.recover({ tenantId, webhookId, deliveries }) : { queued: 0 };
     return { queued, truncated: failed.length > MAX_RECOVER_DELIVERIES };

@@ -9,6 +9,7 @@ import {
   RetryDeliveryRequestMessage,
   RpcErrorCode,
   RpcPatterns,
+  TEST_EVENT_TYPE,
   TestWebhookRequestMessage,
   validatePlain,
   type AttemptRecordedMessage,
@@ -20,7 +21,6 @@ import { randomDeliveryId } from '../delivery/delivery-id';
 import { DeliveryService } from '../delivery/delivery.service';
 import { EndpointDirectory } from '../endpoints/endpoint-directory.service';
 
-export const TEST_EVENT_TYPE = 'webhook.test';
 
 function validated<T extends object>(type: new () => T, payload: unknown): T {
   try {

@@ -17,6 +17,9 @@ import { ENDPOINT_ID_PATTERN, EVENT_ID_PATTERN, EVENT_TYPE_PATTERN, TENANT_ID_PA
 import { IsStringRecord } from '../validation';
 import { MAX_ATTEMPTS_PER_DELIVERY } from './delivery-task.message';
 
+/** Event type of test sends. */
+export const TEST_EVENT_TYPE = 'webhook.test';
+
 /** Most deliveries one recover request re-sends. */
 export const MAX_RECOVER_DELIVERIES = 1000;
 

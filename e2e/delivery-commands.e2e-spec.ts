@@ -1,0 +1,133 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import type { AttemptLogView } from '@wirehook/contracts';
+import { WebhookEventPublisher } from '@wirehook/publisher';
+import { ApiClient, HttpsReceiver, createTestCertificates, eventually, freePort, startTestServers, type TestServers } from '@wirehook/testing';
+import { EmbeddedRun } from './support/embedded-run';
+
+type Result = { data: { success: boolean; http_status: number | null; duration_ms: number; error: string | null; error_code: string | null; log_id: string; delivery_id: string; attempt: number } };
+
+describe('test sends, manual retries and recovers', () => {
+  let servers: TestServers;
+  let receiver: HttpsReceiver;
+  let run: EmbeddedRun;
+  let nc: NatsConnection;
+  let admin: ApiClient;
+  let viewer: ApiClient;
+  let failing = true;
+
+  beforeAll(async () => {
+    servers = await startTestServers('e2e-delivery-commands');
+    const certificates = createTestCertificates();
+    receiver = await HttpsReceiver.start(certificates);
+    receiver.respondWith(() => (failing ? { status: 503, body: 'maintenance' } : { status: 200, body: 'ok' }));
+    const port = await freePort();
+    const operatorKey = randomBytes(24).toString('hex');
+    run = await EmbeddedRun.start({
+      NATS_URL: servers.natsUrl,
+      MONGODB_URI: servers.mongoUri,
+      PORT: String(port),
+      ADMIN_API_KEY: operatorKey,
+      DELIVERY_ALLOW_CIDRS: '127.0.0.0/8',
+      DELIVERY_EXTRA_CA_FILE: certificates.caFile,
+      WIREHOOK_DATA_DIR: mkdtempSync(join(tmpdir(), 'wirehook-e2e-')),
+      LOG_LEVEL: 'warn',
+    });
+    const operator = new ApiClient(`http://127.0.0.1:${port}`, operatorKey);
+    await operator.post('/api/v1/tenants', { id: 'acme', name: 'Acme' });
+    admin = operator.withKey((await operator.post<{ data: { key: string } }>('/api/v1/tenants/acme/api-keys', { role: 'admin' })).body.data.key);
+    viewer = operator.withKey((await operator.post<{ data: { key: string } }>('/api/v1/tenants/acme/api-keys', { role: 'viewer' })).body.data.key);
+    nc = await connect({ servers: servers.natsUrl });
+  });
+
+  afterAll(async () => {
+    await nc?.close();
+    await run?.interrupt();
+    await receiver?.stop();
+    await servers?.stop();
+  });
+
+  async function createWebhook(path: string, retry: Record<string, unknown>): Promise<string> {
+    const created = await admin.post<{ data: { id: string } }>('/api/v1/webhooks', { url: receiver.url(path), events: ['order.*'], retry });
+    expect(created.status).toBe(201);
+    // Wait until the dispatcher has the endpoint: a test send answers 404 before that.
+    await eventually(async () => (await admin.post(`/api/v1/webhooks/${created.body.data.id}/test`, {})).status === 200);
+    return created.body.data.id;
+  }
+
+  const logsOf = async (id: string) => (await viewer.get<{ data: AttemptLogView[] }>(`/api/v1/webhooks/${id}/logs?sort=created_at`)).body.data;
+
+  it('sends a test event, answers with the result and logs it with trigger test', async () => {
+    failing = false;
+    const id = await createWebhook('/commands/test', { policy: 'none' });
+    const sent = await admin.post<Result>(`/api/v1/webhooks/${id}/test`, {});
+    expect(sent.status).toBe(200);
+    expect(sent.body.data).toMatchObject({ success: true, http_status: 200, error: null, attempt: 1 });
+    const body = JSON.parse(receiver.requestsTo('/commands/test').at(-1)?.body ?? '{}');
+    expect(body).toMatchObject({ event: 'webhook.test', tenantId: 'acme', data: { message: expect.any(String) } });
+    await eventually(async () => (await logsOf(id)).some((log) => log.id === sent.body.data.log_id && log.trigger === 'test' && log.event === 'webhook.test'));
+
+    failing = true;
+    const failed = await admin.post<Result>(`/api/v1/webhooks/${id}/test`, {});
+    expect(failed.body.data).toMatchObject({ success: false, http_status: 503, error_code: 'http_status' });
+    expect((await viewer.post(`/api/v1/webhooks/${id}/test`, {})).status).toBe(403);
+  });
+
+  it('retries a failed delivery by hand: same webhook-id, next attempt, trigger manual', async () => {
+    failing = true;
+    const id = await createWebhook('/commands/retry', { policy: 'none' });
+    await new WebhookEventPublisher(nc).publish('acme', { event: 'order.created', data: { n: 1 } });
+    const [first] = await eventually(async () => {
+      const logs = (await logsOf(id)).filter((log) => log.trigger === 'auto');
+      return logs.length === 1 && logs[0].status === 'failed' ? logs : undefined;
+    });
+    failing = false;
+    const retried = await admin.post<Result>(`/api/v1/logs/${first.id}/retry`, {});
+    expect(retried.status).toBe(200);
+    expect(retried.body.data).toMatchObject({ success: true, http_status: 200, delivery_id: first.delivery_id, attempt: 2 });
+    const requests = receiver.requestsTo('/commands/retry').filter((request) => request.headers['webhook-id'] === first.delivery_id);
+    expect(requests).toHaveLength(2);
+    expect(requests[1].body).toBe(requests[0].body);
+    const detail = await eventually(async () => {
+      const answer = await viewer.get<{ data: { timeline: Array<{ attempt: number; trigger: string; status: string }>; delivery: { status: string } } }>(`/api/v1/logs/${retried.body.data.log_id}`);
+      return answer.status === 200 ? answer.body.data : undefined;
+    });
+    expect(detail.timeline.map((entry) => [entry.attempt, entry.trigger, entry.status])).toEqual([
+      [1, 'auto', 'failed'],
+      [2, 'manual', 'success'],
+    ]);
+    expect(detail.delivery.status).toBe('success');
+  });
+
+  it('refuses a manual retry while an automatic one is scheduled', async () => {
+    failing = true;
+    const id = await createWebhook('/commands/scheduled', { schedule_ms: [3_600_000] });
+    await new WebhookEventPublisher(nc).publish('acme', { event: 'order.created', data: { n: 2 } });
+    const [first] = await eventually(async () => {
+      const logs = (await logsOf(id)).filter((log) => log.trigger === 'auto');
+      return logs.length === 1 ? logs : undefined;
+    });
+    const refused = await admin.post<{ error: { code: string; message: string } }>(`/api/v1/logs/${first.id}/retry`, {});
+    expect(refused.status).toBe(409);
+    expect(refused.body.error).toMatchObject({ code: 'retry_scheduled', message: expect.stringMatching(/scheduled at/) });
+  });
+
+  it('recovers every failed delivery of a window', async () => {
+    failing = true;
+    const id = await createWebhook('/commands/recover', { policy: 'none' });
+    const from = new Date(Date.now() - 1000).toISOString();
+    const publisher = new WebhookEventPublisher(nc);
+    for (let n = 0; n < 5; n += 1) await publisher.publish('acme', { event: 'order.created', data: { n } });
+    await eventually(async () => (await logsOf(id)).filter((log) => log.trigger === 'auto' && log.status === 'failed').length === 5);
+    failing = false;
+    const recovered = await admin.post<{ data: { queued: number; truncated: boolean } }>(`/api/v1/webhooks/${id}/recover`, { from, to: new Date().toISOString() });
+    expect(recovered.status).toBe(202);
+    expect(recovered.body.data).toEqual({ queued: 5, truncated: false });
+    await eventually(async () => (await logsOf(id)).filter((log) => log.trigger === 'manual' && log.status === 'success').length === 5, { timeoutMs: 20_000 });
+    const deliveries = await viewer.get<{ data: Array<{ status: string; attempts: number }> }>(`/api/v1/deliveries?view=deliveries&webhook_id=${id}&event=order.created`);
+    expect(deliveries.body.data.map((delivery) => [delivery.status, delivery.attempts])).toEqual(Array(5).fill(['success', 2]));
+  });
+});
