@@ -1,3 +1,5 @@
+import { Matches } from 'class-validator';
+
 /**
  * Shapes of identifiers that travel inside NATS subjects, so every app validates them alike.
  * Tenant ids and endpoint ids are single subject tokens; event types are dot-separated tokens.
@@ -28,3 +30,16 @@ export function eventMatchesPattern(eventType: string, pattern: string): boolean
   }
   return eventSegments.length === patternSegments.length;
 }
+
+export const DELIVERY_ID_PATTERN = /^msg_[a-z0-9]{26}$/;
+
+/** A tenant id field: one subject token. */
+export const IsTenantId = () => Matches(TENANT_ID_PATTERN, { message: '$property must be a tenant id: 1-63 lowercase letters, digits, _ or -' });
+/** An endpoint id field (`ep_...`). */
+export const IsEndpointId = () => Matches(ENDPOINT_ID_PATTERN, { message: '$property must be a webhook id (ep_...)' });
+/** A delivery id field (`msg_...`), the `webhook-id` of every attempt. */
+export const IsDeliveryId = () => Matches(DELIVERY_ID_PATTERN, { message: '$property must be a delivery id (msg_...)' });
+/** An event id field. */
+export const IsEventId = () => Matches(EVENT_ID_PATTERN, { message: '$property must be 1-128 characters of letters, digits, _ . : -' });
+/** An event type field (dot-separated segments). */
+export const IsEventType = () => Matches(EVENT_TYPE_PATTERN, { message: '$property must be dot-separated segments of letters, digits, _ and -' });

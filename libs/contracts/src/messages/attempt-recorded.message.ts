@@ -6,7 +6,6 @@ import {
   IsISO8601,
   IsOptional,
   IsString,
-  Matches,
   Max,
   MaxLength,
   Min,
@@ -20,7 +19,7 @@ import {
   type AttemptTrigger,
   type DeliveryStatus,
 } from '../enums';
-import { ENDPOINT_ID_PATTERN, EVENT_ID_PATTERN, EVENT_TYPE_PATTERN, TENANT_ID_PATTERN } from '../identifiers';
+import { IsDeliveryId, IsEndpointId, IsEventId, IsEventType, IsTenantId } from '../identifiers';
 import { IsStringRecord } from '../validation';
 import { MAX_ATTEMPTS_PER_DELIVERY } from './delivery-task.message';
 
@@ -72,10 +71,10 @@ export class AttemptErrorRecord {
  * written by log-service. `(deliveryId, attempt)` is unique, so replays are harmless.
  */
 export class AttemptRecordedMessage {
-  @Matches(TENANT_ID_PATTERN)
+  @IsTenantId()
   tenantId!: string;
 
-  @Matches(ENDPOINT_ID_PATTERN)
+  @IsEndpointId()
   endpointId!: string;
 
   /** The endpoint's description at the time of the attempt, for search and display. */
@@ -87,13 +86,13 @@ export class AttemptRecordedMessage {
   @MaxLength(2048)
   endpointUrl!: string;
 
-  @Matches(/^msg_[a-z0-9]{26}$/)
+  @IsDeliveryId()
   deliveryId!: string;
 
-  @Matches(EVENT_ID_PATTERN)
+  @IsEventId()
   eventId!: string;
 
-  @Matches(EVENT_TYPE_PATTERN)
+  @IsEventType()
   eventType!: string;
 
   @IsOptional()

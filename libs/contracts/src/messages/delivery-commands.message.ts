@@ -6,14 +6,13 @@ import {
   IsISO8601,
   IsOptional,
   IsString,
-  Matches,
   Max,
   MaxLength,
   Min,
   ValidateNested,
 } from 'class-validator';
 import type { AttemptErrorCode } from '../enums';
-import { ENDPOINT_ID_PATTERN, EVENT_ID_PATTERN, EVENT_TYPE_PATTERN, TENANT_ID_PATTERN } from '../identifiers';
+import { IsDeliveryId, IsEndpointId, IsEventId, IsEventType, IsTenantId } from '../identifiers';
 import { IsStringRecord } from '../validation';
 import { MAX_ATTEMPTS_PER_DELIVERY } from './delivery-task.message';
 
@@ -25,22 +24,22 @@ export const MAX_RECOVER_DELIVERIES = 1000;
 
 /** Send a `webhook.test` event to an endpoint now (pattern `rpc.dispatcher.v1.webhooks.test`). */
 export class TestWebhookRequestMessage {
-  @Matches(TENANT_ID_PATTERN)
+  @IsTenantId()
   tenantId!: string;
 
-  @Matches(ENDPOINT_ID_PATTERN)
+  @IsEndpointId()
   webhookId!: string;
 }
 
 /** A delivery to attempt again: what its last attempt sent, and the next attempt number. */
 export class RedeliveryMessage {
-  @Matches(/^msg_[a-z0-9]{26}$/)
+  @IsDeliveryId()
   deliveryId!: string;
 
-  @Matches(EVENT_ID_PATTERN)
+  @IsEventId()
   eventId!: string;
 
-  @Matches(EVENT_TYPE_PATTERN)
+  @IsEventType()
   eventType!: string;
 
   @IsOptional()
@@ -63,19 +62,19 @@ export class RedeliveryMessage {
 
 /** Attempt one delivery again now, with trigger `manual` (pattern `rpc.dispatcher.v1.deliveries.retry`). */
 export class RetryDeliveryRequestMessage extends RedeliveryMessage {
-  @Matches(TENANT_ID_PATTERN)
+  @IsTenantId()
   tenantId!: string;
 
-  @Matches(ENDPOINT_ID_PATTERN)
+  @IsEndpointId()
   webhookId!: string;
 }
 
 /** Queue manual attempts of many failed deliveries (pattern `rpc.dispatcher.v1.deliveries.recover`). */
 export class RecoverDeliveriesRequestMessage {
-  @Matches(TENANT_ID_PATTERN)
+  @IsTenantId()
   tenantId!: string;
 
-  @Matches(ENDPOINT_ID_PATTERN)
+  @IsEndpointId()
   webhookId!: string;
 
   @IsArray()
@@ -99,10 +98,10 @@ export interface AttemptResultView {
 
 /** Failed deliveries of an endpoint in a window, for recover (pattern `rpc.log-service.v1.deliveries.failed`). */
 export class FailedDeliveriesRequestMessage {
-  @Matches(TENANT_ID_PATTERN)
+  @IsTenantId()
   tenantId!: string;
 
-  @Matches(ENDPOINT_ID_PATTERN)
+  @IsEndpointId()
   webhookId!: string;
 
   @IsISO8601({ strict: true })

@@ -1,7 +1,7 @@
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { ATTEMPT_TRIGGERS, type AttemptTrigger } from '../enums';
-import { ENDPOINT_ID_PATTERN, EVENT_ID_PATTERN, EVENT_TYPE_PATTERN, TENANT_ID_PATTERN } from '../identifiers';
+import { IsDeliveryId, IsEndpointId, IsEventId, IsEventType, IsTenantId } from '../identifiers';
 import { IsStringRecord } from '../validation';
 
 /** Upper bound on attempts of one delivery, automatic and manual together. */
@@ -15,19 +15,19 @@ export const MAX_ATTEMPTS_PER_DELIVERY = 100;
 export class DeliveryTaskMessage {
   /** Deterministic per (event, endpoint); sent as `webhook-id` on every attempt. */
   @IsString()
-  @Matches(/^msg_[a-z0-9]{26}$/)
+  @IsDeliveryId()
   deliveryId!: string;
 
-  @Matches(TENANT_ID_PATTERN)
+  @IsTenantId()
   tenantId!: string;
 
-  @Matches(ENDPOINT_ID_PATTERN)
+  @IsEndpointId()
   endpointId!: string;
 
-  @Matches(EVENT_ID_PATTERN)
+  @IsEventId()
   eventId!: string;
 
-  @Matches(EVENT_TYPE_PATTERN)
+  @IsEventType()
   eventType!: string;
 
   @IsOptional()

@@ -1,5 +1,5 @@
-import { IsIn, IsInt, IsISO8601, IsString, Matches, MaxLength, Min } from 'class-validator';
-import { ENDPOINT_ID_PATTERN, TENANT_ID_PATTERN } from '../identifiers';
+import { IsIn, IsInt, IsISO8601, IsString, MaxLength, Min } from 'class-validator';
+import { IsEndpointId, IsTenantId } from '../identifiers';
 
 /** A failing endpoint's state, kept in the health bucket until its next success. */
 export class EndpointHealthMessage {
@@ -20,10 +20,10 @@ export type EndpointDisabledReason = (typeof ENDPOINT_DISABLED_REASONS)[number];
  * to an endpoint: it answered 410 Gone, or it failed without a success for the whole window.
  */
 export class EndpointDisabledMessage {
-  @Matches(TENANT_ID_PATTERN)
+  @IsTenantId()
   tenantId!: string;
 
-  @Matches(ENDPOINT_ID_PATTERN)
+  @IsEndpointId()
   endpointId!: string;
 
   @IsIn(ENDPOINT_DISABLED_REASONS)

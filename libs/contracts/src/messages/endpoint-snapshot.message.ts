@@ -15,7 +15,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { EndpointAuthType } from '../enums';
-import { ENDPOINT_ID_PATTERN, EVENT_PATTERN_PATTERN, TENANT_ID_PATTERN } from '../identifiers';
+import { EVENT_PATTERN_PATTERN, IsEndpointId, IsTenantId } from '../identifiers';
 import { IsStringRecord } from '../validation';
 
 /** A signing secret, encrypted with the platform key (`enc:v1:...`). */
@@ -50,10 +50,10 @@ export class EndpointAuthSnapshot {
  * encrypted; the dispatcher decrypts them with the same platform key.
  */
 export class EndpointSnapshotMessage {
-  @Matches(ENDPOINT_ID_PATTERN)
+  @IsEndpointId()
   id!: string;
 
-  @Matches(TENANT_ID_PATTERN)
+  @IsTenantId()
   tenantId!: string;
 
   @IsString()
@@ -128,7 +128,7 @@ export class EndpointSnapshotMessage {
 
 /** A tenant, replicated under `tenants.<tenantId>` so the dispatcher can tell unknown tenants apart. */
 export class TenantSnapshotMessage {
-  @Matches(TENANT_ID_PATTERN)
+  @IsTenantId()
   id!: string;
 
   @IsString()

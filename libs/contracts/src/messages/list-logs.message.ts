@@ -7,13 +7,12 @@ import {
   IsISO8601,
   IsOptional,
   IsString,
-  Matches,
   Max,
   MaxLength,
   Min,
 } from 'class-validator';
 import { DELIVERY_STATUSES, type AttemptErrorCode, type AttemptTrigger, type DeliveryStatus } from '../enums';
-import { ENDPOINT_ID_PATTERN, TENANT_ID_PATTERN } from '../identifiers';
+import { IsEndpointId, IsTenantId } from '../identifiers';
 
 export const STATUS_CLASSES = ['2xx', '3xx', '4xx', '5xx'] as const;
 export type StatusClass = (typeof STATUS_CLASSES)[number];
@@ -29,11 +28,11 @@ export const DEFAULT_PER_PAGE = 25;
  * comes from config-api's authenticated caller, never from the public request.
  */
 export class ListLogsRequestMessage {
-  @Matches(TENANT_ID_PATTERN)
+  @IsTenantId()
   tenantId!: string;
 
   @IsOptional()
-  @Matches(ENDPOINT_ID_PATTERN)
+  @IsEndpointId()
   webhookId?: string;
 
   /** One row per attempt, or one row per delivery with its latest state. */

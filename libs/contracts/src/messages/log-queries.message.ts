@@ -1,11 +1,11 @@
 import { Type } from 'class-transformer';
-import { IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsInt, IsISO8601, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import type { AttemptLogView } from './list-logs.message';
-import { ENDPOINT_ID_PATTERN, TENANT_ID_PATTERN } from '../identifiers';
+import { IsEndpointId, IsTenantId } from '../identifiers';
 
 /** Request for one attempt with the timeline of its delivery (pattern `rpc.log-service.v1.logs.get`). */
 export class GetLogRequestMessage {
-  @Matches(TENANT_ID_PATTERN)
+  @IsTenantId()
   tenantId!: string;
 
   @IsString()
@@ -23,11 +23,11 @@ export interface LogDetailView extends AttemptLogView {
 
 /** Request for delivery statistics over a window (pattern `rpc.log-service.v1.logs.stats`). */
 export class LogStatsRequestMessage {
-  @Matches(TENANT_ID_PATTERN)
+  @IsTenantId()
   tenantId!: string;
 
   @IsOptional()
-  @Matches(ENDPOINT_ID_PATTERN)
+  @IsEndpointId()
   webhookId?: string;
 
   @IsISO8601({ strict: true })
@@ -52,11 +52,11 @@ export interface LogStatsView {
 
 /** One page of an export, in time order after a cursor (pattern `rpc.log-service.v1.logs.export-page`). */
 export class ExportPageRequestMessage {
-  @Matches(TENANT_ID_PATTERN)
+  @IsTenantId()
   tenantId!: string;
 
   @IsOptional()
-  @Matches(ENDPOINT_ID_PATTERN)
+  @IsEndpointId()
   webhookId?: string;
 
   @IsOptional()
