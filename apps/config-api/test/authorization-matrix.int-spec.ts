@@ -1,7 +1,7 @@
-import type { INestApplication } from '@nestjs/common';
 import { ApiClient, HttpsReceiver, createTestCertificates, startTestServers, type TestServers } from '@wirehook/testing';
 import type { AccessLevel } from '../src/auth/principal';
 import { startConfigApi, type ConfigApiHarness } from './support/config-api-harness';
+import { servedRoutes } from './support/served-routes';
 
 /** Everything a route needs to be called: a fresh resource of tenant A, a fresh tenant. */
 interface RouteContext {
@@ -75,14 +75,6 @@ function expected(rule: RouteRule, caller: Caller): 'ok' | 401 | 403 | 404 {
   if (caller === 'viewer' && rule.access === 'admin') return 403;
   if (caller === 'otherTenantAdmin' && rule.tenantResource) return 404;
   return 'ok';
-}
-
-/** Every route the HTTP server really serves, as `METHOD /path`. */
-function servedRoutes(app: INestApplication): string[] {
-  const express = app.getHttpAdapter().getInstance() as { router: { stack: Array<{ route?: { path: string; methods: Record<string, boolean> } }> } };
-  return express.router.stack
-    .filter((layer) => layer.route && !layer.route.path.startsWith('/api/docs'))
-    .flatMap((layer) => Object.keys(layer.route?.methods ?? {}).map((method) => `${method.toUpperCase()} ${layer.route?.path}`));
 }
 
 describe('authorization matrix of every config-api route', () => {

@@ -19,7 +19,9 @@ export class ApiClient {
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await response.text();
-    return { status: response.status, body: (text ? JSON.parse(text) : {}) as T };
+    const isJson = response.headers.get('content-type')?.includes('json') ?? false;
+    // Non-JSON answers (metrics, exports) come back as their text.
+    return { status: response.status, body: (isJson && text ? JSON.parse(text) : isJson ? {} : text) as T };
   }
 
   get<T = Record<string, unknown>>(path: string) {
