@@ -27,7 +27,7 @@ class SenderCloser implements OnApplicationShutdown {
 }
 
 /** Deliveries held in memory per busy endpoint before JetStream keeps the rest. */
-const MAX_QUEUED_PER_ENDPOINT = 100;
+const MAX_QUEUED_PER_ENDPOINT = 1000;
 
 @Module({})
 export class DispatcherModule {

@@ -36,7 +36,8 @@ export class DeadLetterPublisher {
       msgID: `${message.info.stream}:${message.info.streamSequence}`,
     });
     this.logger.warn({ reason, detail, subject: message.subject, seq: message.info.streamSequence, tenantId }, 'message dead-lettered');
-    message.term(`${reason}: ${detail}`.slice(0, 200));
+    // No reason text: nats-server 2.9 takes `+TERM <reason>` for something else and redelivers.
+    message.term();
     this.metrics.deadLetteredMessage(reason);
   }
 }

@@ -58,7 +58,7 @@ export class DeliveryTaskHandler {
       return;
     }
     const limits = { maxConcurrency: endpoint.maxConcurrency, ratePerSecond: endpoint.rateLimitPerSecond };
-    const accepted = this.gate.submit(
+    const accepted = await this.gate.submit(
       endpoint.id,
       limits,
       () => this.attempt(message, endpoint, task),

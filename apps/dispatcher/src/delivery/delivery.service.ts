@@ -24,6 +24,8 @@ import { WebhookSender, type SendResult } from './webhook-sender';
 
 export const USER_AGENT = 'wirehook/0.1.0 (+https://github.com/wirehook/wirehook)';
 const REDACTED = '[redacted]';
+/** Decrypted values kept in memory; the whole cache is dropped when it fills. */
+const DECRYPTED_CACHE_LIMIT = 10_000;
 /** How long a delivery to a paused endpoint waits before it looks again. */
 export const PAUSED_RECHECK_MS = 60_000;
 
@@ -42,6 +44,7 @@ export interface AttemptReport {
 export class DeliveryService {
   private readonly defaultScheduleMs: number[];
   private readonly throttledRetryMinMs: number;
+  private readonly decrypted = new Map<string, string>();
 
   constructor(
     config: DispatcherConfig,
@@ -61,14 +64,14 @@ export class DeliveryService {
     const timestampSeconds = Math.floor(now.getTime() / 1000);
     const secrets = endpoint.secrets
       .filter((secret) => !secret.expiresAt || Date.parse(secret.expiresAt) > now.getTime())
-      .map((secret) => this.secretBox.decrypt(secret.encrypted));
+      .map((secret) => this.decrypt(secret.encrypted));
     const signature = signWebhook(secrets, task.deliveryId, timestampSeconds, task.body);
     const custom: Record<string, string> = {};
-    for (const [name, encrypted] of Object.entries(endpoint.encryptedHeaders)) custom[name] = this.secretBox.decrypt(encrypted);
+    for (const [name, encrypted] of Object.entries(endpoint.encryptedHeaders)) custom[name] = this.decrypt(encrypted);
     const auth: Record<string, string> = {};
-    if (endpoint.auth?.type === 'bearer') auth.authorization = `Bearer ${this.secretBox.decrypt(endpoint.auth.encryptedValue)}`;
+    if (endpoint.auth?.type === 'bearer') auth.authorization = `Bearer ${this.decrypt(endpoint.auth.encryptedValue)}`;
     if (endpoint.auth?.type === 'header' && endpoint.auth.headerName) {
-      auth[endpoint.auth.headerName.toLowerCase()] = this.secretBox.decrypt(endpoint.auth.encryptedValue);
+      auth[endpoint.auth.headerName.toLowerCase()] = this.decrypt(endpoint.auth.encryptedValue);
     }
     const standard = {
       'content-type': 'application/json',
@@ -138,6 +141,20 @@ export class DeliveryService {
     await this.trackHealth(endpoint, task, outcome, completedAt);
     this.logger.debug({ deliveryId: task.deliveryId, attempt: task.attempt, status, durationMs: result.durationMs }, 'attempt finished');
     return { record, retry };
+  }
+
+  /**
+   * Decrypts a stored value, remembering the result: the same ciphertext is sent with every
+   * delivery to an endpoint, and a changed secret comes as a new ciphertext (fresh IV).
+   */
+  private decrypt(encrypted: string): string {
+    let plain = this.decrypted.get(encrypted);
+    if (plain === undefined) {
+      plain = this.secretBox.decrypt(encrypted);
+      if (this.decrypted.size >= DECRYPTED_CACHE_LIMIT) this.decrypted.clear();
+      this.decrypted.set(encrypted, plain);
+    }
+    return plain;
   }
 
   /** Successes reset an endpoint's health, failures count towards disabling it; test sends count for nothing. */

@@ -30,7 +30,7 @@ describe('EndpointGate', () => {
   it('keeps an endpoint within its concurrency cap and starts waiting work as slots free', async () => {
     gate = new EndpointGate(1000, 100, 10_000);
     const jobs = controllable();
-    for (let i = 0; i < 5; i += 1) expect(gate.submit('ep', { maxConcurrency: 2 }, jobs.work, noop, noop)).toBe(true);
+    for (let i = 0; i < 5; i += 1) expect(await gate.submit('ep', { maxConcurrency: 2 }, jobs.work, noop, noop)).toBe(true);
     expect(jobs.started()).toBe(2);
     expect(gate.inFlight('ep')).toBe(2);
     jobs.finishOne();
@@ -45,25 +45,31 @@ describe('EndpointGate', () => {
     expect(jobs.started()).toBe(5);
   });
 
-  it('never lets one busy endpoint hold back another', () => {
+  it('never lets one busy endpoint hold back another', async () => {
     gate = new EndpointGate(1000, 100, 10_000);
     const slow = controllable();
     const fast = controllable();
-    for (let i = 0; i < 50; i += 1) gate.submit('slow', { maxConcurrency: 1 }, slow.work, noop, noop);
-    gate.submit('fast', { maxConcurrency: 1 }, fast.work, noop, noop);
+    for (let i = 0; i < 50; i += 1) await gate.submit('slow', { maxConcurrency: 1 }, slow.work, noop, noop);
+    await gate.submit('fast', { maxConcurrency: 1 }, fast.work, noop, noop);
     expect(fast.started()).toBe(1);
     slow.finishAll();
     fast.finishAll();
   });
 
-  it('keeps the whole process within its global cap, and resumes other endpoints as slots free', async () => {
+  it('keeps the whole process within its global cap, holding submitters back until slots free', async () => {
     gate = new EndpointGate(3, 100, 10_000);
     const jobs = controllable();
-    for (const endpoint of ['a', 'b', 'c', 'd', 'e']) gate.submit(endpoint, { maxConcurrency: 5 }, jobs.work, noop, noop);
+    const submitted = ['a', 'b', 'c', 'd', 'e'].map((endpoint) => gate.submit(endpoint, { maxConcurrency: 5 }, jobs.work, noop, noop));
+    await flush();
     expect(jobs.started()).toBe(3);
     expect(gate.totalInFlight).toBe(3);
+    let fourthDone = false;
+    void submitted[3].then(() => (fourthDone = true));
+    await flush();
+    expect(fourthDone).toBe(false);
     jobs.finishOne();
     await flush();
+    expect(fourthDone).toBe(true);
     expect(jobs.started()).toBe(4);
     expect(gate.totalInFlight).toBe(3);
   });
@@ -72,19 +78,20 @@ describe('EndpointGate', () => {
     let clock = 0;
     gate = new EndpointGate(1000, 50, 10_000, () => clock);
     const jobs = controllable();
-    gate.submit('slow', { maxConcurrency: 1 }, jobs.work, noop, noop);
+    await gate.submit('slow', { maxConcurrency: 1 }, jobs.work, noop, noop);
     clock = 10_000;
     jobs.finishOne();
     await flush();
-    for (let i = 0; i < 30; i += 1) gate.submit('slow', { maxConcurrency: 1 }, jobs.work, noop, noop);
+    for (let i = 0; i < 30; i += 1) await gate.submit('slow', { maxConcurrency: 1 }, jobs.work, noop, noop);
     expect(gate.suggestedWaitMs('slow')).toBe(300_000);
-    expect(gate.suggestedWaitMs('unknown')).toBe(1_000);
+    expect(gate.suggestedWaitMs('unknown')).toBe(250);
   });
 
-  it('refuses work beyond the queue bound so JetStream keeps it', () => {
+  it('refuses work beyond the queue bound so JetStream keeps it', async () => {
     gate = new EndpointGate(1000, 3, 10_000);
     const jobs = controllable();
-    const accepted = Array.from({ length: 6 }, () => gate.submit('ep', { maxConcurrency: 1 }, jobs.work, noop, noop));
+    const accepted: boolean[] = [];
+    for (let i = 0; i < 6; i += 1) accepted.push(await gate.submit('ep', { maxConcurrency: 1 }, jobs.work, noop, noop));
     expect(accepted).toEqual([true, true, true, true, false, false]);
     jobs.finishAll();
   });
@@ -93,7 +100,7 @@ describe('EndpointGate', () => {
     let clock = 0;
     gate = new EndpointGate(1000, 100, 10_000, () => clock);
     const jobs = controllable();
-    for (let i = 0; i < 4; i += 1) gate.submit('ep', { maxConcurrency: 10, ratePerSecond: 2 }, jobs.work, noop, noop);
+    for (let i = 0; i < 4; i += 1) await gate.submit('ep', { maxConcurrency: 10, ratePerSecond: 2 }, jobs.work, noop, noop);
     expect(jobs.started()).toBe(2);
     clock = 499;
     jobs.finishAll();
@@ -110,8 +117,8 @@ describe('EndpointGate', () => {
     const jobs = controllable();
     const keptAlive = jest.fn();
     const givenBack = jest.fn();
-    gate.submit('ep', { maxConcurrency: 1 }, jobs.work, noop, noop);
-    gate.submit('ep', { maxConcurrency: 1 }, jobs.work, keptAlive, givenBack);
+    await gate.submit('ep', { maxConcurrency: 1 }, jobs.work, noop, noop);
+    await gate.submit('ep', { maxConcurrency: 1 }, jobs.work, keptAlive, givenBack);
     await new Promise((resolve) => setTimeout(resolve, 70));
     expect(keptAlive.mock.calls.length).toBeGreaterThanOrEqual(2);
     const stopped = gate.stop();

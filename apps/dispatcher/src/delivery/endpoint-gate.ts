@@ -23,7 +23,7 @@ interface EndpointState {
 }
 
 /** Bounds of the wait suggested for work refused because its endpoint's queue is full. */
-const MIN_REFUSED_WAIT_MS = 1_000;
+const MIN_REFUSED_WAIT_MS = 250;
 const MAX_REFUSED_WAIT_MS = 5 * 60_000;
 
 /**
@@ -36,6 +36,8 @@ export class EndpointGate {
   /** One small entry per endpoint seen, kept for its duration average. */
   private readonly endpoints = new Map<string, EndpointState>();
   private readonly running = new Set<Promise<void>>();
+  /** Callers waiting for the process to go below its global cap. */
+  private readonly globalWaiters: Array<() => void> = [];
   private readonly keepAliveTimer: NodeJS.Timeout;
 
   constructor(
@@ -51,15 +53,20 @@ export class EndpointGate {
   }
 
   /**
-   * Runs `work` as soon as the endpoint allows. Returns false when its queue is full; the
-   * caller then hands the message back to JetStream for later.
+   * Runs `work` as soon as the endpoint allows. Resolves once the work started or was queued
+   * behind the endpoint's own limits; while the whole process is at its global cap it waits,
+   * which holds the caller back from pulling more (backpressure). Resolves false when the
+   * endpoint's queue is full; the caller then hands the message back to JetStream for later.
    */
-  submit(endpointId: string, limits: EndpointLimits, work: () => Promise<void>, keepAlive: () => void, giveBack: () => void): boolean {
+  async submit(endpointId: string, limits: EndpointLimits, work: () => Promise<void>, keepAlive: () => void, giveBack: () => void): Promise<boolean> {
     const state = this.stateOf(endpointId, limits);
     state.limits = limits;
-    if (state.queue.length === 0 && this.mayStart(state)) {
-      this.start(endpointId, state, work);
-      return true;
+    if (state.queue.length === 0 && this.endpointAllows(state)) {
+      while (this.running.size >= this.maxInFlight) await new Promise<void>((resolve) => this.globalWaiters.push(resolve));
+      if (state.queue.length === 0 && this.mayStart(state)) {
+        this.start(endpointId, state, work);
+        return true;
+      }
     }
     if (state.queue.length >= this.maxQueuedPerEndpoint) return false;
     state.queue.push({ work, keepAlive, giveBack });
@@ -91,6 +98,7 @@ export class EndpointGate {
   /** Hands every waiting delivery back and waits for the ones in flight. */
   async stop(): Promise<void> {
     clearInterval(this.keepAliveTimer);
+    for (const waiter of this.globalWaiters.splice(0)) waiter();
     for (const state of this.endpoints.values()) {
       clearTimeout(state.timer);
       for (const waiting of state.queue.splice(0)) waiting.giveBack();
@@ -105,6 +113,15 @@ export class EndpointGate {
       this.endpoints.set(endpointId, state);
     }
     return state;
+  }
+
+  /** The endpoint's own limits allow one more request now (nothing is consumed). */
+  private endpointAllows(state: EndpointState): boolean {
+    if (state.inFlight >= state.limits.maxConcurrency) return false;
+    const rate = state.limits.ratePerSecond;
+    if (!rate) return true;
+    this.refill(state, rate);
+    return state.tokens >= 1;
   }
 
   private mayStart(state: EndpointState): boolean {
@@ -134,8 +151,10 @@ export class EndpointGate {
         state.averageMs = state.averageMs === 0 ? this.now() - started : 0.8 * state.averageMs + 0.2 * (this.now() - started);
         this.running.delete(run);
         this.pump(endpointId, state);
-        // A global slot was freed: endpoints held back by the global cap may go on.
+        // A global slot was freed: queued work held back by the global cap goes first, then
+        // callers waiting to submit.
         if (this.running.size < this.maxInFlight) this.pumpAll();
+        if (this.running.size < this.maxInFlight) this.globalWaiters.shift()?.();
       });
     this.running.add(run);
   }
