@@ -45,4 +45,26 @@ export default tseslint.config(
     files: ['libs/config/src/load-config.ts'],
     rules: { 'no-restricted-properties': 'off' },
   },
+  {
+    // The dashboard's browser script (served as written; API data must never become markup).
+    files: ['apps/config-api/src/dashboard/**/*.js'],
+    languageOptions: {
+      sourceType: 'module',
+      globals: Object.fromEntries(
+        ['window', 'document', 'location', 'navigator', 'sessionStorage', 'fetch', 'URL', 'URLSearchParams', 'Intl', 'CSS', 'Node', 'setTimeout'].map((name) => [name, 'readonly']),
+      ),
+    },
+    rules: {
+      'no-undef': 'error',
+      'no-unused-vars': 'error',
+      'no-implicit-globals': 'error',
+      eqeqeq: 'error',
+      'prefer-const': 'error',
+      'no-restricted-properties': [
+        'error',
+        ...['innerHTML', 'outerHTML', 'insertAdjacentHTML'].map((property) => ({ property, message: 'render API data with textContent or DOM nodes, never as HTML' })),
+      ],
+      'no-restricted-syntax': ['error', { selector: "CallExpression[callee.property.name='write'][callee.object.name='document']", message: 'no document.write' }],
+    },
+  },
 );

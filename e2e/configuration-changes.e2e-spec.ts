@@ -1,13 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { MongoClient } from 'mongodb';
 import { Webhook } from 'standardwebhooks';
-import { WebhookEventPublisher } from '@wirehook/publisher';
-import { ApiClient, HttpsReceiver, createTestCertificates, eventually, freePort, startTestServers, type ReceivedRequest, type TestServers } from '@wirehook/testing';
-import { EmbeddedRun } from './support/embedded-run';
+import type { WebhookEventPublisher } from '@wirehook/publisher';
+import { eventually, type ApiClient, type HttpsReceiver, type ReceivedRequest, type TestServers } from '@wirehook/testing';
+import type { EmbeddedRun } from './support/embedded-run';
+import { RunningSystem } from './support/running-system';
 
 /** The time config-api promises for a change to reach the dispatcher. */
 const PROPAGATION_BOUND_MS = 1000;
@@ -16,10 +13,10 @@ const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const headersOf = (request: ReceivedRequest) => Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name, String(value)]));
 
 describe('configuration changes reach deliveries, and secrets stay secret', () => {
+  let system: RunningSystem;
   let servers: TestServers;
   let receiver: HttpsReceiver;
   let run: EmbeddedRun;
-  let nc: NatsConnection;
   let admin: ApiClient;
   let publisher: WebhookEventPublisher;
   const canaries = {
@@ -29,33 +26,13 @@ describe('configuration changes reach deliveries, and secrets stay secret', () =
   };
 
   beforeAll(async () => {
-    servers = await startTestServers('e2e-configuration-changes');
-    const certificates = createTestCertificates();
-    receiver = await HttpsReceiver.start(certificates);
-    const port = await freePort();
-    const operatorKey = randomBytes(24).toString('hex');
-    run = await EmbeddedRun.start({
-      NATS_URL: servers.natsUrl,
-      MONGODB_URI: servers.mongoUri,
-      PORT: String(port),
-      ADMIN_API_KEY: operatorKey,
-      DELIVERY_ALLOW_CIDRS: '127.0.0.0/8',
-      DELIVERY_EXTRA_CA_FILE: certificates.caFile,
-      WIREHOOK_DATA_DIR: mkdtempSync(join(tmpdir(), 'wirehook-e2e-')),
-      LOG_LEVEL: 'trace',
-    });
-    const operator = new ApiClient(`http://127.0.0.1:${port}`, operatorKey);
-    await operator.post('/api/v1/tenants', { id: 'acme', name: 'Acme' });
-    admin = operator.withKey((await operator.post<{ data: { key: string } }>('/api/v1/tenants/acme/api-keys', { role: 'admin' })).body.data.key);
-    nc = await connect({ servers: servers.natsUrl });
-    publisher = new WebhookEventPublisher(nc);
+    system = await RunningSystem.start('e2e-configuration-changes', { LOG_LEVEL: 'trace' });
+    ({ servers, receiver, run, publisher } = system);
+    ({ admin } = await system.tenant('acme'));
   });
 
   afterAll(async () => {
-    await nc?.close();
-    await run?.interrupt();
-    await receiver?.stop();
-    await servers?.stop();
+    await system?.stop();
   });
 
   async function createWebhook(body: Record<string, unknown>): Promise<string> {

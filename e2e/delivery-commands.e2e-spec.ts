@@ -1,53 +1,27 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { AttemptLogView } from '@wirehook/contracts';
-import { WebhookEventPublisher } from '@wirehook/publisher';
-import { ApiClient, HttpsReceiver, createTestCertificates, eventually, freePort, startTestServers, type TestServers } from '@wirehook/testing';
-import { EmbeddedRun } from './support/embedded-run';
+import type { WebhookEventPublisher } from '@wirehook/publisher';
+import { eventually, type ApiClient, type HttpsReceiver } from '@wirehook/testing';
+import { RunningSystem } from './support/running-system';
 
 type Result = { data: { success: boolean; http_status: number | null; duration_ms: number; error: string | null; error_code: string | null; log_id: string; delivery_id: string; attempt: number } };
 
 describe('test sends, manual retries and recovers', () => {
-  let servers: TestServers;
+  let system: RunningSystem;
   let receiver: HttpsReceiver;
-  let run: EmbeddedRun;
-  let nc: NatsConnection;
   let admin: ApiClient;
   let viewer: ApiClient;
+  let publisher: WebhookEventPublisher;
   let failing = true;
 
   beforeAll(async () => {
-    servers = await startTestServers('e2e-delivery-commands');
-    const certificates = createTestCertificates();
-    receiver = await HttpsReceiver.start(certificates);
+    system = await RunningSystem.start('e2e-delivery-commands');
+    ({ receiver, publisher } = system);
     receiver.respondWith(() => (failing ? { status: 503, body: 'maintenance' } : { status: 200, body: 'ok' }));
-    const port = await freePort();
-    const operatorKey = randomBytes(24).toString('hex');
-    run = await EmbeddedRun.start({
-      NATS_URL: servers.natsUrl,
-      MONGODB_URI: servers.mongoUri,
-      PORT: String(port),
-      ADMIN_API_KEY: operatorKey,
-      DELIVERY_ALLOW_CIDRS: '127.0.0.0/8',
-      DELIVERY_EXTRA_CA_FILE: certificates.caFile,
-      WIREHOOK_DATA_DIR: mkdtempSync(join(tmpdir(), 'wirehook-e2e-')),
-      LOG_LEVEL: 'warn',
-    });
-    const operator = new ApiClient(`http://127.0.0.1:${port}`, operatorKey);
-    await operator.post('/api/v1/tenants', { id: 'acme', name: 'Acme' });
-    admin = operator.withKey((await operator.post<{ data: { key: string } }>('/api/v1/tenants/acme/api-keys', { role: 'admin' })).body.data.key);
-    viewer = operator.withKey((await operator.post<{ data: { key: string } }>('/api/v1/tenants/acme/api-keys', { role: 'viewer' })).body.data.key);
-    nc = await connect({ servers: servers.natsUrl });
+    ({ admin, viewer } = await system.tenant('acme'));
   });
 
   afterAll(async () => {
-    await nc?.close();
-    await run?.interrupt();
-    await receiver?.stop();
-    await servers?.stop();
+    await system?.stop();
   });
 
   async function createWebhook(path: string, retry: Record<string, unknown>): Promise<string> {
@@ -79,7 +53,7 @@ describe('test sends, manual retries and recovers', () => {
   it('retries a failed delivery by hand: same webhook-id, next attempt, trigger manual', async () => {
     failing = true;
     const id = await createWebhook('/commands/retry', { policy: 'none' });
-    await new WebhookEventPublisher(nc).publish('acme', { event: 'order.created', data: { n: 1 } });
+    await publisher.publish('acme', { event: 'order.created', data: { n: 1 } });
     const [first] = await eventually(async () => {
       const logs = (await logsOf(id)).filter((log) => log.trigger === 'auto');
       return logs.length === 1 && logs[0].status === 'failed' ? logs : undefined;
@@ -105,7 +79,7 @@ describe('test sends, manual retries and recovers', () => {
   it('refuses a manual retry while an automatic one is scheduled', async () => {
     failing = true;
     const id = await createWebhook('/commands/scheduled', { schedule_ms: [3_600_000] });
-    await new WebhookEventPublisher(nc).publish('acme', { event: 'order.created', data: { n: 2 } });
+    await publisher.publish('acme', { event: 'order.created', data: { n: 2 } });
     const [first] = await eventually(async () => {
       const logs = (await logsOf(id)).filter((log) => log.trigger === 'auto');
       return logs.length === 1 ? logs : undefined;
@@ -119,7 +93,6 @@ describe('test sends, manual retries and recovers', () => {
     failing = true;
     const id = await createWebhook('/commands/recover', { policy: 'none' });
     const from = new Date(Date.now() - 1000).toISOString();
-    const publisher = new WebhookEventPublisher(nc);
     for (let n = 0; n < 5; n += 1) await publisher.publish('acme', { event: 'order.created', data: { n } });
     await eventually(async () => (await logsOf(id)).filter((log) => log.trigger === 'auto' && log.status === 'failed').length === 5);
     failing = false;

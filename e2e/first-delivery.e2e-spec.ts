@@ -1,23 +1,12 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
 import { connect as connectTcp } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { Webhook } from 'standardwebhooks';
 import { DeadLetterSubjects, StreamNames, type AttemptLogView } from '@wirehook/contracts';
 import { WebhookEventPublisher } from '@wirehook/publisher';
-import {
-  ApiClient,
-  HttpsReceiver,
-  createTestCertificates,
-  eventually,
-  freePort,
-  startTestServers,
-  type TestServers,
-} from '@wirehook/testing';
-import { EmbeddedRun } from './support/embedded-run';
+import { ApiClient, eventually, type HttpsReceiver } from '@wirehook/testing';
+import type { EmbeddedRun } from './support/embedded-run';
+import { RunningSystem } from './support/running-system';
 
 function portIsOpen(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -31,40 +20,23 @@ function portIsOpen(port: number): Promise<boolean> {
 }
 
 describe('the first webhook, end to end through the four apps started by npm start', () => {
-  let servers: TestServers;
+  let system: RunningSystem;
   let receiver: HttpsReceiver;
   let run: EmbeddedRun;
   let nc: NatsConnection;
   let port: number;
-  const operatorKey = `op_${randomBytes(24).toString('hex')}`;
 
   beforeAll(async () => {
-    servers = await startTestServers('e2e-first-delivery');
-    const certificates = createTestCertificates();
-    receiver = await HttpsReceiver.start(certificates);
-    port = await freePort();
-    run = await EmbeddedRun.start({
-      NATS_URL: servers.natsUrl,
-      MONGODB_URI: servers.mongoUri,
-      PORT: String(port),
-      ADMIN_API_KEY: operatorKey,
-      DELIVERY_ALLOW_CIDRS: '127.0.0.0/8,::1/128',
-      DELIVERY_EXTRA_CA_FILE: certificates.caFile,
-      WIREHOOK_DATA_DIR: mkdtempSync(join(tmpdir(), 'wirehook-e2e-')),
-      LOG_LEVEL: 'warn',
-    });
-    nc = await connect({ servers: servers.natsUrl });
+    system = await RunningSystem.start('e2e-first-delivery', { DELIVERY_ALLOW_CIDRS: '127.0.0.0/8,::1/128' });
+    ({ receiver, run, nc, port } = system);
   });
 
   afterAll(async () => {
-    await nc?.close();
-    await run?.interrupt();
-    await receiver?.stop();
-    await servers?.stop();
+    await system?.stop();
   });
 
   it('delivers a published event, signed, and shows it in the webhook logs', async () => {
-    const operator = new ApiClient(`http://127.0.0.1:${port}`, operatorKey);
+    const operator = system.operator;
     expect(run.bannerValue('Tenant admin key')).toMatch(/^whk_/);
 
     const tenant = await operator.post('/api/v1/tenants', { id: 'acme', name: 'Acme' });
@@ -131,8 +103,8 @@ describe('the first webhook, end to end through the four apps started by npm sta
   });
 
   it('answers bad input with clear errors', async () => {
-    const base = `http://127.0.0.1:${port}`;
-    const operator = new ApiClient(base, operatorKey);
+    const base = system.baseUrl;
+    const operator = system.operator;
     await operator.post('/api/v1/tenants', { id: 'badinput', name: 'Bad input' });
     const key = (await operator.post<{ data: { key: string } }>('/api/v1/tenants/badinput/api-keys', { role: 'admin' })).body.data.key;
     const admin = new ApiClient(base, key);
@@ -153,7 +125,7 @@ describe('the first webhook, end to end through the four apps started by npm sta
   });
 
   it('dead-letters a malformed event with its reason and still delivers the next good one', async () => {
-    const operator = new ApiClient(`http://127.0.0.1:${port}`, operatorKey);
+    const operator = system.operator;
     await operator.post('/api/v1/tenants', { id: 'poison', name: 'Poison' });
     const key = (await operator.post<{ data: { key: string } }>('/api/v1/tenants/poison/api-keys', { role: 'admin' })).body.data.key;
     const admin = operator.withKey(key);

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
-import { eventually } from '@wirehook/testing';
+import { StopWaiting, eventually } from '@wirehook/testing';
 
 /** The whole system started with `npm start`, as the README tells a new user to. */
 export class EmbeddedRun {
@@ -24,7 +24,7 @@ export class EmbeddedRun {
     const run = new EmbeddedRun(child);
     await eventually(
       () => {
-        if (child.exitCode !== null) throw new Error(`npm start exited early:\n${run.output}`);
+        if (child.exitCode !== null) throw new StopWaiting(`npm start exited early:\n${run.output}`);
         return /Press Ctrl-C to stop/.test(run.output);
       },
       { timeoutMs: 120_000, intervalMs: 200 },

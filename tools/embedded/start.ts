@@ -174,6 +174,7 @@ async function main(): Promise<void> {
 
   say('');
   say('wirehook is running.');
+  say(`  Dashboard:        ${base}/`);
   say(`  API:              ${base}/api/v1`);
   say(`  API docs:         ${base}/api/docs`);
   say(`  Tenant:           default`);

@@ -9,6 +9,7 @@ import { NatsModule } from '@wirehook/nats';
 import { ApiKeyRepository } from './api-keys/api-key.repository';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { ConfigApiConfig } from './config/config-api.config';
+import { DashboardController } from './dashboard/dashboard.controller';
 import { DeliveryCommandsController } from './deliveries/delivery-commands.controller';
 import { DeliveryCommandsService } from './deliveries/delivery-commands.service';
 import { DISPATCHER_CLIENT, DispatcherClient } from './deliveries/dispatcher.client';
@@ -55,7 +56,7 @@ export class ConfigApiModule {
           { name: RETENTION_CLIENT, transport: Transport.NATS, options: { servers: config.NATS_URL.split(','), name: 'config-api-retention-rpc' } },
         ]),
       ],
-      controllers: [HealthController, RetentionController, TenantsController, WebhooksController, LogsController, EventsController, WebhookReceiverController, DeliveryCommandsController],
+      controllers: [HealthController, RetentionController, TenantsController, WebhooksController, LogsController, EventsController, WebhookReceiverController, DeliveryCommandsController, DashboardController],
       providers: [
         { provide: ConfigApiConfig, useValue: config },
         { provide: LOGGER, useValue: logger },

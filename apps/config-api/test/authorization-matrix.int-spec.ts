@@ -24,6 +24,8 @@ const MATRIX: Record<string, RouteRule> = {
   'GET /health/live': { access: 'public', path: () => '/health/live' },
   'GET /health/ready': { access: 'public', path: () => '/health/ready' },
   'GET /metrics': { access: 'public', path: () => '/metrics' },
+  'GET /': { access: 'public', path: () => '/' },
+  'GET /dashboard/:file': { access: 'public', path: () => '/dashboard/dashboard.css' },
   'POST /api/v1/webhook-receiver': { access: 'public', path: () => '/api/v1/webhook-receiver', body: () => ({ event: 'a.b' }) },
   'POST /api/v1/tenants': { access: 'operator', path: () => '/api/v1/tenants', body: () => ({ name: 'New tenant' }) },
   'GET /api/v1/tenants': { access: 'operator', path: () => '/api/v1/tenants' },

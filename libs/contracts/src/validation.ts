@@ -46,8 +46,9 @@ export function decodeMessage<T extends object>(type: new () => T, bytes: Uint8A
   let plain: unknown;
   try {
     plain = JSON.parse(typeof bytes === 'string' ? bytes : Buffer.from(bytes).toString('utf8'));
-  } catch (error) {
-    throw new InvalidMessageError([`body is not valid JSON (${(error as Error).message})`], 'malformed_json');
+  } catch {
+    // The parser's message quotes part of the input, which may hold a secret: leave it out.
+    throw new InvalidMessageError(['body is not valid JSON'], 'malformed_json');
   }
   return validatePlain(type, plain);
 }

@@ -2,20 +2,14 @@ import type { Connection, Model, PipelineStage } from 'mongoose';
 import type { AttemptRecordedMessage, ListLogsRequestMessage, StatusClass } from '@wirehook/contracts';
 import { deliveryAttemptSchema, type DeliveryAttemptDocument } from './delivery-attempts/delivery-attempt.schema';
 import { deliverySchema, type DeliveryDocument } from './deliveries/delivery.schema';
-import { buildLogFilter, buildLogSort, escapeRegExp } from './log-query';
+import { buildLogFilter, buildLogSort, type LogFilterRequest } from './log-query';
 
 const DUPLICATE_KEY = 11000;
 const ATTEMPT_FIELDS = { nameField: 'endpointName', urlField: 'endpointUrl', statusClassField: 'statusClass' };
+const DELIVERY_FIELDS = { nameField: 'endpointName', urlField: 'endpointUrl' };
 
-/** What an export selects. */
-export interface ExportFilter {
-  tenantId: string;
-  webhookId?: string;
-  status?: string[];
-  event?: string;
-  from?: string;
-  to?: string;
-}
+/** What an export selects: the filters of the lists. */
+export type ExportFilter = LogFilterRequest;
 
 /** Raw statistics of a window; shaped for display by log-service. */
 export interface AttemptStats {
@@ -44,6 +38,29 @@ export function attemptIdOf(record: Pick<AttemptRecordedMessage, 'deliveryId' | 
 
 const HOUR_MS = 60 * 60 * 1000;
 
+/** What a secret header value is stored as. */
+export const REDACTED = '[redacted]';
+/** Header names that carry credentials or session state by definition. */
+const SECRET_HEADER_NAMES = new Set(['authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-api-key', 'api-key']);
+/** Names that announce a secret whatever the prefix (`x-webhook-secret`, `x-auth-token`, `x-password`). */
+const SECRET_HEADER_WORDS = /secret|token|passw|credential|session/i;
+
+/**
+ * Replaces the values of secret headers by `[redacted]`. The dispatcher already redacts the
+ * endpoint's auth and custom headers before a record leaves it; this second pass at the point
+ * of storage keeps credentials out of MongoDB even if a producer (a future one, or a response
+ * that sets a cookie) forgets. `webhook-signature` stays: an HMAC reveals nothing of the secret
+ * and is what a person compares when debugging a verification failure.
+ */
+export function redactHeaders(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(headers).map(([name, value]) => {
+      const lower = name.toLowerCase();
+      return [name, SECRET_HEADER_NAMES.has(lower) || SECRET_HEADER_WORDS.test(lower) ? REDACTED : value];
+    }),
+  );
+}
+
 /** The status class of a response status, `none` without a response. */
 export function statusClassOf(status: number | undefined): StatusClass | 'none' {
   if (status === undefined || status < 200 || status > 599) return 'none';
@@ -68,8 +85,8 @@ function toAttemptDocument(record: AttemptRecordedMessage): DeliveryAttemptDocum
     httpStatus: record.response?.status ?? null,
     statusClass: statusClassOf(record.response?.status),
     errorCode: record.error?.code ?? null,
-    request: { ...record.request },
-    response: record.response ? { ...record.response } : null,
+    request: { ...record.request, headers: redactHeaders(record.request.headers) },
+    response: record.response ? { ...record.response, headers: redactHeaders(record.response.headers) } : null,
     error: record.error ? { ...record.error } : null,
     durationMs: record.durationMs,
     deliveryCreatedAt: new Date(record.deliveryCreatedAt),
@@ -78,6 +95,34 @@ function toAttemptDocument(record: AttemptRecordedMessage): DeliveryAttemptDocum
     nextAttemptAt: record.nextAttemptAt ? new Date(record.nextAttemptAt) : null,
     createdAt: startedAt,
     createdHour: new Date(Math.floor(startedAt.getTime() / HOUR_MS) * HOUR_MS),
+  };
+}
+
+/** What a delivery never changes after its creation. */
+function deliveryIdentity(record: AttemptRecordedMessage): Pick<DeliveryDocument, '_id' | 'tenantId' | 'endpointId' | 'eventId' | 'eventType' | 'identifiers' | 'createdAt'> {
+  return {
+    _id: record.deliveryId,
+    tenantId: record.tenantId,
+    endpointId: record.endpointId,
+    eventId: record.eventId,
+    eventType: record.eventType,
+    identifiers: record.identifiers ?? {},
+    createdAt: new Date(record.deliveryCreatedAt),
+  };
+}
+
+/** A delivery's state after an attempt; `updatedAt` is when it got there (retention counts from it). */
+function deliveryState(record: AttemptRecordedMessage, now: Date): Omit<DeliveryDocument, keyof ReturnType<typeof deliveryIdentity>> {
+  return {
+    endpointName: record.endpointName,
+    endpointUrl: record.endpointUrl,
+    status: record.status,
+    lastAttempt: record.attempt,
+    lastAttemptId: attemptIdOf(record),
+    httpStatus: record.response?.status ?? null,
+    lastError: record.error?.message ?? null,
+    nextAttemptAt: record.nextAttemptAt ? new Date(record.nextAttemptAt) : null,
+    updatedAt: now,
   };
 }
 
@@ -117,47 +162,68 @@ export class DeliveryLogRepository {
   async recordAttempts(records: AttemptRecordedMessage[]): Promise<void> {
     if (records.length === 0) return;
     await this.insertMissingAttempts(records.map(toAttemptDocument));
-    const now = new Date();
-    await this.deliveries.bulkWrite(
-      records.flatMap((record) => [
-        {
-          updateOne: {
-            filter: { _id: record.deliveryId },
-            update: {
-              $setOnInsert: {
-                tenantId: record.tenantId,
-                endpointId: record.endpointId,
-                eventId: record.eventId,
-                eventType: record.eventType,
-                identifiers: record.identifiers ?? {},
-                createdAt: new Date(record.deliveryCreatedAt),
-                lastAttempt: 0,
-              },
-            },
-            upsert: true,
-          },
-        },
-        {
-          updateOne: {
-            filter: { _id: record.deliveryId, lastAttempt: { $lt: record.attempt } },
-            update: {
-              $set: {
-                endpointName: record.endpointName,
-                endpointUrl: record.endpointUrl,
-                status: record.status,
-                lastAttempt: record.attempt,
-                lastAttemptId: attemptIdOf(record),
-                httpStatus: record.response?.status ?? null,
-                lastError: record.error?.message ?? null,
-                nextAttemptAt: record.nextAttemptAt ? new Date(record.nextAttemptAt) : null,
-                updatedAt: now,
-              },
-            },
-          },
-        },
+    await this.recordDeliveryStates(records, new Date());
+  }
+
+  /**
+   * Brings each delivery of the batch to the state of its highest attempt. One read finds which
+   * deliveries exist; new ones are created with one unordered insert (the common case: a first
+   * attempt), and only deliveries that gained an attempt are updated, one conditional upsert
+   * each. Nothing here depends on order or on being alone: a delivery created or advanced by
+   * another writer meanwhile ends in a duplicate key on a conditional upsert, which means a
+   * state at least as new is stored.
+   */
+  private async recordDeliveryStates(records: AttemptRecordedMessage[], now: Date): Promise<void> {
+    const latest = new Map<string, AttemptRecordedMessage>();
+    for (const record of records) {
+      const seen = latest.get(record.deliveryId);
+      if (!seen || seen.attempt < record.attempt) latest.set(record.deliveryId, record);
+    }
+    const stored = new Map(
+      (await this.deliveries.find({ _id: { $in: [...latest.keys()] } }, { lastAttempt: 1 }).lean<Array<{ _id: string; lastAttempt: number }>>()).map((row) => [
+        row._id,
+        row.lastAttempt,
       ]),
-      { ordered: true },
     );
+    const fresh = [...latest.values()].filter((record) => !stored.has(record.deliveryId));
+    const advanced = [...latest.values()].filter((record) => (stored.get(record.deliveryId) ?? Infinity) < record.attempt);
+    let raced: AttemptRecordedMessage[] = [];
+    if (fresh.length > 0) {
+      try {
+        await this.deliveries.insertMany(
+          fresh.map((record) => ({ ...deliveryIdentity(record), ...deliveryState(record, now) })),
+          { ordered: false, lean: true },
+        );
+      } catch (error) {
+        if (!isOnlyDuplicateKeys(error)) throw error;
+        // Another writer created some of them (or the server stopped at the first duplicate):
+        // the conditional upserts settle each one either way.
+        raced = fresh;
+      }
+    }
+    await this.advanceDeliveries([...advanced, ...raced], now);
+  }
+
+  private async advanceDeliveries(records: AttemptRecordedMessage[], now: Date): Promise<void> {
+    if (records.length === 0) return;
+    const operations = records.map((record) => ({
+      updateOne: {
+        filter: { _id: record.deliveryId, lastAttempt: { $lt: record.attempt } },
+        update: { $set: deliveryState(record, now), $setOnInsert: deliveryIdentity(record) },
+        upsert: true,
+      },
+    }));
+    try {
+      await this.deliveries.bulkWrite(operations, { ordered: false });
+    } catch (error) {
+      if (!isOnlyDuplicateKeys(error)) throw error;
+      // Some servers stop at the first error even when unordered: settle the operations one by one.
+      for (const operation of operations) {
+        await this.deliveries.bulkWrite([operation]).catch((single: unknown) => {
+          if (!isOnlyDuplicateKeys(single)) throw single;
+        });
+      }
+    }
   }
 
   /**
@@ -199,7 +265,7 @@ export class DeliveryLogRepository {
 
   /** One page of deliveries with their latest state. */
   async listDeliveries(request: ListLogsRequestMessage): Promise<LogPageResult<DeliveryDocument>> {
-    const filter = buildLogFilter(request, { nameField: 'endpointName', urlField: 'endpointUrl' });
+    const filter = buildLogFilter(request, DELIVERY_FIELDS);
     const [rows, total] = await Promise.all([
       this.deliveries
         .find(filter)
@@ -244,17 +310,11 @@ export class DeliveryLogRepository {
    * walk a large result without deep skips.
    */
   async attemptsAfter(filter: ExportFilter, after: string | undefined, limit: number): Promise<DeliveryAttemptDocument[]> {
-    const query: Record<string, unknown> = { tenantId: filter.tenantId };
-    if (filter.webhookId) query.endpointId = filter.webhookId;
-    if (filter.status?.length) query.status = { $in: filter.status };
-    if (filter.event) query.eventType = filter.event.endsWith('.') ? { $regex: `^${escapeRegExp(filter.event)}` } : filter.event;
-    const range: Record<string, Date> = {};
-    if (filter.from) range.$gte = new Date(filter.from);
-    if (filter.to) range.$lte = new Date(filter.to);
-    if (Object.keys(range).length) query.createdAt = range;
+    const query = buildLogFilter(filter, ATTEMPT_FIELDS);
     if (after) {
       const separator = after.indexOf(':');
       const at = new Date(Number(after.slice(0, separator)));
+      if (separator < 1 || Number.isNaN(at.getTime())) throw new Error(`'${after}' is not an export cursor`);
       const id = after.slice(separator + 1);
       query.$and = [{ $or: [{ createdAt: { $gt: at } }, { createdAt: at, _id: { $gt: id } }] }];
     }
@@ -307,6 +367,12 @@ export class DeliveryLogRepository {
       successHours: toMap(facets.successHours),
       percentiles: { p50, p95, p99 },
     };
+  }
+
+  /** The latest attempt of one delivery of a tenant, or null. */
+  async findLatestAttempt(tenantId: string, deliveryId: string): Promise<DeliveryAttemptDocument | null> {
+    const delivery = await this.findDelivery(tenantId, deliveryId);
+    return delivery?.lastAttemptId ? this.findAttempt(tenantId, delivery.lastAttemptId) : null;
   }
 
   /** One attempt of a tenant, or null. */

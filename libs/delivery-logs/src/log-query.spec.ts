@@ -35,15 +35,30 @@ describe('buildLogFilter', () => {
     expect(filter.$or[0].endpointName.$regex).toBe('\\.\\*');
   });
 
-  it('uses an exact event type unless it ends with a dot', () => {
+  it('uses an exact event type unless it ends with a dot or the subscription wildcard', () => {
     expect(buildLogFilter({ ...base, event: 'resume.started' }, fields).eventType).toBe('resume.started');
+    expect(buildLogFilter({ ...base, event: 'resume.*' }, fields).eventType).toEqual({ $regex: '^resume\\.' });
+    expect(buildLogFilter({ ...base, event: 're(sume).' }, fields).eventType).toEqual({ $regex: '^re\\(sume\\)\\.' });
+  });
+
+  it('reads a date-only end as the whole of that day', () => {
+    expect(buildLogFilter({ ...base, from: '2026-03-01', to: '2026-03-01' }, fields).createdAt).toEqual({
+      $gte: new Date('2026-03-01T00:00:00Z'),
+      $lt: new Date('2026-03-02T00:00:00Z'),
+    });
   });
 });
 
 describe('buildLogSort', () => {
   it('sorts newest first by default and breaks ties', () => {
     expect(buildLogSort(base)).toEqual({ createdAt: -1, _id: -1 });
+    expect(buildLogSort({ ...base, order: 'asc' })).toEqual({ createdAt: 1, _id: 1 });
     expect(buildLogSort({ ...base, sort: 'http_status', order: 'asc' })).toEqual({ httpStatus: 1, createdAt: -1, _id: -1 });
+  });
+
+  it('makes a descending sort the exact reverse of the ascending one, so one index serves both', () => {
+    expect(buildLogSort({ ...base, sort: 'status', order: 'desc' })).toEqual({ status: -1, createdAt: 1, _id: 1 });
+    expect(Object.keys(buildLogSort({ ...base, sort: 'status', order: 'desc' }))).toEqual(['status', 'createdAt', '_id']);
   });
 });
 

@@ -48,6 +48,27 @@ describe('DeliveryLogRepository against a MongoDB-wire server', () => {
     expect(timeline.map((attempt) => attempt.attempt)).toEqual([1, 2]);
   });
 
+  it('settles a delivery on its highest attempt when another writer got there between its read and its write', async () => {
+    const older = buildAttemptRecord({ status: 'retrying' });
+    const newer = buildAttemptRecord({ status: 'retrying' });
+    await repository.recordAttempts([{ ...older, attempt: 2, status: 'success' }, newer]);
+    // The read that finds which deliveries exist sees none of them: another writer created both meanwhile.
+    const find = repository.deliveries.find.bind(repository.deliveries);
+    const blindRead = jest.spyOn(repository.deliveries, 'find').mockImplementationOnce((() => find({ _id: { $in: [] } }, { lastAttempt: 1 })) as typeof find);
+    await repository.recordAttempts([older, { ...newer, attempt: 2, status: 'failed' }]);
+    expect(blindRead).toHaveBeenCalled();
+    blindRead.mockRestore();
+    expect(await repository.findDelivery('acme', older.deliveryId)).toMatchObject({ status: 'success', lastAttempt: 2 });
+    expect(await repository.findDelivery('acme', newer.deliveryId)).toMatchObject({ status: 'failed', lastAttempt: 2, lastAttemptId: `${newer.deliveryId}_2` });
+  });
+
+  it('settles a delivery on its highest attempt when one batch holds its attempts out of order', async () => {
+    const first = buildAttemptRecord({ status: 'retrying' });
+    await repository.recordAttempts([{ ...first, attempt: 3, status: 'failed' }, first, { ...first, attempt: 2 }]);
+    expect(await repository.findDelivery('acme', first.deliveryId)).toMatchObject({ status: 'failed', lastAttempt: 3 });
+    expect(await repository.attempts.countDocuments({ deliveryId: first.deliveryId })).toBe(3);
+  });
+
   it('pages newest first with a correct total', async () => {
     const records = Array.from({ length: 7 }, () => buildAttemptRecord());
     await repository.recordAttempts(records);

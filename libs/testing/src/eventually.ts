@@ -1,3 +1,6 @@
+/** Thrown by a check to end the wait at once: the condition can no longer come true. */
+export class StopWaiting extends Error {}
+
 /**
  * Polls `check` until it stops throwing (or returns a truthy value), then returns its result.
  * Tests wait with this instead of fixed sleeps.
@@ -16,6 +19,7 @@ export async function eventually<T>(
       if (result !== false && result !== undefined && result !== null) return result as Exclude<T, false | undefined | null>;
       lastError = new Error(`condition returned ${String(result)}`);
     } catch (error) {
+      if (error instanceof StopWaiting) throw error;
       lastError = error;
     }
     if (Date.now() > deadline) {

@@ -24,6 +24,25 @@ export async function freePort(): Promise<number> {
   });
 }
 
+function isFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.unref();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+/** A free port whose next `count - 1` ports are free too (the embedded run uses PORT..PORT+3). */
+export async function freePortBlock(count = 4): Promise<number> {
+  for (;;) {
+    const port = await freePort();
+    if (port + count > 65_535) continue;
+    const next = await Promise.all(Array.from({ length: count - 1 }, (_, offset) => isFree(port + offset + 1)));
+    if (next.every(Boolean)) return port;
+  }
+}
+
 /** Finds an executable on PATH or in the system folders Debian installs servers into. */
 export function findExecutable(name: string, pathVariable: string): string | undefined {
   const folders = [...pathVariable.split(delimiter), '/usr/sbin', '/usr/local/sbin', '/usr/local/bin', '/usr/bin'];

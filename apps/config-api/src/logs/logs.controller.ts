@@ -1,7 +1,9 @@
-import { Controller, Get, Param, Query, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { DEFAULT_PER_PAGE, type DeliveryStatus, type ListLogsRequestMessage, type LogSortField } from '@wirehook/contracts';
+import type { Logger } from 'pino';
+import { LOGGER } from '@wirehook/config';
+import { DEFAULT_PER_PAGE, type AttemptLogView, type DeliveryStatus, type ListLogsRequestMessage, type LogSortField } from '@wirehook/contracts';
 import { Access, TenantId } from '../auth/access.decorator';
 import { WebhookService } from '../webhooks/webhook.service';
 import { LogServiceClient } from './log-service.client';
@@ -15,15 +17,33 @@ const EXPORT_PAGE_SIZE = 500;
 /** Upper bound of one export; narrow the filters for more. */
 const EXPORT_MAX_ROWS = 1_000_000;
 
+function invalidWindow(field: 'from' | 'to', message: string): DomainError {
+  return new DomainError('invalid', 'invalid_window', message, { [field]: [message] });
+}
+
+/**
+ * Checks what the DTO's ISO-8601 check lets through but a query cannot use: a date JavaScript
+ * cannot read (ISO week and ordinal dates) and a window that ends before it starts.
+ */
+function checkWindow(query: { from?: string; to?: string }): void {
+  for (const field of ['from', 'to'] as const) {
+    const value = query[field];
+    if (value !== undefined && Number.isNaN(Date.parse(value))) throw invalidWindow(field, `${field} must be a calendar date or date-time such as 2026-03-01T12:00:00Z`);
+  }
+  if (query.from && query.to && Date.parse(query.from) > Date.parse(query.to)) throw invalidWindow('from', 'from must not be after to');
+}
+
 function statsWindow(query: StatsQueryDto): { from: string; to: string } {
+  checkWindow(query);
   const to = query.to ? new Date(query.to) : new Date();
   const from = query.from ? new Date(query.from) : new Date(to.getTime() - DAY_MS);
-  if (from.getTime() >= to.getTime()) throw new DomainError('invalid', 'invalid_window', 'from must be before to');
-  if (to.getTime() - from.getTime() > MAX_STATS_WINDOW_MS) throw new DomainError('invalid', 'invalid_window', 'the window may span at most 31 days');
+  if (from.getTime() >= to.getTime()) throw invalidWindow('from', 'from must be before to');
+  if (to.getTime() - from.getTime() > MAX_STATS_WINDOW_MS) throw invalidWindow('from', 'the window may span at most 31 days');
   return { from: from.toISOString(), to: to.toISOString() };
 }
 
 function toRequest(tenantId: string, query: LogsQueryDto, webhookId?: string): ListLogsRequestMessage {
+  checkWindow(query);
   const sort = query.sort ?? '-created_at';
   const descending = sort.startsWith('-') || sort.endsWith(':desc');
   return {
@@ -43,6 +63,20 @@ function toRequest(tenantId: string, query: LogsQueryDto, webhookId?: string): L
   };
 }
 
+/** Writes a chunk, waiting while the client reads slower than log-service answers. */
+async function write(response: Response, chunk: string): Promise<void> {
+  if (response.write(chunk) || response.destroyed) return;
+  await new Promise<void>((resolve) => {
+    const done = () => {
+      response.off('drain', done);
+      response.off('close', done);
+      resolve();
+    };
+    response.on('drain', done);
+    response.on('close', done);
+  });
+}
+
 @ApiTags('delivery logs')
 @ApiBearerAuth()
 @Controller('api/v1')
@@ -50,41 +84,72 @@ export class LogsController {
   constructor(
     private readonly logs: LogServiceClient,
     private readonly webhooks: WebhookService,
+    @Inject(LOGGER) private readonly logger: Logger,
   ) {}
+
+  /** Another tenant's webhook (or none) answers 404 rather than an empty result. */
+  private async checkWebhook(tenantId: string, webhookId: string | undefined): Promise<void> {
+    if (webhookId) await this.webhooks.get(tenantId, webhookId);
+  }
 
   @Get('webhooks/:id/logs')
   @Access('viewer')
   @ApiOperation({ summary: "List a webhook's delivery logs, newest first" })
   async webhookLogs(@TenantId() tenantId: string, @Param('id') id: string, @Query() query: LogsQueryDto) {
-    await this.webhooks.get(tenantId, id);
-    return { success: true, ...(await this.logs.listLogs(toRequest(tenantId, query, id))) };
+    if (query.webhook_id !== undefined && query.webhook_id !== id) {
+      const message = 'webhook_id belongs on GET /api/v1/deliveries; this route lists the webhook in its path';
+      throw new DomainError('invalid', 'validation_failed', message, { webhook_id: [message] });
+    }
+    const request = toRequest(tenantId, query, id);
+    await this.checkWebhook(tenantId, id);
+    return { success: true, ...(await this.logs.listLogs(request)) };
   }
 
   @Get('deliveries/export')
   @Access('viewer')
   @ApiOperation({ summary: 'Export attempts matching the filters, oldest first, as NDJSON or CSV (streamed)' })
   async export(@TenantId() tenantId: string, @Query() query: ExportQueryDto, @Res() response: Response): Promise<void> {
-    if (query.webhook_id) await this.webhooks.get(tenantId, query.webhook_id);
+    checkWindow(query);
+    await this.checkWebhook(tenantId, query.webhook_id);
     const format = query.format ?? 'ndjson';
-    const filter = { tenantId, webhookId: query.webhook_id, status: query.status, event: query.event, from: query.from, to: query.to };
+    const filter = {
+      tenantId,
+      webhookId: query.webhook_id,
+      status: query.status,
+      statusClass: query.status_class,
+      event: query.event,
+      from: query.from,
+      to: query.to,
+      q: query.q,
+    };
+    const line = (row: AttemptLogView) => (format === 'csv' ? csvRow(row) : `${JSON.stringify(row)}\n`);
     // The first page is fetched before the headers go out, so a failure still gets a proper error answer.
     let page = await this.logs.exportPage({ ...filter, limit: EXPORT_PAGE_SIZE });
     response.status(200);
     response.setHeader('content-type', format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson');
     response.setHeader('content-disposition', `attachment; filename="deliveries-${tenantId}.${format}"`);
-    if (format === 'csv') response.write(csvHeader());
-    for (let rows = 0; ; ) {
-      for (const row of page.data) response.write(format === 'csv' ? csvRow(row) : `${JSON.stringify(row)}\n`);
-      rows += page.data.length;
-      if (!page.next || rows >= EXPORT_MAX_ROWS || response.destroyed) break;
-      page = await this.logs.exportPage({ ...filter, after: page.next, limit: EXPORT_PAGE_SIZE });
+    let rows = 0;
+    try {
+      if (format === 'csv') await write(response, csvHeader());
+      for (;;) {
+        for (const row of page.data) await write(response, line(row));
+        rows += page.data.length;
+        if (!page.next || rows >= EXPORT_MAX_ROWS || response.destroyed) break;
+        page = await this.logs.exportPage({ ...filter, after: page.next, limit: EXPORT_PAGE_SIZE });
+      }
+    } catch (error) {
+      // The status line is gone already: cut the transfer short so the client sees a broken
+      // download (no final chunk) rather than a file that merely looks complete.
+      this.logger.error({ err: error, tenantId, rows }, 'export failed midway; the transfer was cut short');
+      response.destroy();
+      return;
     }
     response.end();
   }
 
   @Get('logs/:id')
   @Access('viewer')
-  @ApiOperation({ summary: 'One attempt in full (request, response, error) with the timeline of its delivery' })
+  @ApiOperation({ summary: 'One attempt in full (request, response, error) with the timeline of its delivery; a delivery id shows its latest attempt' })
   async detail(@TenantId() tenantId: string, @Param('id') id: string) {
     return { success: true, data: await this.logs.getLog({ tenantId, id }) };
   }
@@ -93,21 +158,26 @@ export class LogsController {
   @Access('viewer')
   @ApiOperation({ summary: "A webhook's delivery statistics over a window (default: the last 24 hours)" })
   async webhookStats(@TenantId() tenantId: string, @Param('id') id: string, @Query() query: StatsQueryDto) {
-    await this.webhooks.get(tenantId, id);
-    return { success: true, data: await this.logs.stats({ tenantId, webhookId: id, ...statsWindow(query) }) };
+    const window = statsWindow(query);
+    await this.checkWebhook(tenantId, id);
+    return { success: true, data: await this.logs.stats({ tenantId, webhookId: id, ...window }) };
   }
 
   @Get('stats')
   @Access('viewer')
   @ApiOperation({ summary: "The tenant's delivery statistics over a window (default: the last 24 hours)" })
   async tenantStats(@TenantId() tenantId: string, @Query() query: StatsQueryDto) {
-    return { success: true, data: await this.logs.stats({ tenantId, webhookId: query.webhook_id, ...statsWindow(query) }) };
+    const window = statsWindow(query);
+    await this.checkWebhook(tenantId, query.webhook_id);
+    return { success: true, data: await this.logs.stats({ tenantId, webhookId: query.webhook_id, ...window }) };
   }
 
   @Get('deliveries')
   @Access('viewer')
   @ApiOperation({ summary: "List the tenant's delivery logs, newest first" })
   async deliveries(@TenantId() tenantId: string, @Query() query: LogsQueryDto) {
-    return { success: true, ...(await this.logs.listLogs(toRequest(tenantId, query, query.webhook_id))) };
+    const request = toRequest(tenantId, query, query.webhook_id);
+    await this.checkWebhook(tenantId, query.webhook_id);
+    return { success: true, ...(await this.logs.listLogs(request)) };
   }
 }

@@ -36,7 +36,7 @@ export class LogsQueryDto {
   @IsIn(STATUS_CLASSES, { message: `status_class must be one of ${STATUS_CLASSES.join(', ')}` })
   status_class?: (typeof STATUS_CLASSES)[number];
 
-  @ApiPropertyOptional({ description: 'Exact event type, or a prefix ending in a dot', example: 'resume.' })
+  @ApiPropertyOptional({ description: 'Exact event type, or a prefix written resume. or resume.*', example: 'resume.' })
   @IsOptional()
   @IsString()
   @MaxLength(200)
@@ -47,7 +47,7 @@ export class LogsQueryDto {
   @IsISO8601({ strict: true }, { message: 'from must be an ISO-8601 date or date-time' })
   from?: string;
 
-  @ApiPropertyOptional({ example: '2026-01-31T23:59:59Z' })
+  @ApiPropertyOptional({ example: '2026-01-31T23:59:59Z', description: 'Inclusive; a date without a time stands for the whole day' })
   @IsOptional()
   @IsISO8601({ strict: true }, { message: 'to must be an ISO-8601 date or date-time' })
   to?: string;
@@ -58,7 +58,10 @@ export class LogsQueryDto {
   @MaxLength(200, { message: 'q must be at most 200 characters' })
   q?: string;
 
-  @ApiPropertyOptional({ example: '-created_at', description: `${LOG_SORT_FIELDS.join(', ')}; prefix - or suffix :desc for descending` })
+  @ApiPropertyOptional({
+    example: '-created_at',
+    description: `${LOG_SORT_FIELDS.join(', ')}; prefix - or suffix :desc for descending (the exact reverse of ascending, whose ties are newest first)`,
+  })
   @IsOptional()
   @IsIn(SORTS, { message: `sort must be one of ${LOG_SORT_FIELDS.join(', ')} (prefix - or suffix :asc/:desc)` })
   sort?: string;
@@ -109,11 +112,22 @@ export class ExportQueryDto {
   @IsIn(DELIVERY_STATUSES, { each: true, message: `status must be one or more of ${DELIVERY_STATUSES.join(', ')}` })
   status?: string[];
 
-  @ApiPropertyOptional({ description: 'Exact event type, or a prefix ending in a dot' })
+  @ApiPropertyOptional({ enum: STATUS_CLASSES })
+  @IsOptional()
+  @IsIn(STATUS_CLASSES, { message: `status_class must be one of ${STATUS_CLASSES.join(', ')}` })
+  status_class?: (typeof STATUS_CLASSES)[number];
+
+  @ApiPropertyOptional({ description: 'Exact event type, or a prefix written resume. or resume.*' })
   @IsOptional()
   @IsString()
   @MaxLength(200)
   event?: string;
+
+  @ApiPropertyOptional({ description: 'Text searched in endpoint name, URL and event type' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200, { message: 'q must be at most 200 characters' })
+  q?: string;
 
   @ApiPropertyOptional()
   @IsOptional()

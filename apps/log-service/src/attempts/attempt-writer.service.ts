@@ -1,26 +1,85 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import type { Consumer, JetStreamClient, JetStreamManager, JsMsg } from '@nats-io/jetstream';
+import type { Consumer, ConsumerMessages, JetStreamClient, JetStreamManager, JsMsg } from '@nats-io/jetstream';
 import type { Logger } from 'pino';
 import { LOGGER } from '@wirehook/config';
-import { AttemptRecordedMessage, AttemptSubjects, ConsumerNames, InvalidMessageError, StreamNames, decodeMessage } from '@wirehook/contracts';
-import { DeliveryLogRepository } from '@wirehook/delivery-logs';
+import {
+  AttemptRecordedMessage,
+  AttemptSubjects,
+  ConsumerNames,
+  DeadLetterReason,
+  InvalidMessageError,
+  StreamNames,
+  deadLetterSubject,
+  decodeMessage,
+  encodeMessage,
+  type DeadLetterMessage,
+} from '@wirehook/contracts';
+import { DeliveryLogRepository, redactHeaders } from '@wirehook/delivery-logs';
 import { JETSTREAM, JETSTREAM_MANAGER, ensureDurableConsumer } from '@wirehook/nats';
 import { LogServiceConfig } from '../config/log-service.config';
+import { describeWriteFailure, isTransientWriteFailure } from './write-failure';
 
-/** Wait before retrying a batch MongoDB refused; the records stay in JetStream meanwhile. */
-const WRITE_RETRY_DELAY_MS = 2000;
+/** How long JetStream waits for an ack before it hands a record out again. */
+const ACK_WAIT_MS = 60_000;
+/** Retry delays of a batch MongoDB did not take: quick at first, then every few seconds. */
+const RETRY_DELAYS_MS = [250, 500, 1000, 2000, 4000];
+/** Bytes of a dead-lettered record kept with it. */
+const DEAD_LETTER_BODY_LIMIT = 16 * 1024;
+const TIMED_OUT = Symbol('timed out');
+/** `"<name holding a credential>": <value, quoted or not>` in text that is not valid JSON. */
+const SECRET_FIELD_IN_TEXT = /("[^"]*(?:authorization|cookie|secret|token|passw|credential|session|api-key)[^"]*"\s*:\s*)(?:"(?:[^"\\]|\\.)*"?|[^,}\]]*)/gi;
+
+/** One record on its way to MongoDB, with the message to settle once it is stored. */
+interface PendingRecord {
+  record: AttemptRecordedMessage;
+  message: JsMsg;
+}
+
+/** Resolves with the promise's value, or {@link TIMED_OUT} after `ms`; the promise is left running. */
+async function within<T>(promise: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<typeof TIMED_OUT>((resolve) => {
+    timer = setTimeout(() => resolve(TIMED_OUT), Math.max(0, ms));
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The body of a record that cannot be stored, with any header values that look secret redacted. */
+function redactedBody(data: Uint8Array): string {
+  const text = Buffer.from(data.subarray(0, DEAD_LETTER_BODY_LIMIT)).toString('utf8');
+  try {
+    const plain = JSON.parse(text) as { request?: { headers?: unknown }; response?: { headers?: unknown } };
+    for (const part of [plain.request, plain.response]) {
+      if (part && typeof part.headers === 'object' && part.headers !== null) part.headers = redactHeaders(part.headers as Record<string, string>);
+    }
+    return JSON.stringify(plain);
+  } catch {
+    // Not JSON (or cut short): mask whatever looks like a secret-named string field instead.
+    return text.replace(SECRET_FIELD_IN_TEXT, '$1"[redacted]"');
+  }
+}
 
 /**
- * Moves attempt records from JetStream into MongoDB in batches. A record is acked only after
- * the batch holding it was written; a failed write leaves the whole batch in JetStream and
- * tries again, so MongoDB can be down for a while without losing anything.
+ * Moves attempt records from JetStream into MongoDB in batches of up to LOG_WRITE_BATCH_SIZE,
+ * waiting at most LOG_WRITE_MAX_WAIT_MS for a batch to fill. A record is acked only once the
+ * batch holding it is stored. While MongoDB refuses writes, the batch is held (its ack deadline
+ * extended) and tried again with backoff, and nothing more is pulled: every other record waits
+ * in the WEBHOOK_ATTEMPTS work queue, and writing resumes by itself when MongoDB answers again.
+ * A record that can never be stored (malformed, or refused by MongoDB itself) is dead-lettered
+ * so it cannot hold the others back.
  */
 @Injectable()
 export class AttemptWriter implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private running = false;
+  private messages?: ConsumerMessages;
   private loop?: Promise<void>;
-  /** False while MongoDB refuses writes; readiness reports it. */
-  healthy = true;
+  private stopping = false;
+  private wakeUp?: () => void;
+  /** When the write failing now first failed; null while writes succeed. */
+  private failingSince: Date | null = null;
 
   constructor(
     private readonly config: LogServiceConfig,
@@ -30,61 +89,189 @@ export class AttemptWriter implements OnApplicationBootstrap, BeforeApplicationS
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
+  /** False while MongoDB refuses the batch in hand; readiness reports it. */
+  get healthy(): boolean {
+    return this.failingSince === null;
+  }
+
   async onApplicationBootstrap(): Promise<void> {
     await ensureDurableConsumer(this.jsm, {
       stream: StreamNames.attempts,
       name: ConsumerNames.attemptWriter,
       filterSubject: AttemptSubjects.all,
-      ackWaitMs: 60_000,
+      ackWaitMs: ACK_WAIT_MS,
       maxAckPending: 20_000,
     });
     const consumer = await this.js.consumers.get(StreamNames.attempts, ConsumerNames.attemptWriter);
-    this.running = true;
-    this.loop = this.run(consumer);
+    this.loop = this.pull(consumer);
   }
 
-  private async run(consumer: Consumer): Promise<void> {
-    while (this.running) {
+  /** Pulls for as long as the app runs; should pulling itself end or fail, it starts again. */
+  private async pull(consumer: Consumer): Promise<void> {
+    while (!this.stopping) {
       try {
-        const batch = await consumer.fetch({ max_messages: this.config.LOG_WRITE_BATCH_SIZE, expires: Math.max(1000, this.config.LOG_WRITE_MAX_WAIT_MS) });
-        const messages: JsMsg[] = [];
-        for await (const message of batch) messages.push(message);
-        if (messages.length > 0) await this.write(messages);
+        // Room for the batch being written and the next one filling behind it, no more: while
+        // MongoDB is down the rest of the queue stays in JetStream.
+        this.messages = await consumer.consume({ max_messages: this.config.LOG_WRITE_BATCH_SIZE * 2 });
+        await this.run(this.messages);
       } catch (error) {
-        this.logger.error({ err: error }, 'fetching attempt records failed; retrying');
-        await new Promise((resolve) => setTimeout(resolve, WRITE_RETRY_DELAY_MS));
+        this.logger.error({ err: error }, 'pulling attempt records failed; pulling again shortly');
       }
+      if (!this.stopping) await this.pause(RETRY_DELAYS_MS[RETRY_DELAYS_MS.length - 1]);
     }
   }
 
-  private async write(messages: JsMsg[]): Promise<void> {
-    const records: AttemptRecordedMessage[] = [];
-    const valid: JsMsg[] = [];
-    for (const message of messages) {
+  private async run(messages: ConsumerMessages): Promise<void> {
+    const iterator = messages[Symbol.asyncIterator]();
+    let next = iterator.next();
+    for (;;) {
+      const first = await next;
+      if (first.done) return;
+      next = iterator.next();
+      if (this.stopping) {
+        first.value.nak();
+        continue;
+      }
+      const batch = [first.value];
+      const deadline = Date.now() + this.config.LOG_WRITE_MAX_WAIT_MS;
+      let ended = false;
+      while (batch.length < this.config.LOG_WRITE_BATCH_SIZE) {
+        const result = await within(next, deadline - Date.now());
+        if (result === TIMED_OUT) break;
+        if (result.done) {
+          ended = true;
+          break;
+        }
+        batch.push(result.value);
+        next = iterator.next();
+      }
       try {
-        records.push(decodeMessage(AttemptRecordedMessage, message.data));
-        valid.push(message);
+        await this.settle(batch);
+      } catch (error) {
+        // Not a MongoDB failure (those are retried inside): most likely NATS is gone. The
+        // records go back to JetStream for a later try.
+        this.logger.error({ err: error, records: batch.length }, 'settling attempt records failed; redelivering them later');
+        batch.forEach((message) => message.nak(RETRY_DELAYS_MS[RETRY_DELAYS_MS.length - 1]));
+      }
+      if (ended) return;
+    }
+  }
+
+  /** Stores a batch and acks it; gives it back to JetStream only when shutting down first. */
+  private async settle(batch: JsMsg[]): Promise<void> {
+    const pending = await this.decode(batch);
+    // A slow or absent MongoDB must not let the ack deadline pass: JetStream would hand the
+    // same records to another replica while this one still holds them.
+    const keepAlive = setInterval(() => pending.forEach(({ message }) => message.working()), ACK_WAIT_MS / 3);
+    try {
+      for (let failures = 0; pending.length > 0; failures += 1) {
+        try {
+          await this.store(pending);
+        } catch (error) {
+          if (this.failingSince === null) this.failingSince = new Date();
+          this.logger.error(
+            { error: describeWriteFailure(error), records: pending.length, failingSince: this.failingSince.toISOString() },
+            'writing attempt records failed; they stay queued and the write is retried',
+          );
+          if (this.stopping) {
+            pending.forEach(({ message }) => message.nak());
+            return;
+          }
+          await this.pause(RETRY_DELAYS_MS[Math.min(failures, RETRY_DELAYS_MS.length - 1)]);
+        }
+      }
+    } finally {
+      clearInterval(keepAlive);
+    }
+    if (this.failingSince !== null) this.logger.info({ failingSince: this.failingSince.toISOString() }, 'writing attempt records works again');
+    this.failingSince = null;
+  }
+
+  /** Decodes a batch; a malformed record is dead-lettered on the spot. */
+  private async decode(batch: JsMsg[]): Promise<PendingRecord[]> {
+    const pending: PendingRecord[] = [];
+    for (const message of batch) {
+      try {
+        pending.push({ record: decodeMessage(AttemptRecordedMessage, message.data), message });
       } catch (error) {
         if (!(error instanceof InvalidMessageError)) throw error;
-        this.logger.error({ subject: message.subject, seq: message.seq, problems: error.problems }, 'dropped an invalid attempt record');
-        message.term(error.message.slice(0, 200));
+        // The JSON parser quotes a few characters of the text around the fault, which may be a
+        // header value: a malformed record is described without them.
+        const malformed = error.reason === 'malformed_json';
+        const problems = malformed ? ['body is not valid JSON'] : error.problems;
+        this.logger.error({ subject: message.subject, seq: message.seq, problems }, 'dropped an invalid attempt record');
+        await this.deadLetter(message, malformed ? DeadLetterReason.malformedJson : DeadLetterReason.invalidFields, problems.join('; '));
       }
     }
+    return pending;
+  }
+
+  /**
+   * Writes the records and acks them, removing each from `pending` once settled. When MongoDB
+   * refuses the documents themselves, the batch is written record by record so that only the
+   * offending ones are dead-lettered. Transient failures are thrown, leaving in `pending` what
+   * is still to be written.
+   */
+  private async store(pending: PendingRecord[]): Promise<void> {
     try {
-      await this.repository.recordAttempts(records);
-    } catch (error) {
-      this.healthy = false;
-      this.logger.error({ err: error, records: records.length }, 'writing attempt records failed; they stay queued');
-      for (const message of valid) message.nak(WRITE_RETRY_DELAY_MS);
-      await new Promise((resolve) => setTimeout(resolve, WRITE_RETRY_DELAY_MS));
+      await this.repository.recordAttempts(pending.map(({ record }) => record));
+      const written = pending.splice(0, pending.length);
+      // A lost ack only means a redelivery, which the unique attempt key absorbs.
+      await Promise.all(written.map(({ message }) => message.ackAck().catch(() => false)));
       return;
+    } catch (error) {
+      if (isTransientWriteFailure(error)) throw error;
     }
-    this.healthy = true;
-    await Promise.all(valid.map((message) => message.ackAck().catch(() => false)));
+    while (pending.length > 0) {
+      const [entry] = pending;
+      try {
+        await this.repository.recordAttempts([entry.record]);
+        await entry.message.ackAck().catch(() => false);
+      } catch (error) {
+        if (isTransientWriteFailure(error)) throw error;
+        const described = describeWriteFailure(error);
+        this.logger.error({ subject: entry.message.subject, seq: entry.message.seq, error: described }, 'MongoDB refused an attempt record; dead-lettered');
+        await this.deadLetter(entry.message, DeadLetterReason.invalidFields, `MongoDB refused to store it: ${described.message}`);
+      }
+      pending.shift();
+    }
+  }
+
+  /** Keeps a record that can never be stored on the dead-letter stream, then takes it out of the queue. */
+  private async deadLetter(message: JsMsg, reason: DeadLetterReason, detail: string): Promise<void> {
+    const tenantId = message.subject.startsWith(`${AttemptSubjects.prefix}.`) ? message.subject.slice(AttemptSubjects.prefix.length + 1) : undefined;
+    const record: DeadLetterMessage = {
+      reason,
+      detail: detail.slice(0, 4000),
+      stream: message.info.stream,
+      subject: message.subject,
+      streamSequence: message.info.streamSequence,
+      body: redactedBody(message.data),
+      tenantId,
+      deadLetteredAt: new Date().toISOString(),
+    };
+    await this.js.publish(deadLetterSubject(reason), encodeMessage(record), { msgID: `${message.info.stream}:${message.info.streamSequence}` });
+    // An ack rather than a term: the record is kept on the dead-letter stream now, and a work
+    // queue drops an acked message on every server version (nats-server 2.9 leaves a message
+    // terminated with a reason pending, where it counts against MaxAckPending for ever).
+    await message.ackAck();
+  }
+
+  /** Waits `ms`, or less when shutdown begins. */
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.wakeUp = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    this.running = false;
+    this.stopping = true;
+    this.wakeUp?.();
+    await this.messages?.close();
     await this.loop;
   }
 }

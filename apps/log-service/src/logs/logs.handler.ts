@@ -21,6 +21,9 @@ import {
 import { DeliveryLogRepository } from '@wirehook/delivery-logs';
 import { toAttemptView, toDeliveryView, toDetailView, toStatsView } from './log-views';
 
+/** An attempt id; anything else is looked up as a delivery id (the delivery view's row id). */
+const ATTEMPT_ID = /_\d+$/;
+
 function validated<T extends object>(type: new () => T, payload: unknown): T {
   try {
     return validatePlain(type, payload);
@@ -37,10 +40,13 @@ function validated<T extends object>(type: new () => T, payload: unknown): T {
 export class LogsHandler {
   constructor(private readonly repository: DeliveryLogRepository) {}
 
+  /** One attempt by its id (`<delivery id>_<attempt>`), or the latest attempt of a delivery by the delivery id. */
   @MessagePattern(RpcPatterns.getLog)
   async get(@Payload() payload: unknown): Promise<LogDetailView> {
     const request = validated(GetLogRequestMessage, payload);
-    const attempt = await this.repository.findAttempt(request.tenantId, request.id);
+    const attempt = ATTEMPT_ID.test(request.id)
+      ? await this.repository.findAttempt(request.tenantId, request.id)
+      : await this.repository.findLatestAttempt(request.tenantId, request.id);
     if (!attempt) throw new RpcException({ code: RpcErrorCode.notFound, message: `log '${request.id}' was not found` });
     const [delivery, timeline] = await Promise.all([
       this.repository.findDelivery(request.tenantId, attempt.deliveryId),

@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
-import { IsInt, IsISO8601, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import type { AttemptLogView } from './list-logs.message';
+import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { STATUS_CLASSES, type AttemptLogView, type StatusClass } from './list-logs.message';
 import { IsEndpointId, IsTenantId } from '../identifiers';
 
 /** Request for one attempt with the timeline of its delivery (pattern `rpc.log-service.v1.logs.get`). */
@@ -64,6 +64,10 @@ export class ExportPageRequestMessage {
   status?: string[];
 
   @IsOptional()
+  @IsIn(STATUS_CLASSES)
+  statusClass?: StatusClass;
+
+  @IsOptional()
   @IsString()
   @MaxLength(200)
   event?: string;
@@ -75,6 +79,12 @@ export class ExportPageRequestMessage {
   @IsOptional()
   @IsISO8601({ strict: true })
   to?: string;
+
+  /** Free text searched in endpoint name, URL and event type; never treated as a pattern. */
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  q?: string;
 
   /** Id of the last attempt of the previous page. */
   @IsOptional()

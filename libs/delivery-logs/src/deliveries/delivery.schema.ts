@@ -46,11 +46,20 @@ export const deliverySchema = new Schema<DeliveryDocument>(
   { collection: DELIVERIES_COLLECTION, versionKey: false, autoCreate: false, autoIndex: false, minimize: false },
 );
 
-// GET /deliveries?view=deliveries (whole tenant, newest first).
-deliverySchema.index({ tenantId: 1, createdAt: -1 });
-// One endpoint's deliveries, newest first; recover of failed deliveries in a window.
-deliverySchema.index({ tenantId: 1, endpointId: 1, createdAt: -1 });
-// ?status= on the delivery view.
-deliverySchema.index({ tenantId: 1, status: 1, createdAt: -1 });
-// ?event= on the delivery view.
-deliverySchema.index({ tenantId: 1, eventType: 1, createdAt: -1 });
+// Indexes of the delivery view (`view=deliveries`), built like those of `delivery_attempts`
+// (tenant first, newest first, `_id` last for the tie-break; see that schema for what `q` costs).
+// The delivery view's time is when the delivery was created.
+// GET /deliveries?view=deliveries (whole tenant): default sort and from/to.
+deliverySchema.index({ tenantId: 1, createdAt: -1, _id: -1 });
+// One endpoint's deliveries (GET /webhooks/:id/logs?view=deliveries).
+deliverySchema.index({ tenantId: 1, endpointId: 1, createdAt: -1, _id: -1 });
+// One endpoint's deliveries in one state: ?status= on an endpoint, and POST /webhooks/:id/recover
+// (its failed deliveries in a window, oldest first).
+deliverySchema.index({ tenantId: 1, endpointId: 1, status: 1, createdAt: -1, _id: -1 });
+// ?status= and sort=status on the whole tenant; retention-cron selects expired deliveries of a
+// tenant and state, oldest first, on its { tenantId, status, createdAt } prefix.
+deliverySchema.index({ tenantId: 1, status: 1, createdAt: -1, _id: -1 });
+// ?event= exact or prefix.
+deliverySchema.index({ tenantId: 1, eventType: 1, createdAt: -1, _id: -1 });
+// sort=http_status, and ?status_class= (a range of the last HTTP status).
+deliverySchema.index({ tenantId: 1, httpStatus: 1, createdAt: -1, _id: -1 });

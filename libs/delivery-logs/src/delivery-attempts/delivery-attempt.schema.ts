@@ -67,19 +67,27 @@ export const deliveryAttemptSchema = new Schema<DeliveryAttemptDocument>(
   { collection: DELIVERY_ATTEMPTS_COLLECTION, versionKey: false, autoCreate: false, autoIndex: false, minimize: false },
 );
 
-// Indexes, each named by the query it serves. Every list starts with the tenant and ends with
-// time descending, so a page reads only the entries it returns (plus the count).
-// GET /deliveries (whole tenant, newest first; date range).
-deliveryAttemptSchema.index({ tenantId: 1, createdAt: -1 });
-// GET /webhooks/:id/logs (one endpoint, newest first; date range).
-deliveryAttemptSchema.index({ tenantId: 1, endpointId: 1, createdAt: -1 });
-// ?status= filters, with or without an endpoint.
-deliveryAttemptSchema.index({ tenantId: 1, status: 1, createdAt: -1 });
-// ?event= (exact or prefix) filters.
-deliveryAttemptSchema.index({ tenantId: 1, eventType: 1, createdAt: -1 });
-// ?status_class= filters.
-deliveryAttemptSchema.index({ tenantId: 1, statusClass: 1, createdAt: -1 });
+// Indexes, each with the queries it serves. Every list filters on the tenant first and pages in
+// (time, id) order, newest first, so a page reads about the entries it returns; `_id` closes each
+// key so the tie-break of the sort comes from the index too (no in-memory sort of a tenant's
+// history). A descending sort on status or HTTP status is the exact reverse of the ascending one
+// (see buildLogSort), so one index per field serves both directions. What no index can bound:
+// `q` (substring search, case-insensitive) filters the rows of whichever index the other
+// parameters choose, so a search without `from` reads the tenant's retained history; `total`
+// counts over the same index range as the page.
+// GET /deliveries (whole tenant): default sort and from/to; exports walk it oldest first; stats of a window.
+deliveryAttemptSchema.index({ tenantId: 1, createdAt: -1, _id: -1 });
+// GET /webhooks/:id/logs and ?webhook_id=: one endpoint, newest first; stats of one endpoint.
+deliveryAttemptSchema.index({ tenantId: 1, endpointId: 1, createdAt: -1, _id: -1 });
+// One endpoint with ?status= ("this webhook's failures"), or sorted by status.
+deliveryAttemptSchema.index({ tenantId: 1, endpointId: 1, status: 1, createdAt: -1, _id: -1 });
+// ?status= on the whole tenant; sort=status.
+deliveryAttemptSchema.index({ tenantId: 1, status: 1, createdAt: -1, _id: -1 });
+// ?event= exact (equality) or prefix (an anchored range of event types).
+deliveryAttemptSchema.index({ tenantId: 1, eventType: 1, createdAt: -1, _id: -1 });
+// ?status_class=.
+deliveryAttemptSchema.index({ tenantId: 1, statusClass: 1, createdAt: -1, _id: -1 });
 // sort=http_status.
-deliveryAttemptSchema.index({ tenantId: 1, httpStatus: 1, createdAt: -1 });
-// GET /logs/:id timeline: every attempt of one delivery in order.
+deliveryAttemptSchema.index({ tenantId: 1, httpStatus: 1, createdAt: -1, _id: -1 });
+// GET /logs/:id timeline (every attempt of one delivery in order); retention deletes a batch's attempts by delivery.
 deliveryAttemptSchema.index({ deliveryId: 1, attempt: 1 });

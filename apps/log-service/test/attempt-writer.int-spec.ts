@@ -1,0 +1,224 @@
+import {
+  ConsumerNames,
+  StreamNames,
+  attemptSubject,
+  deadLetterSubject,
+  encodeMessage,
+  type AttemptRecordedMessage,
+  type DeadLetterMessage,
+} from '@wirehook/contracts';
+import { buildAttemptRecord, eventually, startTestServers, type TestServers } from '@wirehook/testing';
+import { startLogService, type LogServiceHarness } from './support/log-service-harness';
+
+const ENDPOINT = 'ep_00000000000000000000000001';
+
+/** The three attempts of one delivery that failed twice, then succeeded, and a network failure of another. */
+function deliveryHistory(): AttemptRecordedMessage[] {
+  const first = buildAttemptRecord({
+    endpointId: ENDPOINT,
+    status: 'retrying',
+    identifiers: { messageId: '6601abc123def4567890abcd' },
+    request: {
+      method: 'POST',
+      url: 'https://crm.example.com/hooks',
+      headers: { 'content-type': 'application/json', authorization: '[redacted]', 'x-team': '[redacted]', 'webhook-id': 'msg_x' },
+      body: '{"event":"transcript.created","data":{"messageId":"6601abc123def4567890abcd"}}',
+    },
+    response: { status: 503, headers: { 'content-type': 'text/plain' }, body: 'upstream down', bodyTruncated: false },
+    error: { code: 'http_status', message: 'the endpoint answered HTTP 503' },
+    eventType: 'transcript.created',
+    nextAttemptAt: '2026-03-01T12:05:00.000Z',
+  });
+  const second = {
+    ...first,
+    attempt: 2,
+    response: undefined,
+    error: { code: 'connection_refused' as const, message: 'connect ECONNREFUSED 203.0.113.9:443' },
+    startedAt: '2026-03-01T12:05:00.000Z',
+    completedAt: '2026-03-01T12:05:00.020Z',
+    durationMs: 20,
+    nextAttemptAt: '2026-03-01T12:35:00.000Z',
+  };
+  const third = {
+    ...first,
+    attempt: 3,
+    trigger: 'manual' as const,
+    status: 'success' as const,
+    response: { status: 200, headers: {}, body: '{"received":true}', bodyTruncated: false },
+    error: undefined,
+    startedAt: '2026-03-01T12:35:00.000Z',
+    completedAt: '2026-03-01T12:35:00.100Z',
+    durationMs: 100,
+    nextAttemptAt: undefined,
+  };
+  return [first, second, third, buildAttemptRecord({ endpointId: ENDPOINT })];
+}
+
+describe('log-service writes attempt records from JetStream to MongoDB', () => {
+  let servers: TestServers;
+  let service: LogServiceHarness;
+
+  beforeAll(async () => {
+    servers = await startTestServers('log-service-attempt-writer');
+    service = await startLogService(servers);
+  });
+
+  afterAll(async () => {
+    await service?.close();
+    await servers?.stop();
+  });
+
+  beforeEach(async () => {
+    await service.repository.attempts.deleteMany({});
+    await service.repository.deliveries.deleteMany({});
+  });
+
+  /** Resolves once JetStream holds no attempt record, delivered or not: everything was acked. */
+  async function streamDrained(): Promise<void> {
+    await eventually(async () => {
+      const consumer = await service.jsm.consumers.info(StreamNames.attempts, ConsumerNames.attemptWriter);
+      const stream = await service.jsm.streams.info(StreamNames.attempts);
+      return consumer.num_pending === 0 && consumer.num_ack_pending === 0 && stream.state.messages === 0;
+    });
+  }
+
+  it('stores one document per attempt with everything a person needs, and one delivery with its latest state', async () => {
+    const records = deliveryHistory();
+    const [first, second, third] = records;
+    await service.publish(records);
+    await eventually(async () => (await service.repository.attempts.countDocuments()) === 4);
+    await streamDrained();
+
+    const stored = await service.repository.attemptsOfDelivery('acme', first.deliveryId);
+    expect(stored.map((attempt) => [attempt._id, attempt.attempt, attempt.trigger, attempt.status])).toEqual([
+      [`${first.deliveryId}_1`, 1, 'auto', 'retrying'],
+      [`${first.deliveryId}_2`, 2, 'auto', 'retrying'],
+      [`${first.deliveryId}_3`, 3, 'manual', 'success'],
+    ]);
+    expect(stored[0]).toMatchObject({
+      tenantId: 'acme',
+      endpointId: ENDPOINT,
+      endpointName: 'CRM sync',
+      endpointUrl: 'https://crm.example.com/hooks',
+      deliveryId: first.deliveryId,
+      eventId: first.eventId,
+      eventType: 'transcript.created',
+      identifiers: { messageId: '6601abc123def4567890abcd' },
+      httpStatus: 503,
+      statusClass: '5xx',
+      errorCode: 'http_status',
+      request: { method: 'POST', url: 'https://crm.example.com/hooks', headers: first.request.headers, body: first.request.body },
+      response: { status: 503, headers: { 'content-type': 'text/plain' }, body: 'upstream down', bodyTruncated: false },
+      error: { code: 'http_status', message: 'the endpoint answered HTTP 503' },
+      durationMs: 42,
+      deliveryCreatedAt: new Date(first.deliveryCreatedAt),
+      startedAt: new Date(first.startedAt),
+      completedAt: new Date(first.completedAt),
+      nextAttemptAt: new Date('2026-03-01T12:05:00.000Z'),
+      createdAt: new Date(first.startedAt),
+    });
+    // No response at all: a network failure keeps its code and message and no status.
+    expect(stored[1]).toMatchObject({ httpStatus: null, statusClass: 'none', response: null, errorCode: 'connection_refused', error: second.error });
+
+    const delivery = await service.repository.findDelivery('acme', first.deliveryId);
+    expect(delivery).toMatchObject({
+      tenantId: 'acme',
+      endpointId: ENDPOINT,
+      endpointName: 'CRM sync',
+      eventType: 'transcript.created',
+      identifiers: { messageId: '6601abc123def4567890abcd' },
+      status: 'success',
+      lastAttempt: 3,
+      lastAttemptId: `${third.deliveryId}_3`,
+      httpStatus: 200,
+      lastError: null,
+      nextAttemptAt: null,
+      createdAt: new Date(first.deliveryCreatedAt),
+    });
+    expect(await service.repository.deliveries.countDocuments()).toBe(2);
+  });
+
+  it('keeps exactly one document each when the same records are replayed twice', async () => {
+    const records = deliveryHistory();
+    await service.publish(records);
+    await eventually(async () => (await service.repository.attempts.countDocuments()) === records.length);
+    // A replay after a crash comes under new message ids (JetStream would drop the same ids), in any order.
+    await service.publish([...records].reverse(), '_replay1');
+    await service.publish(records, '_replay2');
+    await streamDrained();
+
+    expect(await service.repository.attempts.countDocuments()).toBe(records.length);
+    expect(await service.repository.deliveries.countDocuments()).toBe(2);
+    const perDelivery = await service.repository.attempts.aggregate<{ _id: string; count: number }>([{ $group: { _id: '$deliveryId', count: { $sum: 1 } } }]);
+    expect(perDelivery.map((row) => row.count).sort()).toEqual([1, 3]);
+    expect(await service.repository.findDelivery('acme', records[0].deliveryId)).toMatchObject({ status: 'success', lastAttempt: 3 });
+  });
+
+  it('stores cookies, credentials and secret-looking headers as [redacted] even when a record carries them in clear', async () => {
+    const canary = 'canary-4c1f9e0b7d';
+    const record = buildAttemptRecord({
+      endpointId: ENDPOINT,
+      request: {
+        method: 'POST',
+        url: 'https://crm.example.com/hooks',
+        headers: {
+          'content-type': 'application/json',
+          Authorization: `Bearer ${canary}`,
+          cookie: `session=${canary}`,
+          'x-webhook-secret': canary,
+          'x-api-key': canary,
+          'webhook-signature': 'v1,c2lnbmF0dXJl',
+        },
+        body: '{}',
+      },
+      response: { status: 200, headers: { 'set-cookie': `sid=${canary}`, 'content-type': 'application/json' }, body: '{}', bodyTruncated: false },
+    });
+    await service.publish([record]);
+    const [stored] = await eventually(async () => {
+      const rows = await service.repository.attempts.find({ deliveryId: record.deliveryId }).lean();
+      return rows.length === 1 ? rows : undefined;
+    });
+    expect(stored.request.headers).toEqual({
+      'content-type': 'application/json',
+      Authorization: '[redacted]',
+      cookie: '[redacted]',
+      'x-webhook-secret': '[redacted]',
+      'x-api-key': '[redacted]',
+      'webhook-signature': 'v1,c2lnbmF0dXJl',
+    });
+    expect(stored.response?.headers).toEqual({ 'set-cookie': '[redacted]', 'content-type': 'application/json' });
+    expect(JSON.stringify(stored).includes(canary)).toBe(false);
+    expect(service.logs.join('\n').includes(canary)).toBe(false);
+  });
+
+  it('dead-letters an invalid record, redacted, and goes on with the next ones', async () => {
+    const good = buildAttemptRecord({ endpointId: ENDPOINT });
+    const bad = { ...buildAttemptRecord({ endpointId: ENDPOINT }), attempt: 'first' };
+    bad.request.headers = { authorization: 'Bearer canary-dead-letter' };
+    await service.js.publish(attemptSubject('acme'), encodeMessage(bad));
+    await service.publish([good]);
+    await eventually(async () => (await service.repository.attempts.countDocuments({ deliveryId: good.deliveryId })) === 1);
+    await streamDrained();
+    expect(await service.repository.attempts.countDocuments({ deliveryId: bad.deliveryId })).toBe(0);
+    const deadLetter = await eventually(() => service.jsm.streams.getMessage(StreamNames.deadLetters, { last_by_subj: deadLetterSubject('invalid_fields') }));
+    const kept = deadLetter.json<DeadLetterMessage>();
+    expect(kept).toMatchObject({ reason: 'invalid_fields', stream: StreamNames.attempts, subject: attemptSubject('acme'), tenantId: 'acme' });
+    expect(kept.detail).toContain('attempt');
+    expect(JSON.parse(kept.body).request.headers).toEqual({ authorization: '[redacted]' });
+    expect(service.logs.some((line) => line.includes('dropped an invalid attempt record'))).toBe(true);
+
+    // Not JSON (cut short, or a bare value): still no credential in the dead letter or the logs.
+    for (const [text, kept] of [
+      ['{"request":{"headers":{"Authorization":"Bearer canary-cut-short","x-trace":"t1"', '{"request":{"headers":{"Authorization":"[redacted]","x-trace":"t1"'],
+      ['{"request":{"headers":{"Cookie": sid=canary-unquoted, "x-trace": t2}}}', '{"request":{"headers":{"Cookie": "[redacted]", "x-trace": t2}}}'],
+    ]) {
+      await service.js.publish(attemptSubject('acme'), Buffer.from(text));
+      await eventually(async () => {
+        const letter = (await service.jsm.streams.getMessage(StreamNames.deadLetters, { last_by_subj: deadLetterSubject('malformed_json') }))?.json<DeadLetterMessage>();
+        return letter?.body === kept && letter.detail === 'body is not valid JSON';
+      });
+    }
+    await streamDrained();
+    expect(service.logs.join('\n')).not.toMatch(/canary|Bearer/);
+  });
+});

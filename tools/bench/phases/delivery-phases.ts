@@ -1,0 +1,215 @@
+import { jetstreamManager } from '@nats-io/jetstream';
+import { AttemptSubjects, ConsumerNames, StreamNames } from '@wirehook/contracts';
+import { DELIVERIES_COLLECTION } from '@wirehook/delivery-logs';
+import type { WebhookEvent } from '@wirehook/publisher';
+import { MemorySampler, benchEventData, latencySummary, preciseNow, publishAtRate, publishBurst, rawUndiciLoop, sleep, type EventFactory } from '../load';
+import { BENCH_TENANT, FAN_OUT_TENANT, awaitRoutes, recordPeaks, throughputEventType, type BenchContext } from './context';
+
+type Summary = ReturnType<typeof latencySummary>;
+
+export interface ThroughputResult {
+  events: number;
+  endpoints: number;
+  concurrency: number;
+  ours: {
+    deliveriesPerSecond: number;
+    steadyDeliveriesPerSecond: number;
+    seconds: number;
+    /** When JetStream had acknowledged the last publish. */
+    publishSeconds: number;
+    duplicates: number;
+    /** Delivery tasks JetStream handed out again (nak, ack wait) during the run. */
+    taskRedeliveries: number;
+    /** What the dispatcher answered JetStream for delivery tasks: `+ACK`, `-NAK`, `+WPI`... */
+    taskReplies: Record<string, number>;
+  };
+  raw: { requestsPerSecond: number; seconds: number };
+  /** ours / raw, both over the whole run. */
+  ratio: number;
+}
+
+export interface LatencyResult {
+  rate: number;
+  events: number;
+  seconds: number;
+  receipt: Summary;
+  attemptRecord: Summary;
+  /** Publish → attempt written to MongoDB (`deliveries.updatedAt`), when log-service ran. */
+  logWritten?: Summary;
+}
+
+export interface FanOutResult {
+  endpoints: number;
+  rounds: number;
+  allReceivedMs: Summary;
+  firstReceivedMs: Summary;
+}
+
+const round1 = (value: number) => Math.round(value * 10) / 10;
+
+/** Events of the `bench` tenant spread evenly over the throughput endpoints, ids `<prefix>-<n>`. */
+function benchEvents(context: BenchContext, prefix: string, published?: Map<string, number>): EventFactory {
+  return (sequence, publishedAt) => {
+    const id = `${prefix}-${sequence}`;
+    published?.set(id, publishedAt);
+    const event: WebhookEvent = { id, event: throughputEventType(sequence, context.plan.throughputEndpoints), data: benchEventData(sequence, publishedAt) };
+    return { tenantId: BENCH_TENANT, event };
+  };
+}
+
+/** Deliveries per second, publish → receiver, against a plain undici loop to the same receiver. */
+export async function measureThroughput(context: BenchContext): Promise<ThroughputResult> {
+  const { plan, receiver, system } = context;
+  const events = plan.throughputEvents;
+  const warmup = Math.min(2_000, Math.ceil(events / 10));
+  context.progress(`throughput: ${events} events over ${plan.throughputEndpoints} endpoints (after ${warmup} to warm up)`);
+  await receiver.reset();
+  await publishBurst(system.publisher, warmup, benchEvents(context, 'tp-warm'));
+  await receiver.waitForUnique(warmup, 120_000);
+  await sleep(500);
+
+  await receiver.reset();
+  const jsm = await jetstreamManager(system.nc);
+  const handedOut = async () => (await jsm.consumers.info(StreamNames.deliveries, ConsumerNames.deliveries)).delivered;
+  const before = await handedOut();
+  // Acks, naks and progress notes travel on the consumer's ack subjects; counting them shows
+  // where delivery tasks go when they are not delivered.
+  const taskReplies: Record<string, number> = {};
+  const replies = system.nc.subscribe(`$JS.ACK.${StreamNames.deliveries}.${ConsumerNames.deliveries}.>`, {
+    callback: (error, message) => {
+      if (error) return;
+      const kind = message.string().split(' ')[0] || '+ACK';
+      taskReplies[kind] = (taskReplies[kind] ?? 0) + 1;
+    },
+  });
+  const sampler = new MemorySampler(system);
+  const startedAt = preciseNow();
+  let publishedAt = startedAt;
+  await Promise.all([
+    publishBurst(system.publisher, events, benchEvents(context, 'tp')).then(() => (publishedAt = preciseNow())),
+    receiver.waitForUnique(events, 300_000),
+  ]);
+  recordPeaks(context, 'throughput', sampler.stop());
+  await sleep(500);
+  const after = await handedOut();
+  replies.unsubscribe();
+  const report = await receiver.report();
+  const receipts = [...report.firstReceipts].sort((a, b) => a - b);
+  const seconds = (receipts[receipts.length - 1] - startedAt) / 1000;
+  const tenth = receipts[Math.floor(receipts.length * 0.1)];
+  const ninetieth = receipts[Math.floor(receipts.length * 0.9)];
+
+  const rawBody = (sequence: number) =>
+    JSON.stringify({ event: 'tp.0', timestamp: new Date().toISOString(), tenantId: BENCH_TENANT, data: benchEventData(sequence, preciseNow()) });
+  context.progress(`throughput: raw undici loop, ${events} POSTs, ${plan.concurrency} in flight`);
+  await receiver.reset();
+  await rawUndiciLoop(receiver, warmup, plan.concurrency, rawBody);
+  await receiver.reset();
+  const rawStartedAt = preciseNow();
+  await rawUndiciLoop(receiver, events, plan.concurrency, rawBody);
+  const rawSeconds = (preciseNow() - rawStartedAt) / 1000;
+  await receiver.reset();
+
+  const oursPerSecond = events / seconds;
+  const rawPerSecond = events / rawSeconds;
+  return {
+    events,
+    endpoints: plan.throughputEndpoints,
+    concurrency: plan.concurrency,
+    ours: {
+      deliveriesPerSecond: Math.round(oursPerSecond),
+      steadyDeliveriesPerSecond: Math.round((receipts.length * 0.8) / ((ninetieth - tenth) / 1000)),
+      seconds: round1(seconds),
+      publishSeconds: round1((publishedAt - startedAt) / 1000),
+      duplicates: report.duplicates,
+      taskRedeliveries: after.consumer_seq - before.consumer_seq - (after.stream_seq - before.stream_seq),
+      taskReplies,
+    },
+    raw: { requestsPerSecond: Math.round(rawPerSecond), seconds: round1(rawSeconds) },
+    ratio: Math.round((oursPerSecond / rawPerSecond) * 100) / 100,
+  };
+}
+
+/** Publish → attempt written, from `deliveries.updatedAt` (set by log-service when it writes the batch). */
+async function logWrittenLatencies(context: BenchContext, prefix: string, published: Map<string, number>): Promise<Summary> {
+  const deliveries = (await context.system.mongo()).collection<{ _id: string; eventId: string; updatedAt: Date }>(DELIVERIES_COLLECTION);
+  const filter = { tenantId: BENCH_TENANT, eventId: { $regex: `^${prefix}-` } };
+  const deadline = Date.now() + 120_000;
+  while ((await deliveries.countDocuments(filter)) < published.size) {
+    if (Date.now() > deadline) throw new Error(`log-service wrote fewer than ${published.size} deliveries of ${prefix} within 120 s`);
+    await sleep(200);
+  }
+  const rows = await deliveries.find(filter, { projection: { eventId: 1, updatedAt: 1 } }).toArray();
+  return latencySummary(rows.map((row) => row.updatedAt.getTime() - (published.get(row.eventId) as number)));
+}
+
+/**
+ * Fixed-rate publishing after a warm-up: publish → receipt, publish → attempt record stored
+ * in JetStream (seen on its subject), and publish → attempt in MongoDB when log-service runs.
+ */
+export async function measureLatency(context: BenchContext, rate: number, durationMs: number, withLogWritten: boolean): Promise<LatencyResult> {
+  const { plan, receiver, system } = context;
+  context.progress(`latency: ${rate} events/s for ${durationMs / 1000} s after ${plan.latencyWarmupMs / 1000} s of warm-up`);
+  await receiver.reset();
+  const warmup = await publishAtRate(system.publisher, rate, plan.latencyWarmupMs, benchEvents(context, `lat${rate}-warm`));
+  await receiver.waitForUnique(warmup, 120_000);
+  await sleep(200);
+  await receiver.reset();
+
+  const prefix = `lat${rate}-${Date.now().toString(36)}`;
+  const published = new Map<string, number>();
+  const attemptLatencies: number[] = [];
+  const measuredFrom = preciseNow();
+  const subscription = system.nc.subscribe(`${AttemptSubjects.prefix}.${BENCH_TENANT}`, {
+    callback: (error, message) => {
+      if (error) return;
+      const arrivedAt = preciseNow();
+      const record = message.json<{ request: { body: string } }>();
+      const publishedAt = (JSON.parse(record.request.body) as { data?: { publishedAt?: number } }).data?.publishedAt;
+      if (typeof publishedAt === 'number' && publishedAt >= measuredFrom) attemptLatencies.push(arrivedAt - publishedAt);
+    },
+  });
+  const sampler = new MemorySampler(system);
+  const events = await publishAtRate(system.publisher, rate, durationMs, benchEvents(context, prefix, published));
+  await receiver.waitForUnique(events, 120_000);
+  await sleep(500);
+  subscription.unsubscribe();
+  recordPeaks(context, `latency ${rate}/s`, sampler.stop());
+  const report = await receiver.report();
+  return {
+    rate,
+    events,
+    seconds: durationMs / 1000,
+    receipt: latencySummary(report.latencies),
+    attemptRecord: latencySummary(attemptLatencies),
+    logWritten: withLogWritten ? await logWrittenLatencies(context, prefix, published) : undefined,
+  };
+}
+
+/** One event to many endpoints of one tenant: time until every endpoint has it. */
+export async function measureFanOut(context: BenchContext): Promise<FanOutResult> {
+  const { plan, receiver, system } = context;
+  const endpoints = plan.fanOutEndpoints;
+  context.progress(`fan-out: creating ${endpoints} endpoints`);
+  const admin = await system.createTenant(FAN_OUT_TENANT);
+  await system.createWebhooks(
+    admin,
+    Array.from({ length: endpoints }, (_, index) => ({ url: receiver.url(`/fan/${index}`), events: ['fan.*'], description: `fan-out endpoint ${index}` })),
+  );
+  await awaitRoutes(context, FAN_OUT_TENANT, ['fan.probe'], endpoints);
+  context.progress(`fan-out: ${plan.fanOutRounds} events to ${endpoints} endpoints`);
+  const allReceived: number[] = [];
+  const firstReceived: number[] = [];
+  for (let round = 0; round < plan.fanOutRounds; round += 1) {
+    await receiver.reset();
+    const publishedAt = preciseNow();
+    await system.publisher.publish(FAN_OUT_TENANT, { id: `fan-${round}`, event: 'fan.blast', data: benchEventData(round, publishedAt) });
+    await receiver.waitForUnique(endpoints, 30_000);
+    const receipts = (await receiver.report()).firstReceipts;
+    allReceived.push(Math.max(...receipts) - publishedAt);
+    firstReceived.push(Math.min(...receipts) - publishedAt);
+    await sleep(200);
+  }
+  await receiver.reset();
+  return { endpoints, rounds: plan.fanOutRounds, allReceivedMs: latencySummary(allReceived), firstReceivedMs: latencySummary(firstReceived) };
+}
