@@ -1,9 +1,19 @@
 import { Kvm } from '@nats-io/kv';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { SecretBox } from '@wirehook/config';
+import { IsOptional, IsString } from 'class-validator';
+import { SecretBox, loadConfig } from '@wirehook/config';
 import { EndpointSnapshotMessage, KvBucketNames, decodeMessage, endpointConfigKey, tenantConfigKey } from '@wirehook/contracts';
 import { ApiClient, HttpsReceiver, createTestCertificates, eventually, startTestServers, type TestServers } from '@wirehook/testing';
 import { startConfigApi, type ConfigApiHarness } from './support/config-api-harness';
+
+class NatsTestEnvironment {
+  @IsOptional()
+  @IsString()
+  NATS_URL?: string;
+}
+
+// A NATS server given by NATS_URL is shared, not this test's to stop: the outage test then does not run.
+const itWithOwnNats = loadConfig(NatsTestEnvironment).NATS_URL ? it.skip : it;
 
 type Body = { success: boolean; data: Record<string, unknown> & { id: string }; error: { code: string; message: string; fields?: Record<string, string[]> } };
 
@@ -205,5 +215,14 @@ describe('config-api configuration', () => {
     } finally {
       await second.close();
     }
+  });
+
+  // Last: it stops this file's NATS server.
+  itWithOwnNats('answers 503 with a clear message while NATS is unavailable', async () => {
+    await nc.close();
+    await servers.natsServer?.stop();
+    const refused = await admin.post<Body>('/api/v1/events', { id: 'while-down', event: 'order.created', data: {} });
+    expect(refused.status).toBe(503);
+    expect(refused.body.error).toMatchObject({ code: 'event_bus_unavailable', message: expect.stringMatching(/NATS is unavailable.*retry with the same id/) });
   });
 });

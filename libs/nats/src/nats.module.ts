@@ -5,6 +5,7 @@ import { connectNats } from './nats-connection';
 import { ensureStreams } from './streams';
 
 export const NATS_CONNECTION = Symbol('NATS_CONNECTION');
+const DRAIN_TIMEOUT_MS = 3000;
 export const JETSTREAM = Symbol('JETSTREAM');
 export const JETSTREAM_MANAGER = Symbol('JETSTREAM_MANAGER');
 
@@ -13,7 +14,15 @@ class NatsConnectionCloser implements OnApplicationShutdown {
   constructor(@Inject(NATS_CONNECTION) private readonly nc: NatsConnection) {}
 
   async onApplicationShutdown(): Promise<void> {
-    if (!this.nc.isClosed()) await this.nc.drain().catch(() => this.nc.close());
+    if (this.nc.isClosed()) return;
+    // Draining needs the server; while it is unreachable, give up after a moment and close.
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, DRAIN_TIMEOUT_MS);
+    });
+    await Promise.race([this.nc.drain().catch(() => undefined), timedOut]);
+    clearTimeout(timer);
+    if (!this.nc.isClosed()) await this.nc.close();
   }
 }
 
