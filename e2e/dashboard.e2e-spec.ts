@@ -1,13 +1,10 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { readFileSync } from 'node:fs';
+import type { NatsConnection } from '@nats-io/transport-node';
 import { WebhookEventPublisher } from '@wirehook/publisher';
-import { ApiClient, HttpsReceiver, createTestCertificates, eventually, freePortBlock, startTestServers, type TestServers } from '@wirehook/testing';
+import { ApiClient, eventually, type HttpsReceiver } from '@wirehook/testing';
 import type { Page } from 'playwright-core';
 import { TestBrowser } from './support/browser';
-import { EmbeddedRun } from './support/embedded-run';
+import { RunningSystem } from './support/running-system';
 
 /** What a hostile endpoint answers: markup that would run if the page rendered it as HTML. */
 const HOSTILE_BODY = JSON.stringify({ error: 'database down', detail: '<img src=x onerror="window.__xss=1">' });
@@ -20,9 +17,8 @@ const STEP_TIMEOUT = { timeoutMs: 15_000, intervalMs: 200 };
  * one user's visit would.
  */
 describe('the web dashboard in a browser', () => {
-  let servers: TestServers;
+  let system: RunningSystem;
   let receiver: HttpsReceiver;
-  let run: EmbeddedRun;
   let nc: NatsConnection;
   let browser: TestBrowser;
   let page: Page;
@@ -36,33 +32,18 @@ describe('the web dashboard in a browser', () => {
     // First, so that a machine without Chromium fails at once, with the command that fixes it.
     browser = await TestBrowser.launch();
     page = browser.page;
-    servers = await startTestServers('e2e-dashboard');
-    const certificates = createTestCertificates();
-    receiver = await HttpsReceiver.start(certificates);
+    system = await RunningSystem.start('e2e-dashboard');
+    ({ receiver, nc } = system);
     receiver.respondWith((request) =>
       request.path === '/hooks/billing' && !billingUp
         ? { status: 500, body: HOSTILE_BODY, headers: { 'content-type': 'application/json' } }
         : { status: 200, body: '{"received":true}', headers: { 'content-type': 'application/json' } },
     );
-    const port = await freePortBlock();
-    const operatorKey = randomBytes(24).toString('hex');
-    run = await EmbeddedRun.start({
-      NATS_URL: servers.natsUrl,
-      MONGODB_URI: servers.mongoUri,
-      PORT: String(port),
-      ADMIN_API_KEY: operatorKey,
-      DELIVERY_ALLOW_CIDRS: '127.0.0.0/8',
-      DELIVERY_EXTRA_CA_FILE: certificates.caFile,
-      WIREHOOK_DATA_DIR: mkdtempSync(join(tmpdir(), 'wirehook-e2e-')),
-      LOG_LEVEL: 'warn',
-    });
-    base = `http://127.0.0.1:${port}`;
-    const operator = new ApiClient(base, operatorKey);
-    await operator.post('/api/v1/tenants', { id: 'acme', name: 'Acme' });
-    adminKey = (await operator.post<{ data: { key: string } }>('/api/v1/tenants/acme/api-keys', { role: 'admin' })).body.data.key;
-    viewerKey = (await operator.post<{ data: { key: string } }>('/api/v1/tenants/acme/api-keys', { role: 'viewer' })).body.data.key;
+    base = system.baseUrl;
+    const { admin, viewer } = await system.tenant('acme');
+    adminKey = admin.key as string;
+    viewerKey = viewer.key as string;
     // A second endpoint, made through the API, that fails once its receiver goes down.
-    const admin = operator.withKey(adminKey);
     const billing = await admin.post<{ data: { id: string } }>('/api/v1/webhooks', {
       url: receiver.url('/hooks/billing'),
       events: ['invoice.*'],
@@ -72,15 +53,11 @@ describe('the web dashboard in a browser', () => {
     });
     await eventually(async () => (await admin.post(`/api/v1/webhooks/${billing.body.data.id}/test`, {})).status === 200, STEP_TIMEOUT);
     billingUp = false;
-    nc = await connect({ servers: servers.natsUrl });
   });
 
   afterAll(async () => {
     await browser?.close();
-    await nc?.close();
-    await run?.interrupt();
-    await receiver?.stop();
-    await servers?.stop();
+    await system?.stop();
   });
 
   /** The rows of the logs table once it shows rows that pass `check` (not while it reloads). */
@@ -94,7 +71,7 @@ describe('the web dashboard in a browser', () => {
   }
 
   it('serves the page with a strict Content-Security-Policy, and only its own files', async () => {
-    expect(run.bannerValue('Dashboard')).toMatch(/^http:\/\/localhost:\d+\/$/);
+    expect(system.run.bannerValue('Dashboard')).toMatch(/^http:\/\/localhost:\d+\/$/);
     const html = await fetch(`${base}/`);
     expect(html.status).toBe(200);
     expect(html.headers.get('content-type')).toMatch(/^text\/html/);

@@ -1,22 +1,19 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { MongoClient } from 'mongodb';
 import type { AttemptLogView, DeliveryLogView, LogDetailView } from '@wirehook/contracts';
-import { WebhookEventPublisher } from '@wirehook/publisher';
-import { ApiClient, HttpsReceiver, createTestCertificates, eventually, freePort, freePortBlock, startTestServers, type TestServers } from '@wirehook/testing';
-import { EmbeddedRun } from './support/embedded-run';
+import type { WebhookEventPublisher } from '@wirehook/publisher';
+import { eventually, freePort, type ApiClient, type HttpsReceiver, type TestServers } from '@wirehook/testing';
+import type { EmbeddedRun } from './support/embedded-run';
+import { RunningSystem } from './support/running-system';
 
 type ListBody<T> = { data: T[]; pagination: { total: number } };
 const FAILURE_BODY = JSON.stringify({ error: 'database is locked', trace: 'at saveOrder (orders.js:42:7)' });
 
 describe('delivery logs: a failed delivery shows what a person needs to debug it', () => {
+  let system: RunningSystem;
   let servers: TestServers;
   let receiver: HttpsReceiver;
   let run: EmbeddedRun;
-  let nc: NatsConnection;
   let admin: ApiClient;
   let publisher: WebhookEventPublisher;
   const canaries = {
@@ -26,37 +23,17 @@ describe('delivery logs: a failed delivery shows what a person needs to debug it
   };
 
   beforeAll(async () => {
-    servers = await startTestServers('e2e-delivery-logs-debugging');
-    const certificates = createTestCertificates();
-    receiver = await HttpsReceiver.start(certificates);
+    // Every log line the apps can write, to look for secrets in.
+    system = await RunningSystem.start('e2e-delivery-logs-debugging', { LOG_LEVEL: 'trace' });
+    ({ servers, receiver, run, publisher } = system);
     receiver.respondWith((request) =>
       request.path === '/failing' ? { status: 500, body: FAILURE_BODY, headers: { 'content-type': 'application/json', 'x-request-id': 'req-7' } } : { status: 200, body: 'ok' },
     );
-    const port = await freePortBlock();
-    const operatorKey = randomBytes(24).toString('hex');
-    run = await EmbeddedRun.start({
-      NATS_URL: servers.natsUrl,
-      MONGODB_URI: servers.mongoUri,
-      PORT: String(port),
-      ADMIN_API_KEY: operatorKey,
-      DELIVERY_ALLOW_CIDRS: '127.0.0.0/8',
-      DELIVERY_EXTRA_CA_FILE: certificates.caFile,
-      WIREHOOK_DATA_DIR: mkdtempSync(join(tmpdir(), 'wirehook-e2e-')),
-      // Every log line the apps can write, to look for secrets in.
-      LOG_LEVEL: 'trace',
-    });
-    const operator = new ApiClient(`http://127.0.0.1:${port}`, operatorKey);
-    await operator.post('/api/v1/tenants', { id: 'acme', name: 'Acme' });
-    admin = operator.withKey((await operator.post<{ data: { key: string } }>('/api/v1/tenants/acme/api-keys', { role: 'admin' })).body.data.key);
-    nc = await connect({ servers: servers.natsUrl });
-    publisher = new WebhookEventPublisher(nc);
+    ({ admin } = await system.tenant('acme'));
   });
 
   afterAll(async () => {
-    await nc?.close();
-    await run?.interrupt();
-    await receiver?.stop();
-    await servers?.stop();
+    await system?.stop();
   });
 
   async function createWebhook(body: Record<string, unknown>): Promise<string> {

@@ -1,26 +1,12 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { IsOptional, IsString } from 'class-validator';
 import { MongoClient } from 'mongodb';
 import { loadConfig } from '@wirehook/config';
 import { StreamNames } from '@wirehook/contracts';
-import { WebhookEventPublisher } from '@wirehook/publisher';
-import {
-  ApiClient,
-  HttpsReceiver,
-  createTestCertificates,
-  eventually,
-  freePortBlock,
-  startMongoWireServer,
-  startTestServers,
-  type LocalServer,
-  type TestServers,
-} from '@wirehook/testing';
-import { EmbeddedRun } from './support/embedded-run';
+import type { WebhookEventPublisher } from '@wirehook/publisher';
+import { eventually, startMongoWireServer, type ApiClient, type HttpsReceiver, type LocalServer, type TestServers } from '@wirehook/testing';
+import type { EmbeddedRun } from './support/embedded-run';
+import { RunningSystem } from './support/running-system';
 
 /**
  * How long MongoDB stays down: longer than the writer's first write can wait for a connection
@@ -42,44 +28,26 @@ class OutageTestEnvironment {
 const describeWithOwnServer = loadConfig(OutageTestEnvironment).MONGODB_URI ? describe.skip : describe;
 
 describeWithOwnServer('delivery logs while MongoDB is down and after it comes back', () => {
+  let system: RunningSystem;
   let servers: TestServers;
   let receiver: HttpsReceiver;
   let run: EmbeddedRun;
-  let nc: NatsConnection;
   let restarted: LocalServer | undefined;
   let logServiceReady: () => Promise<number>;
   let admin: ApiClient;
+  let publisher: WebhookEventPublisher;
 
   beforeAll(async () => {
-    servers = await startTestServers('e2e-delivery-logs-outage');
-    const certificates = createTestCertificates();
-    receiver = await HttpsReceiver.start(certificates);
-    const port = await freePortBlock();
-    const operatorKey = randomBytes(24).toString('hex');
-    run = await EmbeddedRun.start({
-      NATS_URL: servers.natsUrl,
-      MONGODB_URI: servers.mongoUri,
-      PORT: String(port),
-      ADMIN_API_KEY: operatorKey,
-      DELIVERY_ALLOW_CIDRS: '127.0.0.0/8',
-      DELIVERY_EXTRA_CA_FILE: certificates.caFile,
-      WIREHOOK_DATA_DIR: mkdtempSync(join(tmpdir(), 'wirehook-e2e-')),
-      LOG_LEVEL: 'info',
-    });
+    system = await RunningSystem.start('e2e-delivery-logs-outage', { LOG_LEVEL: 'info' });
+    ({ servers, receiver, run, publisher } = system);
     // log-service serves its health on config-api's port + 2 (README, `npm start`).
-    logServiceReady = async () => (await fetch(`http://127.0.0.1:${port + 2}/health/ready`)).status;
-    const operator = new ApiClient(`http://127.0.0.1:${port}`, operatorKey);
-    await operator.post('/api/v1/tenants', { id: 'acme', name: 'Acme' });
-    admin = operator.withKey((await operator.post<{ data: { key: string } }>('/api/v1/tenants/acme/api-keys', { role: 'admin' })).body.data.key);
-    nc = await connect({ servers: servers.natsUrl });
+    logServiceReady = async () => (await fetch(`http://127.0.0.1:${system.port + 2}/health/ready`)).status;
+    ({ admin } = await system.tenant('acme'));
   });
 
   afterAll(async () => {
-    await nc?.close();
-    await run?.interrupt();
-    await receiver?.stop();
+    await system?.stop();
     await restarted?.stop();
-    await servers?.stop();
   });
 
   it('keeps delivering, holds the attempt records in JetStream, reports not ready, then stores every record once', async () => {
@@ -87,7 +55,6 @@ describeWithOwnServer('delivery logs while MongoDB is down and after it comes ba
     expect(created.status).toBe(201);
     const webhookId = created.body.data.id;
 
-    const publisher = new WebhookEventPublisher(nc);
     let publishing = true;
     let published = 0;
     const publishLoop = (async () => {
@@ -111,7 +78,7 @@ describeWithOwnServer('delivery logs while MongoDB is down and after it comes ba
       await pause(OUTAGE_MS - (Date.now() - stoppedAt));
       expect(receiver.requests.length).toBeGreaterThan(receivedBefore + 50);
       expect(await logServiceReady()).toBeGreaterThanOrEqual(500);
-      const jsm = await jetstreamManager(nc);
+      const jsm = await jetstreamManager(system.nc);
       expect((await jsm.streams.info(StreamNames.attempts)).state.messages).toBeGreaterThan(50);
 
       restarted = await startMongoWireServer({ port: mongo.port, database: 'unused' });

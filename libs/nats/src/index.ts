@@ -4,3 +4,4 @@ export * from './kv';
 export * from './jetstream-worker';
 export * from './nats.module';
 export * from './nats-health';
+export * from './rpc-payload';

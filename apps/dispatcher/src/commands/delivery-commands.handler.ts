@@ -4,32 +4,22 @@ import { MessagePattern, Payload, RpcException } from '@nestjs/microservices';
 import {
   AttemptTrigger,
   DeliveryStatus,
-  InvalidMessageError,
   RecoverDeliveriesRequestMessage,
   RetryDeliveryRequestMessage,
   RpcErrorCode,
   RpcPatterns,
   TEST_EVENT_TYPE,
   TestWebhookRequestMessage,
-  validatePlain,
   type AttemptRecordedMessage,
   type AttemptResultView,
   type DeliveryTaskMessage,
   type EndpointSnapshotMessage,
 } from '@wirehook/contracts';
+import { validRpcPayload } from '@wirehook/nats';
 import { randomDeliveryId } from '../delivery/delivery-id';
 import { DeliveryService } from '../delivery/delivery.service';
 import { EndpointDirectory } from '../endpoints/endpoint-directory.service';
 
-
-function validated<T extends object>(type: new () => T, payload: unknown): T {
-  try {
-    return validatePlain(type, payload);
-  } catch (error) {
-    if (error instanceof InvalidMessageError) throw new RpcException({ code: RpcErrorCode.invalidRequest, message: error.message });
-    throw error;
-  }
-}
 
 function resultOf(record: AttemptRecordedMessage): AttemptResultView {
   return {
@@ -63,7 +53,7 @@ export class DeliveryCommandsHandler {
 
   @MessagePattern(RpcPatterns.testWebhook)
   async test(@Payload() payload: unknown): Promise<AttemptResultView> {
-    const request = validated(TestWebhookRequestMessage, payload);
+    const request = validRpcPayload(TestWebhookRequestMessage, payload);
     const endpoint = this.endpoint(request.tenantId, request.webhookId);
     const now = new Date().toISOString();
     const task: DeliveryTaskMessage = {
@@ -87,7 +77,7 @@ export class DeliveryCommandsHandler {
 
   @MessagePattern(RpcPatterns.retryDelivery)
   async retry(@Payload() payload: unknown): Promise<AttemptResultView> {
-    const request = validated(RetryDeliveryRequestMessage, payload);
+    const request = validRpcPayload(RetryDeliveryRequestMessage, payload);
     const endpoint = this.endpoint(request.tenantId, request.webhookId);
     const { tenantId, webhookId, ...redelivery } = request;
     const task: DeliveryTaskMessage = { ...redelivery, tenantId, endpointId: webhookId, trigger: AttemptTrigger.manual };
@@ -97,7 +87,7 @@ export class DeliveryCommandsHandler {
   /** Queues the attempts durably on the retry stream, so a large recover never blocks the caller. */
   @MessagePattern(RpcPatterns.recoverDeliveries)
   async recover(@Payload() payload: unknown): Promise<{ queued: number }> {
-    const request = validated(RecoverDeliveriesRequestMessage, payload);
+    const request = validRpcPayload(RecoverDeliveriesRequestMessage, payload);
     this.endpoint(request.tenantId, request.webhookId);
     const notBefore = new Date().toISOString();
     await Promise.all(

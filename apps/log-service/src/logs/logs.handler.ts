@@ -4,13 +4,11 @@ import {
   ExportPageRequestMessage,
   FailedDeliveriesRequestMessage,
   GetLogRequestMessage,
-  InvalidMessageError,
   ListLogsRequestMessage,
   LogStatsRequestMessage,
   RpcErrorCode,
   RpcPatterns,
   paginationOf,
-  validatePlain,
   type AttemptLogView,
   type DeliveryLogView,
   type LogDetailView,
@@ -18,22 +16,12 @@ import {
   type LogStatsView,
   type LogsPage,
 } from '@wirehook/contracts';
+import { validRpcPayload } from '@wirehook/nats';
 import { DeliveryLogRepository } from '@wirehook/delivery-logs';
 import { toAttemptView, toDeliveryView, toDetailView, toStatsView } from './log-views';
 
 /** An attempt id; anything else is looked up as a delivery id (the delivery view's row id). */
 const ATTEMPT_ID = /_\d+$/;
-
-function validated<T extends object>(type: new () => T, payload: unknown): T {
-  try {
-    return validatePlain(type, payload);
-  } catch (error) {
-    if (error instanceof InvalidMessageError) {
-      throw new RpcException({ code: RpcErrorCode.invalidRequest, message: error.message });
-    }
-    throw error;
-  }
-}
 
 /** Answers delivery-log queries from config-api over NATS request/reply. */
 @Controller()
@@ -43,7 +31,7 @@ export class LogsHandler {
   /** One attempt by its id (`<delivery id>_<attempt>`), or the latest attempt of a delivery by the delivery id. */
   @MessagePattern(RpcPatterns.getLog)
   async get(@Payload() payload: unknown): Promise<LogDetailView> {
-    const request = validated(GetLogRequestMessage, payload);
+    const request = validRpcPayload(GetLogRequestMessage, payload);
     const attempt = ATTEMPT_ID.test(request.id)
       ? await this.repository.findAttempt(request.tenantId, request.id)
       : await this.repository.findLatestAttempt(request.tenantId, request.id);
@@ -57,7 +45,7 @@ export class LogsHandler {
 
   @MessagePattern(RpcPatterns.logStats)
   async stats(@Payload() payload: unknown): Promise<LogStatsView> {
-    const request = validated(LogStatsRequestMessage, payload);
+    const request = validRpcPayload(LogStatsRequestMessage, payload);
     const from = new Date(request.from);
     const to = new Date(request.to);
     return toStatsView(await this.repository.stats(request.tenantId, request.webhookId, from, to), from, to);
@@ -65,7 +53,7 @@ export class LogsHandler {
 
   @MessagePattern(RpcPatterns.exportPage)
   async exportPage(@Payload() payload: unknown): Promise<{ data: AttemptLogView[]; next: string | null }> {
-    const request = validated(ExportPageRequestMessage, payload);
+    const request = validRpcPayload(ExportPageRequestMessage, payload);
     const rows = await this.repository.attemptsAfter(request, request.after, request.limit);
     const last = rows[rows.length - 1];
     return { data: rows.map(toAttemptView), next: rows.length === request.limit && last ? `${last.createdAt.getTime()}:${last._id}` : null };
@@ -73,7 +61,7 @@ export class LogsHandler {
 
   @MessagePattern(RpcPatterns.failedDeliveries)
   async failedDeliveries(@Payload() payload: unknown): Promise<RedeliveryMessage[]> {
-    const request = validated(FailedDeliveriesRequestMessage, payload);
+    const request = validRpcPayload(FailedDeliveriesRequestMessage, payload);
     const rows = await this.repository.failedDeliveries(request.tenantId, request.webhookId, new Date(request.from), new Date(request.to), request.limit);
     return rows.map(({ delivery, body }) => ({
       deliveryId: delivery._id,
@@ -88,7 +76,7 @@ export class LogsHandler {
 
   @MessagePattern(RpcPatterns.listLogs)
   async list(@Payload() payload: unknown): Promise<LogsPage<AttemptLogView | DeliveryLogView>> {
-    const request = validated(ListLogsRequestMessage, payload);
+    const request = validRpcPayload(ListLogsRequestMessage, payload);
     const page =
       request.view === 'deliveries'
         ? await this.repository.listDeliveries(request).then(({ rows, total }) => ({ data: rows.map(toDeliveryView), total }))

@@ -1,29 +1,18 @@
-import { Controller } from '@nestjs/common';
-import { MessagePattern, Payload, RpcException } from '@nestjs/microservices';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Controller } from '@nestjs/common';
+import { MessagePattern, Payload } from '@nestjs/microservices';
 import {
   GetRetentionPolicyRequestMessage,
-  InvalidMessageError,
   ResetRetentionPolicyRequestMessage,
   RetentionRpcPatterns,
-  RpcErrorCode,
   RunRetentionRequestMessage,
   SetRetentionPolicyRequestMessage,
-  validatePlain,
   type RetentionPolicyView,
   type RunRetentionReply,
 } from '@wirehook/contracts';
+import { validRpcPayload } from '@wirehook/nats';
 import { RetentionPolicyService } from '../policies/retention-policy.service';
 import { RetentionRunner } from './retention-runner.service';
-
-function validated<T extends object>(type: new () => T, payload: unknown): T {
-  try {
-    return validatePlain(type, payload);
-  } catch (error) {
-    if (error instanceof InvalidMessageError) throw new RpcException({ code: RpcErrorCode.invalidRequest, message: error.message });
-    throw error;
-  }
-}
 
 /** Answers config-api over NATS request/reply (queue group `retention-cron`): policies, and runs on demand. */
 @Controller()
@@ -35,18 +24,18 @@ export class RetentionHandler {
 
   @MessagePattern(RetentionRpcPatterns.getPolicy)
   async getPolicy(@Payload() payload: unknown): Promise<RetentionPolicyView> {
-    return this.policies.effective(validated(GetRetentionPolicyRequestMessage, payload).tenantId);
+    return this.policies.effective(validRpcPayload(GetRetentionPolicyRequestMessage, payload).tenantId);
   }
 
   @MessagePattern(RetentionRpcPatterns.setPolicy)
   async setPolicy(@Payload() payload: unknown): Promise<RetentionPolicyView> {
-    const request = validated(SetRetentionPolicyRequestMessage, payload);
+    const request = validRpcPayload(SetRetentionPolicyRequestMessage, payload);
     return this.policies.set(request.tenantId, { successDays: request.successDays, failedDays: request.failedDays });
   }
 
   @MessagePattern(RetentionRpcPatterns.resetPolicy)
   async resetPolicy(@Payload() payload: unknown): Promise<RetentionPolicyView> {
-    return this.policies.reset(validated(ResetRetentionPolicyRequestMessage, payload).tenantId);
+    return this.policies.reset(validRpcPayload(ResetRetentionPolicyRequestMessage, payload).tenantId);
   }
 
   /**
@@ -56,7 +45,7 @@ export class RetentionHandler {
    */
   @MessagePattern(RetentionRpcPatterns.run)
   async run(@Payload() payload: unknown): Promise<RunRetentionReply> {
-    const request = validated(RunRetentionRequestMessage, payload);
+    const request = validRpcPayload(RunRetentionRequestMessage, payload);
     const started = await this.runner.start({ dryRun: request.dryRun, trigger: 'rpc' });
     const waited = new AbortController();
     const outcome = await Promise.race([
