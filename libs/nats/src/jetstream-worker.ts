@@ -1,6 +1,16 @@
 import type { Consumer, ConsumerMessages, JsMsg } from '@nats-io/jetstream';
 import type { Logger } from 'pino';
 
+/** Lifetime of each pull request; a stopped worker's last one is gone after this long. */
+const PULL_EXPIRES_MS = 5_000;
+
+/**
+ * Delay for messages handed back at shutdown. The server may still send to this process's last
+ * pull request until it expires; a redelivery sooner than that would go nowhere and wait out
+ * the whole ack wait.
+ */
+export const HAND_BACK_DELAY_MS = PULL_EXPIRES_MS + 1_000;
+
 /** Handles one message and settles it itself (ack, nak with delay, or term). */
 export type MessageHandler = (message: JsMsg) => Promise<void>;
 
@@ -30,14 +40,14 @@ export class JetStreamWorker {
   ) {}
 
   async start(): Promise<void> {
-    this.messages = await this.consumer.consume({ max_messages: this.options.concurrency });
+    this.messages = await this.consumer.consume({ max_messages: this.options.concurrency, expires: PULL_EXPIRES_MS });
     this.loop = this.run(this.messages);
   }
 
   private async run(messages: ConsumerMessages): Promise<void> {
     for await (const message of messages) {
       if (this.stopping) {
-        message.nak();
+        message.nak(HAND_BACK_DELAY_MS);
         continue;
       }
       const task = this.process(message).finally(() => this.inFlight.delete(task));

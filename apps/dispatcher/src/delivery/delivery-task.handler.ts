@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { JsMsg } from '@nats-io/jetstream';
 import type { Logger } from 'pino';
 import { LOGGER } from '@wirehook/config';
+import { HAND_BACK_DELAY_MS } from '@wirehook/nats';
 import { DeadLetterReason, DeliveryTaskMessage, InvalidMessageError, decodeMessage, type EndpointSnapshotMessage } from '@wirehook/contracts';
 import { DispatcherConfig } from '../config/dispatcher.config';
 import { EndpointGate } from './endpoint-gate';
@@ -63,7 +64,7 @@ export class DeliveryTaskHandler {
       limits,
       () => this.attempt(message, endpoint, task),
       () => message.working(),
-      () => message.nak(),
+      () => message.nak(HAND_BACK_DELAY_MS),
     );
     if (!accepted) message.nak(this.gate.suggestedWaitMs(endpoint.id));
   }
