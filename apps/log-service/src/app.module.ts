@@ -2,7 +2,7 @@ import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '
 import { TerminusModule } from '@nestjs/terminus';
 import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
-import { LOGGER, MONGO_CONNECTION, connectMongo } from '@wirehook/config';
+import { LOGGER, MONGO_CONNECTION, MetricsModule, connectMongo } from '@wirehook/config';
 import { DeliveryLogRepository } from '@wirehook/delivery-logs';
 import { NatsModule } from '@wirehook/nats';
 import { AttemptWriter } from './attempts/attempt-writer.service';
@@ -24,7 +24,7 @@ export class LogServiceModule {
   static forRoot(config: LogServiceConfig, logger: Logger): DynamicModule {
     return {
       module: LogServiceModule,
-      imports: [NatsModule.forRoot({ url: config.NATS_URL, name: 'log-service' }), TerminusModule],
+      imports: [NatsModule.forRoot({ url: config.NATS_URL, name: 'log-service' }), TerminusModule, MetricsModule.forRoot('log-service')],
       controllers: [HealthController, LogsHandler],
       providers: [
         { provide: LogServiceConfig, useValue: config },

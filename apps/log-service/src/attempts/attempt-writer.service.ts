@@ -1,7 +1,8 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Consumer, ConsumerMessages, JetStreamClient, JetStreamManager, JsMsg } from '@nats-io/jetstream';
 import type { Logger } from 'pino';
-import { LOGGER } from '@wirehook/config';
+import { Counter } from 'prom-client';
+import { LOGGER, MetricsRegistry } from '@wirehook/config';
 import {
   AttemptRecordedMessage,
   AttemptSubjects,
@@ -81,13 +82,18 @@ export class AttemptWriter implements OnApplicationBootstrap, BeforeApplicationS
   /** When the write failing now first failed; null while writes succeed. */
   private failingSince: Date | null = null;
 
+  private readonly recordsWritten: Counter;
+
   constructor(
     private readonly config: LogServiceConfig,
     private readonly repository: DeliveryLogRepository,
     @Inject(JETSTREAM) private readonly js: JetStreamClient,
     @Inject(JETSTREAM_MANAGER) private readonly jsm: JetStreamManager,
     @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
+    registry: MetricsRegistry,
+  ) {
+    this.recordsWritten = new Counter({ name: 'wirehook_attempt_records_written_total', help: 'Attempt records written to MongoDB', registers: [registry] });
+  }
 
   /** False while MongoDB refuses the batch in hand; readiness reports it. */
   get healthy(): boolean {
@@ -216,6 +222,7 @@ export class AttemptWriter implements OnApplicationBootstrap, BeforeApplicationS
     try {
       await this.repository.recordAttempts(pending.map(({ record }) => record));
       const written = pending.splice(0, pending.length);
+      this.recordsWritten.inc(written.length);
       // A lost ack only means a redelivery, which the unique attempt key absorbs.
       await Promise.all(written.map(({ message }) => message.ackAck().catch(() => false)));
       return;
@@ -226,6 +233,7 @@ export class AttemptWriter implements OnApplicationBootstrap, BeforeApplicationS
       const [entry] = pending;
       try {
         await this.repository.recordAttempts([entry.record]);
+        this.recordsWritten.inc();
         await entry.message.ackAck().catch(() => false);
       } catch (error) {
         if (isTransientWriteFailure(error)) throw error;
