@@ -1,20 +1,8 @@
 import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsInt,
-  IsISO8601,
-  IsOptional,
-  IsString,
-  Max,
-  MaxLength,
-  Min,
-  ValidateNested,
-} from 'class-validator';
+import { ArrayMaxSize, IsArray, IsInt, IsISO8601, Max, Min, ValidateNested } from 'class-validator';
 import type { AttemptErrorCode } from '../enums';
-import { IsDeliveryId, IsEndpointId, IsEventId, IsEventType, IsTenantId } from '../identifiers';
-import { IsStringRecord } from '../validation';
-import { MAX_ATTEMPTS_PER_DELIVERY } from './delivery-task.message';
+import { IsEndpointId, IsTenantId } from '../identifiers';
+import { DeliveryContentMessage, MAX_ATTEMPTS_PER_DELIVERY } from './delivery-task.message';
 
 /** Event type of test sends. */
 export const TEST_EVENT_TYPE = 'webhook.test';
@@ -32,27 +20,7 @@ export class TestWebhookRequestMessage {
 }
 
 /** A delivery to attempt again: what its last attempt sent, and the next attempt number. */
-export class RedeliveryMessage {
-  @IsDeliveryId()
-  deliveryId!: string;
-
-  @IsEventId()
-  eventId!: string;
-
-  @IsEventType()
-  eventType!: string;
-
-  @IsOptional()
-  @IsStringRecord(20, 256)
-  identifiers?: Record<string, string>;
-
-  @IsString()
-  @MaxLength(2 * 1024 * 1024)
-  body!: string;
-
-  @IsISO8601({ strict: true })
-  createdAt!: string;
-
+export class RedeliveryMessage extends DeliveryContentMessage {
   @Type(() => Number)
   @IsInt()
   @Min(2)

@@ -7,22 +7,11 @@ import { IsStringRecord } from '../validation';
 /** Upper bound on attempts of one delivery, automatic and manual together. */
 export const MAX_ATTEMPTS_PER_DELIVERY = 100;
 
-/**
- * One delivery of one event to one endpoint, published by the dispatcher's fan-out on
- * `webhooks.deliveries.v1.<tenantId>.<endpointId>` (first attempt) or
- * `webhooks.retries.v1.<tenantId>.<endpointId>` (later attempts).
- */
-export class DeliveryTaskMessage {
+/** What a delivery sends on every attempt: the same id, event and body each time. */
+export class DeliveryContentMessage {
   /** Deterministic per (event, endpoint); sent as `webhook-id` on every attempt. */
-  @IsString()
   @IsDeliveryId()
   deliveryId!: string;
-
-  @IsTenantId()
-  tenantId!: string;
-
-  @IsEndpointId()
-  endpointId!: string;
 
   @IsEventId()
   eventId!: string;
@@ -42,6 +31,19 @@ export class DeliveryTaskMessage {
   /** When the delivery was created (the event was fanned out). */
   @IsISO8601({ strict: true })
   createdAt!: string;
+}
+
+/**
+ * One delivery of one event to one endpoint, published by the dispatcher's fan-out on
+ * `webhooks.deliveries.v1.<tenantId>.<endpointId>` (first attempt) or
+ * `webhooks.retries.v1.<tenantId>.<endpointId>` (later attempts).
+ */
+export class DeliveryTaskMessage extends DeliveryContentMessage {
+  @IsTenantId()
+  tenantId!: string;
+
+  @IsEndpointId()
+  endpointId!: string;
 
   /** Number of the attempt this task asks for, starting at 1. */
   @Type(() => Number)
