@@ -1,10 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { MongoClient } from 'mongodb';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { SecretBox } from '@wirehook/config';
 import { WebhookEventPublisher } from '@wirehook/publisher';
 import { ApiClient, HttpsReceiver, createTestCertificates, eventually, freePort, startTestServers, type TestServers } from '@wirehook/testing';
-import { AppProcess } from './support/app-process';
+import { AppProcess, appEnvironment } from './support/app-process';
 
 const ENDPOINTS = 4;
 const EVENTS = 250;
@@ -26,18 +24,11 @@ describe('kill -9 of the dispatcher during 1,000 deliveries loses nothing', () =
     receiver = await HttpsReceiver.start(certificates);
     // Slow enough that every kill lands while deliveries are in flight.
     receiver.respondWith(() => ({ status: 200, delayMs: 40 }));
-    env = {
-      NATS_URL: servers.natsUrl,
-      MONGODB_URI: servers.mongoUri,
-      MONGODB_WRITE_CONCERN: '1',
-      CONFIG_ENCRYPTION_KEY: SecretBox.generateKey(),
-      ADMIN_API_KEY: randomBytes(24).toString('hex'),
-      DELIVERY_ALLOW_CIDRS: '127.0.0.0/8',
-      DELIVERY_EXTRA_CA_FILE: certificates.caFile,
+    env = appEnvironment(servers, certificates.caFile, {
       // Work a killed dispatcher held comes back after this long.
       DELIVERY_ACK_WAIT_MS: '4000',
       LOG_LEVEL: 'warn',
-    };
+    });
     const apiPort = await freePort();
     apps.push(AppProcess.start('config-api', { ...env, PORT: String(apiPort) }), AppProcess.start('log-service', { ...env, PORT: String(await freePort()) }));
     dispatcherPort = await freePort();

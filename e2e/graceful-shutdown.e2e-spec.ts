@@ -1,9 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { SecretBox } from '@wirehook/config';
 import { WebhookEventPublisher } from '@wirehook/publisher';
 import { ApiClient, HttpsReceiver, createTestCertificates, eventually, freePort, startTestServers, type TestServers } from '@wirehook/testing';
-import { AppProcess } from './support/app-process';
+import { AppProcess, appEnvironment } from './support/app-process';
 
 const EVENTS = 60;
 const RECEIVER_DELAY_MS = 1500;
@@ -20,17 +18,10 @@ describe('SIGTERM to the dispatcher finishes in-flight deliveries and hands the 
     const certificates = createTestCertificates();
     receiver = await HttpsReceiver.start(certificates);
     receiver.respondWith(() => ({ status: 200, delayMs: RECEIVER_DELAY_MS }));
-    env = {
-      NATS_URL: servers.natsUrl,
-      MONGODB_URI: servers.mongoUri,
-      MONGODB_WRITE_CONCERN: '1',
-      CONFIG_ENCRYPTION_KEY: SecretBox.generateKey(),
-      ADMIN_API_KEY: randomBytes(24).toString('hex'),
-      DELIVERY_ALLOW_CIDRS: '127.0.0.0/8',
-      DELIVERY_EXTRA_CA_FILE: certificates.caFile,
+    env = appEnvironment(servers, certificates.caFile, {
       SHUTDOWN_TIMEOUT_MS: '10000',
       LOG_LEVEL: 'info',
-    };
+    });
     nc = await connect({ servers: servers.natsUrl });
   });
 

@@ -1,6 +1,25 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
-import { eventually } from '@wirehook/testing';
+import { randomBytes } from 'node:crypto';
+import { SecretBox } from '@wirehook/config';
+import { eventually, type TestServers } from '@wirehook/testing';
+
+/**
+ * The environment of apps run one by one against a test file's servers: fresh keys, loopback
+ * allow-listed and the test CA trusted; `extra` adds to or overrides it.
+ */
+export function appEnvironment(servers: TestServers, caFile: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    NATS_URL: servers.natsUrl,
+    MONGODB_URI: servers.mongoUri,
+    MONGODB_WRITE_CONCERN: '1',
+    CONFIG_ENCRYPTION_KEY: SecretBox.generateKey(),
+    ADMIN_API_KEY: randomBytes(24).toString('hex'),
+    DELIVERY_ALLOW_CIDRS: '127.0.0.0/8',
+    DELIVERY_EXTRA_CA_FILE: caFile,
+    ...extra,
+  };
+}
 
 export type AppName = 'config-api' | 'dispatcher' | 'log-service' | 'retention-cron';
 

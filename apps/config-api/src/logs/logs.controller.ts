@@ -3,7 +3,7 @@ import type { Response } from 'express';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Logger } from 'pino';
 import { LOGGER } from '@wirehook/config';
-import { DEFAULT_PER_PAGE, type AttemptLogView, type DeliveryStatus, type ListLogsRequestMessage, type LogSortField } from '@wirehook/contracts';
+import { DEFAULT_PER_PAGE, type AttemptLogView, type ListLogsRequestMessage, type LogSortField } from '@wirehook/contracts';
 import { Access, TenantId } from '../auth/access.decorator';
 import { WebhookService } from '../webhooks/webhook.service';
 import { LogServiceClient } from './log-service.client';
@@ -52,7 +52,7 @@ function toRequest(tenantId: string, query: LogsQueryDto, webhookId?: string): L
     view: query.view ?? 'attempts',
     page: query.page ?? 1,
     perPage: query.per_page ?? DEFAULT_PER_PAGE,
-    status: query.status as DeliveryStatus[] | undefined,
+    status: query.status,
     statusClass: query.status_class,
     event: query.event,
     from: query.from,

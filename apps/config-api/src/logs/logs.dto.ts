@@ -1,35 +1,19 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-import { DELIVERY_STATUSES, ENDPOINT_ID_PATTERN, LOG_SORT_FIELDS, LOG_VIEWS, MAX_PER_PAGE, STATUS_CLASSES } from '@wirehook/contracts';
+import { DELIVERY_STATUSES, ENDPOINT_ID_PATTERN, LOG_SORT_FIELDS, LOG_VIEWS, MAX_PER_PAGE, STATUS_CLASSES, type DeliveryStatus } from '@wirehook/contracts';
 
 const SORTS = LOG_SORT_FIELDS.flatMap((field) => [field, `-${field}`, `${field}:asc`, `${field}:desc`]);
 
-/** Query parameters of the delivery log lists; unknown parameters are refused. */
-export class LogsQueryDto {
-  @ApiPropertyOptional({ default: 1 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'page must be an integer of at least 1' })
-  @Min(1, { message: 'page must be an integer of at least 1' })
-  @Max(100000, { message: 'page must be at most 100000' })
-  page?: number;
-
-  @ApiPropertyOptional({ default: 25, minimum: 1, maximum: MAX_PER_PAGE })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: `per_page must be an integer between 1 and ${MAX_PER_PAGE}` })
-  @Min(1, { message: `per_page must be an integer between 1 and ${MAX_PER_PAGE}` })
-  @Max(MAX_PER_PAGE, { message: `per_page must be an integer between 1 and ${MAX_PER_PAGE}` })
-  per_page?: number;
-
+/** Filters shared by the delivery-log lists and exports; unknown parameters are refused. */
+export class LogFilterQueryDto {
   @ApiPropertyOptional({ description: 'One status or several, comma-separated', example: 'failed,retrying' })
   @IsOptional()
   @Transform(({ value }) => (typeof value === 'string' ? value.split(',').map((item) => item.trim()) : value))
   @IsArray()
   @ArrayMaxSize(4)
   @IsIn(DELIVERY_STATUSES, { each: true, message: `status must be one or more of ${DELIVERY_STATUSES.join(', ')}` })
-  status?: string[];
+  status?: DeliveryStatus[];
 
   @ApiPropertyOptional({ enum: STATUS_CLASSES })
   @IsOptional()
@@ -58,6 +42,30 @@ export class LogsQueryDto {
   @MaxLength(200, { message: 'q must be at most 200 characters' })
   q?: string;
 
+  @ApiPropertyOptional({ description: 'Only this webhook (on routes that list the whole tenant)' })
+  @IsOptional()
+  @Matches(ENDPOINT_ID_PATTERN, { message: 'webhook_id must be a webhook id (ep_...)' })
+  webhook_id?: string;
+}
+
+/** Query parameters of the delivery log lists. */
+export class LogsQueryDto extends LogFilterQueryDto {
+  @ApiPropertyOptional({ default: 1 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'page must be an integer of at least 1' })
+  @Min(1, { message: 'page must be an integer of at least 1' })
+  @Max(100000, { message: 'page must be at most 100000' })
+  page?: number;
+
+  @ApiPropertyOptional({ default: 25, minimum: 1, maximum: MAX_PER_PAGE })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: `per_page must be an integer between 1 and ${MAX_PER_PAGE}` })
+  @Min(1, { message: `per_page must be an integer between 1 and ${MAX_PER_PAGE}` })
+  @Max(MAX_PER_PAGE, { message: `per_page must be an integer between 1 and ${MAX_PER_PAGE}` })
+  per_page?: number;
+
   @ApiPropertyOptional({
     example: '-created_at',
     description: `${LOG_SORT_FIELDS.join(', ')}; prefix - or suffix :desc for descending (the exact reverse of ascending, whose ties are newest first)`,
@@ -70,11 +78,6 @@ export class LogsQueryDto {
   @IsOptional()
   @IsIn(LOG_VIEWS, { message: `view must be one of ${LOG_VIEWS.join(', ')}` })
   view?: (typeof LOG_VIEWS)[number];
-
-  @ApiPropertyOptional({ description: 'Only this webhook (GET /deliveries)' })
-  @IsOptional()
-  @Matches(ENDPOINT_ID_PATTERN, { message: 'webhook_id must be a webhook id (ep_...)' })
-  webhook_id?: string;
 }
 
 /** The window of a stats request; default the last 24 hours, at most 31 days. */
@@ -98,49 +101,9 @@ export class StatsQueryDto {
 export const EXPORT_FORMATS = ['ndjson', 'csv'] as const;
 
 /** Filters of an export; rows come oldest first. */
-export class ExportQueryDto {
+export class ExportQueryDto extends LogFilterQueryDto {
   @ApiPropertyOptional({ enum: EXPORT_FORMATS, default: 'ndjson' })
   @IsOptional()
   @IsIn(EXPORT_FORMATS, { message: `format must be one of ${EXPORT_FORMATS.join(', ')}` })
   format?: (typeof EXPORT_FORMATS)[number];
-
-  @ApiPropertyOptional({ description: 'One status or several, comma-separated' })
-  @IsOptional()
-  @Transform(({ value }) => (typeof value === 'string' ? value.split(',').map((item) => item.trim()) : value))
-  @IsArray()
-  @ArrayMaxSize(4)
-  @IsIn(DELIVERY_STATUSES, { each: true, message: `status must be one or more of ${DELIVERY_STATUSES.join(', ')}` })
-  status?: string[];
-
-  @ApiPropertyOptional({ enum: STATUS_CLASSES })
-  @IsOptional()
-  @IsIn(STATUS_CLASSES, { message: `status_class must be one of ${STATUS_CLASSES.join(', ')}` })
-  status_class?: (typeof STATUS_CLASSES)[number];
-
-  @ApiPropertyOptional({ description: 'Exact event type, or a prefix written resume. or resume.*' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  event?: string;
-
-  @ApiPropertyOptional({ description: 'Text searched in endpoint name, URL and event type' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200, { message: 'q must be at most 200 characters' })
-  q?: string;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsISO8601({ strict: true }, { message: 'from must be an ISO-8601 date or date-time' })
-  from?: string;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @IsISO8601({ strict: true }, { message: 'to must be an ISO-8601 date or date-time' })
-  to?: string;
-
-  @ApiPropertyOptional()
-  @IsOptional()
-  @Matches(ENDPOINT_ID_PATTERN, { message: 'webhook_id must be a webhook id (ep_...)' })
-  webhook_id?: string;
 }

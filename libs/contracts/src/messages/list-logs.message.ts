@@ -24,32 +24,16 @@ export const MAX_PER_PAGE = 100;
 export const DEFAULT_PER_PAGE = 25;
 
 /**
- * Request for one page of delivery logs (pattern `rpc.log-service.v1.logs.list`). The tenant
- * comes from config-api's authenticated caller, never from the public request.
+ * The filters every delivery-log request shares. The tenant comes from config-api's
+ * authenticated caller, never from the public request.
  */
-export class ListLogsRequestMessage {
+export class LogFilterMessage {
   @IsTenantId()
   tenantId!: string;
 
   @IsOptional()
   @IsEndpointId()
   webhookId?: string;
-
-  /** One row per attempt, or one row per delivery with its latest state. */
-  @IsIn(LOG_VIEWS)
-  view!: LogView;
-
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100000)
-  page!: number;
-
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_PER_PAGE)
-  perPage!: number;
 
   @IsOptional()
   @IsArray()
@@ -80,6 +64,25 @@ export class ListLogsRequestMessage {
   @IsString()
   @MaxLength(200)
   q?: string;
+}
+
+/** Request for one page of delivery logs (pattern `rpc.log-service.v1.logs.list`). */
+export class ListLogsRequestMessage extends LogFilterMessage {
+  /** One row per attempt, or one row per delivery with its latest state. */
+  @IsIn(LOG_VIEWS)
+  view!: LogView;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100000)
+  page!: number;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_PER_PAGE)
+  perPage!: number;
 
   @IsIn(LOG_SORT_FIELDS)
   sort!: LogSortField;

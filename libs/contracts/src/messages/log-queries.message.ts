@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { STATUS_CLASSES, type AttemptLogView, type StatusClass } from './list-logs.message';
+import { IsInt, IsISO8601, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { LogFilterMessage, type AttemptLogView } from './list-logs.message';
 import { IsEndpointId, IsTenantId } from '../identifiers';
 
 /** Request for one attempt with the timeline of its delivery (pattern `rpc.log-service.v1.logs.get`). */
@@ -51,41 +51,7 @@ export interface LogStatsView {
 }
 
 /** One page of an export, in time order after a cursor (pattern `rpc.log-service.v1.logs.export-page`). */
-export class ExportPageRequestMessage {
-  @IsTenantId()
-  tenantId!: string;
-
-  @IsOptional()
-  @IsEndpointId()
-  webhookId?: string;
-
-  @IsOptional()
-  @IsString({ each: true })
-  status?: string[];
-
-  @IsOptional()
-  @IsIn(STATUS_CLASSES)
-  statusClass?: StatusClass;
-
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  event?: string;
-
-  @IsOptional()
-  @IsISO8601({ strict: true })
-  from?: string;
-
-  @IsOptional()
-  @IsISO8601({ strict: true })
-  to?: string;
-
-  /** Free text searched in endpoint name, URL and event type; never treated as a pattern. */
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  q?: string;
-
+export class ExportPageRequestMessage extends LogFilterMessage {
   /** Id of the last attempt of the previous page. */
   @IsOptional()
   @IsString()
