@@ -1,10 +1,13 @@
 import { Socket } from 'node:net';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { connect, type Msg, type NatsConnection } from '@nats-io/transport-node';
 import { startTestServers, type TestServers } from '@wirehook/testing';
 import { connectNats } from '../src';
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+const collectInto = (received: string[]) => (_error: Error | null, message: Msg) => {
+  received.push(message.string());
+};
 
 describe('connectNats (writes batched per event-loop turn) against a real nats-server', () => {
   let servers: TestServers;
@@ -23,7 +26,7 @@ describe('connectNats (writes batched per event-loop turn) against a real nats-s
   it('delivers every message, in order, whether sent in one turn or many', async () => {
     const nc = await connectNats(servers.natsUrl, 'batching');
     const received: string[] = [];
-    const subscription = observer.subscribe('order.>', { callback: (_error, message) => received.push(message.string()) });
+    const subscription = observer.subscribe('order.>', { callback: collectInto(received) });
     await observer.flush();
     const expected: string[] = [];
     for (let turn = 0; turn < 200; turn += 1) {
@@ -62,7 +65,11 @@ describe('connectNats (writes batched per event-loop turn) against a real nats-s
 
   it('answers requests and JetStream publishes', async () => {
     const nc = await connectNats(servers.natsUrl, 'requests');
-    const responder = observer.subscribe('echo', { callback: (_error, message) => message.respond(`echo ${message.string()}`) });
+    const responder = observer.subscribe('echo', {
+      callback: (_error, message) => {
+        message.respond(`echo ${message.string()}`);
+      },
+    });
     await observer.flush();
     const replies = await Promise.all(Array.from({ length: 50 }, (_, index) => nc.request('echo', String(index), { timeout: 5_000 })));
     expect(replies.map((reply) => reply.string())).toEqual(Array.from({ length: 50 }, (_, index) => `echo ${index}`));
@@ -78,7 +85,7 @@ describe('connectNats (writes batched per event-loop turn) against a real nats-s
   it('writes a publish made just before draining the connection', async () => {
     const nc = await connectNats(servers.natsUrl, 'draining');
     const received: string[] = [];
-    observer.subscribe('last.words', { callback: (_error, message) => received.push(message.string()) });
+    observer.subscribe('last.words', { callback: collectInto(received) });
     await observer.flush();
     nc.publish('last.words', 'goodbye');
     await nc.drain();
