@@ -49,6 +49,7 @@ export function formatReport(results: BenchResults): string {
   for (const note of results.notes) out.push(`note:      ${note}`);
   const { throughput } = results;
   if (throughput) {
+    const cpu = throughput.ours.cpuMicrosPerDelivery;
     out.push('', `Throughput: ${number(throughput.events)} events, one delivery each, ${throughput.endpoints} endpoints, ${throughput.concurrency} in flight`);
     out.push(
       table(
@@ -59,6 +60,7 @@ export function formatReport(results: BenchResults): string {
           ['  delivery tasks handed out again', number(throughput.ours.taskRedeliveries), '', ''],
           [`  task replies: ${Object.entries(throughput.ours.taskReplies).map(([kind, count]) => `${kind} ${count}`).join(', ')}`, '', '', ''],
           ['wirehook, steady state (10-90 %)', number(throughput.ours.steadyDeliveriesPerSecond), '', ''],
+          [`  CPU µs per delivery: dispatcher ${number(cpu.dispatcher)}, nats-server ${number(cpu.natsServer)}`, '', '', ''],
           ['raw undici POST loop', number(throughput.raw.requestsPerSecond), number(throughput.raw.seconds, 1), ''],
           ['ratio wirehook / raw', throughput.ratio.toFixed(2), '', ''],
         ],

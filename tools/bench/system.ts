@@ -14,6 +14,20 @@ export type AppName = (typeof APP_NAMES)[number];
 
 const ROOT = resolve(__dirname, '..', '..', '..');
 const OUTPUT_KEPT_BYTES = 64 * 1024;
+/** Linux reports process CPU time in ticks of 1/100 s (`getconf CLK_TCK`). */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/** User plus system CPU seconds a process has used, from /proc; undefined once it is gone. */
+export function processCpuSeconds(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    // Fields after the parenthesised command name: state is field 3, utime 14, stime 15.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return undefined;
+  }
+}
 
 /** One built app run as its own process, as a container runs it. */
 class AppRunner {
@@ -59,6 +73,10 @@ class AppRunner {
     } catch {
       return undefined;
     }
+  }
+
+  cpuSeconds(): number | undefined {
+    return this.running ? processCpuSeconds(this.child.pid) : undefined;
   }
 
   async stop(): Promise<void> {
@@ -128,6 +146,15 @@ export class BenchSystem {
 
   rssBytes(app: AppName): number | undefined {
     return this.apps.get(app)?.rssBytes();
+  }
+
+  cpuSeconds(app: AppName): number | undefined {
+    return this.apps.get(app)?.cpuSeconds();
+  }
+
+  /** CPU seconds of the benchmark's private nats-server; undefined with `NATS_URL`. */
+  natsCpuSeconds(): number | undefined {
+    return processCpuSeconds(this.servers.natsServer?.process.pid);
   }
 
   async startApp(app: AppName): Promise<void> {

@@ -22,6 +22,8 @@ export interface ThroughputResult {
     taskRedeliveries: number;
     /** What the dispatcher answered JetStream for delivery tasks: `+ACK`, `-NAK`, `+WPI`... */
     taskReplies: Record<string, number>;
+    /** CPU time per delivery during the run, less noisy than rates on a shared machine. */
+    cpuMicrosPerDelivery: { dispatcher?: number; natsServer?: number };
   };
   raw: { requestsPerSecond: number; seconds: number };
   /** ours / raw, both over the whole run. */
@@ -46,6 +48,10 @@ export interface FanOutResult {
 }
 
 const round1 = (value: number) => Math.round(value * 10) / 10;
+
+function cpuMicrosPerEvent(before: number | undefined, after: number | undefined, events: number): number | undefined {
+  return before === undefined || after === undefined ? undefined : Math.round(((after - before) * 1e6) / events);
+}
 
 /** Events of the `bench` tenant spread evenly over the throughput endpoints, ids `<prefix>-<n>`. */
 function benchEvents(context: BenchContext, prefix: string, published?: Map<string, number>): EventFactory {
@@ -83,6 +89,7 @@ export async function measureThroughput(context: BenchContext): Promise<Throughp
     },
   });
   const sampler = new MemorySampler(system);
+  const cpuBefore = { dispatcher: system.cpuSeconds('dispatcher'), natsServer: system.natsCpuSeconds() };
   const startedAt = preciseNow();
   let publishedAt = startedAt;
   await Promise.all([
@@ -90,6 +97,10 @@ export async function measureThroughput(context: BenchContext): Promise<Throughp
     receiver.waitForUnique(events, 300_000),
   ]);
   recordPeaks(context, 'throughput', sampler.stop());
+  const cpuMicrosPerDelivery = {
+    dispatcher: cpuMicrosPerEvent(cpuBefore.dispatcher, system.cpuSeconds('dispatcher'), events),
+    natsServer: cpuMicrosPerEvent(cpuBefore.natsServer, system.natsCpuSeconds(), events),
+  };
   await sleep(500);
   const after = await handedOut();
   replies.unsubscribe();
@@ -124,6 +135,7 @@ export async function measureThroughput(context: BenchContext): Promise<Throughp
       duplicates: report.duplicates,
       taskRedeliveries: after.consumer_seq - before.consumer_seq - (after.stream_seq - before.stream_seq),
       taskReplies,
+      cpuMicrosPerDelivery,
     },
     raw: { requestsPerSecond: Math.round(rawPerSecond), seconds: round1(rawSeconds) },
     ratio: Math.round((oursPerSecond / rawPerSecond) * 100) / 100,
