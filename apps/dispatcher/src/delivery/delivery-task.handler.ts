@@ -3,7 +3,7 @@ import type { JsMsg } from '@nats-io/jetstream';
 import type { Logger } from 'pino';
 import { LOGGER } from '@wirehook/config';
 import { HAND_BACK_DELAY_MS } from '@wirehook/nats';
-import { DeadLetterReason, DeliveryTaskMessage, InvalidMessageError, decodeMessage, type EndpointSnapshotMessage } from '@wirehook/contracts';
+import { DeadLetterReason, DeliveryTaskMessage, InvalidMessageError, decodeFlatMessage, type EndpointSnapshotMessage } from '@wirehook/contracts';
 import { DispatcherConfig } from '../config/dispatcher.config';
 import { EndpointGate } from './endpoint-gate';
 import { DeadLetterPublisher } from '../dead-letters/dead-letter.publisher';
@@ -37,7 +37,7 @@ export class DeliveryTaskHandler {
   async handle(message: JsMsg): Promise<void> {
     let task: DeliveryTaskMessage;
     try {
-      task = decodeMessage(DeliveryTaskMessage, message.data);
+      task = decodeFlatMessage(DeliveryTaskMessage, message.data);
     } catch (error) {
       if (!(error instanceof InvalidMessageError)) throw error;
       const reason = error.reason === 'malformed_json' ? DeadLetterReason.malformedJson : DeadLetterReason.invalidFields;

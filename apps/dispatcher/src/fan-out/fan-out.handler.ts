@@ -8,7 +8,7 @@ import {
   InvalidMessageError,
   PublishedEventMessage,
   TENANT_ID_PATTERN,
-  decodeMessage,
+  decodeFlatMessage,
   deliveryTaskSubject,
   encodeMessage,
   parseEventSubject,
@@ -48,7 +48,7 @@ export class FanOutHandler {
     }
     let event: PublishedEventMessage;
     try {
-      event = decodeMessage(PublishedEventMessage, message.data);
+      event = decodeFlatMessage(PublishedEventMessage, message.data);
     } catch (error) {
       if (!(error instanceof InvalidMessageError)) throw error;
       const reason = error.reason === 'malformed_json' ? DeadLetterReason.malformedJson : DeadLetterReason.invalidFields;

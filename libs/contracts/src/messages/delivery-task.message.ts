@@ -1,4 +1,3 @@
-import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { ATTEMPT_TRIGGERS, type AttemptTrigger } from '../enums';
 import { IsDeliveryId, IsEndpointId, IsEventId, IsEventType, IsTenantId } from '../identifiers';
@@ -46,7 +45,6 @@ export class DeliveryTaskMessage extends DeliveryContentMessage {
   endpointId!: string;
 
   /** Number of the attempt this task asks for, starting at 1. */
-  @Type(() => Number)
   @IsInt()
   @Min(1)
   @Max(MAX_ATTEMPTS_PER_DELIVERY)
