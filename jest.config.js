@@ -36,7 +36,7 @@ module.exports = {
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs}/*/src/**/*.spec.ts'] },
     { ...shared, displayName: 'integration', testMatch: ['<rootDir>/{apps,libs}/*/test/**/*.int-spec.ts'] },
     { ...shared, displayName: 'e2e', testMatch: ['<rootDir>/e2e/**/*.e2e-spec.ts'] },
-    // Kills and outages under load (npm run test:faults); minutes long, so not part of npm test.
+    // Kills and outages under load (npm run test:faults, the last step of npm test); one at a time.
     { ...shared, displayName: 'faults', testMatch: ['<rootDir>/e2e/faults/**/*.faults-spec.ts'] },
   ],
 };
