@@ -162,6 +162,15 @@ describe('config-api configuration', () => {
     expect(keys.body.data.map((key) => key.prefix)).toEqual([expect.stringMatching(/^whk_/), expect.stringMatching(/^whk_/)]);
 
     expect((await tenantAdmin.get('/api/v1/webhooks')).status).toBe(200);
+    const lastUsedAt = async () => {
+      const listed = await api.operator.get<{ data: Array<{ id: string; last_used_at: string | null }> }>('/api/v1/tenants/tobedeleted/api-keys');
+      return listed.body.data.find((key) => key.id === adminKeyId)?.last_used_at;
+    };
+    const firstUse = await eventually(lastUsedAt);
+    // Within a minute of the recorded use, further requests do not write it again.
+    expect((await tenantAdmin.get('/api/v1/webhooks')).status).toBe(200);
+    await new Promise((done) => setTimeout(done, 200));
+    expect(await lastUsedAt()).toBe(firstUse);
     expect((await api.operator.request('DELETE', `/api/v1/tenants/tobedeleted/api-keys/${adminKeyId}`)).status).toBe(204);
     expect((await tenantAdmin.get('/api/v1/webhooks')).status).toBe(401);
 

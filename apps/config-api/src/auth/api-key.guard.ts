@@ -8,6 +8,12 @@ import { DomainError } from '../errors/domain.error';
 import { ACCESS_KEY, type AuthenticatedRequest } from './access.decorator';
 import type { AccessLevel, Principal } from './principal';
 
+/**
+ * How stale a key's `lastUsedAt` may get: recording it on every request would be one database
+ * write per API call; a minute is precise enough to tell a key that is in use from one that is not.
+ */
+export const LAST_USED_RESOLUTION_MS = 60_000;
+
 export function hashApiKey(key: string): string {
   return createHash('sha256').update(key).digest('hex');
 }
@@ -55,7 +61,10 @@ export class ApiKeyGuard implements CanActivate {
     if (timingSafeEqual(presented, this.operatorKeyHash)) return { kind: 'operator' };
     const stored = await this.keys.findActiveByHash(presented.toString('hex'));
     if (!stored) throw new DomainError('unauthorized', 'unauthorized', 'invalid or revoked API key');
-    void this.keys.touch(stored._id, new Date()).catch(() => undefined);
+    const now = new Date();
+    if (!stored.lastUsedAt || now.getTime() - stored.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS) {
+      void this.keys.touch(stored._id, now).catch(() => undefined);
+    }
     return { kind: 'tenant', tenantId: stored.tenantId, role: stored.role, keyId: stored._id };
   }
 }
