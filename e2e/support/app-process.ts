@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { SecretBox } from '@wirehook/config';
-import { eventually, type TestServers } from '@wirehook/testing';
+import { appNodeArguments, eventually, type TestServers } from '@wirehook/testing';
 
 /**
  * The environment of apps run one by one against a test file's servers: fresh keys, loopback
@@ -38,7 +38,7 @@ export class AppProcess {
   }
 
   static start(app: AppName, env: Record<string, string>): AppProcess {
-    const child = spawn(process.execPath, [resolve(__dirname, '..', '..', 'dist', 'apps', app, 'src', 'main.js')], {
+    const child = spawn(process.execPath, appNodeArguments(resolve(__dirname, '..', '..'), app), {
       // eslint-disable-next-line no-restricted-properties -- the child needs PATH and friends
       env: { ...process.env, LOG_LEVEL: 'info', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -6,7 +6,7 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { MongoClient, type Db } from 'mongodb';
 import { SecretBox } from '@wirehook/config';
 import { WebhookEventPublisher } from '@wirehook/publisher';
-import { ApiClient, freePort, startTestServers, type TestServers } from '@wirehook/testing';
+import { ApiClient, appNodeArguments, freePort, startTestServers, type TestServers } from '@wirehook/testing';
 import type { BenchEnvironment } from './bench.config';
 
 export const APP_NAMES = ['config-api', 'dispatcher', 'log-service', 'retention-cron'] as const;
@@ -160,7 +160,7 @@ export class BenchSystem {
   async startApp(app: AppName): Promise<void> {
     const port = this.ports.get(app) as number;
     const profile = this.profiled.includes(app) ? ['--cpu-prof', `--cpu-prof-dir=${resolve(ROOT, 'bench-results', 'profiles')}`] : [];
-    const child = spawn(process.execPath, [...profile, resolve(ROOT, 'dist', 'apps', app, 'src', 'main.js')], {
+    const child = spawn(process.execPath, [...profile, ...appNodeArguments(ROOT, app)], {
       cwd: ROOT,
       // A clean environment: the apps get exactly the settings the benchmark chose.
       env: { PATH: this.env.PATH, ...this.appEnvironment(app), PORT: String(port) },

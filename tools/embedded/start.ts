@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 import { EnvInt, SecretBox, loadConfig } from '@wirehook/config';
-import { findExecutable, startMongoWireServer, startNatsServer, type LocalServer } from '@wirehook/testing';
+import { appNodeArguments, findExecutable, startMongoWireServer, startNatsServer, type LocalServer } from '@wirehook/testing';
 
 class EmbeddedRunConfig {
   @IsOptional()
@@ -142,7 +142,7 @@ async function main(): Promise<void> {
   }
 
   APPS.forEach((app, index) => {
-    const child = spawn(process.execPath, [join(ROOT, 'dist', 'apps', app, 'src', 'main.js')], {
+    const child = spawn(process.execPath, appNodeArguments(ROOT, app), {
       cwd: ROOT,
       env: {
         // The apps read their own settings from the environment; pass it through whole.

@@ -1,3 +1,4 @@
+export * from './app-launch';
 export * from './local-servers';
 export * from './eventually';
 export * from './https-receiver';

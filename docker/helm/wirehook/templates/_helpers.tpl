@@ -125,6 +125,10 @@ app.kubernetes.io/component: {{ .component }}
 
 {{- define "wirehook.env.dispatcher" -}}
 {{ include "wirehook.secretEnv" (dict "root" . "name" "CONFIG_ENCRYPTION_KEY" "key" "configEncryptionKey") }}
+{{- with .Values.dispatcher.nodeOptions }}
+- name: NODE_OPTIONS
+  value: {{ . | quote }}
+{{- end }}
 {{- if include "wirehook.extraCa.enabled" . }}
 - name: DELIVERY_EXTRA_CA_FILE
   value: {{ printf "/etc/wirehook/extra-ca/%s" .Values.delivery.extraCa.key | quote }}
