@@ -8,6 +8,7 @@ import { LOGGER, MONGO_CONNECTION, MetricsModule, SecretBox, connectMongo } from
 import { NatsModule } from '@wirehook/nats';
 import { ApiKeyRepository } from './api-keys/api-key.repository';
 import { ApiKeyGuard } from './auth/api-key.guard';
+import { MeController } from './auth/me.controller';
 import { ConfigApiConfig } from './config/config-api.config';
 import { DashboardController } from './dashboard/dashboard.controller';
 import { DeliveryCommandsController } from './deliveries/delivery-commands.controller';
@@ -56,7 +57,7 @@ export class ConfigApiModule {
           { name: RETENTION_CLIENT, transport: Transport.NATS, options: { servers: config.NATS_URL.split(','), name: 'config-api-retention-rpc' } },
         ]),
       ],
-      controllers: [HealthController, RetentionController, TenantsController, WebhooksController, LogsController, EventsController, WebhookReceiverController, DeliveryCommandsController, DashboardController],
+      controllers: [HealthController, RetentionController, TenantsController, WebhooksController, LogsController, EventsController, WebhookReceiverController, DeliveryCommandsController, MeController, DashboardController],
       providers: [
         { provide: ConfigApiConfig, useValue: config },
         { provide: LOGGER, useValue: logger },

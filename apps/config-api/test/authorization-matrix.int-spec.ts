@@ -59,6 +59,7 @@ const MATRIX: Record<string, RouteRule> = {
     path: (c) => `/api/v1/webhooks/${c.webhookId}/recover`,
     body: () => ({ from: '2026-01-01T00:00:00Z', to: '2026-01-02T00:00:00Z' }),
   },
+  'GET /api/v1/me': { access: 'viewer', path: () => '/api/v1/me' },
   'GET /api/v1/retention': { access: 'viewer', path: () => '/api/v1/retention' },
   'PUT /api/v1/retention': { access: 'admin', path: () => '/api/v1/retention', body: () => ({ success_days: 7, failed_days: 14 }) },
   'DELETE /api/v1/retention': { access: 'admin', path: () => '/api/v1/retention' },

@@ -153,6 +153,14 @@ describe('config-api configuration', () => {
     expect((await viewer.get(`/api/v1/webhooks/${id}/secret`)).status).toBe(403);
   });
 
+  it('tells a tenant key its tenant and role', async () => {
+    const asAdmin = await admin.get<{ data: Record<string, unknown> }>('/api/v1/me');
+    expect(asAdmin.body.data).toEqual({ tenant_id: 'acme', role: 'admin', key_id: expect.stringMatching(/\S/) });
+    const asViewer = await viewer.get<{ data: Record<string, unknown> }>('/api/v1/me');
+    expect(asViewer.body.data).toMatchObject({ tenant_id: 'acme', role: 'viewer' });
+    expect(asViewer.body.data.key_id).not.toBe(asAdmin.body.data.key_id);
+  });
+
   it('manages tenants and revokes keys at once', async () => {
     const { admin: tenantAdmin, adminKeyId } = await api.tenant('tobedeleted');
     expect((await api.operator.request<Body>('PATCH', '/api/v1/tenants/tobedeleted', { name: 'Renamed' })).body.data.name).toBe('Renamed');

@@ -15,6 +15,7 @@
 
 const API_BASE = '/api/v1';
 const KEY_STORAGE = 'wirehook.apiKey';
+const ROLE_STORAGE = 'wirehook.apiKeyRole';
 const DELIVERY_STATUSES = ['pending', 'retrying', 'success', 'failed'];
 const STATUS_CLASSES = ['2xx', '3xx', '4xx', '5xx'];
 const PER_PAGE_CHOICES = [25, 50, 100];
@@ -82,11 +83,17 @@ const session = {
   get key() {
     return sessionStorage.getItem(KEY_STORAGE);
   },
-  start(key) {
+  /** False with a viewer key: controls that change something are left out (the API refuses them). */
+  get canChange() {
+    return sessionStorage.getItem(ROLE_STORAGE) === 'admin';
+  },
+  start(key, role) {
     sessionStorage.setItem(KEY_STORAGE, key);
+    sessionStorage.setItem(ROLE_STORAGE, role);
   },
   end() {
     sessionStorage.removeItem(KEY_STORAGE);
+    sessionStorage.removeItem(ROLE_STORAGE);
   },
 };
 
@@ -507,6 +514,7 @@ function route() {
     return;
   }
   document.getElementById('topbar').hidden = false;
+  document.getElementById('read-only').hidden = session.canChange;
   const { path, params } = parseHash();
   for (const [pattern, render] of ROUTES) {
     const match = pattern.exec(path);
@@ -559,8 +567,9 @@ async function signIn(key, problem, submit) {
     problem.hidden = false;
     return;
   }
+  let role;
   try {
-    await busy(submit, 'Signing in…', () => api('GET', '/webhooks', { key, query: { per_page: 1 } }));
+    ({ role } = (await busy(submit, 'Signing in…', () => api('GET', '/me', { key }))).data);
   } catch (error) {
     problem.textContent =
       error.status === 403
@@ -571,7 +580,7 @@ async function signIn(key, problem, submit) {
     problem.hidden = false;
     return;
   }
-  session.start(key);
+  session.start(key, role);
   if (!location.hash || location.hash === '#') location.hash = '#/webhooks';
   else route();
 }
@@ -592,12 +601,12 @@ async function renderWebhookList(params) {
   }
   const header = pageHeader('Webhooks', {
     subtitle: 'HTTPS endpoints that receive your events, signed with Standard Webhooks signatures.',
-    actions: linkButton('#/webhooks/new', 'New webhook', 'button-primary'),
+    actions: session.canChange && linkButton('#/webhooks/new', 'New webhook', 'button-primary'),
   });
   if (answer.data.length === 0) {
     view.show(
       header,
-      h('div', { class: 'card empty' }, h('h2', { text: 'No webhooks yet' }), h('p', { text: 'Create an endpoint to start receiving events.' }), linkButton('#/webhooks/new', 'Create a webhook', 'button-primary')),
+      h('div', { class: 'card empty' }, h('h2', { text: 'No webhooks yet' }), h('p', { text: 'Create an endpoint to start receiving events.' }), session.canChange && linkButton('#/webhooks/new', 'Create a webhook', 'button-primary')),
     );
     return;
   }
@@ -663,17 +672,19 @@ async function renderWebhookDetail(id, params) {
   const refreshStats = () => {
     if (stats.isConnected) stats.replaceWith((stats = statsCard(webhook, statsWindow)));
   };
+  const changes = session.canChange;
   const actions = [
-    h('button', { type: 'button', class: 'button button-primary', text: 'Send test', onclick: (event) => sendTest(webhook, event.currentTarget, testResult, refreshStats) }),
-    linkButton(`#/webhooks/${encodeURIComponent(id)}/edit`, 'Edit'),
-    h('button', {
-      type: 'button',
-      class: 'button',
-      text: webhook.active ? 'Pause' : 'Resume',
-      onclick: (event) => setActive(webhook, !webhook.active, event.currentTarget),
-    }),
+    changes && h('button', { type: 'button', class: 'button button-primary', text: 'Send test', onclick: (event) => sendTest(webhook, event.currentTarget, testResult, refreshStats) }),
+    changes && linkButton(`#/webhooks/${encodeURIComponent(id)}/edit`, 'Edit'),
+    changes &&
+      h('button', {
+        type: 'button',
+        class: 'button',
+        text: webhook.active ? 'Pause' : 'Resume',
+        onclick: (event) => setActive(webhook, !webhook.active, event.currentTarget),
+      }),
     linkButton(`#/logs${queryString({ webhook_id: id })}`, 'View logs'),
-    h('button', { type: 'button', class: 'button button-danger', text: 'Delete', onclick: () => deleteWebhook(webhook) }),
+    changes && h('button', { type: 'button', class: 'button button-danger', text: 'Delete', onclick: () => deleteWebhook(webhook) }),
   ];
   view.show(
     pageHeader(webhookName(webhook), {
@@ -810,12 +821,13 @@ function secretCard(webhook) {
   return card(
     'Signing secret',
     h('p', { class: 'muted', text: 'Receivers verify the webhook-signature header with this secret. Revealing and rotating it needs an admin key.' }),
-    h(
-      'div',
-      { class: 'secret-controls' },
-      reveal,
-      h('div', { class: 'secret-rotate' }, rotate, h('label', { for: grace.id, text: 'keeping the previous secret for' }), grace, h('span', { text: 'hours' })),
-    ),
+    session.canChange &&
+      h(
+        'div',
+        { class: 'secret-controls' },
+        reveal,
+        h('div', { class: 'secret-rotate' }, rotate, h('label', { for: grace.id, text: 'keeping the previous secret for' }), grace, h('span', { text: 'hours' })),
+      ),
     output,
   );
 }
@@ -1360,7 +1372,7 @@ function deliveryRow(delivery) {
 }
 
 function retryButton(logId, status) {
-  if (status !== 'failed') return null;
+  if (status !== 'failed' || !session.canChange) return null;
   return h('button', {
     type: 'button',
     class: 'button button-small',
@@ -1423,7 +1435,7 @@ async function renderLogDetail(id, notice) {
         ` Attempt #${log.attempt} to `,
         h('a', { href: `#/webhooks/${encodeURIComponent(log.webhook_id)}`, text: log.webhook_name || log.url }),
       ],
-      actions: retry,
+      actions: session.canChange && retry,
     }),
     resultSlot,
     log.error ? h('div', { class: 'alert alert-bad', 'data-testid': 'attempt-error' }, h('strong', { class: 'mono', text: log.error_code ?? 'error' }), h('span', { text: `: ${log.error}` })) : null,
@@ -1560,7 +1572,7 @@ async function renderRetention() {
         h('p', { id: 'retention-source', text: source }),
         h('p', { class: 'muted', text: `Platform defaults: ${policy.defaults.success_days} days for successes, ${policy.defaults.failed_days} days for failures.` }),
       ),
-      retentionForm(policy),
+      session.canChange && retentionForm(policy),
     ),
   );
 }
