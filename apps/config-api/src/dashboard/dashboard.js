@@ -83,9 +83,12 @@ const session = {
   get key() {
     return sessionStorage.getItem(KEY_STORAGE);
   },
-  /** False with a viewer key: controls that change something are left out (the API refuses them). */
+  /**
+   * False with a viewer key: controls that change something are left out (the API refuses them).
+   * A tab signed in before roles were remembered has none and keeps every control.
+   */
   get canChange() {
-    return sessionStorage.getItem(ROLE_STORAGE) === 'admin';
+    return sessionStorage.getItem(ROLE_STORAGE) !== 'viewer';
   },
   start(key, role) {
     sessionStorage.setItem(KEY_STORAGE, key);
