@@ -1,21 +1,3 @@
-import { IsOptional, IsString } from 'class-validator';
-
-/** Where the benchmark finds its servers: given ones, or private ones it starts. */
-export class BenchEnvironment {
-  /** A NATS server dedicated to the benchmark: the platform's streams are deleted first. */
-  @IsOptional()
-  @IsString()
-  NATS_URL?: string;
-
-  /** A real MongoDB: the benchmark uses a database of its own and drops it at the end. */
-  @IsOptional()
-  @IsString()
-  MONGODB_URI?: string;
-
-  @IsString()
-  PATH = '';
-}
-
 export const PHASES = ['throughput', 'latency', 'fanout', 'ingest', 'queries'] as const;
 export type PhaseName = (typeof PHASES)[number];
 

@@ -8,8 +8,8 @@ import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { resolve } from 'node:path';
 import { loadConfig } from '@wirehook/config';
-import { findExecutable } from '@wirehook/testing';
-import { BenchEnvironment, planFromArgs, type PhaseName } from './bench.config';
+import { ServerEnvironment, findExecutable } from '@wirehook/testing';
+import { planFromArgs, type PhaseName } from './bench.config';
 import { sleep } from './load';
 import { BENCH_TENANT, awaitRoutes, type BenchContext } from './phases/context';
 import { measureFanOut, measureLatency, measureThroughput } from './phases/delivery-phases';
@@ -27,7 +27,7 @@ function progress(line: string): void {
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 }
 
-function machineInfo(env: BenchEnvironment): MachineInfo {
+function machineInfo(env: ServerEnvironment): MachineInfo {
   const natsBinary = findExecutable('nats-server', env.PATH);
   let natsServer = env.NATS_URL ? 'external (NATS_URL)' : 'not found';
   if (!env.NATS_URL && natsBinary) natsServer = execFileSync(natsBinary, ['--version']).toString().trim().replace(/^nats-server:\s*/, '');
@@ -45,7 +45,7 @@ function machineInfo(env: BenchEnvironment): MachineInfo {
 }
 
 async function run(): Promise<void> {
-  const env = loadConfig(BenchEnvironment);
+  const env = loadConfig(ServerEnvironment);
   const plan = planFromArgs(process.argv.slice(2), Boolean(env.MONGODB_URI));
   if (!existsSync(resolve(ROOT, 'dist', 'apps', 'dispatcher', 'src', 'main.js'))) throw new Error('the apps are not built: run npm run build (npm run bench does)');
   const startedAt = new Date();

@@ -6,8 +6,7 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { MongoClient, type Db } from 'mongodb';
 import { SecretBox } from '@wirehook/config';
 import { WebhookEventPublisher } from '@wirehook/publisher';
-import { ApiClient, appNodeArguments, freePort, startTestServers, type TestServers } from '@wirehook/testing';
-import type { BenchEnvironment } from './bench.config';
+import { ApiClient, appNodeArguments, freePort, startTestServers, type ServerEnvironment, type TestServers } from '@wirehook/testing';
 
 export const APP_NAMES = ['config-api', 'dispatcher', 'log-service', 'retention-cron'] as const;
 export type AppName = (typeof APP_NAMES)[number];
@@ -108,12 +107,12 @@ export class BenchSystem {
   private constructor(
     readonly servers: TestServers,
     readonly nc: NatsConnection,
-    private readonly env: BenchEnvironment,
+    private readonly env: ServerEnvironment,
     private readonly dispatcherConcurrency: number,
     private readonly profiled: string[],
   ) {}
 
-  static async start(env: BenchEnvironment, dispatcherConcurrency: number, profiled: string[] = []): Promise<BenchSystem> {
+  static async start(env: ServerEnvironment, dispatcherConcurrency: number, profiled: string[] = []): Promise<BenchSystem> {
     const servers = await startTestServers('bench');
     const nc = await connect({ servers: servers.natsUrl, name: 'bench' });
     const system = new BenchSystem(servers, nc, env, dispatcherConcurrency, profiled);

@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { IsOptional, IsString } from 'class-validator';
 import { MongoClient, type Db } from 'mongodb';
 import { SecretBox, loadConfig } from '@wirehook/config';
 import { KvBucketNames, StreamNames } from '@wirehook/contracts';
@@ -12,6 +11,7 @@ import { WebhookEventPublisher } from '@wirehook/publisher';
 import {
   ApiClient,
   HttpsReceiver,
+  ServerEnvironment,
   createTestCertificates,
   eventually,
   findExecutable,
@@ -24,20 +24,7 @@ import {
 import { AppProcess, type AppName } from '../../support/app-process';
 
 /** Servers to use instead of private ones; the NATS and MongoDB outages need private ones. */
-export class FaultEnvironment {
-  @IsOptional()
-  @IsString()
-  NATS_URL?: string;
-
-  @IsOptional()
-  @IsString()
-  MONGODB_URI?: string;
-
-  @IsString()
-  PATH = '';
-}
-
-export const faultEnvironment = loadConfig(FaultEnvironment);
+export const faultEnvironment = loadConfig(ServerEnvironment);
 const APPS: AppName[] = ['config-api', 'dispatcher', 'log-service'];
 
 /** One line of the suite's report, on stdout so that it stands out from Jest's own output. */

@@ -10,8 +10,13 @@ import { connectNats } from '@wirehook/nats';
 import { MongoClient } from 'mongodb';
 import { findExecutable, startMongoWireServer, startNatsServer, type LocalServer } from './local-servers';
 
-/** Where tests find their servers: given ones, or private ones started per test file. */
-class TestEnvironmentConfig {
+/**
+ * Where tests, the fault suite and the benchmark find their servers: `NATS_URL` / `MONGODB_URI`
+ * when given (a NATS server for them alone: the platform's streams are deleted first; a real
+ * MongoDB, used through a database of their own), else private ones they start; `PATH` to find
+ * `nats-server`.
+ */
+export class ServerEnvironment {
   @IsOptional()
   @IsString()
   NATS_URL?: string;
@@ -61,7 +66,7 @@ async function resetSharedNats(natsUrl: string): Promise<void> {
  * fresh database name is used).
  */
 export async function startTestServers(name: string, options: { mongo?: boolean } = {}): Promise<TestServers> {
-  const env = loadConfig(TestEnvironmentConfig);
+  const env = loadConfig(ServerEnvironment);
   const database = `wh_${name.replace(/[^a-z0-9]/gi, '_')}_${randomBytes(3).toString('hex')}`;
   let natsServer: LocalServer | undefined;
   let storeDir: string | undefined;
