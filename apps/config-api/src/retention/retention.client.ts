@@ -1,9 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ClientProxy } from '@nestjs/microservices';
-import { firstValueFrom, timeout } from 'rxjs';
 import {
   RetentionRpcPatterns,
-  RpcErrorCode,
   type GetRetentionPolicyRequestMessage,
   type ResetRetentionPolicyRequestMessage,
   type RetentionPolicyView,
@@ -12,14 +10,14 @@ import {
   type SetRetentionPolicyRequestMessage,
 } from '@wirehook/contracts';
 import { ConfigApiConfig } from '../config/config-api.config';
-import { DomainError } from '../errors/domain.error';
+import { callService } from '../rpc/rpc-call';
 
 export const RETENTION_CLIENT = 'RETENTION_CLIENT';
 
 /** Share of the RPC timeout a run request waits for the run; the rest carries the reply back. */
 const RUN_WAIT_SHARE = 0.8;
 
-/** Asks retention-cron over NATS request/reply; its errors come back as domain errors. */
+/** Asks retention-cron over NATS request/reply; its errors come back as domain errors (see callService). */
 @Injectable()
 export class RetentionClient {
   constructor(
@@ -48,13 +46,7 @@ export class RetentionClient {
     return this.ask(RetentionRpcPatterns.run, request);
   }
 
-  private async ask<T>(pattern: string, payload: object): Promise<T> {
-    try {
-      return await firstValueFrom(this.client.send<T>(pattern, payload).pipe(timeout(this.config.RPC_TIMEOUT_MS)));
-    } catch (error) {
-      const rpc = error as { code?: string; message?: string };
-      if (rpc.code === RpcErrorCode.invalidRequest) throw new DomainError('invalid', 'invalid_retention_request', rpc.message ?? 'invalid retention request');
-      throw new DomainError('unavailable', 'retention_service_unavailable', 'the retention service did not answer; try again shortly');
-    }
+  private ask<T>(pattern: string, payload: object): Promise<T> {
+    return callService(this.client, pattern, payload, this.config.RPC_TIMEOUT_MS, 'retention-service');
   }
 }
