@@ -188,7 +188,7 @@ describe('log-service writes attempt records from JetStream to MongoDB', () => {
     });
     expect(stored.response?.headers).toEqual({ 'set-cookie': '[redacted]', 'content-type': 'application/json' });
     expect(JSON.stringify(stored).includes(canary)).toBe(false);
-    expect(service.logs.join('\n').includes(canary)).toBe(false);
+    expect(JSON.stringify(service.logs).includes(canary)).toBe(false);
   });
 
   it('dead-letters an invalid record, redacted, and goes on with the next ones', async () => {
@@ -205,7 +205,7 @@ describe('log-service writes attempt records from JetStream to MongoDB', () => {
     expect(kept).toMatchObject({ reason: 'invalid_fields', stream: StreamNames.attempts, subject: attemptSubject('acme'), tenantId: 'acme' });
     expect(kept.detail).toContain('attempt');
     expect(JSON.parse(kept.body).request.headers).toEqual({ authorization: '[redacted]' });
-    expect(service.logs.some((line) => line.includes('dropped an invalid attempt record'))).toBe(true);
+    expect(service.logs.some((line) => line.msg?.includes('dropped an invalid attempt record'))).toBe(true);
 
     // Not JSON (cut short, or a bare value): still no credential in the dead letter or the logs.
     for (const [text, kept] of [
@@ -219,6 +219,6 @@ describe('log-service writes attempt records from JetStream to MongoDB', () => {
       });
     }
     await streamDrained();
-    expect(service.logs.join('\n')).not.toMatch(/canary|Bearer/);
+    expect(JSON.stringify(service.logs)).not.toMatch(/canary|Bearer/);
   });
 });

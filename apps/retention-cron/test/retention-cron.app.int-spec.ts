@@ -14,19 +14,18 @@ import {
   type RunRetentionReply,
 } from '@wirehook/contracts';
 import { DeliveryLogRepository } from '@wirehook/delivery-logs';
-import { eventually, startTestServers, type TestServers } from '@wirehook/testing';
+import { capturingLogger, eventually, startTestServers, type LogLine, type TestServers } from '@wirehook/testing';
 import mongoose, { type Connection } from 'mongoose';
 import { RetentionCronModule } from '../src/app.module';
 import { RetentionCronConfig } from '../src/config/retention-cron.config';
 import { RetentionLeaseRepository } from '../src/lease/retention-lease.repository';
 import { connectRetentionRpc } from '../src/rpc-transport';
 import { clearCollections, seedDeliveries, storedLogs, type SeedSpec } from './support/delivery-log-seed';
-import { capturingLogger, type LogLine } from './support/retention-harness';
 
 /** retention-cron booted in this process as main.ts boots it: HTTP, NATS request/reply, scheduler. */
 async function bootApp(servers: TestServers, env: Record<string, string>): Promise<{ app: INestApplication; baseUrl: string; lines: LogLine[] }> {
   const config = loadConfig(RetentionCronConfig, { NATS_URL: servers.natsUrl, MONGODB_URI: servers.mongoUri, MONGODB_WRITE_CONCERN: '1', ...env });
-  const { logger, lines } = capturingLogger();
+  const { logger, lines } = capturingLogger('retention-cron');
   const app = await NestFactory.create(RetentionCronModule.forRoot(config, logger), { logger: false });
   await connectRetentionRpc(app, config);
   await app.listen(0, '127.0.0.1');

@@ -1,4 +1,5 @@
 export * from './app-launch';
+export * from './capturing-logger';
 export * from './local-servers';
 export * from './eventually';
 export * from './https-receiver';

@@ -1,11 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { Writable } from 'node:stream';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplication } from '@nestjs/common';
-import pino from 'pino';
 import { SecretBox, loadConfig } from '@wirehook/config';
-import { ApiClient, type TestServers } from '@wirehook/testing';
+import { ApiClient, capturingLogger, type LogLine, type TestServers } from '@wirehook/testing';
 import { ConfigApiModule } from '../../src/app.module';
 import { ConfigApiConfig } from '../../src/config/config-api.config';
 import { configureHttp } from '../../src/http-setup';
@@ -18,7 +16,7 @@ export interface ConfigApiHarness {
   encryptionKey: string;
   operator: ApiClient;
   /** Every JSON log line the app wrote. */
-  logs: string[];
+  logs: LogLine[];
   /** Creates a tenant with an admin key (and a viewer key); returns clients for both. */
   tenant(id: string): Promise<{ admin: ApiClient; viewer: ApiClient; adminKeyId: string; adminKey: string }>;
   close(): Promise<void>;
@@ -37,14 +35,7 @@ export async function startConfigApi(servers: TestServers, env: Record<string, s
     LOG_LEVEL: 'debug',
     ...env,
   });
-  const logs: string[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      logs.push(...chunk.toString().split('\n').filter(Boolean));
-      done();
-    },
-  });
-  const logger = pino({ level: 'debug', base: { app: 'config-api' } }, sink);
+  const { logger, lines: logs } = capturingLogger('config-api');
   const app = await NestFactory.create(ConfigApiModule.forRoot(config, logger), { logger: false });
   configureHttp(app, logger);
   await app.listen(0, '127.0.0.1');

@@ -1,15 +1,13 @@
 import type { AddressInfo } from 'node:net';
-import { Writable } from 'node:stream';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplication } from '@nestjs/common';
 import { Transport, type MicroserviceOptions } from '@nestjs/microservices';
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import pino from 'pino';
 import { loadConfig } from '@wirehook/config';
 import { attemptSubject, encodeMessage, type AttemptRecordedMessage } from '@wirehook/contracts';
 import { DeliveryLogRepository } from '@wirehook/delivery-logs';
-import type { TestServers } from '@wirehook/testing';
+import { capturingLogger, type LogLine, type TestServers } from '@wirehook/testing';
 import { LogServiceModule } from '../../src/app.module';
 import { LogServiceConfig } from '../../src/config/log-service.config';
 
@@ -24,7 +22,7 @@ export interface LogServiceHarness {
   js: JetStreamClient;
   jsm: JetStreamManager;
   /** Every JSON log line the app wrote. */
-  logs: string[];
+  logs: LogLine[];
   /** Publishes attempt records as the dispatcher does (message id = attempt key, unless `messageIdSuffix`). */
   publish(records: AttemptRecordedMessage[], messageIdSuffix?: string): Promise<void>;
   /** Status code of GET /health/ready. */
@@ -41,14 +39,7 @@ export async function startLogService(servers: TestServers, env: Record<string, 
     LOG_WRITE_MAX_WAIT_MS: '50',
     ...env,
   });
-  const logs: string[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      logs.push(...chunk.toString().split('\n').filter(Boolean));
-      done();
-    },
-  });
-  const logger = pino({ level: 'debug', base: { app: 'log-service' } }, sink);
+  const { logger, lines: logs } = capturingLogger('log-service');
   const app = await NestFactory.create(LogServiceModule.forRoot(config, logger), { logger: false });
   app.enableShutdownHooks();
   app.connectMicroservice<MicroserviceOptions>({

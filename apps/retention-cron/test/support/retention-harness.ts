@@ -1,27 +1,11 @@
-import { Writable } from 'node:stream';
 import mongoose, { type Connection } from 'mongoose';
-import pino, { type Logger } from 'pino';
 import { loadConfig } from '@wirehook/config';
+import { capturingLogger, type LogLine } from '@wirehook/testing';
 import { DeliveryLogRepository } from '@wirehook/delivery-logs';
 import { RetentionCronConfig } from '../../src/config/retention-cron.config';
 import { RetentionPolicyRepository } from '../../src/policies/retention-policy.repository';
 import { createRetentionComponents, type RetentionComponents } from '../../src/retention/retention-components';
 import type { RunListener } from '../../src/retention/retention-runner.service';
-
-/** A JSON log line as the app wrote it. */
-export type LogLine = Record<string, unknown> & { msg?: string; level?: number };
-
-/** A logger that keeps every line it writes, for assertions on the structured log. */
-export function capturingLogger(app = 'retention-cron'): { logger: Logger; lines: LogLine[] } {
-  const lines: LogLine[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      for (const line of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(line) as LogLine);
-      done();
-    },
-  });
-  return { logger: pino({ level: 'debug', base: { app } }, sink), lines };
-}
 
 /** One wire command the driver sent, for observing what actually reached MongoDB. */
 export interface ObservedCommand {
@@ -54,7 +38,7 @@ export async function startReplica(mongoUri: string, env: Record<string, string>
   connection.getClient().on('commandStarted', (event) => {
     commands.push({ name: event.commandName, command: event.command as Record<string, unknown>, at: Date.now() });
   });
-  const { logger, lines } = capturingLogger();
+  const { logger, lines } = capturingLogger('retention-cron');
   const components = await createRetentionComponents(connection, config, logger, listeners);
   return {
     ...components,
