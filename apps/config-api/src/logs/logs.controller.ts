@@ -3,13 +3,13 @@ import type { Response } from 'express';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Logger } from 'pino';
 import { LOGGER } from '@wirehook/config';
-import { DEFAULT_PER_PAGE, type AttemptLogView, type ListLogsRequestMessage, type LogSortField } from '@wirehook/contracts';
+import { DEFAULT_PER_PAGE, type AttemptLogView, type ListLogsRequestMessage, type LogFilterMessage, type LogSortField } from '@wirehook/contracts';
 import { Access, TenantId } from '../auth/access.decorator';
 import { WebhookService } from '../webhooks/webhook.service';
 import { LogServiceClient } from './log-service.client';
 import { DomainError } from '../errors/domain.error';
 import { csvHeader, csvRow } from './log-export';
-import { ExportQueryDto, LogsQueryDto, StatsQueryDto } from './logs.dto';
+import { ExportQueryDto, LogFilterQueryDto, LogsQueryDto, StatsQueryDto } from './logs.dto';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const MAX_STATS_WINDOW_MS = 31 * DAY_MS;
@@ -42,22 +42,29 @@ function statsWindow(query: StatsQueryDto): { from: string; to: string } {
   return { from: from.toISOString(), to: to.toISOString() };
 }
 
-function toRequest(tenantId: string, query: LogsQueryDto, webhookId?: string): ListLogsRequestMessage {
+/** The filters of a log list or export, checked, as log-service takes them. */
+function toFilter(tenantId: string, query: LogFilterQueryDto, webhookId?: string): LogFilterMessage {
   checkWindow(query);
-  const sort = query.sort ?? '-created_at';
-  const descending = sort.startsWith('-') || sort.endsWith(':desc');
   return {
     tenantId,
     webhookId,
-    view: query.view ?? 'attempts',
-    page: query.page ?? 1,
-    perPage: query.per_page ?? DEFAULT_PER_PAGE,
     status: query.status,
     statusClass: query.status_class,
     event: query.event,
     from: query.from,
     to: query.to,
     q: query.q,
+  };
+}
+
+function toRequest(tenantId: string, query: LogsQueryDto, webhookId?: string): ListLogsRequestMessage {
+  const sort = query.sort ?? '-created_at';
+  const descending = sort.startsWith('-') || sort.endsWith(':desc');
+  return {
+    ...toFilter(tenantId, query, webhookId),
+    view: query.view ?? 'attempts',
+    page: query.page ?? 1,
+    perPage: query.per_page ?? DEFAULT_PER_PAGE,
     sort: sort.replace(/^-/, '').replace(/:(asc|desc)$/, '') as LogSortField,
     order: descending ? 'desc' : 'asc',
   };
@@ -109,19 +116,9 @@ export class LogsController {
   @Access('viewer')
   @ApiOperation({ summary: 'Export attempts matching the filters, oldest first, as NDJSON or CSV (streamed)' })
   async export(@TenantId() tenantId: string, @Query() query: ExportQueryDto, @Res() response: Response): Promise<void> {
-    checkWindow(query);
+    const filter = toFilter(tenantId, query, query.webhook_id);
     await this.checkWebhook(tenantId, query.webhook_id);
     const format = query.format ?? 'ndjson';
-    const filter = {
-      tenantId,
-      webhookId: query.webhook_id,
-      status: query.status,
-      statusClass: query.status_class,
-      event: query.event,
-      from: query.from,
-      to: query.to,
-      q: query.q,
-    };
     const line = (row: AttemptLogView) => (format === 'csv' ? csvRow(row) : `${JSON.stringify(row)}\n`);
     // The first page is fetched before the headers go out, so a failure still gets a proper error answer.
     let page = await this.logs.exportPage({ ...filter, limit: EXPORT_PAGE_SIZE });
