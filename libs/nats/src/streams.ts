@@ -15,52 +15,46 @@ import { AttemptSubjects, DeadLetterSubjects, DeliverySubjects, EventSubjects, O
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
- * The streams of the platform. Events and dead letters are kept for a week so they can be
+ * Publishes with a message id already stored within this window are dropped: event ids, delivery
+ * ids and attempt ids make republishing after a crash harmless. (It is also JetStream's default.)
+ */
+const DUPLICATE_WINDOW = nanos(2 * 60 * 1000);
+
+/** A stream that keeps its messages for `days`, for inspection or replay, dropping the oldest. */
+function keptStream(name: string, subjects: string[], days: number): Partial<StreamConfig> {
+  return {
+    name,
+    subjects,
+    retention: RetentionPolicy.Limits,
+    storage: StorageType.File,
+    max_age: nanos(days * DAY_MS),
+    duplicate_window: DUPLICATE_WINDOW,
+    discard: DiscardPolicy.Old,
+  };
+}
+
+/** A work queue: a message is removed once acknowledged, and a full queue refuses new ones. */
+function workQueue(name: string, subjects: string[]): Partial<StreamConfig> {
+  return {
+    name,
+    subjects,
+    retention: RetentionPolicy.Workqueue,
+    storage: StorageType.File,
+    duplicate_window: DUPLICATE_WINDOW,
+    discard: DiscardPolicy.New,
+  };
+}
+
+/**
+ * The streams of the platform. Events and dead letters are kept for a while so they can be
  * inspected or replayed; delivery tasks and attempt records are work queues, removed once done.
  */
 export const STREAM_CONFIGS: Partial<StreamConfig>[] = [
-  {
-    name: StreamNames.events,
-    subjects: [EventSubjects.all],
-    retention: RetentionPolicy.Limits,
-    storage: StorageType.File,
-    max_age: nanos(7 * DAY_MS),
-    duplicate_window: nanos(2 * 60 * 1000),
-    discard: DiscardPolicy.Old,
-  },
-  {
-    name: StreamNames.deliveries,
-    subjects: [DeliverySubjects.allTasks, DeliverySubjects.allRetries],
-    retention: RetentionPolicy.Workqueue,
-    storage: StorageType.File,
-    duplicate_window: nanos(2 * 60 * 1000),
-    discard: DiscardPolicy.New,
-  },
-  {
-    name: StreamNames.attempts,
-    subjects: [AttemptSubjects.all],
-    retention: RetentionPolicy.Workqueue,
-    storage: StorageType.File,
-    duplicate_window: nanos(2 * 60 * 1000),
-    discard: DiscardPolicy.New,
-  },
-  {
-    name: StreamNames.operations,
-    subjects: [OperationalSubjects.all],
-    retention: RetentionPolicy.Limits,
-    storage: StorageType.File,
-    max_age: nanos(7 * DAY_MS),
-    duplicate_window: nanos(2 * 60 * 1000),
-    discard: DiscardPolicy.Old,
-  },
-  {
-    name: StreamNames.deadLetters,
-    subjects: [DeadLetterSubjects.all],
-    retention: RetentionPolicy.Limits,
-    storage: StorageType.File,
-    max_age: nanos(30 * DAY_MS),
-    discard: DiscardPolicy.Old,
-  },
+  keptStream(StreamNames.events, [EventSubjects.all], 7),
+  workQueue(StreamNames.deliveries, [DeliverySubjects.allTasks, DeliverySubjects.allRetries]),
+  workQueue(StreamNames.attempts, [AttemptSubjects.all]),
+  keptStream(StreamNames.operations, [OperationalSubjects.all], 7),
+  keptStream(StreamNames.deadLetters, [DeadLetterSubjects.all], 30),
 ];
 
 function isNotFound(error: unknown): boolean {
