@@ -10,17 +10,9 @@ import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 import { EnvInt, SecretBox, loadConfig } from '@wirehook/config';
-import { appNodeArguments, findExecutable, startMongoWireServer, startNatsServer, type LocalServer } from '@wirehook/testing';
+import { ServerEnvironment, appNodeArguments, findExecutable, startMongoWireServer, startNatsServer, type LocalServer } from '@wirehook/testing';
 
-class EmbeddedRunConfig {
-  @IsOptional()
-  @IsString()
-  NATS_URL?: string;
-
-  @IsOptional()
-  @IsString()
-  MONGODB_URI?: string;
-
+class EmbeddedRunConfig extends ServerEnvironment {
   @IsOptional()
   @IsString()
   ADMIN_API_KEY?: string;
@@ -39,9 +31,6 @@ class EmbeddedRunConfig {
   /** Where the embedded run keeps its NATS store and generated keys. */
   @IsString()
   WIREHOOK_DATA_DIR = '.data';
-
-  @IsString()
-  PATH = '';
 }
 
 const APPS = ['config-api', 'dispatcher', 'log-service', 'retention-cron'] as const;

@@ -11,10 +11,9 @@ import { MongoClient } from 'mongodb';
 import { findExecutable, startMongoWireServer, startNatsServer, type LocalServer } from './local-servers';
 
 /**
- * Where tests, the fault suite and the benchmark find their servers: `NATS_URL` / `MONGODB_URI`
- * when given (a NATS server for them alone: the platform's streams are deleted first; a real
- * MongoDB, used through a database of their own), else private ones they start; `PATH` to find
- * `nats-server`.
+ * Where the tests, the fault suite, the benchmark and the embedded run find their servers:
+ * `NATS_URL` / `MONGODB_URI` when given, else private ones they start; `PATH` to find
+ * `nats-server`. What each does with given servers is said where it uses them.
  */
 export class ServerEnvironment {
   @IsOptional()
