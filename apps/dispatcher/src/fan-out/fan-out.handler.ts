@@ -66,6 +66,17 @@ export class FanOutHandler {
     const timestamp = event.timestamp ?? new Date(message.info.timestampNanos / 1e6).toISOString();
     const createdAt = new Date().toISOString();
     const endpoints = this.directory.subscribersOf(tenantId, eventType);
+    // Endpoints differ only in the name of the tenant field (`tenantId` or `companyId`): the
+    // event's data is serialized once per name, not once per endpoint.
+    const bodies = new Map<string, string>();
+    const bodyFor = (tenantField: string): string => {
+      let body = bodies.get(tenantField);
+      if (body === undefined) {
+        body = JSON.stringify({ event: eventType, timestamp, [tenantField]: tenantId, data: event.data });
+        bodies.set(tenantField, body);
+      }
+      return body;
+    };
     await Promise.all(
       endpoints.map((endpoint) => {
         const deliveryId = deliveryIdFor(tenantId, eventId, endpoint.id);
@@ -76,7 +87,7 @@ export class FanOutHandler {
           eventId,
           eventType,
           identifiers: event.identifiers,
-          body: JSON.stringify({ event: eventType, timestamp, [endpoint.tenantField]: tenantId, data: event.data }),
+          body: bodyFor(endpoint.tenantField),
           createdAt,
           attempt: 1,
           trigger: AttemptTrigger.auto,
