@@ -1,6 +1,6 @@
 import type { Connection, Model, PipelineStage } from 'mongoose';
 import type { AttemptRecordedMessage, ListLogsRequestMessage, StatusClass } from '@wirehook/contracts';
-import { deliveryAttemptSchema, type DeliveryAttemptDocument } from './delivery-attempts/delivery-attempt.schema';
+import { deliveryAttemptSchema, type DeliveryAttemptDocument } from './attempts/delivery-attempt.schema';
 import { deliverySchema, type DeliveryDocument } from './deliveries/delivery.schema';
 import { buildLogFilter, buildLogSort, type LogFilterRequest } from './log-query';
 

@@ -1,5 +1,6 @@
-export * from './delivery-attempts/delivery-attempt.schema';
+export * from './attempts/delivery-attempt.schema';
 export * from './deliveries/delivery.schema';
 export * from './delivery-log.repository';
 export * from './log-query';
 export * from './retention';
+export * from './log-collections';
