@@ -4,3 +4,4 @@ export * from './delivery-log.repository';
 export * from './log-query';
 export * from './retention';
 export * from './log-collections';
+export * from './log-query-limits';
