@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { SecretBox } from '@wirehook/config';
 import { freePort, startTestServers, type TestServers } from '@wirehook/testing';
-import { AppProcess } from './support/app-process';
+import { AppProcess, migrateDatabase } from './support/app-process';
 
 describe('an app refuses to start with bad settings, and says why', () => {
   let servers: TestServers;
@@ -9,6 +9,7 @@ describe('an app refuses to start with bad settings, and says why', () => {
 
   beforeAll(async () => {
     servers = await startTestServers('e2e-boot-checks');
+    await migrateDatabase(servers.mongoUri);
   });
 
   afterAll(async () => {

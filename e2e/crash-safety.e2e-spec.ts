@@ -2,7 +2,7 @@ import { MongoClient } from 'mongodb';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { WebhookEventPublisher } from '@wirehook/publisher';
 import { ApiClient, HttpsReceiver, createTestCertificates, eventually, freePort, startTestServers, type TestServers } from '@wirehook/testing';
-import { AppProcess, appEnvironment } from './support/app-process';
+import { AppProcess, appEnvironment, migrateDatabase } from './support/app-process';
 
 const ENDPOINTS = 4;
 const EVENTS = 250;
@@ -20,6 +20,7 @@ describe('kill -9 of the dispatcher during 1,000 deliveries loses nothing', () =
 
   beforeAll(async () => {
     servers = await startTestServers('e2e-crash-safety');
+    await migrateDatabase(servers.mongoUri);
     const certificates = createTestCertificates();
     receiver = await HttpsReceiver.start(certificates);
     // Slow enough that every kill lands while deliveries are in flight.

@@ -1,7 +1,7 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { WebhookEventPublisher } from '@wirehook/publisher';
 import { ApiClient, HttpsReceiver, createTestCertificates, eventually, freePort, startTestServers, type TestServers } from '@wirehook/testing';
-import { AppProcess, appEnvironment } from './support/app-process';
+import { AppProcess, appEnvironment, migrateDatabase } from './support/app-process';
 
 const EVENTS = 60;
 const RECEIVER_DELAY_MS = 1500;
@@ -15,6 +15,7 @@ describe('SIGTERM to the dispatcher finishes in-flight deliveries and hands the 
 
   beforeAll(async () => {
     servers = await startTestServers('e2e-graceful-shutdown');
+    await migrateDatabase(servers.mongoUri);
     const certificates = createTestCertificates();
     receiver = await HttpsReceiver.start(certificates);
     receiver.respondWith(() => ({ status: 200, delayMs: RECEIVER_DELAY_MS }));

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { SecretBox } from '@wirehook/config';
-import { appNodeArguments, eventually, type TestServers } from '@wirehook/testing';
+import { appNodeArguments, eventually, runBuiltMigration, type TestServers } from '@wirehook/testing';
 
 /**
  * The environment of apps run one by one against a test file's servers: fresh keys, loopback
@@ -19,6 +19,11 @@ export function appEnvironment(servers: TestServers, caFile: string, extra: Reco
     DELIVERY_EXTRA_CA_FILE: caFile,
     ...extra,
   };
+}
+
+/** Runs the built migrate command on a test's database, as a deployment does before it starts the apps. */
+export async function migrateDatabase(mongoUri: string): Promise<void> {
+  await runBuiltMigration(resolve(__dirname, '..', '..'), { MONGODB_URI: mongoUri, MONGODB_WRITE_CONCERN: '1', LOG_LEVEL: 'warn' });
 }
 
 export type AppName = 'config-api' | 'dispatcher' | 'log-service' | 'retention-cron';

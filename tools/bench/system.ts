@@ -6,7 +6,7 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { MongoClient, type Db } from 'mongodb';
 import { SecretBox } from '@wirehook/config';
 import { WebhookEventPublisher } from '@wirehook/publisher';
-import { ApiClient, appNodeArguments, freePort, startTestServers, type ServerEnvironment, type TestServers } from '@wirehook/testing';
+import { ApiClient, appNodeArguments, freePort, runBuiltMigration, startTestServers, type ServerEnvironment, type TestServers } from '@wirehook/testing';
 
 export const APP_NAMES = ['config-api', 'dispatcher', 'log-service', 'retention-cron'] as const;
 export type AppName = (typeof APP_NAMES)[number];
@@ -114,6 +114,8 @@ export class BenchSystem {
 
   static async start(env: ServerEnvironment, dispatcherConcurrency: number, profiled: string[] = []): Promise<BenchSystem> {
     const servers = await startTestServers('bench');
+    // As a deployment does before it starts the apps.
+    await runBuiltMigration(ROOT, { MONGODB_URI: servers.mongoUri, LOG_LEVEL: 'warn' });
     const nc = await connect({ servers: servers.natsUrl, name: 'bench' });
     const system = new BenchSystem(servers, nc, env, dispatcherConcurrency, profiled);
     for (const app of APP_NAMES) system.ports.set(app, await freePort());

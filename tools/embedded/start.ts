@@ -1,8 +1,9 @@
 /**
  * The embedded run (`npm start`): everything on one machine for trying the platform out.
  * Uses NATS_URL / MONGODB_URI when set; otherwise starts a local `nats-server -js` and the
- * in-memory MongoDB-wire server, then the four apps, bootstraps a `default` tenant with an
- * admin key and prints how to use it. Ctrl-C stops every process it started.
+ * in-memory MongoDB-wire server, runs the migration (`npm run migrate`: the MongoDB indexes),
+ * then starts the four apps, bootstraps a `default` tenant with an admin key and prints how to
+ * use it. Ctrl-C stops every process it started.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -10,7 +11,15 @@ import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 import { EnvInt, SecretBox, loadConfig } from '@wirehook/config';
-import { ServerEnvironment, appNodeArguments, findExecutable, startMongoWireServer, startNatsServer, type LocalServer } from '@wirehook/testing';
+import {
+  ServerEnvironment,
+  appNodeArguments,
+  findExecutable,
+  runBuiltMigration,
+  startMongoWireServer,
+  startNatsServer,
+  type LocalServer,
+} from '@wirehook/testing';
 
 class EmbeddedRunConfig extends ServerEnvironment {
   @IsOptional()
@@ -129,6 +138,11 @@ async function main(): Promise<void> {
     say('  This is an IN-MEMORY MongoDB-wire server for trying wirehook out: everything in it is lost when');
     say('  wirehook stops. Set MONGODB_URI to a real MongoDB to keep configuration and logs.');
   }
+
+  // The apps only check that their indexes exist; a deployment runs the migration before them.
+  // eslint-disable-next-line no-restricted-properties -- the migration reads its own settings from the environment
+  await runBuiltMigration(ROOT, { ...process.env, MONGODB_URI: mongoUri });
+  say('MongoDB indexes: in place (npm run migrate)');
 
   APPS.forEach((app, index) => {
     const child = spawn(process.execPath, appNodeArguments(ROOT, app), {

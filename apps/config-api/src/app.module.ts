@@ -4,11 +4,12 @@ import { ClientsModule, Transport } from '@nestjs/microservices';
 import { TerminusModule } from '@nestjs/terminus';
 import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
-import { LOGGER, MONGO_CONNECTION, MetricsModule, SecretBox, connectMongo } from '@wirehook/config';
+import { IndexCheck, LOGGER, MONGO_CONNECTION, MetricsModule, SecretBox, connectMongo } from '@wirehook/config';
 import { NatsModule } from '@wirehook/nats';
 import { ApiKeyRepository } from './api-keys/api-key.repository';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { MeController } from './auth/me.controller';
+import { CONFIG_API_COLLECTIONS } from './collections';
 import { ConfigApiConfig } from './config/config-api.config';
 import { DashboardController } from './dashboard/dashboard.controller';
 import { DeliveryCommandsController } from './deliveries/delivery-commands.controller';
@@ -62,29 +63,27 @@ export class ConfigApiModule {
         { provide: ConfigApiConfig, useValue: config },
         { provide: LOGGER, useValue: logger },
         { provide: SecretBox, useValue: SecretBox.fromBase64(config.CONFIG_ENCRYPTION_KEY) },
-        { provide: MONGO_CONNECTION, useFactory: () => connectMongo(config.MONGODB_URI, config.MONGODB_WRITE_CONCERN) },
+        { provide: MONGO_CONNECTION, useFactory: () => connectMongo(config.MONGODB_URI, config.MONGODB_WRITE_CONCERN, { writeTimeoutMs: config.MONGODB_WRITE_TIMEOUT_MS }) },
         {
           provide: TenantRepository,
           inject: [MONGO_CONNECTION],
           useFactory: (connection: Connection) => new TenantRepository(connection),
         },
+        // Indexes are made by `npm run migrate`; until they exist, /health/ready names the missing ones.
+        {
+          provide: IndexCheck,
+          inject: [MONGO_CONNECTION],
+          useFactory: (connection: Connection) => new IndexCheck(connection, CONFIG_API_COLLECTIONS, logger),
+        },
         {
           provide: ApiKeyRepository,
           inject: [MONGO_CONNECTION],
-          useFactory: async (connection: Connection) => {
-            const repository = new ApiKeyRepository(connection);
-            await repository.ensureIndexes();
-            return repository;
-          },
+          useFactory: (connection: Connection) => new ApiKeyRepository(connection),
         },
         {
           provide: EndpointRepository,
           inject: [MONGO_CONNECTION],
-          useFactory: async (connection: Connection) => {
-            const repository = new EndpointRepository(connection);
-            await repository.ensureIndexes();
-            return repository;
-          },
+          useFactory: (connection: Connection) => new EndpointRepository(connection),
         },
         {
           provide: PlatformSettingsRepository,

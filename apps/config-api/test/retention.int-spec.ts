@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import mongoose, { type Connection } from 'mongoose';
-import { DeliveryLogRepository } from '@wirehook/delivery-logs';
+import { connectMongo, migrateIndexes } from '@wirehook/config';
+import { DELIVERIES_COLLECTION, DELIVERY_LOG_COLLECTIONS, DeliveryLogs } from '@wirehook/delivery-logs';
 import { ApiClient, buildAttemptRecord, eventually, freePort, startTestServers, type TestServers } from '@wirehook/testing';
 import { startConfigApi, type ConfigApiHarness } from './support/config-api-harness';
 
@@ -12,23 +13,28 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 type Body = { data: Record<string, unknown>; error: { code: string; message: string; fields?: Record<string, string[]> } };
 
-/** The real retention-cron, compiled as `npm run build` does (into a folder of this test's own) and run as a process. */
+/**
+ * The real retention-cron, compiled as `npm run build` does (into a folder of this test's own)
+ * and run as a process, after the migrations a deployment runs first: retention-cron's own
+ * command, and the delivery logs' indexes (log-service's, which this test does not start).
+ */
 async function startRetentionCron(servers: TestServers): Promise<{ process: ChildProcess; output: () => string; stop(): Promise<void> }> {
   const out = mkdtempSync(join(tmpdir(), 'wirehook-retention-cron-'));
   const sources = ['apps/retention-cron/src', 'libs/config/src', 'libs/contracts/src', 'libs/delivery-logs/src', 'libs/nats/src'];
   execFileSync(process.execPath, [join(ROOT, 'node_modules/@swc/cli/bin/swc.js'), ...sources, '--config-file', '.swcrc', '--out-dir', out, '--quiet'], { cwd: ROOT, stdio: 'pipe' });
+  const env = {
+    NODE_PATH: join(ROOT, 'node_modules'),
+    NATS_URL: servers.natsUrl,
+    MONGODB_URI: servers.mongoUri,
+    MONGODB_WRITE_CONCERN: '1',
+    LOG_LEVEL: 'warn',
+  };
+  execFileSync(process.execPath, [join(out, 'apps/retention-cron/src/migrate.js')], { env, stdio: 'pipe' });
+  const connection = await connectMongo(servers.mongoUri, '1');
+  await migrateIndexes(connection, DELIVERY_LOG_COLLECTIONS).finally(() => connection.close());
   const port = await freePort();
   const child = spawn(process.execPath, [join(out, 'apps/retention-cron/src/main.js')], {
-    env: {
-      NODE_PATH: join(ROOT, 'node_modules'),
-      PORT: String(port),
-      NATS_URL: servers.natsUrl,
-      MONGODB_URI: servers.mongoUri,
-      MONGODB_WRITE_CONCERN: '1',
-      RETENTION_SCHEDULE: 'off',
-      RETENTION_BATCH_PAUSE_MS: '0',
-      LOG_LEVEL: 'warn',
-    },
+    env: { ...env, PORT: String(port), RETENTION_SCHEDULE: 'off', RETENTION_BATCH_PAUSE_MS: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -60,7 +66,7 @@ describe('config-api retention routes, answered by retention-cron', () => {
   let api: ConfigApiHarness;
   let retentionCron: Awaited<ReturnType<typeof startRetentionCron>>;
   let connection: Connection;
-  let logs: DeliveryLogRepository;
+  let logs: DeliveryLogs;
   let admin: ApiClient;
   let viewer: ApiClient;
   let otherViewer: ApiClient;
@@ -72,7 +78,7 @@ describe('config-api retention routes, answered by retention-cron', () => {
     ({ admin, viewer } = await api.tenant('acme'));
     ({ viewer: otherViewer } = await api.tenant('globex'));
     connection = await mongoose.createConnection(servers.mongoUri, { autoCreate: false, autoIndex: false }).asPromise();
-    logs = new DeliveryLogRepository(connection);
+    logs = new DeliveryLogs(connection, { maxTimeMs: 5000 });
   });
 
   afterAll(async () => {
@@ -121,8 +127,9 @@ describe('config-api retention routes, answered by retention-cron', () => {
 
   it('runs retention for the operator, dry or not, and answers 409 while another run holds the lease', async () => {
     const records = [buildAttemptRecord({ tenantId: 'acme' }), buildAttemptRecord({ tenantId: 'acme', status: 'failed' }), buildAttemptRecord({ tenantId: 'globex' })];
-    await logs.recordAttempts(records);
-    await logs.deliveries.updateMany({}, { $set: { updatedAt: new Date(Date.now() - 40 * DAY_MS) } });
+    await logs.recorder.record(records);
+    const deliveries = connection.collection(DELIVERIES_COLLECTION);
+    await deliveries.updateMany({}, { $set: { updatedAt: new Date(Date.now() - 40 * DAY_MS) } });
 
     expect((await admin.post<Body>('/api/v1/retention/runs', { dry_run: true })).status).toBe(403);
     const missing = await api.operator.post<Body>('/api/v1/retention/runs', {});
@@ -132,12 +139,12 @@ describe('config-api retention routes, answered by retention-cron', () => {
     const dry = await api.operator.post<Body>('/api/v1/retention/runs', { dry_run: true });
     expect(dry.status).toBe(200);
     expect(dry.body.data).toMatchObject({ dry_run: true, result: 'completed', trigger: 'rpc', tenants: { acme: { deliveries: 1, attempts: 1 }, globex: { deliveries: 1, attempts: 1 } } });
-    expect(await logs.deliveries.countDocuments()).toBe(3);
+    expect(await deliveries.countDocuments()).toBe(3);
 
     const real = await api.operator.post<Body>('/api/v1/retention/runs', { dry_run: false });
     expect(real.status).toBe(200);
     expect(real.body.data).toMatchObject({ dry_run: false, result: 'completed', deleted: { deliveries: 2, attempts: 2 } });
-    expect((await logs.deliveries.find({}).lean()).map((delivery) => delivery._id)).toEqual([records[1].deliveryId]);
+    expect((await deliveries.find({}).toArray()).map((delivery) => delivery._id)).toEqual([records[1].deliveryId]);
 
     // Another replica's run holds the lease.
     const leases = connection.collection<{ _id: string; holder: string; acquiredAt: Date; expiresAt: Date }>('retention_leases');

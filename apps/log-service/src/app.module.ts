@@ -2,13 +2,15 @@ import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '
 import { TerminusModule } from '@nestjs/terminus';
 import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
-import { LOGGER, MONGO_CONNECTION, MetricsModule, connectMongo } from '@wirehook/config';
-import { DeliveryLogRepository } from '@wirehook/delivery-logs';
+import { IndexCheck, LOGGER, MONGO_CONNECTION, MetricsModule, connectMongo } from '@wirehook/config';
+import { DeliveryLogs } from '@wirehook/delivery-logs';
 import { NatsModule } from '@wirehook/nats';
 import { AttemptWriter } from './attempts/attempt-writer.service';
+import { LOG_SERVICE_COLLECTIONS } from './collections';
 import { LogServiceConfig } from './config/log-service.config';
 import { HealthController } from './health/health.controller';
 import { LogsHandler } from './logs/logs.handler';
+import { TenantQueryLimiter } from './logs/tenant-query-gate';
 
 
 class MongoCloser implements OnApplicationShutdown {
@@ -29,18 +31,17 @@ export class LogServiceModule {
       providers: [
         { provide: LogServiceConfig, useValue: config },
         { provide: LOGGER, useValue: logger },
-        { provide: MONGO_CONNECTION, useFactory: () => connectMongo(config.MONGODB_URI, config.MONGODB_WRITE_CONCERN) },
+        { provide: MONGO_CONNECTION, useFactory: () => connectMongo(config.MONGODB_URI, config.MONGODB_WRITE_CONCERN, { writeTimeoutMs: config.MONGODB_WRITE_TIMEOUT_MS }) },
         {
-          provide: DeliveryLogRepository,
+          provide: DeliveryLogs,
           inject: [MONGO_CONNECTION],
-          useFactory: async (connection: Connection) => {
-            const repository = new DeliveryLogRepository(connection);
-            await repository.ensureIndexes();
-            return repository;
-          },
+          useFactory: (connection: Connection) => new DeliveryLogs(connection, { maxTimeMs: config.LOG_QUERY_MAX_TIME_MS }),
         },
+        // Indexes are made by `npm run migrate`; until they exist, /health/ready names the missing ones.
+        { provide: IndexCheck, inject: [MONGO_CONNECTION], useFactory: (connection: Connection) => new IndexCheck(connection, LOG_SERVICE_COLLECTIONS, logger) },
         MongoCloser,
         AttemptWriter,
+        TenantQueryLimiter,
       ],
     };
   }

@@ -8,6 +8,7 @@ import {
   type DeadLetterMessage,
 } from '@wirehook/contracts';
 import { buildAttemptRecord, eventually, startTestServers, type TestServers } from '@wirehook/testing';
+import { payloadIdOf } from '@wirehook/delivery-logs';
 import { startLogService, type LogServiceHarness } from './support/log-service-harness';
 
 const ENDPOINT = 'ep_00000000000000000000000001';
@@ -69,8 +70,8 @@ describe('log-service writes attempt records from JetStream to MongoDB', () => {
   });
 
   beforeEach(async () => {
-    await service.repository.attempts.deleteMany({});
-    await service.repository.deliveries.deleteMany({});
+    await service.collection('delivery_attempts').deleteMany({});
+    await service.collection('deliveries').deleteMany({});
   });
 
   /** Resolves once JetStream holds no attempt record, delivered or not: everything was acked. */
@@ -86,10 +87,10 @@ describe('log-service writes attempt records from JetStream to MongoDB', () => {
     const records = deliveryHistory();
     const [first, second, third] = records;
     await service.publish(records);
-    await eventually(async () => (await service.repository.attempts.countDocuments()) === 4);
+    await eventually(async () => (await service.collection('delivery_attempts').countDocuments()) === 4);
     await streamDrained();
 
-    const stored = await service.repository.attemptsOfDelivery('acme', first.deliveryId);
+    const stored = await service.logs.attempts.ofDelivery('acme', first.deliveryId);
     expect(stored.map((attempt) => [attempt._id, attempt.attempt, attempt.trigger, attempt.status])).toEqual([
       [`${first.deliveryId}_1`, 1, 'auto', 'retrying'],
       [`${first.deliveryId}_2`, 2, 'auto', 'retrying'],
@@ -105,10 +106,17 @@ describe('log-service writes attempt records from JetStream to MongoDB', () => {
       eventType: 'transcript.created',
       identifiers: { messageId: '6601abc123def4567890abcd' },
       httpStatus: 503,
+      identifierValues: ['6601abc123def4567890abcd'],
       statusClass: '5xx',
-      errorCode: 'http_status',
-      request: { method: 'POST', url: 'https://crm.example.com/hooks', headers: first.request.headers, body: first.request.body },
-      response: { status: 503, headers: { 'content-type': 'text/plain' }, body: 'upstream down', bodyTruncated: false },
+      payloadId: payloadIdOf('acme', first.request.body),
+      request: {
+        method: 'POST',
+        url: 'https://crm.example.com/hooks',
+        headers: first.request.headers,
+        bodyLength: first.request.body.length,
+        bodyPreview: first.request.body,
+      },
+      response: { status: 503, headers: { 'content-type': 'text/plain' }, body: 'upstream down', bodyTruncated: false, bodyLength: 13, bodyPreview: 'upstream down' },
       error: { code: 'http_status', message: 'the endpoint answered HTTP 503' },
       durationMs: 42,
       deliveryCreatedAt: new Date(first.deliveryCreatedAt),
@@ -118,9 +126,11 @@ describe('log-service writes attempt records from JetStream to MongoDB', () => {
       createdAt: new Date(first.startedAt),
     });
     // No response at all: a network failure keeps its code and message and no status.
-    expect(stored[1]).toMatchObject({ httpStatus: null, statusClass: 'none', response: null, errorCode: 'connection_refused', error: second.error });
+    expect(stored[1]).toMatchObject({ httpStatus: null, statusClass: 'none', response: null, error: second.error });
+    // The payload is stored once, whole, for all three attempts.
+    expect(await service.collection('event_payloads').find({ body: first.request.body }).toArray()).toEqual([expect.objectContaining({ _id: payloadIdOf('acme', first.request.body) })]);
 
-    const delivery = await service.repository.findDelivery('acme', first.deliveryId);
+    const delivery = await service.logs.deliveries.find('acme', first.deliveryId);
     expect(delivery).toMatchObject({
       tenantId: 'acme',
       endpointId: ENDPOINT,
@@ -135,23 +145,23 @@ describe('log-service writes attempt records from JetStream to MongoDB', () => {
       nextAttemptAt: null,
       createdAt: new Date(first.deliveryCreatedAt),
     });
-    expect(await service.repository.deliveries.countDocuments()).toBe(2);
+    expect(await service.collection('deliveries').countDocuments()).toBe(2);
   });
 
   it('keeps exactly one document each when the same records are replayed twice', async () => {
     const records = deliveryHistory();
     await service.publish(records);
-    await eventually(async () => (await service.repository.attempts.countDocuments()) === records.length);
+    await eventually(async () => (await service.collection('delivery_attempts').countDocuments()) === records.length);
     // A replay after a crash comes under new message ids (JetStream would drop the same ids), in any order.
     await service.publish([...records].reverse(), '_replay1');
     await service.publish(records, '_replay2');
     await streamDrained();
 
-    expect(await service.repository.attempts.countDocuments()).toBe(records.length);
-    expect(await service.repository.deliveries.countDocuments()).toBe(2);
-    const perDelivery = await service.repository.attempts.aggregate<{ _id: string; count: number }>([{ $group: { _id: '$deliveryId', count: { $sum: 1 } } }]);
+    expect(await service.collection('delivery_attempts').countDocuments()).toBe(records.length);
+    expect(await service.collection('deliveries').countDocuments()).toBe(2);
+    const perDelivery = await service.collection('delivery_attempts').aggregate<{ _id: string; count: number }>([{ $group: { _id: '$deliveryId', count: { $sum: 1 } } }]).toArray();
     expect(perDelivery.map((row) => row.count).sort()).toEqual([1, 3]);
-    expect(await service.repository.findDelivery('acme', records[0].deliveryId)).toMatchObject({ status: 'success', lastAttempt: 3 });
+    expect(await service.logs.deliveries.find('acme', records[0].deliveryId)).toMatchObject({ status: 'success', lastAttempt: 3 });
   });
 
   it('stores cookies, credentials and secret-looking headers as [redacted] even when a record carries them in clear', async () => {
@@ -175,7 +185,7 @@ describe('log-service writes attempt records from JetStream to MongoDB', () => {
     });
     await service.publish([record]);
     const [stored] = await eventually(async () => {
-      const rows = await service.repository.attempts.find({ deliveryId: record.deliveryId }).lean();
+      const rows = await service.collection('delivery_attempts').find({ deliveryId: record.deliveryId }).toArray();
       return rows.length === 1 ? rows : undefined;
     });
     expect(stored.request.headers).toEqual({
@@ -188,7 +198,7 @@ describe('log-service writes attempt records from JetStream to MongoDB', () => {
     });
     expect(stored.response?.headers).toEqual({ 'set-cookie': '[redacted]', 'content-type': 'application/json' });
     expect(JSON.stringify(stored).includes(canary)).toBe(false);
-    expect(JSON.stringify(service.logs).includes(canary)).toBe(false);
+    expect(JSON.stringify(service.lines).includes(canary)).toBe(false);
   });
 
   it('dead-letters an invalid record, redacted, and goes on with the next ones', async () => {
@@ -197,15 +207,15 @@ describe('log-service writes attempt records from JetStream to MongoDB', () => {
     bad.request.headers = { authorization: 'Bearer canary-dead-letter' };
     await service.js.publish(attemptSubject('acme'), encodeMessage(bad));
     await service.publish([good]);
-    await eventually(async () => (await service.repository.attempts.countDocuments({ deliveryId: good.deliveryId })) === 1);
+    await eventually(async () => (await service.collection('delivery_attempts').countDocuments({ deliveryId: good.deliveryId })) === 1);
     await streamDrained();
-    expect(await service.repository.attempts.countDocuments({ deliveryId: bad.deliveryId })).toBe(0);
+    expect(await service.collection('delivery_attempts').countDocuments({ deliveryId: bad.deliveryId })).toBe(0);
     const deadLetter = await eventually(() => service.jsm.streams.getMessage(StreamNames.deadLetters, { last_by_subj: deadLetterSubject('invalid_fields') }));
     const kept = deadLetter.json<DeadLetterMessage>();
     expect(kept).toMatchObject({ reason: 'invalid_fields', stream: StreamNames.attempts, subject: attemptSubject('acme'), tenantId: 'acme' });
     expect(kept.detail).toContain('attempt');
     expect(JSON.parse(kept.body).request.headers).toEqual({ authorization: '[redacted]' });
-    expect(service.logs.some((line) => line.msg?.includes('dropped an invalid attempt record'))).toBe(true);
+    expect(service.lines.some((line) => line.msg?.includes('dropped an invalid attempt record'))).toBe(true);
 
     // Not JSON (cut short, or a bare value): still no credential in the dead letter or the logs.
     for (const [text, kept] of [
@@ -219,6 +229,6 @@ describe('log-service writes attempt records from JetStream to MongoDB', () => {
       });
     }
     await streamDrained();
-    expect(JSON.stringify(service.logs)).not.toMatch(/canary|Bearer/);
+    expect(JSON.stringify(service.lines)).not.toMatch(/canary|Bearer/);
   });
 });

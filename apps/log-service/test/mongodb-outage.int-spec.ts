@@ -41,7 +41,7 @@ describeWithOwnServer('log-service while MongoDB is away', () => {
   it('keeps records in JetStream, reports not ready, and writes every record once when MongoDB is back', async () => {
     const before = Array.from({ length: 5 }, () => buildAttemptRecord());
     await service.publish(before);
-    await eventually(async () => (await service.repository.attempts.countDocuments()) === before.length);
+    await eventually(async () => (await service.collection('delivery_attempts').countDocuments()) === before.length);
     expect(await service.readiness()).toBe(200);
 
     const mongo = servers.mongoServer as LocalServer;
@@ -58,13 +58,13 @@ describeWithOwnServer('log-service while MongoDB is away', () => {
     const after = Array.from({ length: 5 }, () => buildAttemptRecord());
     await service.publish(after);
     // The in-memory server starts empty: what it holds is exactly what arrived during and after the outage.
-    await eventually(async () => (await service.repository.attempts.countDocuments()) === during.length + after.length, { timeoutMs: 30_000, intervalMs: 200 });
+    await eventually(async () => (await service.collection('delivery_attempts').countDocuments()) === during.length + after.length, { timeoutMs: 30_000, intervalMs: 200 });
     await eventually(async () => (await queued()) === 0);
     await eventually(async () => (await service.readiness()) === 200, { timeoutMs: 15_000 });
 
-    const ids = (await service.repository.attempts.find({}, { _id: 0, deliveryId: 1, attempt: 1 }).lean()).map((row) => `${row.deliveryId}_${row.attempt}`);
+    const ids = (await service.collection('delivery_attempts').find({}, { projection: { _id: 0, deliveryId: 1, attempt: 1 } }).toArray()).map((row) => `${row.deliveryId}_${row.attempt}`);
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids.sort()).toEqual([...during, ...after].map((record) => `${record.deliveryId}_${record.attempt}`).sort());
-    expect(await service.repository.deliveries.countDocuments({ status: 'failed' })).toBe(during.length);
+    expect(await service.collection('deliveries').countDocuments({ status: 'failed' })).toBe(during.length);
   });
 });

@@ -4,8 +4,9 @@ import { TerminusModule } from '@nestjs/terminus';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
-import { LOGGER, MONGO_CONNECTION, connectMongo } from '@wirehook/config';
+import { IndexCheck, LOGGER, MONGO_CONNECTION, connectMongo } from '@wirehook/config';
 import { NATS_CONNECTION, NatsModule } from '@wirehook/nats';
+import { RETENTION_CRON_REQUIRED_COLLECTIONS } from './collections';
 import { RetentionCronConfig } from './config/retention-cron.config';
 import { HealthController } from './health/health.controller';
 import { MetricsController } from './metrics/metrics.controller';
@@ -38,8 +39,14 @@ export class RetentionCronModule {
       providers: [
         { provide: RetentionCronConfig, useValue: config },
         { provide: LOGGER, useValue: logger },
-        { provide: MONGO_CONNECTION, useFactory: () => connectMongo(config.MONGODB_URI, config.MONGODB_WRITE_CONCERN) },
+        { provide: MONGO_CONNECTION, useFactory: () => connectMongo(config.MONGODB_URI, config.MONGODB_WRITE_CONCERN, { writeTimeoutMs: config.MONGODB_WRITE_TIMEOUT_MS }) },
         MongoCloser,
+        // Indexes are made by `npm run migrate`; until they exist, /health/ready names the missing ones.
+        {
+          provide: IndexCheck,
+          inject: [MONGO_CONNECTION],
+          useFactory: (connection: Connection) => new IndexCheck(connection, RETENTION_CRON_REQUIRED_COLLECTIONS, logger),
+        },
         { provide: RetentionMetrics, useValue: new RetentionMetrics() },
         { provide: RetentionEventPublisher, inject: [NATS_CONNECTION], useFactory: (nc: NatsConnection) => new RetentionEventPublisher(nc) },
         {

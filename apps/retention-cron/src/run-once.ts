@@ -44,7 +44,7 @@ async function main(args: string[]): Promise<number> {
     { level: config.LOG_LEVEL, base: { app: 'retention-cron', command: 'run-once' }, timestamp: pino.stdTimeFunctions.isoTime },
     pino.destination({ dest: 2, sync: true }),
   );
-  const connection = await connectMongo(config.MONGODB_URI, config.MONGODB_WRITE_CONCERN);
+  const connection = await connectMongo(config.MONGODB_URI, config.MONGODB_WRITE_CONCERN, { writeTimeoutMs: config.MONGODB_WRITE_TIMEOUT_MS });
   try {
     const { runner } = await createRetentionComponents(connection, config, logger);
     // Ctrl-C ends the run between two batches and gives the lease up; the next run goes on.

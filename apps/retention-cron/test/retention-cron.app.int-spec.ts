@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { ClientProxyFactory, Transport, type ClientProxy } from '@nestjs/microservices';
 import { connect, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import { firstValueFrom } from 'rxjs';
-import { loadConfig } from '@wirehook/config';
+import { loadConfig, migrateIndexes } from '@wirehook/config';
 import {
   RetentionRpcPatterns,
   RetentionRunSummaryMessage,
@@ -13,14 +13,14 @@ import {
   type RetentionPolicyView,
   type RunRetentionReply,
 } from '@wirehook/contracts';
-import { DeliveryLogRepository } from '@wirehook/delivery-logs';
 import { capturingLogger, eventually, startTestServers, type LogLine, type TestServers } from '@wirehook/testing';
 import mongoose, { type Connection } from 'mongoose';
 import { RetentionCronModule } from '../src/app.module';
+import { RETENTION_CRON_REQUIRED_COLLECTIONS } from '../src/collections';
 import { RetentionCronConfig } from '../src/config/retention-cron.config';
 import { RetentionLeaseRepository } from '../src/lease/retention-lease.repository';
 import { connectRetentionRpc } from '../src/rpc-transport';
-import { clearCollections, seedDeliveries, storedLogs, type SeedSpec } from './support/delivery-log-seed';
+import { clearCollections, logCollectionsOf, seedDeliveries, storedLogs, type LogCollections, type SeedSpec } from './support/delivery-log-seed';
 
 /** retention-cron booted in this process as main.ts boots it: HTTP, NATS request/reply, scheduler. */
 async function bootApp(servers: TestServers, env: Record<string, string>): Promise<{ app: INestApplication; baseUrl: string; lines: LogLine[] }> {
@@ -46,7 +46,7 @@ function collectEvents(nc: NatsConnection): { events: RetentionRunSummaryMessage
 describe('retention-cron app: requests over NATS, events, metrics, schedule and shutdown', () => {
   let servers: TestServers;
   let connection: Connection;
-  let logs: DeliveryLogRepository;
+  let logs: LogCollections;
   let leases: RetentionLeaseRepository;
   let nc: NatsConnection;
   let client: ClientProxy;
@@ -54,7 +54,9 @@ describe('retention-cron app: requests over NATS, events, metrics, schedule and 
   beforeAll(async () => {
     servers = await startTestServers('retention-cron-app');
     connection = await mongoose.createConnection(servers.mongoUri, { autoCreate: false, autoIndex: false }).asPromise();
-    logs = new DeliveryLogRepository(connection);
+    // As a deployment does before it starts the app.
+    await migrateIndexes(connection, RETENTION_CRON_REQUIRED_COLLECTIONS);
+    logs = logCollectionsOf(connection);
     leases = new RetentionLeaseRepository(connection);
     nc = await connect({ servers: servers.natsUrl });
     client = ClientProxyFactory.create({ transport: Transport.NATS, options: { servers: [servers.natsUrl] } });

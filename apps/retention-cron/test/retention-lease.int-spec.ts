@@ -88,7 +88,7 @@ describe('one retention runner deletes at a time across replicas', () => {
       { tenantId: 'acme', status: 'failed', ageDays: 10, attempts: 3 },
     ]);
     // A batch that died between its two deletes: some attempts gone, their deliveries still there.
-    await first.logs.attempts.deleteMany({ _id: { $in: [...seeded[0].attemptIds, ...seeded[1].attemptIds, seeded[2].attemptIds[0]] } });
+    await first.logs.attempts.deleteMany({ _id: { $in: [...seeded[0].attemptIds, ...seeded[1].attemptIds, seeded[2].attemptIds[0]] as unknown as never[] } });
     const summary = await second.runner.run({ dryRun: false, trigger: 'schedule' });
     expect(summary).toMatchObject({ result: 'completed', deleted: { deliveries: 6, attempts: 18 - 7 } });
     expect(await storedLogs(first.logs)).toEqual(expectedLogs([seeded[6]]));

@@ -1,4 +1,5 @@
 import { buildAttemptRecord, startTestServers, type TestServers } from '@wirehook/testing';
+import { DeliveryLogs } from '@wirehook/delivery-logs';
 import { clearCollections, expectedLogs, seedDeliveries, storedLogs, type SeedSpec, type SeededDelivery } from './support/delivery-log-seed';
 import { startReplica, type RetentionReplica } from './support/retention-harness';
 
@@ -106,7 +107,7 @@ describe('retention applies each tenant policy to exactly the expired deliveries
   it('judges records written by log-service by when they reached their final state', async () => {
     // Created on 2026-03-01 by the builder, written now: recorded today, so kept.
     const records = [buildAttemptRecord({ tenantId: 'umbrella' }), buildAttemptRecord({ tenantId: 'umbrella', status: 'failed' })];
-    await replica.logs.recordAttempts(records);
+    await new DeliveryLogs(replica.connection, { maxTimeMs: 5000 }).recorder.record(records);
     expect(Date.now() - Date.parse(records[0].deliveryCreatedAt)).toBeGreaterThan(90 * DAY_MS);
     expect((await replica.runner.run({ dryRun: false, trigger: 'cli' })).deleted).toEqual({ deliveries: 0, attempts: 0 });
     // Forty days later the success has expired and the failure is kept for debugging.

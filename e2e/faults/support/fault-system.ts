@@ -21,7 +21,7 @@ import {
   withDatabase,
   type LocalServer,
 } from '@wirehook/testing';
-import { AppProcess, type AppName } from '../../support/app-process';
+import { AppProcess, migrateDatabase, type AppName } from '../../support/app-process';
 
 /** Servers to use instead of private ones; the NATS and MongoDB outages need private ones. */
 export const faultEnvironment = loadConfig(ServerEnvironment);
@@ -75,6 +75,9 @@ export class FaultSystem {
     if (faultEnvironment.NATS_URL) await system.resetSharedNats();
     else await system.startNats();
     if (!faultEnvironment.MONGODB_URI) await system.startMongo();
+    // As a deployment does before it starts the apps. (The MongoDB-wire server restarted by the
+    // outage scenario comes back empty, indexes included; the apps, ready by then, go on without.)
+    await migrateDatabase(mongoUri);
     system.nc = await connect({ servers: natsUrl, name: `faults-${name}`, maxReconnectAttempts: -1, reconnectTimeWait: 250 });
     system.publisher = new WebhookEventPublisher(system.nc);
     for (const app of APPS) system.ports.set(app, await freePort());

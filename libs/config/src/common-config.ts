@@ -40,6 +40,13 @@ export function withMongo<T extends Constructor>(Base: T) {
     @IsString()
     @Matches(/^(majority|\d+)$/, { message: "MONGODB_WRITE_CONCERN must be 'majority' or a number" })
     MONGODB_WRITE_CONCERN = 'majority';
+
+    /** How long a write waits for its write concern before it fails (and is retried) instead of hanging. */
+    @EnvInt()
+    @IsInt({ message: 'MONGODB_WRITE_TIMEOUT_MS must be an integer between 100 and 600000' })
+    @Min(100, { message: 'MONGODB_WRITE_TIMEOUT_MS must be an integer between 100 and 600000' })
+    @Max(600_000, { message: 'MONGODB_WRITE_TIMEOUT_MS must be an integer between 100 and 600000' })
+    MONGODB_WRITE_TIMEOUT_MS = 10_000;
   }
   return MongoSettings;
 }

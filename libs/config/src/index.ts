@@ -5,4 +5,7 @@ export * from './common-config';
 export * from './address-policy';
 export * from './run-app';
 export * from './mongo-connection';
+export * from './index-migration';
+export * from './index-check';
+export * from './migrate-command';
 export * from './metrics.module';

@@ -3,19 +3,31 @@ import mongoose, { type Connection } from 'mongoose';
 /** Injection token of the process's mongoose connection. */
 export const MONGO_CONNECTION = Symbol('MONGO_CONNECTION');
 
+/** How long a write waits for its write concern by default before it fails. */
+export const DEFAULT_WRITE_TIMEOUT_MS = 10_000;
+
+export interface MongoConnectionOptions {
+  /** `wtimeoutMS` of every write: a write the replica set cannot confirm fails instead of hanging. */
+  writeTimeoutMs?: number;
+  /** Emit the driver's command events (tests watch what each request sends). */
+  monitorCommands?: boolean;
+}
+
 /**
- * Opens a mongoose connection with the configured write concern. Collections are never
- * created implicitly by mongoose (indexes are created explicitly at boot), which keeps us on
- * plain MongoDB commands that every MongoDB-wire server supports.
+ * Opens a mongoose connection with the configured write concern. Collections and indexes are
+ * never created implicitly by mongoose (the migrate command creates indexes, see
+ * `migrateIndexes`), which keeps us on plain MongoDB commands that every MongoDB-wire server
+ * supports.
  */
-export async function connectMongo(uri: string, writeConcern: string): Promise<Connection> {
+export async function connectMongo(uri: string, writeConcern: string, options: MongoConnectionOptions = {}): Promise<Connection> {
   const w = /^\d+$/.test(writeConcern) ? Number(writeConcern) : ('majority' as const);
   return mongoose
     .createConnection(uri, {
-      writeConcern: { w },
+      writeConcern: { w, wtimeoutMS: options.writeTimeoutMs ?? DEFAULT_WRITE_TIMEOUT_MS },
       autoCreate: false,
       autoIndex: false,
       serverSelectionTimeoutMS: 10_000,
+      monitorCommands: options.monitorCommands ?? false,
     })
     .asPromise();
 }

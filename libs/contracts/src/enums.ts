@@ -57,5 +57,6 @@ export const RpcErrorCode = {
   notFound: 'not_found',
   unavailable: 'unavailable',
   internal: 'internal',
+  tooBusy: 'too_busy',
 } as const;
 export type RpcErrorCode = (typeof RpcErrorCode)[keyof typeof RpcErrorCode];

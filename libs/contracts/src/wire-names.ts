@@ -43,6 +43,7 @@ export const OperationalSubjects = {
 export const RpcPatterns = {
   listLogs: 'rpc.log-service.v1.logs.list',
   getLog: 'rpc.log-service.v1.logs.get',
+  getLogBody: 'rpc.log-service.v1.logs.body',
   logStats: 'rpc.log-service.v1.logs.stats',
   exportPage: 'rpc.log-service.v1.logs.export-page',
   failedDeliveries: 'rpc.log-service.v1.deliveries.failed',

@@ -9,10 +9,6 @@ export class ApiKeyRepository {
     this.keys = connection.model<ApiKeyDocument>('ApiKey', apiKeySchema);
   }
 
-  async ensureIndexes(): Promise<void> {
-    await this.keys.createIndexes();
-  }
-
   async insert(key: ApiKeyDocument): Promise<void> {
     await this.keys.create(key);
   }

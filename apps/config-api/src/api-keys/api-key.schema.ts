@@ -17,6 +17,8 @@ export interface ApiKeyDocument {
   revokedAt: Date | null;
 }
 
+export const API_KEYS_COLLECTION = 'api_keys';
+
 export const apiKeySchema = new Schema<ApiKeyDocument>(
   {
     _id: { type: String, required: true },
@@ -29,10 +31,10 @@ export const apiKeySchema = new Schema<ApiKeyDocument>(
     lastUsedAt: { type: Date, default: null },
     revokedAt: { type: Date, default: null },
   },
-  { collection: 'api_keys', versionKey: false, autoCreate: false, autoIndex: false },
+  { collection: API_KEYS_COLLECTION, versionKey: false, autoCreate: false, autoIndex: false },
 );
 
 // Authentication of every request: look the key up by its hash.
-apiKeySchema.index({ hash: 1 }, { unique: true });
+apiKeySchema.index({ hash: 1 }, { name: 'hash', unique: true });
 // Listing a tenant's keys.
-apiKeySchema.index({ tenantId: 1, createdAt: -1 });
+apiKeySchema.index({ tenantId: 1, createdAt: -1 }, { name: 'tenant_time' });

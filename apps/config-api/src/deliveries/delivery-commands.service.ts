@@ -50,11 +50,17 @@ export class DeliveryCommandsService {
    */
   async recover(tenantId: string, webhookId: string, from: string, to: string): Promise<{ queued: number; truncated: boolean }> {
     await this.webhooks.get(tenantId, webhookId);
-    const failed = (await this.logs.failedDeliveries({ tenantId, webhookId, from, to, limit: MAX_RECOVER_DELIVERIES + 1 })).filter(
-      (delivery) => delivery.eventType !== TEST_EVENT_TYPE,
-    );
-    const deliveries = failed.slice(0, MAX_RECOVER_DELIVERIES);
-    const { queued } = deliveries.length ? await this.dispatcher.recover({ tenantId, webhookId, deliveries }) : { queued: 0 };
-    return { queued, truncated: failed.length > MAX_RECOVER_DELIVERIES };
+    // log-service answers in pages that fit one NATS reply; each page goes to the dispatcher as it comes.
+    let queued = 0;
+    let found = 0;
+    let after: string | undefined;
+    do {
+      const page = await this.logs.failedDeliveries({ tenantId, webhookId, from, to, limit: MAX_RECOVER_DELIVERIES + 1 - found, after });
+      const deliveries = page.deliveries.filter((delivery) => delivery.eventType !== TEST_EVENT_TYPE).slice(0, MAX_RECOVER_DELIVERIES - queued);
+      found += page.deliveries.filter((delivery) => delivery.eventType !== TEST_EVENT_TYPE).length;
+      if (deliveries.length > 0) queued += (await this.dispatcher.recover({ tenantId, webhookId, deliveries })).queued;
+      after = page.next ?? undefined;
+    } while (after && found <= MAX_RECOVER_DELIVERIES);
+    return { queued, truncated: found > MAX_RECOVER_DELIVERIES };
   }
 }

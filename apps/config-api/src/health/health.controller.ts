@@ -3,7 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckError, HealthCheckService } from '@nestjs/terminus';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Connection } from 'mongoose';
-import { MONGO_CONNECTION, pingMongo } from '@wirehook/config';
+import { IndexCheck, MONGO_CONNECTION, indexHealthIndicator, pingMongo } from '@wirehook/config';
 import { NATS_CONNECTION, natsHealthIndicator } from '@wirehook/nats';
 import { Access } from '../auth/access.decorator';
 
@@ -13,6 +13,7 @@ import { Access } from '../auth/access.decorator';
 export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
+    private readonly indexes: IndexCheck,
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
     @Inject(MONGO_CONNECTION) private readonly mongo: Connection,
   ) {}
@@ -35,6 +36,7 @@ export class HealthController {
           throw new HealthCheckError('MongoDB is not reachable', { mongodb: { status: 'down', message: (error as Error).message } });
         }
       },
+      () => indexHealthIndicator(this.indexes),
     ]);
   }
 }

@@ -3,7 +3,15 @@ import type { Response } from 'express';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Logger } from 'pino';
 import { LOGGER } from '@wirehook/config';
-import { DEFAULT_PER_PAGE, type AttemptLogView, type ListLogsRequestMessage, type LogFilterMessage, type LogSortField } from '@wirehook/contracts';
+import {
+  DEFAULT_PER_PAGE,
+  MAX_PAGED_ROWS,
+  MAX_SEARCH_WEBHOOKS,
+  type AttemptLogView,
+  type ListLogsRequestMessage,
+  type LogFilterMessage,
+  type LogSortField,
+} from '@wirehook/contracts';
 import { Access, TenantId } from '../auth/access.decorator';
 import { WebhookService } from '../webhooks/webhook.service';
 import { LogServiceClient } from './log-service.client';
@@ -13,7 +21,8 @@ import { ExportQueryDto, LogFilterQueryDto, LogsQueryDto, StatsQueryDto } from '
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const MAX_STATS_WINDOW_MS = 31 * DAY_MS;
-const EXPORT_PAGE_SIZE = 500;
+/** Rows asked per export page; log-service ends a page sooner when its reply would outgrow NATS. */
+const EXPORT_PAGE_SIZE = 100;
 /** Upper bound of one export; narrow the filters for more. */
 const EXPORT_MAX_ROWS = 1_000_000;
 
@@ -57,14 +66,25 @@ function toFilter(tenantId: string, query: LogFilterQueryDto, webhookId?: string
   };
 }
 
+function invalidParameter(field: string, message: string): DomainError {
+  return new DomainError('invalid', 'validation_failed', message, { [field]: [message] });
+}
+
 function toRequest(tenantId: string, query: LogsQueryDto, webhookId?: string): ListLogsRequestMessage {
   const sort = query.sort ?? '-created_at';
   const descending = sort.startsWith('-') || sort.endsWith(':desc');
+  const page = query.page ?? 1;
+  const perPage = query.per_page ?? DEFAULT_PER_PAGE;
+  if (query.cursor !== undefined && query.page !== undefined) throw invalidParameter('page', 'page cannot be combined with cursor; a cursor knows its page');
+  if (page * perPage > MAX_PAGED_ROWS) {
+    throw invalidParameter('cursor', `page × per_page may reach at most ${MAX_PAGED_ROWS} rows; to go further, follow cursor (each page's pagination.next_cursor)`);
+  }
   return {
     ...toFilter(tenantId, query, webhookId),
     view: query.view ?? 'attempts',
-    page: query.page ?? 1,
-    perPage: query.per_page ?? DEFAULT_PER_PAGE,
+    page,
+    perPage,
+    cursor: query.cursor,
     sort: sort.replace(/^-/, '').replace(/:(asc|desc)$/, '') as LogSortField,
     order: descending ? 'desc' : 'asc',
   };
@@ -99,6 +119,15 @@ export class LogsController {
     if (webhookId) await this.webhooks.get(tenantId, webhookId);
   }
 
+  /** Search text resolved against the tenant's webhooks (name, URL): log-service filters by their ids. */
+  private async withSearch<T extends LogFilterMessage>(request: T): Promise<T> {
+    const q = request.q?.trim();
+    if (!q) return request;
+    const matched = await this.webhooks.matchingText(request.tenantId, q, MAX_SEARCH_WEBHOOKS + 1);
+    if (matched.length > MAX_SEARCH_WEBHOOKS) throw invalidParameter('q', `q matches more than ${MAX_SEARCH_WEBHOOKS} webhooks; search for a longer text, or filter with webhook_id`);
+    return { ...request, q, qWebhookIds: matched };
+  }
+
   @Get('webhooks/:id/logs')
   @Access('viewer')
   @ApiOperation({ summary: "List a webhook's delivery logs, newest first" })
@@ -107,7 +136,7 @@ export class LogsController {
       const message = 'webhook_id belongs on GET /api/v1/deliveries; this route lists the webhook in its path';
       throw new DomainError('invalid', 'validation_failed', message, { webhook_id: [message] });
     }
-    const request = toRequest(tenantId, query, id);
+    const request = await this.withSearch(toRequest(tenantId, query, id));
     await this.checkWebhook(tenantId, id);
     return { success: true, ...(await this.logs.listLogs(request)) };
   }
@@ -116,7 +145,7 @@ export class LogsController {
   @Access('viewer')
   @ApiOperation({ summary: 'Export attempts matching the filters, oldest first, as NDJSON or CSV (streamed)' })
   async export(@TenantId() tenantId: string, @Query() query: ExportQueryDto, @Res() response: Response): Promise<void> {
-    const filter = toFilter(tenantId, query, query.webhook_id);
+    const filter = await this.withSearch(toFilter(tenantId, query, query.webhook_id));
     await this.checkWebhook(tenantId, query.webhook_id);
     const format = query.format ?? 'ndjson';
     const line = (row: AttemptLogView) => (format === 'csv' ? csvRow(row) : `${JSON.stringify(row)}\n`);
@@ -173,7 +202,7 @@ export class LogsController {
   @Access('viewer')
   @ApiOperation({ summary: "List the tenant's delivery logs, newest first" })
   async deliveries(@TenantId() tenantId: string, @Query() query: LogsQueryDto) {
-    const request = toRequest(tenantId, query, query.webhook_id);
+    const request = await this.withSearch(toRequest(tenantId, query, query.webhook_id));
     await this.checkWebhook(tenantId, query.webhook_id);
     return { success: true, ...(await this.logs.listLogs(request)) };
   }

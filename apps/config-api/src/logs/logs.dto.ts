@@ -1,7 +1,18 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-import { DELIVERY_STATUSES, ENDPOINT_ID_PATTERN, LOG_SORT_FIELDS, LOG_VIEWS, MAX_PER_PAGE, STATUS_CLASSES, type DeliveryStatus } from '@wirehook/contracts';
+import {
+  DELIVERY_STATUSES,
+  ENDPOINT_ID_PATTERN,
+  LOG_SORT_FIELDS,
+  LOG_VIEWS,
+  MAX_CURSOR_LENGTH,
+  MAX_PAGED_ROWS,
+  MAX_PER_PAGE,
+  MAX_SEARCH_LENGTH,
+  STATUS_CLASSES,
+  type DeliveryStatus,
+} from '@wirehook/contracts';
 
 const SORTS = LOG_SORT_FIELDS.flatMap((field) => [field, `-${field}`, `${field}:asc`, `${field}:desc`]);
 
@@ -36,10 +47,14 @@ export class LogFilterQueryDto {
   @IsISO8601({ strict: true }, { message: 'to must be an ISO-8601 date or date-time' })
   to?: string;
 
-  @ApiPropertyOptional({ description: 'Text searched in endpoint name, URL and event type' })
+  @ApiPropertyOptional({
+    description:
+      'Search: webhooks whose name or URL contains the text, event types containing it (case-insensitive), and exact event ids, delivery ids (webhook-id) and identifier values',
+    example: 'batch-42',
+  })
   @IsOptional()
   @IsString()
-  @MaxLength(200, { message: 'q must be at most 200 characters' })
+  @MaxLength(MAX_SEARCH_LENGTH, { message: `q must be at most ${MAX_SEARCH_LENGTH} characters` })
   q?: string;
 
   @ApiPropertyOptional({ description: 'Only this webhook (on routes that list the whole tenant)' })
@@ -50,13 +65,18 @@ export class LogFilterQueryDto {
 
 /** Query parameters of the delivery log lists. */
 export class LogsQueryDto extends LogFilterQueryDto {
-  @ApiPropertyOptional({ default: 1 })
+  @ApiPropertyOptional({ default: 1, description: `Page number, while page × per_page ≤ ${MAX_PAGED_ROWS}; past that, use cursor` })
   @IsOptional()
   @Type(() => Number)
   @IsInt({ message: 'page must be an integer of at least 1' })
   @Min(1, { message: 'page must be an integer of at least 1' })
-  @Max(100000, { message: 'page must be at most 100000' })
   page?: number;
+
+  @ApiPropertyOptional({ description: 'Continue after the previous page: its pagination.next_cursor, unchanged (instead of page)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(MAX_CURSOR_LENGTH, { message: 'cursor is not a cursor of this API; pass the next_cursor of the previous page unchanged' })
+  cursor?: string;
 
   @ApiPropertyOptional({ default: 25, minimum: 1, maximum: MAX_PER_PAGE })
   @IsOptional()

@@ -1,19 +1,25 @@
 import type { ClientProxy } from '@nestjs/microservices';
 import { firstValueFrom, timeout } from 'rxjs';
 import { RpcErrorCode } from '@wirehook/contracts';
-import { DomainError } from '../errors/domain.error';
+import { DomainError, TooManyRequestsError } from '../errors/domain.error';
 
 /**
- * Asks an internal service over NATS request/reply. Its error codes become domain errors; no
- * answer within `timeoutMs` (or no service listening) is a 503 that names the service.
+ * Asks an internal service over NATS request/reply. Its error codes become domain errors
+ * (`too_busy` a 429 with the service's `retryAfterSeconds`); no answer within `timeoutMs` (or no
+ * service listening) is a 503 that names the service.
  */
 export async function callService<T>(client: ClientProxy, pattern: string, payload: object, timeoutMs: number, service: string): Promise<T> {
   try {
     return await firstValueFrom(client.send<T>(pattern, payload).pipe(timeout(timeoutMs)));
   } catch (error) {
-    const rpc = error as { code?: string; message?: string };
+    // Nest's NATS transport delivers the object an RpcException was made with, as JSON.
+    const rpc = error as { code?: string; message?: string; retryAfterSeconds?: unknown };
     if (rpc.code === RpcErrorCode.invalidRequest) throw new DomainError('invalid', 'invalid_request', rpc.message ?? 'invalid request');
     if (rpc.code === RpcErrorCode.notFound) throw new DomainError('not_found', 'not_found', rpc.message ?? 'not found');
-    throw new DomainError('unavailable', `${service.replace(/-/g, '_')}_unavailable`, `the ${service} did not answer; try again shortly`);
+    if (rpc.code === RpcErrorCode.tooBusy) {
+      const retryAfterSeconds = typeof rpc.retryAfterSeconds === 'number' ? rpc.retryAfterSeconds : 1;
+      throw new TooManyRequestsError('too_many_requests', rpc.message ?? `the ${service} is busy; try again shortly`, retryAfterSeconds);
+    }
+    throw new DomainError('unavailable', `${service.replace(/[^a-z0-9]+/gi, '_').toLowerCase()}_unavailable`, `the ${service} did not answer; try again shortly`);
   }
 }

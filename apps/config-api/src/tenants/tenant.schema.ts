@@ -9,6 +9,8 @@ export interface TenantDocument {
   updatedAt: Date;
 }
 
+export const TENANTS_COLLECTION = 'tenants';
+
 export const tenantSchema = new Schema<TenantDocument>(
   {
     _id: { type: String, required: true },
@@ -17,5 +19,5 @@ export const tenantSchema = new Schema<TenantDocument>(
     createdAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },
   },
-  { collection: 'tenants', versionKey: false, autoCreate: false, autoIndex: false },
+  { collection: TENANTS_COLLECTION, versionKey: false, autoCreate: false, autoIndex: false },
 );

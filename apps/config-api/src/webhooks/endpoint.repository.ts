@@ -9,10 +9,6 @@ export class EndpointRepository {
     this.endpoints = connection.model<EndpointDocument>('Endpoint', endpointSchema);
   }
 
-  async ensureIndexes(): Promise<void> {
-    await this.endpoints.createIndexes();
-  }
-
   async insert(endpoint: EndpointDocument): Promise<void> {
     await this.endpoints.create(endpoint);
   }

@@ -25,6 +25,8 @@ export interface EndpointDocument {
   updatedAt: Date;
 }
 
+export const ENDPOINTS_COLLECTION = 'endpoints';
+
 export const endpointSchema = new Schema<EndpointDocument>(
   {
     _id: { type: String, required: true },
@@ -47,8 +49,8 @@ export const endpointSchema = new Schema<EndpointDocument>(
     createdAt: { type: Date, required: true },
     updatedAt: { type: Date, required: true },
   },
-  { collection: 'endpoints', versionKey: false, autoCreate: false, autoIndex: false, minimize: false },
+  { collection: ENDPOINTS_COLLECTION, versionKey: false, autoCreate: false, autoIndex: false, minimize: false },
 );
 
 // Listing and counting a tenant's endpoints, newest first.
-endpointSchema.index({ tenantId: 1, createdAt: -1 });
+endpointSchema.index({ tenantId: 1, createdAt: -1 }, { name: 'tenant_time' });

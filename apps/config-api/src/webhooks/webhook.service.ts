@@ -78,6 +78,16 @@ export class WebhookService {
     return endpoint;
   }
 
+  /** Ids of at most `limit` of the tenant's webhooks whose description or URL contains `text`, ignoring case. */
+  async matchingText(tenantId: string, text: string, limit: number): Promise<string[]> {
+    const lower = text.toLowerCase();
+    const { rows } = await this.endpoints.list(tenantId, 0, this.config.MAX_WEBHOOKS_PER_TENANT);
+    return rows
+      .filter((endpoint) => endpoint.description.toLowerCase().includes(lower) || endpoint.url.toLowerCase().includes(lower))
+      .slice(0, limit)
+      .map((endpoint) => endpoint._id);
+  }
+
   async list(tenantId: string, page: number, perPage: number) {
     return this.endpoints.list(tenantId, (page - 1) * perPage, perPage);
   }

@@ -2,9 +2,10 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplication } from '@nestjs/common';
-import { SecretBox, loadConfig } from '@wirehook/config';
+import { SecretBox, connectMongo, loadConfig, migrateIndexes } from '@wirehook/config';
 import { ApiClient, capturingLogger, type LogLine, type TestServers } from '@wirehook/testing';
 import { ConfigApiModule } from '../../src/app.module';
+import { CONFIG_API_COLLECTIONS } from '../../src/collections';
 import { ConfigApiConfig } from '../../src/config/config-api.config';
 import { configureHttp } from '../../src/http-setup';
 
@@ -22,6 +23,7 @@ export interface ConfigApiHarness {
   close(): Promise<void>;
 }
 
+/** Boots config-api after migrating its collections, as a deployment runs the migration first. */
 export async function startConfigApi(servers: TestServers, env: Record<string, string> = {}): Promise<ConfigApiHarness> {
   const operatorKey = `op_${randomBytes(24).toString('hex')}`;
   const encryptionKey = env.CONFIG_ENCRYPTION_KEY ?? SecretBox.generateKey();
@@ -35,6 +37,12 @@ export async function startConfigApi(servers: TestServers, env: Record<string, s
     LOG_LEVEL: 'debug',
     ...env,
   });
+  const connection = await connectMongo(config.MONGODB_URI, config.MONGODB_WRITE_CONCERN);
+  try {
+    await migrateIndexes(connection, CONFIG_API_COLLECTIONS);
+  } finally {
+    await connection.close();
+  }
   const { logger, lines: logs } = capturingLogger('config-api');
   const app = await NestFactory.create(ConfigApiModule.forRoot(config, logger), { logger: false });
   configureHttp(app, logger);

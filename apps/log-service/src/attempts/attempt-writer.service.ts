@@ -15,7 +15,7 @@ import {
   encodeMessage,
   type DeadLetterMessage,
 } from '@wirehook/contracts';
-import { DeliveryLogRepository, redactHeaders } from '@wirehook/delivery-logs';
+import { DeliveryLogs, redactHeaders } from '@wirehook/delivery-logs';
 import { JETSTREAM, JETSTREAM_MANAGER, ensureDurableConsumer } from '@wirehook/nats';
 import { LogServiceConfig } from '../config/log-service.config';
 import { describeWriteFailure, isTransientWriteFailure } from './write-failure';
@@ -81,12 +81,14 @@ export class AttemptWriter implements OnApplicationBootstrap, BeforeApplicationS
   private wakeUp?: () => void;
   /** When the write failing now first failed; null while writes succeed. */
   private failingSince: Date | null = null;
+  /** When the write in progress started; null between writes. */
+  private writingSince: number | null = null;
 
   private readonly recordsWritten: Counter;
 
   constructor(
     private readonly config: LogServiceConfig,
-    private readonly repository: DeliveryLogRepository,
+    private readonly logs: DeliveryLogs,
     @Inject(JETSTREAM) private readonly js: JetStreamClient,
     @Inject(JETSTREAM_MANAGER) private readonly jsm: JetStreamManager,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -95,9 +97,13 @@ export class AttemptWriter implements OnApplicationBootstrap, BeforeApplicationS
     this.recordsWritten = new Counter({ name: 'wirehook_attempt_records_written_total', help: 'Attempt records written to MongoDB', registers: [registry] });
   }
 
-  /** False while MongoDB refuses the batch in hand; readiness reports it. */
+  /**
+   * False while MongoDB refuses the batch in hand, or while a write has hung for longer than
+   * its write-concern timeout allows; readiness reports it.
+   */
   get healthy(): boolean {
-    return this.failingSince === null;
+    const hung = this.writingSince !== null && Date.now() - this.writingSince > this.config.MONGODB_WRITE_TIMEOUT_MS * 2;
+    return this.failingSince === null && !hung;
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -172,6 +178,7 @@ export class AttemptWriter implements OnApplicationBootstrap, BeforeApplicationS
     try {
       for (let failures = 0; pending.length > 0; failures += 1) {
         try {
+          this.writingSince = Date.now();
           await this.store(pending);
         } catch (error) {
           if (this.failingSince === null) this.failingSince = new Date();
@@ -187,6 +194,7 @@ export class AttemptWriter implements OnApplicationBootstrap, BeforeApplicationS
         }
       }
     } finally {
+      this.writingSince = null;
       clearInterval(keepAlive);
     }
     if (this.failingSince !== null) this.logger.info({ failingSince: this.failingSince.toISOString() }, 'writing attempt records works again');
@@ -220,7 +228,7 @@ export class AttemptWriter implements OnApplicationBootstrap, BeforeApplicationS
    */
   private async store(pending: PendingRecord[]): Promise<void> {
     try {
-      await this.repository.recordAttempts(pending.map(({ record }) => record));
+      await this.logs.recorder.record(pending.map(({ record }) => record));
       const written = pending.splice(0, pending.length);
       this.recordsWritten.inc(written.length);
       // A lost ack only means a redelivery, which the unique attempt key absorbs.
@@ -232,7 +240,7 @@ export class AttemptWriter implements OnApplicationBootstrap, BeforeApplicationS
     while (pending.length > 0) {
       const [entry] = pending;
       try {
-        await this.repository.recordAttempts([entry.record]);
+        await this.logs.recorder.record([entry.record]);
         this.recordsWritten.inc();
         await entry.message.ackAck().catch(() => false);
       } catch (error) {

@@ -2,17 +2,18 @@ import { Controller, Get, Inject } from '@nestjs/common';
 import { HealthCheck, HealthCheckError, HealthCheckService } from '@nestjs/terminus';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Connection } from 'mongoose';
-import { MONGO_CONNECTION, pingMongo } from '@wirehook/config';
+import { IndexCheck, MONGO_CONNECTION, indexHealthIndicator, pingMongo } from '@wirehook/config';
 import { NATS_CONNECTION, natsHealthIndicator } from '@wirehook/nats';
 import { AttemptWriter } from '../attempts/attempt-writer.service';
 
 
-/** Liveness, and readiness: NATS connected, MongoDB answering and accepting the last write. */
+/** Liveness, and readiness: NATS connected, MongoDB answering and accepting the last write, the indexes in place. */
 @Controller('health')
 export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly writer: AttemptWriter,
+    private readonly indexes: IndexCheck,
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
     @Inject(MONGO_CONNECTION) private readonly mongo: Connection,
   ) {}
@@ -38,6 +39,7 @@ export class HealthController {
         }
         return { mongodb: { status: 'up' } };
       },
+      () => indexHealthIndicator(this.indexes),
     ]);
   }
 }

@@ -1,7 +1,19 @@
-import type { AttemptLogView, DeliveryLogView, LogDetailView, LogStatsView } from '@wirehook/contracts';
-import type { AttemptStats, DeliveryAttemptDocument, DeliveryDocument } from '@wirehook/delivery-logs';
+import {
+  LOG_PREVIEW_CHARS,
+  LOG_REPLY_BUDGET_BYTES,
+  type AttemptLogView,
+  type DeliveryLogView,
+  type ExportedAttemptReply,
+  type LogBodyReply,
+  type LogDetailReply,
+  type LogStatsView,
+} from '@wirehook/contracts';
+import { DURATION_PERCENTILE_RELATIVE_ERROR, type AttemptRow, type DeliveryAttemptDocument, type DeliveryDocument, type RollupStats } from '@wirehook/delivery-logs';
 
-/** The stored request body is JSON text; show it as JSON when it parses. */
+/** Characters of a body the detail carries inline; a longer one is fetched in chunks. */
+export const DETAIL_INLINE_BODY_CHARS = 32 * 1024;
+
+/** A payload as JSON when it parses, else as text. */
 function parsedPayload(body: string): unknown {
   try {
     return JSON.parse(body);
@@ -10,31 +22,67 @@ function parsedPayload(body: string): unknown {
   }
 }
 
-/** An attempt as the logs API shows it (field names follow the product notes). */
-export function toAttemptView(document: DeliveryAttemptDocument): AttemptLogView {
+/** Headers while their names and values stay within `limit` characters. */
+function headersWithin(headers: Record<string, string>, limit: number): { headers: Record<string, string>; truncated: boolean } {
+  const kept: Record<string, string> = {};
+  let used = 0;
+  for (const [name, value] of Object.entries(headers)) {
+    used += name.length + value.length;
+    if (used > limit) return { headers: kept, truncated: true };
+    kept[name] = value;
+  }
+  return { headers: kept, truncated: false };
+}
+
+/**
+ * An attempt as the list shows it (field names follow the product notes), with the payload, the
+ * response body and the response headers cut to `previewChars` and flagged when cut. A payload
+ * shown whole is JSON; a cut one is text.
+ */
+export function toAttemptView(row: AttemptRow, previewChars = LOG_PREVIEW_CHARS): AttemptLogView {
+  const payloadCut = row.request.bodyLength > previewChars;
+  const payloadPreview = row.request.bodyPreview.slice(0, previewChars);
+  const responseHeaders = row.response ? headersWithin(row.response.headers, previewChars) : null;
   return {
-    id: document._id,
-    webhook_id: document.endpointId,
-    webhook_name: document.endpointName,
-    url: document.endpointUrl,
-    delivery_id: document.deliveryId,
-    event: document.eventType,
-    event_id: document.eventId,
-    identifiers: document.identifiers ?? {},
-    attempt: document.attempt,
-    trigger: document.trigger,
-    status: document.status,
-    http_status: document.httpStatus,
-    error: document.error?.message ?? null,
-    error_code: document.error?.code ?? null,
-    request_payload: parsedPayload(document.request.body),
-    response_body: document.response?.body ?? null,
-    response_headers: document.response?.headers ?? null,
-    duration_ms: document.durationMs,
-    next_attempt_at: document.nextAttemptAt?.toISOString() ?? null,
-    delivered_at: document.completedAt.toISOString(),
-    created_at: document.createdAt.toISOString(),
+    id: row._id,
+    webhook_id: row.endpointId,
+    webhook_name: row.endpointName,
+    url: row.endpointUrl,
+    delivery_id: row.deliveryId,
+    event: row.eventType,
+    event_id: row.eventId,
+    identifiers: row.identifiers ?? {},
+    attempt: row.attempt,
+    trigger: row.trigger,
+    status: row.status,
+    http_status: row.httpStatus,
+    error: row.error?.message ?? null,
+    error_code: row.error?.code ?? null,
+    request_payload: payloadCut ? payloadPreview : parsedPayload(payloadPreview),
+    request_payload_truncated: payloadCut,
+    response_body: row.response ? row.response.bodyPreview.slice(0, previewChars) : null,
+    response_body_truncated: row.response ? row.response.bodyLength > previewChars : false,
+    response_headers: responseHeaders?.headers ?? null,
+    response_headers_truncated: responseHeaders?.truncated ?? false,
+    duration_ms: row.durationMs,
+    next_attempt_at: row.nextAttemptAt?.toISOString() ?? null,
+    delivered_at: row.completedAt.toISOString(),
+    created_at: row.createdAt.toISOString(),
   };
+}
+
+/** Encoded size of a reply. */
+const replyBytes = (reply: unknown): number => Buffer.byteLength(JSON.stringify(reply));
+
+/**
+ * Attempt rows for a list reply that fits {@link LOG_REPLY_BUDGET_BYTES}: previews are cut
+ * shorter (and flagged) for text that escapes badly in JSON, such as control characters.
+ */
+export function attemptViewsWithin(rows: AttemptRow[]): AttemptLogView[] {
+  for (let previewChars = LOG_PREVIEW_CHARS; ; previewChars = Math.floor(previewChars / 4)) {
+    const views = rows.map((row) => toAttemptView(row, previewChars));
+    if (previewChars < 16 || replyBytes(views) <= LOG_REPLY_BUDGET_BYTES) return views;
+  }
 }
 
 /** A delivery with its latest state. */
@@ -59,13 +107,23 @@ export function toDeliveryView(document: DeliveryDocument): DeliveryLogView {
   };
 }
 
-/** One attempt with its request and response in full, and the timeline of its delivery. */
-export function toDetailView(attempt: DeliveryAttemptDocument, delivery: DeliveryDocument | null, timeline: DeliveryAttemptDocument[]): LogDetailView {
+/** A body inline when within `limit` characters, else only its length (fetched in chunks). */
+export function bodyReply(text: string, limit: number): LogBodyReply {
+  return text.length <= limit ? { text, length: text.length } : { text: null, length: text.length };
+}
+
+/** One attempt with its request and response, and the timeline of its delivery. */
+export function toDetailReply(attempt: DeliveryAttemptDocument, payload: string, delivery: DeliveryDocument | null, timeline: AttemptRow[]): LogDetailReply {
   return {
     ...toAttemptView(attempt),
-    request: attempt.request,
+    request: { method: attempt.request.method, url: attempt.request.url, headers: attempt.request.headers, body: bodyReply(payload, DETAIL_INLINE_BODY_CHARS) },
     response: attempt.response
-      ? { status: attempt.response.status, headers: attempt.response.headers, body: attempt.response.body, body_truncated: attempt.response.bodyTruncated }
+      ? {
+          status: attempt.response.status,
+          headers: attempt.response.headers,
+          body: bodyReply(attempt.response.body, DETAIL_INLINE_BODY_CHARS),
+          body_truncated: attempt.response.bodyTruncated,
+        }
       : null,
     delivery: delivery
       ? {
@@ -76,51 +134,73 @@ export function toDetailView(attempt: DeliveryAttemptDocument, delivery: Deliver
           created_at: delivery.createdAt.toISOString(),
         }
       : null,
-    timeline: timeline.map((entry) => {
-      const view = toAttemptView(entry);
-      return {
-        id: view.id,
-        attempt: view.attempt,
-        trigger: view.trigger,
-        status: view.status,
-        http_status: view.http_status,
-        error: view.error,
-        error_code: view.error_code,
-        duration_ms: view.duration_ms,
-        created_at: view.created_at,
-      };
-    }),
+    timeline: timeline.map((entry) => ({
+      id: entry._id,
+      attempt: entry.attempt,
+      trigger: entry.trigger,
+      status: entry.status,
+      http_status: entry.httpStatus,
+      error: entry.error?.message ?? null,
+      error_code: entry.error?.code ?? null,
+      duration_ms: entry.durationMs,
+      created_at: entry.createdAt.toISOString(),
+    })),
   };
+}
+
+/**
+ * Exported attempts for one reply, in order, for as long as the reply stays within
+ * {@link LOG_REPLY_BUDGET_BYTES} (at least one row). Each carries its payload, response body
+ * and headers whole where they fit; a body that does not goes by its length only, for
+ * config-api to read in chunks.
+ */
+export function exportedRowsWithin(rows: DeliveryAttemptDocument[], payloads: Map<string, string>): ExportedAttemptReply[] {
+  const replies: ExportedAttemptReply[] = [];
+  let used = 0;
+  for (const row of rows) {
+    const payload = payloads.get(row.payloadId) ?? '';
+    const reply: ExportedAttemptReply = {
+      ...toAttemptView(row),
+      full: { request_body: bodyReply(payload, 0), response_body: row.response ? bodyReply(row.response.body, 0) : null, response_headers: row.response?.headers ?? null },
+    };
+    const size = replyBytes(reply);
+    if (replies.length > 0 && used + size > LOG_REPLY_BUDGET_BYTES) break;
+    used += size;
+    for (const [part, text] of [['request_body', payload], ['response_body', row.response?.body]] as const) {
+      if (text === undefined) continue;
+      const bytes = replyBytes(text);
+      if (used + bytes > LOG_REPLY_BUDGET_BYTES) continue;
+      reply.full[part] = { text, length: text.length };
+      used += bytes;
+    }
+    replies.push(reply);
+  }
+  return replies;
 }
 
 const HOUR_MS = 60 * 60 * 1000;
 
-/** Shapes raw window statistics for the API and the charts. */
-export function toStatsView(stats: AttemptStats, from: Date, to: Date): LogStatsView {
-  const count = (map: Map<string, number>, key: string) => map.get(key) ?? 0;
-  const success = count(stats.byStatus, 'success');
+/**
+ * Statistics for the API and the charts, from the hourly rollups: the window is widened to the
+ * whole hours it touches (`window` says which), counts are exact, and the percentiles are within
+ * the histogram's stated error.
+ */
+export function toStatsView(stats: RollupStats): LogStatsView {
+  const hours = new Map(stats.hours.map((hour) => [hour.start, hour]));
   const buckets: LogStatsView['buckets'] = [];
-  for (let hour = Math.floor(from.getTime() / HOUR_MS) * HOUR_MS; hour <= to.getTime(); hour += HOUR_MS) {
+  for (let hour = stats.coveredFrom.getTime(); hour < stats.coveredTo.getTime(); hour += HOUR_MS) {
     const start = new Date(hour).toISOString();
-    buckets.push({ start, attempts: count(stats.hours, start), success: count(stats.successHours, start) });
+    buckets.push({ start, attempts: hours.get(start)?.attempts ?? 0, success: hours.get(start)?.success ?? 0 });
   }
+  const success = stats.byStatus.success;
   return {
-    window: { from: from.toISOString(), to: to.toISOString() },
-    totals: { attempts: stats.total, success, failed: count(stats.byStatus, 'failed'), retrying: count(stats.byStatus, 'retrying') },
-    success_rate: stats.total === 0 ? null : success / stats.total,
-    by_status_class: {
-      '2xx': count(stats.byStatusClass, '2xx'),
-      '3xx': count(stats.byStatusClass, '3xx'),
-      '4xx': count(stats.byStatusClass, '4xx'),
-      '5xx': count(stats.byStatusClass, '5xx'),
-      none: count(stats.byStatusClass, 'none'),
-    },
-    duration_ms: {
-      avg: stats.total === 0 ? null : Math.round(stats.totalDurationMs / stats.total),
-      ...stats.percentiles,
-    },
-    top_events: stats.topEvents.map(({ key, count: value }) => ({ event: key, count: value })),
-    top_error_codes: stats.topErrorCodes.map(({ key, count: value }) => ({ code: key, count: value })),
+    window: { from: stats.coveredFrom.toISOString(), to: stats.coveredTo.toISOString() },
+    totals: { attempts: stats.attempts, success, failed: stats.byStatus.failed, retrying: stats.byStatus.retrying },
+    success_rate: stats.attempts === 0 ? null : success / stats.attempts,
+    by_status_class: { ...stats.byStatusClass },
+    duration_ms: { avg: stats.attempts === 0 ? null : Math.round(stats.durationSumMs / stats.attempts), ...stats.durationMs, percentile_error: DURATION_PERCENTILE_RELATIVE_ERROR },
+    top_events: stats.topEvents.map(({ eventType, count }) => ({ event: eventType, count })),
+    top_error_codes: stats.topErrorCodes.map(({ code, count }) => ({ code, count })),
     buckets,
   };
 }

@@ -1,89 +1,178 @@
-import { Controller } from '@nestjs/common';
+import { Controller, UseInterceptors } from '@nestjs/common';
 import { MessagePattern, Payload, RpcException } from '@nestjs/microservices';
 import {
   ExportPageRequestMessage,
   FailedDeliveriesRequestMessage,
+  GetLogBodyRequestMessage,
   GetLogRequestMessage,
+  LOG_BODY_CHUNK_CHARS,
+  LOG_REPLY_BUDGET_BYTES,
   ListLogsRequestMessage,
   LogStatsRequestMessage,
+  MAX_CURSOR_LENGTH,
   RpcErrorCode,
   RpcPatterns,
-  paginationOf,
   type AttemptLogView,
   type DeliveryLogView,
-  type LogDetailView,
-  type RedeliveryMessage,
+  type ExportedAttemptReply,
+  type FailedDeliveriesPage,
+  type LogBodyChunk,
+  type LogDetailReply,
   type LogStatsView,
   type LogsPage,
 } from '@wirehook/contracts';
 import { validRpcPayload } from '@wirehook/nats';
-import { DeliveryLogRepository } from '@wirehook/delivery-logs';
-import { toAttemptView, toDeliveryView, toDetailView, toStatsView } from './log-views';
+import { DeliveryLogs, LogQueryError, type AttemptRow, type DeliveryDocument } from '@wirehook/delivery-logs';
+import { TenantQueryGate } from './tenant-query-gate';
+import { attemptViewsWithin, exportedRowsWithin, toDeliveryView, toDetailReply, toStatsView } from './log-views';
 
 /** An attempt id; anything else is looked up as a delivery id (the delivery view's row id). */
 const ATTEMPT_ID = /_\d+$/;
 
-/** Answers delivery-log queries from config-api over NATS request/reply. */
+const notFound = (what: string) => new RpcException({ code: RpcErrorCode.notFound, message: `${what} was not found` });
+
+/** A request the logs cannot serve as asked: 400 naming the parameter to change. */
+function refused(error: LogQueryError): RpcException {
+  return new RpcException({ code: RpcErrorCode.invalidRequest, message: error.message, fields: { [error.parameter]: [error.message] } });
+}
+
+/** Runs a query; a request the logs cannot serve as asked answers `invalid_request` naming the parameter. */
+async function answering<T>(query: () => Promise<T>): Promise<T> {
+  try {
+    return await query();
+  } catch (error) {
+    throw error instanceof LogQueryError ? refused(error) : error;
+  }
+}
+
+/** An opaque position in recover's walk: the last delivery sent. */
+function encodeAfter(delivery: DeliveryDocument): string {
+  return Buffer.from(JSON.stringify([delivery.createdAt.getTime(), delivery._id])).toString('base64url');
+}
+
+function decodeAfter(text: string): { createdAt: Date; id: string } {
+  try {
+    const [at, id] = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as [unknown, unknown];
+    if (typeof at === 'number' && typeof id === 'string' && id.length <= MAX_CURSOR_LENGTH) return { createdAt: new Date(at), id };
+  } catch {
+    // refused below
+  }
+  throw refused(new LogQueryError('after', 'after is not a position of this walk; pass the next of the previous page unchanged'));
+}
+
+/**
+ * Answers delivery-log queries from config-api over NATS request/reply. Every reply stays within
+ * {@link LOG_REPLY_BUDGET_BYTES}: lists carry previews, and bodies that do not fit travel in chunks.
+ * Each query takes a turn of its tenant at the {@link TenantQueryGate}, so one tenant's flood
+ * waits (or answers 429) without slowing the others.
+ */
 @Controller()
+@UseInterceptors(TenantQueryGate)
 export class LogsHandler {
-  constructor(private readonly repository: DeliveryLogRepository) {}
+  constructor(private readonly logs: DeliveryLogs) {}
+
+  @MessagePattern(RpcPatterns.listLogs)
+  async list(@Payload() payload: unknown): Promise<LogsPage<AttemptLogView | DeliveryLogView>> {
+    const request = validRpcPayload(ListLogsRequestMessage, payload);
+    const page = await answering(() => this.logs.queries.list(request));
+    const data = request.view === 'deliveries' ? (page.rows as DeliveryDocument[]).map(toDeliveryView) : attemptViewsWithin(page.rows as AttemptRow[]);
+    const total = page.total ?? { count: 0, exact: true };
+    return {
+      data,
+      pagination: {
+        current_page: page.page,
+        per_page: request.perPage,
+        total: total.count,
+        last_page: Math.max(1, Math.ceil(total.count / request.perPage)),
+        total_exact: total.exact,
+        has_more: page.hasMore,
+        next_cursor: page.nextCursor,
+      },
+    };
+  }
 
   /** One attempt by its id (`<delivery id>_<attempt>`), or the latest attempt of a delivery by the delivery id. */
   @MessagePattern(RpcPatterns.getLog)
-  async get(@Payload() payload: unknown): Promise<LogDetailView> {
+  async get(@Payload() payload: unknown): Promise<LogDetailReply> {
     const request = validRpcPayload(GetLogRequestMessage, payload);
-    const attempt = ATTEMPT_ID.test(request.id)
-      ? await this.repository.findAttempt(request.tenantId, request.id)
-      : await this.repository.findLatestAttempt(request.tenantId, request.id);
-    if (!attempt) throw new RpcException({ code: RpcErrorCode.notFound, message: `log '${request.id}' was not found` });
-    const [delivery, timeline] = await Promise.all([
-      this.repository.findDelivery(request.tenantId, attempt.deliveryId),
-      this.repository.attemptsOfDelivery(request.tenantId, attempt.deliveryId),
+    const attemptId = ATTEMPT_ID.test(request.id) ? request.id : (await this.logs.deliveries.find(request.tenantId, request.id))?.lastAttemptId;
+    const attempt = attemptId ? await this.logs.attempts.find(request.tenantId, attemptId) : null;
+    if (!attempt) throw notFound(`log '${request.id}'`);
+    const [delivery, timeline, payloads] = await Promise.all([
+      this.logs.deliveries.find(request.tenantId, attempt.deliveryId),
+      this.logs.attempts.ofDelivery(request.tenantId, attempt.deliveryId),
+      this.logs.payloads.bodies(request.tenantId, [attempt.payloadId]),
     ]);
-    return toDetailView(attempt, delivery, timeline);
+    return toDetailReply(attempt, payloads.get(attempt.payloadId) ?? '', delivery, timeline);
+  }
+
+  /** A chunk of an attempt's request payload or response body, for bodies too large for one reply. */
+  @MessagePattern(RpcPatterns.getLogBody)
+  async body(@Payload() payload: unknown): Promise<LogBodyChunk> {
+    const request = validRpcPayload(GetLogBodyRequestMessage, payload);
+    let text: string | null;
+    if (request.part === 'request') {
+      const payloadId = await this.logs.attempts.payloadIdOf(request.tenantId, request.attemptId);
+      text = payloadId ? ((await this.logs.payloads.bodies(request.tenantId, [payloadId])).get(payloadId) ?? null) : null;
+    } else {
+      text = await this.logs.attempts.responseBody(request.tenantId, request.attemptId);
+    }
+    if (text === null) throw notFound(`the ${request.part} body of log '${request.attemptId}'`);
+    return { text: text.slice(request.offset, request.offset + LOG_BODY_CHUNK_CHARS), length: text.length };
   }
 
   @MessagePattern(RpcPatterns.logStats)
   async stats(@Payload() payload: unknown): Promise<LogStatsView> {
     const request = validRpcPayload(LogStatsRequestMessage, payload);
-    const from = new Date(request.from);
-    const to = new Date(request.to);
-    return toStatsView(await this.repository.stats(request.tenantId, request.webhookId, from, to), from, to);
+    return toStatsView(await this.logs.rollups.windowStats(request.tenantId, request.webhookId, new Date(request.from), new Date(request.to)));
   }
 
   @MessagePattern(RpcPatterns.exportPage)
-  async exportPage(@Payload() payload: unknown): Promise<{ data: AttemptLogView[]; next: string | null }> {
+  async exportPage(@Payload() payload: unknown): Promise<{ data: ExportedAttemptReply[]; next: string | null }> {
     const request = validRpcPayload(ExportPageRequestMessage, payload);
-    const rows = await this.repository.attemptsAfter(request, request.after, request.limit);
-    const last = rows[rows.length - 1];
-    return { data: rows.map(toAttemptView), next: rows.length === request.limit && last ? `${last.createdAt.getTime()}:${last._id}` : null };
+    const page = await answering(() => this.logs.queries.exportPage(request));
+    const payloads = await this.logs.payloads.bodies(
+      request.tenantId,
+      page.rows.map((row) => row.payloadId),
+    );
+    const data = exportedRowsWithin(page.rows, payloads);
+    const cutShort = data.length < page.rows.length;
+    return { data, next: cutShort ? this.logs.queries.exportCursorAfter(request, page.rows[data.length - 1]) : page.nextCursor };
   }
 
+  /** Failed deliveries to re-send, oldest first, with their bodies, in pages that fit one reply. */
   @MessagePattern(RpcPatterns.failedDeliveries)
-  async failedDeliveries(@Payload() payload: unknown): Promise<RedeliveryMessage[]> {
+  async failedDeliveries(@Payload() payload: unknown): Promise<FailedDeliveriesPage> {
     const request = validRpcPayload(FailedDeliveriesRequestMessage, payload);
-    const rows = await this.repository.failedDeliveries(request.tenantId, request.webhookId, new Date(request.from), new Date(request.to), request.limit);
-    return rows.map(({ delivery, body }) => ({
-      deliveryId: delivery._id,
-      eventId: delivery.eventId,
-      eventType: delivery.eventType,
-      identifiers: delivery.identifiers,
-      body,
-      createdAt: delivery.createdAt.toISOString(),
-      attempt: delivery.lastAttempt + 1,
-    }));
-  }
-
-  @MessagePattern(RpcPatterns.listLogs)
-  async list(@Payload() payload: unknown): Promise<LogsPage<AttemptLogView | DeliveryLogView>> {
-    const request = validRpcPayload(ListLogsRequestMessage, payload);
-    const page =
-      request.view === 'deliveries'
-        ? await this.repository.listDeliveries(request).then(({ rows, total }) => ({ data: rows.map(toDeliveryView), total }))
-        : await this.repository.listAttempts(request).then(({ rows, total }) => ({ data: rows.map(toAttemptView), total }));
-    return {
-      data: page.data,
-      pagination: paginationOf(request.page, request.perPage, page.total),
-    };
+    const after = request.after ? decodeAfter(request.after) : undefined;
+    const window = { from: new Date(request.from), to: new Date(request.to) };
+    const rows = await this.logs.deliveries.failedOfEndpoint(request.tenantId, request.webhookId, window, after, request.limit);
+    const bodies = await this.logs.payloads.bodies(
+      request.tenantId,
+      rows.flatMap((row) => (row.payloadId ? [row.payloadId] : [])),
+    );
+    const page: FailedDeliveriesPage = { deliveries: [], next: null };
+    let used = 0;
+    for (const [index, delivery] of rows.entries()) {
+      const body = delivery.payloadId ? bodies.get(delivery.payloadId) : undefined;
+      if (body === undefined) continue;
+      const redelivery = {
+        deliveryId: delivery._id,
+        eventId: delivery.eventId,
+        eventType: delivery.eventType,
+        identifiers: delivery.identifiers,
+        body,
+        createdAt: delivery.createdAt.toISOString(),
+        attempt: delivery.lastAttempt + 1,
+      };
+      used += Buffer.byteLength(JSON.stringify(redelivery));
+      if (page.deliveries.length > 0 && used > LOG_REPLY_BUDGET_BYTES) {
+        page.next = encodeAfter(rows[index - 1]);
+        return page;
+      }
+      page.deliveries.push(redelivery);
+    }
+    if (rows.length === request.limit && rows.length > 0) page.next = encodeAfter(rows[rows.length - 1]);
+    return page;
   }
 }

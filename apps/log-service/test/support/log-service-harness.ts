@@ -1,14 +1,16 @@
 import type { AddressInfo } from 'node:net';
+import type { Collection, Connection } from 'mongoose';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplication } from '@nestjs/common';
 import { Transport, type MicroserviceOptions } from '@nestjs/microservices';
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { loadConfig } from '@wirehook/config';
+import { MONGO_CONNECTION, connectMongo, loadConfig, migrateIndexes } from '@wirehook/config';
 import { attemptSubject, encodeMessage, type AttemptRecordedMessage } from '@wirehook/contracts';
-import { DeliveryLogRepository } from '@wirehook/delivery-logs';
+import { DeliveryLogs } from '@wirehook/delivery-logs';
 import { capturingLogger, type LogLine, type TestServers } from '@wirehook/testing';
 import { LogServiceModule } from '../../src/app.module';
+import { LOG_SERVICE_COLLECTIONS } from '../../src/collections';
 import { LogServiceConfig } from '../../src/config/log-service.config';
 
 /** log-service booted in this process against the test servers, as main.ts boots it. */
@@ -16,22 +18,37 @@ export interface LogServiceHarness {
   app: INestApplication;
   /** Base URL of its health endpoints. */
   baseUrl: string;
-  repository: DeliveryLogRepository;
+  logs: DeliveryLogs;
   /** A connection of the test's own, to publish attempt records and inspect the stream. */
   nc: NatsConnection;
   js: JetStreamClient;
   jsm: JetStreamManager;
   /** Every JSON log line the app wrote. */
-  logs: LogLine[];
+  lines: LogLine[];
   /** Publishes attempt records as the dispatcher does (message id = attempt key, unless `messageIdSuffix`). */
   publish(records: AttemptRecordedMessage[], messageIdSuffix?: string): Promise<void>;
+  /** A collection of the app's database, read and cleared as it is (not through the app). */
+  collection(name: string): Collection;
   /** Status code of GET /health/ready. */
   readiness(): Promise<number>;
   close(): Promise<void>;
 }
 
-/** Boots log-service (HTTP health and NATS request/reply handlers) with its logs captured. */
-export async function startLogService(servers: TestServers, env: Record<string, string> = {}): Promise<LogServiceHarness> {
+/** Runs log-service's migration (its migrate command's work) on the test database. */
+export async function migrateLogService(servers: TestServers): Promise<void> {
+  const connection = await connectMongo(servers.mongoUri, '1');
+  try {
+    await migrateIndexes(connection, LOG_SERVICE_COLLECTIONS);
+  } finally {
+    await connection.close();
+  }
+}
+
+/**
+ * Boots log-service (HTTP health and NATS request/reply handlers) with its logs captured, after
+ * migrating the database as a deployment does (`migrate: false` boots on the database as it is).
+ */
+export async function startLogService(servers: TestServers, env: Record<string, string> = {}, options: { migrate?: boolean } = {}): Promise<LogServiceHarness> {
   const config = loadConfig(LogServiceConfig, {
     NATS_URL: servers.natsUrl,
     MONGODB_URI: servers.mongoUri,
@@ -39,7 +56,8 @@ export async function startLogService(servers: TestServers, env: Record<string, 
     LOG_WRITE_MAX_WAIT_MS: '50',
     ...env,
   });
-  const { logger, lines: logs } = capturingLogger('log-service');
+  if (options.migrate ?? true) await migrateLogService(servers);
+  const { logger, lines } = capturingLogger('log-service');
   const app = await NestFactory.create(LogServiceModule.forRoot(config, logger), { logger: false });
   app.enableShutdownHooks();
   app.connectMicroservice<MicroserviceOptions>({
@@ -54,15 +72,18 @@ export async function startLogService(servers: TestServers, env: Record<string, 
   return {
     app,
     baseUrl,
-    repository: app.get(DeliveryLogRepository),
+    logs: app.get(DeliveryLogs),
     nc,
     js,
     jsm: await jetstreamManager(nc),
-    logs,
+    lines,
     async publish(records, messageIdSuffix = '') {
       for (const record of records) {
         await js.publish(attemptSubject(record.tenantId), encodeMessage(record), { msgID: `${record.deliveryId}_${record.attempt}${messageIdSuffix}` });
       }
+    },
+    collection(name) {
+      return app.get<Connection>(MONGO_CONNECTION).collection(name);
     },
     async readiness() {
       return (await fetch(`${baseUrl}/health/ready`)).status;

@@ -2,14 +2,15 @@ import { Controller, Get, Inject } from '@nestjs/common';
 import { HealthCheck, HealthCheckError, HealthCheckService } from '@nestjs/terminus';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Connection } from 'mongoose';
-import { MONGO_CONNECTION, pingMongo } from '@wirehook/config';
+import { IndexCheck, MONGO_CONNECTION, indexHealthIndicator, pingMongo } from '@wirehook/config';
 import { NATS_CONNECTION, natsHealthIndicator } from '@wirehook/nats';
 
-/** Liveness, and readiness: NATS connected and MongoDB answering. */
+/** Liveness, and readiness: NATS connected, MongoDB answering, the indexes in place. */
 @Controller('health')
 export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
+    private readonly indexes: IndexCheck,
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
     @Inject(MONGO_CONNECTION) private readonly mongo: Connection,
   ) {}
@@ -32,6 +33,7 @@ export class HealthController {
           throw new HealthCheckError('MongoDB is not reachable', { mongodb: { status: 'down', message: (error as Error).message } });
         }
       },
+      () => indexHealthIndicator(this.indexes),
     ]);
   }
 }

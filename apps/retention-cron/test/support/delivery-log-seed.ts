@@ -1,9 +1,26 @@
+import type { Collection, Connection } from 'mongoose';
 import type { DeliveryStatus } from '@wirehook/contracts';
-import { statusClassOf, type DeliveryAttemptDocument, type DeliveryDocument, type DeliveryLogRepository } from '@wirehook/delivery-logs';
+import {
+  DELIVERIES_COLLECTION,
+  DELIVERY_ATTEMPTS_COLLECTION,
+  payloadIdOf,
+  statusClassOf,
+  type DeliveryAttemptDocument,
+  type DeliveryDocument,
+} from '@wirehook/delivery-logs';
 import { buildAttemptRecord } from '@wirehook/testing';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-const HOUR_MS = 60 * 60 * 1000;
+
+/** The delivery-log collections as they are, read and written without the repositories. */
+export interface LogCollections {
+  attempts: Collection;
+  deliveries: Collection;
+}
+
+export function logCollectionsOf(connection: Connection): LogCollections {
+  return { attempts: connection.collection(DELIVERY_ATTEMPTS_COLLECTION), deliveries: connection.collection(DELIVERIES_COLLECTION) };
+}
 
 /** One delivery to seed: its tenant, state, and how long ago it reached that state. */
 export interface SeedSpec {
@@ -26,7 +43,7 @@ export interface SeededDelivery extends SeedSpec {
  * `insertMany` (one write command per collection) rather than `recordAttempts`, whose per-record
  * upserts the MongoDB-wire test server makes slow at these volumes.
  */
-export async function seedDeliveries(repository: DeliveryLogRepository, specs: SeedSpec[], now = new Date()): Promise<SeededDelivery[]> {
+export async function seedDeliveries(repository: LogCollections, specs: SeedSpec[], now = new Date()): Promise<SeededDelivery[]> {
   const deliveries: DeliveryDocument[] = [];
   const attempts: DeliveryAttemptDocument[] = [];
   const seeded: SeededDelivery[] = [];
@@ -52,13 +69,14 @@ export async function seedDeliveries(repository: DeliveryLogRepository, specs: S
         eventId: record.eventId,
         eventType: record.eventType,
         identifiers: record.identifiers ?? {},
+        identifierValues: Object.values(record.identifiers ?? {}),
         attempt,
         trigger: 'auto',
         status: attempt === count ? spec.status : 'retrying',
         httpStatus,
         statusClass: statusClassOf(httpStatus),
-        errorCode: httpStatus === 200 ? null : 'http_status',
-        request: { ...record.request },
+        payloadId: payloadIdOf(spec.tenantId, record.request.body),
+        request: { method: record.request.method, url: record.request.url, headers: record.request.headers, bodyLength: record.request.body.length, bodyPreview: record.request.body },
         response: null,
         error: null,
         durationMs: 42,
@@ -67,7 +85,6 @@ export async function seedDeliveries(repository: DeliveryLogRepository, specs: S
         completedAt: new Date(startedAt.getTime() + 42),
         nextAttemptAt: null,
         createdAt: startedAt,
-        createdHour: new Date(Math.floor(startedAt.getTime() / HOUR_MS) * HOUR_MS),
       });
     }
     deliveries.push({
@@ -79,9 +96,11 @@ export async function seedDeliveries(repository: DeliveryLogRepository, specs: S
       eventId: record.eventId,
       eventType: record.eventType,
       identifiers: record.identifiers ?? {},
+      identifierValues: Object.values(record.identifiers ?? {}),
       status: spec.status,
       lastAttempt: count,
       lastAttemptId: attemptIds[count - 1] ?? null,
+      payloadId: payloadIdOf(spec.tenantId, record.request.body),
       httpStatus: spec.status === 'success' ? 200 : 500,
       lastError: null,
       nextAttemptAt: null,
@@ -90,15 +109,15 @@ export async function seedDeliveries(repository: DeliveryLogRepository, specs: S
     });
     seeded.push({ ...spec, id: record.deliveryId, attemptIds });
   }
-  if (attempts.length > 0) await repository.attempts.insertMany(attempts, { lean: true });
-  if (deliveries.length > 0) await repository.deliveries.insertMany(deliveries, { lean: true });
+  if (attempts.length > 0) await repository.attempts.insertMany(attempts as unknown as Array<Record<string, unknown>>);
+  if (deliveries.length > 0) await repository.deliveries.insertMany(deliveries as unknown as Array<Record<string, unknown>>);
   return seeded;
 }
 
 /** Every stored delivery id and attempt id, sorted, and the attempts whose delivery is gone. */
-export async function storedLogs(repository: DeliveryLogRepository): Promise<{ deliveries: string[]; attempts: string[]; orphanAttempts: string[] }> {
-  const deliveries = (await repository.deliveries.find({}, { _id: 1 }).lean<Array<{ _id: string }>>()).map((row) => row._id).sort();
-  const attemptRows = await repository.attempts.find({}, { _id: 1, deliveryId: 1 }).lean<Array<{ _id: string; deliveryId: string }>>();
+export async function storedLogs(repository: LogCollections): Promise<{ deliveries: string[]; attempts: string[]; orphanAttempts: string[] }> {
+  const deliveries = (await repository.deliveries.find({}, { projection: { _id: 1 } }).toArray()).map((row) => String(row._id)).sort();
+  const attemptRows = (await repository.attempts.find({}, { projection: { _id: 1, deliveryId: 1 } }).toArray()) as unknown as Array<{ _id: string; deliveryId: string }>;
   const known = new Set(deliveries);
   return {
     deliveries,
@@ -117,7 +136,7 @@ export function expectedLogs(kept: SeededDelivery[]): { deliveries: string[]; at
 }
 
 /** Deletes every delivery log, policy and lease, so each test starts empty. */
-export async function clearCollections(repository: DeliveryLogRepository, others: Array<{ deleteMany(filter: object): PromiseLike<unknown> }> = []): Promise<void> {
+export async function clearCollections(repository: LogCollections, others: Array<{ deleteMany(filter: object): PromiseLike<unknown> }> = []): Promise<void> {
   await repository.attempts.deleteMany({});
   await repository.deliveries.deleteMany({});
   for (const other of others) await other.deleteMany({});

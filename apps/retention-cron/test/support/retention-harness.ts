@@ -1,11 +1,12 @@
 import mongoose, { type Connection } from 'mongoose';
-import { loadConfig } from '@wirehook/config';
+import { loadConfig, migrateIndexes } from '@wirehook/config';
 import { capturingLogger, type LogLine } from '@wirehook/testing';
-import { DeliveryLogRepository } from '@wirehook/delivery-logs';
+import { RETENTION_CRON_REQUIRED_COLLECTIONS } from '../../src/collections';
 import { RetentionCronConfig } from '../../src/config/retention-cron.config';
 import { RetentionPolicyRepository } from '../../src/policies/retention-policy.repository';
 import { createRetentionComponents, type RetentionComponents } from '../../src/retention/retention-components';
 import type { RunListener } from '../../src/retention/retention-runner.service';
+import { logCollectionsOf, type LogCollections } from './delivery-log-seed';
 
 /** One wire command the driver sent, for observing what actually reached MongoDB. */
 export interface ObservedCommand {
@@ -18,7 +19,7 @@ export interface ObservedCommand {
 export interface RetentionReplica extends RetentionComponents {
   config: RetentionCronConfig;
   connection: Connection;
-  logs: DeliveryLogRepository;
+  logs: LogCollections;
   policyRepository: RetentionPolicyRepository;
   lines: LogLine[];
   commands: ObservedCommand[];
@@ -27,13 +28,16 @@ export interface RetentionReplica extends RetentionComponents {
 
 /**
  * Builds a replica's retention components exactly as the app does, on a connection that
- * records every command sent (command monitoring, as a MongoDB profiler would see them).
+ * records every command sent (command monitoring, as a MongoDB profiler would see them). The
+ * database is migrated first (retention-cron's collections and the delivery logs), as a
+ * deployment does before it starts the apps; those commands are not recorded.
  */
 export async function startReplica(mongoUri: string, env: Record<string, string> = {}, listeners: RunListener[] = []): Promise<RetentionReplica> {
   const config = loadConfig(RetentionCronConfig, { MONGODB_URI: mongoUri, MONGODB_WRITE_CONCERN: '1', RETENTION_BATCH_PAUSE_MS: '0', ...env });
   const connection = await mongoose
     .createConnection(config.MONGODB_URI, { writeConcern: { w: 1 }, autoCreate: false, autoIndex: false, monitorCommands: true })
     .asPromise();
+  await migrateIndexes(connection, RETENTION_CRON_REQUIRED_COLLECTIONS);
   const commands: ObservedCommand[] = [];
   connection.getClient().on('commandStarted', (event) => {
     commands.push({ name: event.commandName, command: event.command as Record<string, unknown>, at: Date.now() });
@@ -44,7 +48,7 @@ export async function startReplica(mongoUri: string, env: Record<string, string>
     ...components,
     config,
     connection,
-    logs: new DeliveryLogRepository(connection),
+    logs: logCollectionsOf(connection),
     policyRepository: new RetentionPolicyRepository(connection),
     lines,
     commands,

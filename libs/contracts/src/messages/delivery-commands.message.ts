@@ -1,5 +1,6 @@
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsInt, IsISO8601, Max, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsInt, IsISO8601, IsOptional, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { MAX_CURSOR_LENGTH } from './list-logs.message';
 import type { AttemptErrorCode } from '../enums';
 import { IsEndpointId, IsTenantId } from '../identifiers';
 import { DeliveryContentMessage, MAX_ATTEMPTS_PER_DELIVERY } from './delivery-task.message';
@@ -64,7 +65,11 @@ export interface AttemptResultView {
   error_code: AttemptErrorCode | null;
 }
 
-/** Failed deliveries of an endpoint in a window, for recover (pattern `rpc.log-service.v1.deliveries.failed`). */
+/**
+ * Failed deliveries of an endpoint in a window, oldest first, with the body each last sent, for
+ * recover (pattern `rpc.log-service.v1.deliveries.failed`). A page ends at `limit` deliveries
+ * or when the reply would outgrow the NATS payload budget; `next` continues it.
+ */
 export class FailedDeliveriesRequestMessage {
   @IsTenantId()
   tenantId!: string;
@@ -83,4 +88,16 @@ export class FailedDeliveriesRequestMessage {
   @Min(1)
   @Max(MAX_RECOVER_DELIVERIES + 1)
   limit!: number;
+
+  /** The `next` of the previous page (opaque). */
+  @IsOptional()
+  @IsString()
+  @MaxLength(MAX_CURSOR_LENGTH)
+  after?: string;
+}
+
+/** A page of failed deliveries to re-send. */
+export interface FailedDeliveriesPage {
+  deliveries: RedeliveryMessage[];
+  next: string | null;
 }

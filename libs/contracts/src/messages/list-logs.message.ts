@@ -14,6 +14,8 @@ import {
 import { DELIVERY_STATUSES, type AttemptErrorCode, type AttemptTrigger, type DeliveryStatus } from '../enums';
 import { IsEndpointId, IsTenantId } from '../identifiers';
 
+/** Most webhooks a search text may resolve to. */
+export const MAX_SEARCH_WEBHOOKS = 50;
 export const STATUS_CLASSES = ['2xx', '3xx', '4xx', '5xx'] as const;
 export type StatusClass = (typeof STATUS_CLASSES)[number];
 export const LOG_SORT_FIELDS = ['created_at', 'status', 'http_status'] as const;
@@ -22,6 +24,16 @@ export const LOG_VIEWS = ['attempts', 'deliveries'] as const;
 export type LogView = (typeof LOG_VIEWS)[number];
 export const MAX_PER_PAGE = 100;
 export const DEFAULT_PER_PAGE = 25;
+/** Rows a list may reach by page number (`page` × `per_page`); deeper pages need `cursor`. */
+export const MAX_PAGED_ROWS = 10_000;
+/** Totals are counted exactly up to this many rows; above it `total_exact` is false. */
+export const MAX_COUNTED_ROWS = 10_000;
+/** Characters of a payload, response body or header block shown in a list row. */
+export const LOG_PREVIEW_CHARS = 1024;
+/** Longest `q`. */
+export const MAX_SEARCH_LENGTH = 200;
+/** Longest opaque cursor. */
+export const MAX_CURSOR_LENGTH = 512;
 
 /**
  * The filters every delivery-log request shares. The tenant comes from config-api's
@@ -59,11 +71,22 @@ export class LogFilterMessage {
   @IsISO8601({ strict: true })
   to?: string;
 
-  /** Free text searched in endpoint name, URL and event type; never treated as a pattern. */
+  /**
+   * Search text: matched against endpoint names and URLs (resolved by config-api into
+   * `qWebhookIds`), against the tenant's event types, and exactly against event ids, delivery
+   * ids and identifier values. Never treated as a pattern.
+   */
   @IsOptional()
   @IsString()
-  @MaxLength(200)
+  @MaxLength(MAX_SEARCH_LENGTH)
   q?: string;
+
+  /** The tenant's webhooks whose name or URL contains `q` (config-api owns the endpoints). */
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(MAX_SEARCH_WEBHOOKS)
+  @IsEndpointId({ each: true })
+  qWebhookIds?: string[];
 }
 
 /** Request for one page of delivery logs (pattern `rpc.log-service.v1.logs.list`). */
@@ -72,11 +95,18 @@ export class ListLogsRequestMessage extends LogFilterMessage {
   @IsIn(LOG_VIEWS)
   view!: LogView;
 
+  /** Page number; `page` × `perPage` stays within {@link MAX_PAGED_ROWS}. Ignored with a cursor. */
   @Type(() => Number)
   @IsInt()
   @Min(1)
-  @Max(100000)
+  @Max(MAX_PAGED_ROWS)
   page!: number;
+
+  /** Where the page starts: the `next_cursor` of the page before (opaque). */
+  @IsOptional()
+  @IsString()
+  @MaxLength(MAX_CURSOR_LENGTH)
+  cursor?: string;
 
   @Type(() => Number)
   @IsInt()
@@ -103,6 +133,17 @@ export function paginationOf(page: number, perPage: number, total: number): Pagi
   return { current_page: page, per_page: perPage, total, last_page: Math.max(1, Math.ceil(total / perPage)) };
 }
 
+/**
+ * Pagination of the delivery logs: the product notes' fields, with a total counted exactly up
+ * to {@link MAX_COUNTED_ROWS} (`total_exact` false above it) and a keyset cursor for the next page.
+ */
+export interface LogPagination extends Pagination {
+  total_exact: boolean;
+  has_more: boolean;
+  /** Pass as `cursor` for the next page; null on the last page. */
+  next_cursor: string | null;
+}
+
 /** One attempt as shown by the logs API (field names follow the product notes). */
 export interface AttemptLogView {
   id: string;
@@ -119,9 +160,13 @@ export interface AttemptLogView {
   http_status: number | null;
   error: string | null;
   error_code: AttemptErrorCode | null;
+  /** The payload sent: whole JSON when short, else its first {@link LOG_PREVIEW_CHARS} characters as text. */
   request_payload: unknown;
+  request_payload_truncated: boolean;
   response_body: string | null;
+  response_body_truncated: boolean;
   response_headers: Record<string, string> | null;
+  response_headers_truncated: boolean;
   duration_ms: number;
   next_attempt_at: string | null;
   delivered_at: string;
@@ -150,5 +195,5 @@ export interface DeliveryLogView {
 
 export interface LogsPage<T> {
   data: T[];
-  pagination: Pagination;
+  pagination: LogPagination;
 }

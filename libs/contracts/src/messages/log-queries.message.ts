@@ -1,7 +1,24 @@
 import { Type } from 'class-transformer';
-import { IsInt, IsISO8601, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { LogFilterMessage, type AttemptLogView } from './list-logs.message';
+import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { LogFilterMessage, MAX_CURSOR_LENGTH, type AttemptLogView } from './list-logs.message';
 import { IsEndpointId, IsTenantId } from '../identifiers';
+
+/**
+ * Longest reply log-service sends over NATS, below the server's default 1 MiB max payload with
+ * room for headers. Pages of exports and recovers are filled up to it; a body that does not
+ * fit travels in chunks ({@link GetLogBodyRequestMessage}).
+ */
+export const LOG_REPLY_BUDGET_BYTES = 512 * 1024;
+/** Characters of a body per chunk: JSON escaping at most sextuples them, still under 1 MiB. */
+export const LOG_BODY_CHUNK_CHARS = 100_000;
+export const LOG_BODY_PARTS = ['request', 'response'] as const;
+export type LogBodyPart = (typeof LOG_BODY_PARTS)[number];
+
+/** A body as log-service sends it: inline when it fits the reply, else its length, to fetch in chunks. */
+export interface LogBodyReply {
+  text: string | null;
+  length: number;
+}
 
 /** Request for one attempt with the timeline of its delivery (pattern `rpc.log-service.v1.logs.get`). */
 export class GetLogRequestMessage {
@@ -11,6 +28,44 @@ export class GetLogRequestMessage {
   @IsString()
   @MaxLength(100)
   id!: string;
+}
+
+/** One chunk of an attempt's request or response body (pattern `rpc.log-service.v1.logs.body`). */
+export class GetLogBodyRequestMessage {
+  @IsTenantId()
+  tenantId!: string;
+
+  @IsString()
+  @MaxLength(100)
+  attemptId!: string;
+
+  @IsIn(LOG_BODY_PARTS)
+  part!: LogBodyPart;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  offset!: number;
+}
+
+/** A chunk of a body: at most {@link LOG_BODY_CHUNK_CHARS} characters from the offset asked for. */
+export interface LogBodyChunk {
+  text: string;
+  /** Length of the whole body. */
+  length: number;
+}
+
+/** The detail as log-service sends it: bodies that do not fit the reply are left for chunked reads. */
+export interface LogDetailReply extends AttemptLogView {
+  request: { method: string; url: string; headers: Record<string, string>; body: LogBodyReply };
+  response: { status: number; headers: Record<string, string>; body: LogBodyReply; body_truncated: boolean } | null;
+  delivery: LogDetailView['delivery'];
+  timeline: LogDetailView['timeline'];
+}
+
+/** An exported attempt as log-service sends it: the list row, and its bodies and headers whole. */
+export interface ExportedAttemptReply extends AttemptLogView {
+  full: { request_body: LogBodyReply; response_body: LogBodyReply | null; response_headers: Record<string, string> | null };
 }
 
 /** One attempt in full, and every attempt of the same delivery, first attempt first. */
@@ -37,25 +92,31 @@ export class LogStatsRequestMessage {
   to!: string;
 }
 
+/** Statistics of the whole hours a window touches (read from hourly rollups). */
 export interface LogStatsView {
+  /** The hours counted: `from` cut to the hour, up to the end of the hour holding `to`. */
   window: { from: string; to: string };
   totals: { attempts: number; success: number; failed: number; retrying: number };
   /** Successful attempts over all attempts, 0..1 (null without attempts). */
   success_rate: number | null;
   by_status_class: Record<'2xx' | '3xx' | '4xx' | '5xx' | 'none', number>;
-  duration_ms: { avg: number | null; p50: number | null; p95: number | null; p99: number | null };
+  /** Percentiles come from a histogram: within `percentile_error` (a fraction) of the exact values. */
+  duration_ms: { avg: number | null; p50: number | null; p95: number | null; p99: number | null; percentile_error: number };
   top_events: Array<{ event: string; count: number }>;
   top_error_codes: Array<{ code: string; count: number }>;
   /** Attempts per hour in the window (hours without attempts are listed with zeros). */
   buckets: Array<{ start: string; attempts: number; success: number }>;
 }
 
-/** One page of an export, in time order after a cursor (pattern `rpc.log-service.v1.logs.export-page`). */
+/**
+ * One page of an export, in time order after a cursor (pattern `rpc.log-service.v1.logs.export-page`).
+ * A page ends at `limit` rows or at {@link LOG_REPLY_BUDGET_BYTES}, whichever comes first.
+ */
 export class ExportPageRequestMessage extends LogFilterMessage {
-  /** Id of the last attempt of the previous page. */
+  /** The `next` of the previous page (opaque). */
   @IsOptional()
   @IsString()
-  @MaxLength(100)
+  @MaxLength(MAX_CURSOR_LENGTH)
   after?: string;
 
   @Type(() => Number)

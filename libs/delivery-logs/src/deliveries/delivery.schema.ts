@@ -11,10 +11,14 @@ export interface DeliveryDocument {
   eventId: string;
   eventType: string;
   identifiers: Record<string, string>;
+  /** The identifiers' values, for exact lookups by `q`. */
+  identifierValues: string[];
   status: DeliveryStatus;
   /** Highest attempt number recorded; state fields below come from that attempt. */
   lastAttempt: number;
   lastAttemptId: string | null;
+  /** The payload the last attempt sent (`event_payloads`). */
+  payloadId: string | null;
   httpStatus: number | null;
   lastError: string | null;
   nextAttemptAt: Date | null;
@@ -34,9 +38,11 @@ export const deliverySchema = new Schema<DeliveryDocument>(
     eventId: { type: String, required: true },
     eventType: { type: String, required: true },
     identifiers: { type: Schema.Types.Mixed, default: {} },
+    identifierValues: { type: [String], default: [] },
     status: { type: String, required: true },
     lastAttempt: { type: Number, required: true },
     lastAttemptId: { type: String, default: null },
+    payloadId: { type: String, default: null },
     httpStatus: { type: Number, default: null },
     lastError: { type: String, default: null },
     nextAttemptAt: { type: Date, default: null },
@@ -46,20 +52,32 @@ export const deliverySchema = new Schema<DeliveryDocument>(
   { collection: DELIVERIES_COLLECTION, versionKey: false, autoCreate: false, autoIndex: false, minimize: false },
 );
 
-// Indexes of the delivery view (`view=deliveries`), built like those of `delivery_attempts`
-// (tenant first, newest first, `_id` last for the tie-break; see that schema for what `q` costs).
-// The delivery view's time is when the delivery was created.
-// GET /deliveries?view=deliveries (whole tenant): default sort and from/to.
-deliverySchema.index({ tenantId: 1, createdAt: -1, _id: -1 });
-// One endpoint's deliveries (GET /webhooks/:id/logs?view=deliveries).
-deliverySchema.index({ tenantId: 1, endpointId: 1, createdAt: -1, _id: -1 });
-// One endpoint's deliveries in one state: ?status= on an endpoint, and POST /webhooks/:id/recover
-// (its failed deliveries in a window, oldest first).
-deliverySchema.index({ tenantId: 1, endpointId: 1, status: 1, createdAt: -1, _id: -1 });
-// ?status= and sort=status on the whole tenant; retention-cron selects expired deliveries of a
-// tenant and state, oldest first, on its { tenantId, status, createdAt } prefix.
-deliverySchema.index({ tenantId: 1, status: 1, createdAt: -1, _id: -1 });
-// ?event= exact or prefix.
-deliverySchema.index({ tenantId: 1, eventType: 1, createdAt: -1, _id: -1 });
-// sort=http_status, and ?status_class= (a range of the last HTTP status).
-deliverySchema.index({ tenantId: 1, httpStatus: 1, createdAt: -1, _id: -1 });
+/**
+ * Index names of `deliveries` (the `view=deliveries` lists, recover and retention); built like
+ * those of `delivery_attempts`, with the delivery's creation as its time. A delivery id is
+ * looked up on `_id` with the tenant. Shard key: `{ tenantId: 1, _id: 1 }`.
+ */
+export const DeliveryIndex = {
+  /** Whole tenant, newest first; from/to. */
+  time: 'tenant_time',
+  /** `webhook_id` (+ `status`); recover's failed deliveries of one webhook in a window, oldest first. */
+  endpointStatusTime: 'tenant_endpoint_status_time',
+  /** `status`, `sort=status`; retention's expired deliveries of a tenant and final state, oldest first. */
+  statusTime: 'tenant_status_time',
+  /** `event` (+ `status`); `q` matching event types. */
+  eventStatusTime: 'tenant_event_status_time',
+  /** `status_class` (the last HTTP status); `sort=http_status`. */
+  httpStatusTime: 'tenant_http_status_time',
+  /** `q` equal to an event id. */
+  eventId: 'tenant_event_id',
+  /** `q` equal to an identifier value. */
+  identifierTime: 'tenant_identifier_time',
+} as const;
+
+deliverySchema.index({ tenantId: 1, createdAt: -1, _id: -1 }, { name: DeliveryIndex.time });
+deliverySchema.index({ tenantId: 1, endpointId: 1, status: 1, createdAt: -1, _id: -1 }, { name: DeliveryIndex.endpointStatusTime });
+deliverySchema.index({ tenantId: 1, status: 1, createdAt: -1, _id: -1 }, { name: DeliveryIndex.statusTime });
+deliverySchema.index({ tenantId: 1, eventType: 1, status: 1, createdAt: -1, _id: -1 }, { name: DeliveryIndex.eventStatusTime });
+deliverySchema.index({ tenantId: 1, httpStatus: 1, createdAt: -1, _id: -1 }, { name: DeliveryIndex.httpStatusTime });
+deliverySchema.index({ tenantId: 1, eventId: 1 }, { name: DeliveryIndex.eventId });
+deliverySchema.index({ tenantId: 1, identifierValues: 1, createdAt: -1, _id: -1 }, { name: DeliveryIndex.identifierTime });
