@@ -13,8 +13,8 @@ export async function callService<T>(client: ClientProxy, pattern: string, paylo
     return await firstValueFrom(client.send<T>(pattern, payload).pipe(timeout(timeoutMs)));
   } catch (error) {
     // Nest's NATS transport delivers the object an RpcException was made with, as JSON.
-    const rpc = error as { code?: string; message?: string; retryAfterSeconds?: unknown };
-    if (rpc.code === RpcErrorCode.invalidRequest) throw new DomainError('invalid', 'invalid_request', rpc.message ?? 'invalid request');
+    const rpc = error as { code?: string; message?: string; retryAfterSeconds?: unknown; fields?: Record<string, string[]> };
+    if (rpc.code === RpcErrorCode.invalidRequest) throw new DomainError('invalid', 'invalid_request', rpc.message ?? 'invalid request', rpc.fields);
     if (rpc.code === RpcErrorCode.notFound) throw new DomainError('not_found', 'not_found', rpc.message ?? 'not found');
     if (rpc.code === RpcErrorCode.tooBusy) {
       const retryAfterSeconds = typeof rpc.retryAfterSeconds === 'number' ? rpc.retryAfterSeconds : 1;

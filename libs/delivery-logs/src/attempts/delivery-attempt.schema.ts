@@ -84,6 +84,8 @@ export const AttemptIndex = {
   time: 'tenant_time',
   /** `webhook_id` (every status as four points), `webhook_id` + `status`, `sort=status` on one webhook; `q` matching webhooks. */
   endpointStatusTime: 'tenant_endpoint_status_time',
+  /** `webhook_id` + `event` (+ `status`); `q` matching webhooks with `event`, or event types on one webhook. */
+  endpointEventStatusTime: 'tenant_endpoint_event_status_time',
   /** `status`; `sort=status` on the whole tenant. */
   statusTime: 'tenant_status_time',
   /** `event` (exact, or a prefix resolved to its event types), + `status`; `q` matching event types. */
@@ -100,6 +102,7 @@ export const AttemptIndex = {
 
 deliveryAttemptSchema.index({ tenantId: 1, createdAt: -1, _id: -1 }, { name: AttemptIndex.time });
 deliveryAttemptSchema.index({ tenantId: 1, endpointId: 1, status: 1, createdAt: -1, _id: -1 }, { name: AttemptIndex.endpointStatusTime });
+deliveryAttemptSchema.index({ tenantId: 1, endpointId: 1, eventType: 1, status: 1, createdAt: -1, _id: -1 }, { name: AttemptIndex.endpointEventStatusTime });
 deliveryAttemptSchema.index({ tenantId: 1, status: 1, createdAt: -1, _id: -1 }, { name: AttemptIndex.statusTime });
 deliveryAttemptSchema.index({ tenantId: 1, eventType: 1, status: 1, createdAt: -1, _id: -1 }, { name: AttemptIndex.eventStatusTime });
 deliveryAttemptSchema.index({ tenantId: 1, httpStatus: 1, createdAt: -1, _id: -1 }, { name: AttemptIndex.httpStatusTime });

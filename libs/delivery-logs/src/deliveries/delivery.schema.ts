@@ -62,6 +62,8 @@ export const DeliveryIndex = {
   time: 'tenant_time',
   /** `webhook_id` (+ `status`); recover's failed deliveries of one webhook in a window, oldest first. */
   endpointStatusTime: 'tenant_endpoint_status_time',
+  /** `webhook_id` + `event` (+ `status`); `q` matching webhooks with `event`, or event types on one webhook. */
+  endpointEventStatusTime: 'tenant_endpoint_event_status_time',
   /** `status`, `sort=status`; retention's expired deliveries of a tenant and final state, oldest first. */
   statusTime: 'tenant_status_time',
   /** `event` (+ `status`); `q` matching event types. */
@@ -76,6 +78,7 @@ export const DeliveryIndex = {
 
 deliverySchema.index({ tenantId: 1, createdAt: -1, _id: -1 }, { name: DeliveryIndex.time });
 deliverySchema.index({ tenantId: 1, endpointId: 1, status: 1, createdAt: -1, _id: -1 }, { name: DeliveryIndex.endpointStatusTime });
+deliverySchema.index({ tenantId: 1, endpointId: 1, eventType: 1, status: 1, createdAt: -1, _id: -1 }, { name: DeliveryIndex.endpointEventStatusTime });
 deliverySchema.index({ tenantId: 1, status: 1, createdAt: -1, _id: -1 }, { name: DeliveryIndex.statusTime });
 deliverySchema.index({ tenantId: 1, eventType: 1, status: 1, createdAt: -1, _id: -1 }, { name: DeliveryIndex.eventStatusTime });
 deliverySchema.index({ tenantId: 1, httpStatus: 1, createdAt: -1, _id: -1 }, { name: DeliveryIndex.httpStatusTime });

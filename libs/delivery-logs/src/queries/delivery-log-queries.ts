@@ -204,9 +204,9 @@ export class DeliveryLogQueries {
   /**
    * The criteria to query: the request's own, or with search text one set per way the text
    * matches: the webhooks config-api found by name or URL, the tenant's event types containing
-   * it, and exact event ids, delivery ids and identifier values. A way the other filters leave
-   * no index for is not taken (webhooks with `event` or `status_class`; event types with
-   * `webhook_id` or `status_class`); the exact lookups always are.
+   * it, and exact event ids, delivery ids and identifier values. Neither webhooks nor event types
+   * can be searched together with `status_class` (no index serves both): when the text matches
+   * such names, the request is refused rather than answered with part of the matches.
    */
   private async searchBranches<T>(collection: ListedCollection<T>, request: ListLogsRequestMessage): Promise<LogCriteria[]> {
     const criteria = await criteriaOf(request, this.eventTypes);
@@ -214,14 +214,18 @@ export class DeliveryLogQueries {
     if (!q) return [criteria];
     const branches: LogCriteria[] = [];
     const webhooks = (request.qWebhookIds ?? []).filter((id) => !criteria.endpointIds || criteria.endpointIds.includes(id));
-    if (webhooks.length > 0 && !criteria.eventTypes && !criteria.httpStatus) branches.push({ ...criteria, endpointIds: webhooks });
-    if (!criteria.endpointIds && !criteria.httpStatus) {
-      const found = await this.eventTypes.containing(request.tenantId, q, MAX_RESOLVED_EVENT_TYPES + 1);
-      if (found.length > MAX_RESOLVED_EVENT_TYPES) {
-        throw new LogQueryError('q', `q matches more than ${MAX_RESOLVED_EVENT_TYPES} event types; search for a longer text, or filter with event`);
-      }
-      const types = criteria.eventTypes ? found.filter((type) => criteria.eventTypes?.includes(type)) : found;
-      if (types.length > 0) branches.push({ ...criteria, eventTypes: types });
+    if (webhooks.length > 0) {
+      if (criteria.httpStatus) throw new LogQueryError('q', 'q matches webhook names or URLs, which cannot be searched together with status_class; remove status_class, or filter by status');
+      branches.push({ ...criteria, endpointIds: webhooks });
+    }
+    const found = await this.eventTypes.containing(request.tenantId, q, MAX_RESOLVED_EVENT_TYPES + 1);
+    if (found.length > MAX_RESOLVED_EVENT_TYPES) {
+      throw new LogQueryError('q', `q matches more than ${MAX_RESOLVED_EVENT_TYPES} event types; search for a longer text, or filter with event`);
+    }
+    const types = criteria.eventTypes ? found.filter((type) => criteria.eventTypes?.includes(type)) : found;
+    if (types.length > 0) {
+      if (criteria.httpStatus) throw new LogQueryError('q', 'q matches event types, which cannot be searched together with status_class; remove status_class, or filter by status');
+      branches.push({ ...criteria, eventTypes: types });
     }
     for (const lookup of collection.lookups(q)) branches.push({ ...criteria, lookup });
     return branches;

@@ -59,6 +59,13 @@ describe('planListQuery', () => {
     expect(plan({ httpStatus: { gte: 400, lt: 500 } }, { field: 'http_status', order: 'desc' }).filter.httpStatus).toEqual({ $gte: 400, $lt: 500 });
   });
 
+  it('serves one webhook and an event together on their own index', () => {
+    expect(plan({ endpointIds: ['ep_1'], eventTypes: ['a.b', 'a.c'] })).toMatchObject({
+      filter: { tenantId: 'acme', endpointId: 'ep_1', eventType: { $in: ['a.b', 'a.c'] }, status: { $in: [...DELIVERY_STATUSES] } },
+      hint: AttemptIndex.endpointEventStatusTime,
+    });
+  });
+
   it('keeps every expansion within what MongoDB merges in order', () => {
     expect(MAX_RESOLVED_EVENT_TYPES * DELIVERY_STATUSES.length).toBeLessThanOrEqual(MAX_MERGED_POINTS);
     const types = Array.from({ length: MAX_RESOLVED_EVENT_TYPES }, (_, index) => `type.${index}`);
@@ -74,7 +81,8 @@ describe('planListQuery', () => {
   });
 
   it.each<[string, Partial<LogCriteria>, LogSort, string]>([
-    ['webhook and event', { endpointIds: ['ep_1'], eventTypes: ['a.b'] }, NEWEST, 'event'],
+    ['webhook and event sorted by HTTP status', { endpointIds: ['ep_1'], eventTypes: ['a.b'] }, { field: 'http_status', order: 'asc' }, 'sort'],
+    ['more webhooks × event types than MongoDB merges in order', { endpointIds: ['ep_1', 'ep_2'], eventTypes: Array.from({ length: 26 }, (_, i) => `t.${i}`) }, NEWEST, 'event'],
     ['status class and webhook', { endpointIds: ['ep_1'], httpStatus: { gte: 500, lt: 600 } }, NEWEST, 'status_class'],
     ['status class and status', { statuses: ['failed'], httpStatus: { gte: 500, lt: 600 } }, NEWEST, 'status_class'],
     ['status class sorted by status', { httpStatus: { gte: 500, lt: 600 } }, { field: 'status', order: 'asc' }, 'sort'],

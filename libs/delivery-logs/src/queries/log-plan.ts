@@ -25,6 +25,7 @@ export interface LogSort {
 export interface ListIndexes {
   time: string;
   endpointStatusTime: string;
+  endpointEventStatusTime: string;
   statusTime: string;
   eventStatusTime: string;
   httpStatusTime: string;
@@ -96,8 +97,13 @@ export function planListQuery(criteria: LogCriteria, sort: LogSort, indexes: Lis
     if (order.sortField === 'status') throw unservable('sort', 'sort=status cannot be combined with status_class; sort by created_at or http_status');
     hint = indexes.httpStatusTime;
     filter.httpStatus = order.sortField === 'httpStatus' ? { $gte: criteria.httpStatus.gte, $lt: criteria.httpStatus.lt } : { $in: httpStatuses(criteria.httpStatus) };
+  } else if (criteria.endpointIds && criteria.eventTypes) {
+    if (order.sortField === 'httpStatus') throw unservable('sort', 'sort=http_status cannot be combined with webhook_id and event; sort by created_at or status');
+    hint = indexes.endpointEventStatusTime;
+    filter.endpointId = oneOrIn(criteria.endpointIds);
+    filter.eventType = oneOrIn(criteria.eventTypes);
+    if (criteria.statuses || order.sortField === 'createdAt') filter.status = allStatuses();
   } else if (criteria.endpointIds) {
-    if (criteria.eventTypes) throw unservable('event', 'event cannot be combined with webhook_id; filter one webhook by status and time, or all webhooks by event');
     if (order.sortField === 'httpStatus') throw unservable('sort', 'sort=http_status cannot be combined with webhook_id; sort by created_at or status');
     hint = indexes.endpointStatusTime;
     filter.endpointId = oneOrIn(criteria.endpointIds);
@@ -115,5 +121,15 @@ export function planListQuery(criteria: LogCriteria, sort: LogSort, indexes: Lis
     hint = order.sortField === 'status' ? indexes.statusTime : order.sortField === 'httpStatus' ? indexes.httpStatusTime : indexes.time;
   }
   if (criteria.createdAt) filter.createdAt = criteria.createdAt;
+  const points = ['endpointId', 'eventType', 'status', 'httpStatus'].reduce((product, field) => product * pointCount(filter[field]), 1);
+  if (points > MAX_MERGED_POINTS && !criteria.lookup) {
+    throw unservable(criteria.eventTypes && criteria.eventTypes.length > 1 ? 'event' : 'q', 'the filters name too many webhooks and event types together; narrow the event prefix or the search text');
+  }
   return { filter, hint, ...order };
+}
+
+/** Index points a condition stands for: each value of an `$in`, one for anything else. */
+function pointCount(condition: unknown): number {
+  const values = (condition as { $in?: unknown[] } | undefined)?.$in;
+  return Array.isArray(values) ? values.length : 1;
 }
