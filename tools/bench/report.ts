@@ -2,7 +2,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BenchPlan } from './bench.config';
 import type { FanOutResult, LatencyResult, ThroughputResult } from './phases/delivery-phases';
-import type { IngestResult, QueryResult } from './phases/log-phases';
+import type { IngestResult } from './phases/log-phases';
+import type { QueryResult, Spread } from './phases/query-phase';
 import type { AppName } from './system';
 
 export interface MachineInfo {
@@ -30,6 +31,9 @@ export interface BenchResults {
 
 const number = (value: number | undefined, digits = 0) =>
   value === undefined ? '-' : value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+
+/** One figure, or its range when it varied between requests. */
+const spread = (value: Spread | undefined) => (value === undefined ? '-' : value.min === value.max ? number(value.min) : `${number(value.min)}-${number(value.max)}`);
 
 /** Left-aligned first column, right-aligned figures. */
 function table(header: string[], rows: string[][]): string {
@@ -109,8 +113,26 @@ export function formatReport(results: BenchResults): string {
   }
   const { queries } = results;
   if (queries) {
-    out.push('', `Log queries through the API: ${number(queries.attempts)} attempts, ${number(queries.deliveries)} deliveries (seeded ${number(queries.seeded)} in ${queries.seedSeconds} s), ms`);
-    out.push(table(['', 'matches', 'n', 'p50', 'p99'], queries.queries.map((query) => [query.name, number(query.total), number(query.samples), number(query.p50, 1), number(query.p99, 1)])));
+    out.push(
+      '',
+      `Log queries through the API (config-api → log-service → MongoDB), tenant '${queries.tenant}': ${number(queries.attempts)} attempts, ${number(queries.deliveries)} deliveries, ${number(queries.payloads)} payloads, ${number(queries.rollups)} hourly rollups (${number(queries.seeded)} records seeded through the recorder in ${queries.seedSeconds} s)`,
+      '  ms per request; rows in the answer; matches (pagination.total, + when capped); per request, what the same request sends to MongoDB (driver command monitoring): commands, documents returned',
+    );
+    out.push(
+      table(
+        ['', 'n', 'p50', 'p99', 'rows', 'matches', 'commands', 'docs'],
+        queries.queries.map((query) => [
+          query.name,
+          number(query.samples),
+          number(query.p50, 1),
+          number(query.p99, 1),
+          spread(query.rows),
+          query.total === undefined ? '-' : `${number(query.total)}${query.totalExact === false ? '+' : ''}`,
+          spread(query.mongoCommands),
+          spread(query.mongoDocuments),
+        ]),
+      ),
+    );
   }
   out.push('', 'Resident memory, MiB');
   out.push(table(['', 'idle', 'peak', 'peak during'], results.memory.map((row) => [row.app, number(row.idleMiB), number(row.peakMiB), row.peakPhase ?? '-'])));

@@ -6,3 +6,4 @@ export * from './https-receiver';
 export * from './test-servers';
 export * from './api-client';
 export * from './builders';
+export * from './log-commands';

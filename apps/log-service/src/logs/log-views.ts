@@ -71,6 +71,9 @@ export function toAttemptView(row: AttemptRow, previewChars = LOG_PREVIEW_CHARS)
   };
 }
 
+/** Room kept in a reply for what wraps its rows: the cursor, field names, separators. */
+export const REPLY_ENVELOPE_BYTES = 2048;
+
 /** Encoded size of a reply. */
 const replyBytes = (reply: unknown): number => Buffer.byteLength(JSON.stringify(reply));
 
@@ -149,33 +152,28 @@ export function toDetailReply(attempt: DeliveryAttemptDocument, payload: string,
 }
 
 /**
- * Exported attempts for one reply, in order, for as long as the reply stays within
- * {@link LOG_REPLY_BUDGET_BYTES} (at least one row). Each carries its payload, response body
- * and headers whole where they fit; a body that does not goes by its length only, for
- * config-api to read in chunks.
+ * An exported attempt for a reply with `room` bytes left: the list row with its payload,
+ * response body and headers whole where they fit; a body that does not goes by its length only,
+ * for config-api to read in chunks.
  */
-export function exportedRowsWithin(rows: DeliveryAttemptDocument[], payloads: Map<string, string>): ExportedAttemptReply[] {
-  const replies: ExportedAttemptReply[] = [];
-  let used = 0;
-  for (const row of rows) {
-    const payload = payloads.get(row.payloadId) ?? '';
-    const reply: ExportedAttemptReply = {
-      ...toAttemptView(row),
-      full: { request_body: bodyReply(payload, 0), response_body: row.response ? bodyReply(row.response.body, 0) : null, response_headers: row.response?.headers ?? null },
-    };
-    const size = replyBytes(reply);
-    if (replies.length > 0 && used + size > LOG_REPLY_BUDGET_BYTES) break;
-    used += size;
-    for (const [part, text] of [['request_body', payload], ['response_body', row.response?.body]] as const) {
-      if (text === undefined) continue;
-      const bytes = replyBytes(text);
-      if (used + bytes > LOG_REPLY_BUDGET_BYTES) continue;
-      reply.full[part] = { text, length: text.length };
-      used += bytes;
-    }
-    replies.push(reply);
+export function exportedRow(row: AttemptRow, payload: string, responseBody: string | undefined, room: number): { reply: ExportedAttemptReply; bytes: number } {
+  const reply: ExportedAttemptReply = {
+    ...toAttemptView(row),
+    full: {
+      request_body: bodyReply(payload, 0),
+      response_body: responseBody === undefined ? null : bodyReply(responseBody, 0),
+      response_headers: row.response?.headers ?? null,
+    },
+  };
+  let bytes = replyBytes(reply);
+  for (const [part, text] of [['request_body', payload], ['response_body', responseBody]] as const) {
+    if (text === undefined || text.length === 0) continue;
+    const size = replyBytes(text);
+    if (bytes + size > room) continue;
+    reply.full[part] = { text, length: text.length };
+    bytes += size;
   }
-  return replies;
+  return { reply, bytes };
 }
 
 const HOUR_MS = 60 * 60 * 1000;

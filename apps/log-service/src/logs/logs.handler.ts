@@ -24,10 +24,15 @@ import {
 import { validRpcPayload } from '@wirehook/nats';
 import { DeliveryLogs, LogQueryError, type AttemptRow, type DeliveryDocument } from '@wirehook/delivery-logs';
 import { TenantQueryGate } from './tenant-query-gate';
-import { attemptViewsWithin, exportedRowsWithin, toDeliveryView, toDetailReply, toStatsView } from './log-views';
+import { REPLY_ENVELOPE_BYTES, attemptViewsWithin, exportedRow, toDeliveryView, toDetailReply, toStatsView } from './log-views';
 
 /** An attempt id; anything else is looked up as a delivery id (the delivery view's row id). */
 const ATTEMPT_ID = /_\d+$/;
+
+/** Failed deliveries one recover page reads at most. */
+const RECOVER_ROWS_PER_READ = 100;
+/** Rows whose bodies are read at once while a page is filled. */
+const BODIES_PER_READ = 8;
 
 const notFound = (what: string) => new RpcException({ code: RpcErrorCode.notFound, message: `${what} was not found` });
 
@@ -127,52 +132,81 @@ export class LogsHandler {
     return toStatsView(await this.logs.rollups.windowStats(request.tenantId, request.webhookId, new Date(request.from), new Date(request.to)));
   }
 
+  /**
+   * One page of an export, filled up to the reply budget. Bodies are read a few rows at a time,
+   * so a page of large payloads reads only what it sends; a page cut short continues after its
+   * last row.
+   */
   @MessagePattern(RpcPatterns.exportPage)
   async exportPage(@Payload() payload: unknown): Promise<{ data: ExportedAttemptReply[]; next: string | null }> {
     const request = validRpcPayload(ExportPageRequestMessage, payload);
     const page = await answering(() => this.logs.queries.exportPage(request));
-    const payloads = await this.logs.payloads.bodies(
-      request.tenantId,
-      page.rows.map((row) => row.payloadId),
-    );
-    const data = exportedRowsWithin(page.rows, payloads);
-    const cutShort = data.length < page.rows.length;
-    return { data, next: cutShort ? this.logs.queries.exportCursorAfter(request, page.rows[data.length - 1]) : page.nextCursor };
+    const data: ExportedAttemptReply[] = [];
+    let used = REPLY_ENVELOPE_BYTES;
+    for (let start = 0; start < page.rows.length; start += BODIES_PER_READ) {
+      const group = page.rows.slice(start, start + BODIES_PER_READ);
+      const [payloads, responses] = await Promise.all([
+        this.logs.payloads.bodies(
+          request.tenantId,
+          group.map((row) => row.payloadId),
+        ),
+        this.logs.attempts.responseBodies(
+          request.tenantId,
+          group.flatMap((row) => (row.response ? [row._id] : [])),
+        ),
+      ]);
+      for (const row of group) {
+        const { reply, bytes } = exportedRow(row, payloads.get(row.payloadId) ?? '', responses.get(row._id), LOG_REPLY_BUDGET_BYTES - used);
+        if (data.length > 0 && used + bytes > LOG_REPLY_BUDGET_BYTES) {
+          return { data, next: this.logs.queries.exportCursorAfter(request, page.rows[data.length - 1]) };
+        }
+        data.push(reply);
+        used += bytes;
+      }
+    }
+    return { data, next: page.nextCursor };
   }
 
-  /** Failed deliveries to re-send, oldest first, with their bodies, in pages that fit one reply. */
+  /**
+   * Failed deliveries to re-send, oldest first, with their bodies, in pages that fit one reply.
+   * Bodies are read a few at a time, so a page of large payloads reads only what it sends.
+   */
   @MessagePattern(RpcPatterns.failedDeliveries)
   async failedDeliveries(@Payload() payload: unknown): Promise<FailedDeliveriesPage> {
     const request = validRpcPayload(FailedDeliveriesRequestMessage, payload);
     const after = request.after ? decodeAfter(request.after) : undefined;
     const window = { from: new Date(request.from), to: new Date(request.to) };
-    const rows = await this.logs.deliveries.failedOfEndpoint(request.tenantId, request.webhookId, window, after, request.limit);
-    const bodies = await this.logs.payloads.bodies(
-      request.tenantId,
-      rows.flatMap((row) => (row.payloadId ? [row.payloadId] : [])),
-    );
+    const rows = await this.logs.deliveries.failedOfEndpoint(request.tenantId, request.webhookId, window, after, Math.min(request.limit, RECOVER_ROWS_PER_READ));
     const page: FailedDeliveriesPage = { deliveries: [], next: null };
     let used = 0;
-    for (const [index, delivery] of rows.entries()) {
-      const body = delivery.payloadId ? bodies.get(delivery.payloadId) : undefined;
-      if (body === undefined) continue;
-      const redelivery = {
-        deliveryId: delivery._id,
-        eventId: delivery.eventId,
-        eventType: delivery.eventType,
-        identifiers: delivery.identifiers,
-        body,
-        createdAt: delivery.createdAt.toISOString(),
-        attempt: delivery.lastAttempt + 1,
-      };
-      used += Buffer.byteLength(JSON.stringify(redelivery));
-      if (page.deliveries.length > 0 && used > LOG_REPLY_BUDGET_BYTES) {
-        page.next = encodeAfter(rows[index - 1]);
-        return page;
+    for (let start = 0; start < rows.length; start += BODIES_PER_READ) {
+      const group = rows.slice(start, start + BODIES_PER_READ);
+      const bodies = await this.logs.payloads.bodies(
+        request.tenantId,
+        group.flatMap((row) => (row.payloadId ? [row.payloadId] : [])),
+      );
+      for (const delivery of group) {
+        // A payload unused past the tenant's retention is gone: there is nothing left to send.
+        const body = delivery.payloadId ? bodies.get(delivery.payloadId) : undefined;
+        if (body === undefined) continue;
+        const redelivery = {
+          deliveryId: delivery._id,
+          eventId: delivery.eventId,
+          eventType: delivery.eventType,
+          identifiers: delivery.identifiers,
+          body,
+          createdAt: delivery.createdAt.toISOString(),
+          attempt: delivery.lastAttempt + 1,
+        };
+        used += Buffer.byteLength(JSON.stringify(redelivery));
+        if (page.deliveries.length > 0 && used > LOG_REPLY_BUDGET_BYTES) {
+          page.next = encodeAfter(rows[rows.indexOf(delivery) - 1]);
+          return page;
+        }
+        page.deliveries.push(redelivery);
       }
-      page.deliveries.push(redelivery);
     }
-    if (rows.length === request.limit && rows.length > 0) page.next = encodeAfter(rows[rows.length - 1]);
+    if (rows.length === Math.min(request.limit, RECOVER_ROWS_PER_READ) && rows.length > 0) page.next = encodeAfter(rows[rows.length - 1]);
     return page;
   }
 }

@@ -15,8 +15,6 @@ export class DeliveryAttemptRepository {
   private readonly attempts: Model<DeliveryAttemptDocument>;
   /** Rows for the list queries. */
   readonly rows: LogRowSource<AttemptRow>;
-  /** Whole attempts, response bodies included, for exports. */
-  readonly wholeRows: LogRowSource<DeliveryAttemptDocument>;
 
   constructor(
     connection: Connection,
@@ -24,7 +22,6 @@ export class DeliveryAttemptRepository {
   ) {
     this.attempts = connection.model<DeliveryAttemptDocument>('DeliveryAttempt', deliveryAttemptSchema, DELIVERY_ATTEMPTS_COLLECTION);
     this.rows = logRowSource(this.attempts as unknown as Model<AttemptRow>, limits);
-    this.wholeRows = logRowSource(this.attempts, limits);
   }
 
   /** Inserts the attempts not stored yet; returns exactly those inserted by this call. */
@@ -34,7 +31,7 @@ export class DeliveryAttemptRepository {
 
   /** One attempt of a tenant in full, or null. */
   async find(tenantId: string, attemptId: string): Promise<DeliveryAttemptDocument | null> {
-    return this.attempts.findOne({ tenantId, _id: attemptId }).hint({ _id: 1 }).maxTimeMS(this.limits.maxTimeMs).lean<DeliveryAttemptDocument>();
+    return this.attempts.findOne({ tenantId, _id: attemptId }).hint('_id_').maxTimeMS(this.limits.maxTimeMs).lean<DeliveryAttemptDocument>();
   }
 
   /** Every attempt of one delivery of a tenant, first attempt first, without response bodies. */
@@ -50,18 +47,25 @@ export class DeliveryAttemptRepository {
 
   /** The payload id of one attempt of a tenant, or null. */
   async payloadIdOf(tenantId: string, attemptId: string): Promise<string | null> {
-    const row = await this.attempts.findOne({ tenantId, _id: attemptId }, { payloadId: 1 }).hint({ _id: 1 }).maxTimeMS(this.limits.maxTimeMs).lean<{ payloadId: string }>();
+    const row = await this.attempts.findOne({ tenantId, _id: attemptId }, { payloadId: 1 }).hint('_id_').maxTimeMS(this.limits.maxTimeMs).lean<{ payloadId: string }>();
     return row?.payloadId ?? null;
   }
 
   /** The stored response body of one attempt of a tenant, or null without one. */
   async responseBody(tenantId: string, attemptId: string): Promise<string | null> {
-    const row = await this.attempts
-      .findOne({ tenantId, _id: attemptId }, { 'response.body': 1 })
-      .hint({ _id: 1 })
+    return (await this.responseBodies(tenantId, [attemptId])).get(attemptId) ?? null;
+  }
+
+  /** The stored response bodies of these attempts of a tenant (attempts without a response left out). */
+  async responseBodies(tenantId: string, attemptIds: string[]): Promise<Map<string, string>> {
+    if (attemptIds.length === 0) return new Map();
+    const rows = await this.attempts
+      .find({ tenantId, _id: { $in: attemptIds } }, { 'response.body': 1 })
+      .hint('_id_')
+      .limit(attemptIds.length)
       .maxTimeMS(this.limits.maxTimeMs)
-      .lean<{ response: { body: string } | null }>();
-    return row?.response?.body ?? null;
+      .lean<Array<{ _id: string; response: { body: string } | null }>>();
+    return new Map(rows.flatMap((row) => (row.response ? [[row._id, row.response.body] as const] : [])));
   }
 
   /** Attempts of these deliveries of a tenant made before `before` (retention's dry run). */

@@ -71,7 +71,7 @@ export class DeliveryRepository {
     for (const [tenantId, ids] of groupByTenant([...latest.values()])) {
       const rows = await this.deliveries
         .find({ tenantId, _id: { $in: ids } }, { lastAttempt: 1 })
-        .hint({ _id: 1 })
+        .hint('_id_')
         .limit(ids.length)
         .lean<Array<{ _id: string; lastAttempt: number }>>();
       rows.forEach((row) => stored.set(row._id, row.lastAttempt));
@@ -119,7 +119,7 @@ export class DeliveryRepository {
 
   /** The current state of one delivery of a tenant, or null. */
   async find(tenantId: string, deliveryId: string): Promise<DeliveryDocument | null> {
-    return this.deliveries.findOne({ tenantId, _id: deliveryId }).hint({ _id: 1 }).maxTimeMS(this.limits.maxTimeMs).lean<DeliveryDocument>();
+    return this.deliveries.findOne({ tenantId, _id: deliveryId }).hint('_id_').maxTimeMS(this.limits.maxTimeMs).lean<DeliveryDocument>();
   }
 
   /**

@@ -48,7 +48,7 @@ export class EventPayloadRepository {
     if (unique.length === 0) return new Map();
     const rows = await this.payloads
       .find({ tenantId, _id: { $in: unique } }, { body: 1 })
-      .hint({ _id: 1 })
+      .hint('_id_')
       .limit(unique.length)
       .maxTimeMS(this.limits.maxTimeMs)
       .lean<Array<{ _id: string; body: string }>>();

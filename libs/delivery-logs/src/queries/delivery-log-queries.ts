@@ -8,7 +8,7 @@ import {
   type LogFilterMessage,
 } from '@wirehook/contracts';
 import { ATTEMPT_ROW_PROJECTION, type AttemptRow, type DeliveryAttemptRepository } from '../attempts/delivery-attempt.repository';
-import { AttemptIndex, type DeliveryAttemptDocument } from '../attempts/delivery-attempt.schema';
+import { AttemptIndex } from '../attempts/delivery-attempt.schema';
 import type { DeliveryRepository } from '../deliveries/delivery.repository';
 import { DeliveryIndex, type DeliveryDocument } from '../deliveries/delivery.schema';
 import type { EventTypeRepository } from '../event-types/event-type.repository';
@@ -92,7 +92,6 @@ const keyOf = (row: SortableRow, plan: PlannedQuery): RowKey => ({
 export class DeliveryLogQueries {
   private readonly attemptList: ListedCollection<AttemptRow>;
   private readonly deliveryList: ListedCollection<DeliveryDocument>;
-  private readonly exportList: ListedCollection<DeliveryAttemptDocument>;
 
   constructor(
     attempts: DeliveryAttemptRepository,
@@ -111,7 +110,6 @@ export class DeliveryLogQueries {
         { field: 'identifierValues', value: q, index: AttemptIndex.identifierTime },
       ],
     };
-    this.exportList = { ...this.attemptList, source: attempts.wholeRows, projection: undefined };
     this.deliveryList = {
       view: 'deliveries',
       source: deliveries.rows,
@@ -129,13 +127,13 @@ export class DeliveryLogQueries {
     return request.view === 'deliveries' ? this.page(this.deliveryList, request, true) : this.page(this.attemptList, request, true);
   }
 
-  /** One page of an export: whole attempts oldest first after `after` (a cursor of this list), not counted. */
-  async exportPage(request: ExportRequest): Promise<LogListPage<DeliveryAttemptDocument>> {
-    return this.page(this.exportList, exportListRequest(request), false);
+  /** One page of an export: attempts oldest first after `after` (a cursor of this list), not counted. */
+  async exportPage(request: ExportRequest): Promise<LogListPage<AttemptRow>> {
+    return this.page(this.attemptList, exportListRequest(request), false);
   }
 
   /** The cursor of an export that continues after `row` (for a page cut short to fit a reply). */
-  exportCursorAfter(request: ExportRequest, row: DeliveryAttemptDocument): string {
+  exportCursorAfter(request: ExportRequest, row: AttemptRow): string {
     return encodeCursor({ page: 2, after: { createdAt: row.createdAt, id: row._id } }, scopeOf('attempts', exportListRequest(request)));
   }
 

@@ -33,7 +33,7 @@ async function storedIds<T extends { _id: string; tenantId: string }>(model: Mod
   for (const document of documents) byTenant.set(document.tenantId, [...(byTenant.get(document.tenantId) ?? []), document._id]);
   const stored = new Set<string>();
   for (const [tenantId, ids] of byTenant) {
-    const rows = await model.find({ tenantId, _id: { $in: ids } }, { _id: 1 }).hint({ _id: 1 }).limit(ids.length).lean<Array<{ _id: string }>>();
+    const rows = await model.find({ tenantId, _id: { $in: ids } }, { _id: 1 }).hint('_id_').limit(ids.length).lean<Array<{ _id: string }>>();
     rows.forEach((row) => stored.add(row._id));
   }
   return stored;

@@ -1,14 +1,7 @@
 import type { Connection } from 'mongoose';
 import { connectMongo, migrateIndexes } from '@wirehook/config';
-import { startTestServers, type TestServers } from '@wirehook/testing';
+import { recordCommands, startTestServers, type SentCommand, type TestServers } from '@wirehook/testing';
 import { DELIVERY_LOG_COLLECTIONS, DeliveryLogs } from '../../src';
-
-/** A MongoDB command as the driver sent it. */
-export interface SentCommand {
-  name: string;
-  collection: string;
-  command: Record<string, unknown>;
-}
 
 /** The delivery logs on a migrated database of the test file's own, with every command the driver sends recorded. */
 export interface LogStore {
@@ -25,11 +18,7 @@ export async function startLogStore(name: string): Promise<LogStore> {
   const servers = await startTestServers(name);
   const connection = await connectMongo(servers.mongoUri, '1', { monitorCommands: true });
   await migrateIndexes(connection, DELIVERY_LOG_COLLECTIONS);
-  const commands: SentCommand[] = [];
-  connection.getClient().on('commandStarted', (event) => {
-    const command = event.command as Record<string, unknown>;
-    commands.push({ name: event.commandName, collection: String(command[event.commandName]), command });
-  });
+  const commands = recordCommands(connection);
   return {
     servers,
     connection,
