@@ -446,7 +446,8 @@ function pager(pagination, noun, goTo) {
   return h(
     'nav',
     { class: 'pager', 'aria-label': `${noun} pages` },
-    h('span', { class: 'muted', text: `${numberFormat.format(first)}–${numberFormat.format(lastRow)} of ${numberFormat.format(total)} ${noun}` }),
+    // Delivery logs count up to 10,000 matches; past that the total says "at least".
+    h('span', { class: 'muted', text: `${numberFormat.format(first)}–${numberFormat.format(lastRow)} of ${numberFormat.format(total)}${pagination.total_exact === false ? '+' : ''} ${noun}` }),
     h(
       'span',
       { class: 'pager-buttons' },

@@ -34,6 +34,8 @@ const RECOVER_ROWS_PER_READ = 100;
 /** Rows whose bodies are read at once while a page is filled. */
 const BODIES_PER_READ = 8;
 
+const HOUR_MS = 60 * 60 * 1000;
+
 const notFound = (what: string) => new RpcException({ code: RpcErrorCode.notFound, message: `${what} was not found` });
 
 /** A request the logs cannot serve as asked: 400 naming the parameter to change. */
@@ -129,7 +131,11 @@ export class LogsHandler {
   @MessagePattern(RpcPatterns.logStats)
   async stats(@Payload() payload: unknown): Promise<LogStatsView> {
     const request = validRpcPayload(LogStatsRequestMessage, payload);
-    return toStatsView(await this.logs.rollups.windowStats(request.tenantId, request.webhookId, new Date(request.from), new Date(request.to)));
+    const from = new Date(request.from);
+    // Rollups count whole hours: a window ending on the hour ends before that hour, not after it.
+    const to = new Date(request.to);
+    const lastInstant = to.getTime() % HOUR_MS === 0 && to > from ? new Date(to.getTime() - 1) : to;
+    return toStatsView(await this.logs.rollups.windowStats(request.tenantId, request.webhookId, from, lastInstant));
   }
 
   /**
