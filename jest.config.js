@@ -38,5 +38,7 @@ module.exports = {
     { ...shared, displayName: 'e2e', testMatch: ['<rootDir>/e2e/**/*.e2e-spec.ts'] },
     // Kills and outages under load (npm run test:faults, the last step of npm test); one at a time.
     { ...shared, displayName: 'faults', testMatch: ['<rootDir>/e2e/faults/**/*.faults-spec.ts'] },
+    // Query plans on a real MongoDB (npm run test:mongo-plans, MONGODB_URI); skipped without one.
+    { ...shared, displayName: 'mongo-plans', testMatch: ['<rootDir>/libs/*/test/plans/**/*.plans-spec.ts'] },
   ],
 };

@@ -1,5 +1,6 @@
 import { Schema } from 'mongoose';
 import type { AttemptErrorCode, AttemptTrigger, DeliveryStatus, StatusClass } from '@wirehook/contracts';
+import { ListIndex, declareListIndexes } from '../shared/list-indexes';
 
 /**
  * One delivery attempt: a small document that never grows. `_id` is `<deliveryId>_<attempt>`,
@@ -73,39 +74,14 @@ export const deliveryAttemptSchema = new Schema<DeliveryAttemptDocument>(
 );
 
 /**
- * Index names of `delivery_attempts`; queries hint by these. Every list index is tenant first,
- * then its equality fields, then `createdAt, _id` newest first, so a page reads about the rows
- * it returns (see queries/log-plan.ts for which filters each serves). Shard key:
- * `{ tenantId: 1, _id: 1 }`: every read and write names the tenant, `_id` spreads a tenant's
- * attempts.
+ * Index names of `delivery_attempts`; queries hint by these. Shard key: `{ tenantId: 1, _id: 1 }`:
+ * every read and write names the tenant, `_id` spreads a tenant's attempts.
  */
 export const AttemptIndex = {
-  /** Whole tenant, newest first; from/to; exports (oldest first, walked backwards). */
-  time: 'tenant_time',
-  /** `webhook_id` (every status as four points), `webhook_id` + `status`, `sort=status` on one webhook; `q` matching webhooks. */
-  endpointStatusTime: 'tenant_endpoint_status_time',
-  /** `webhook_id` + `event` (+ `status`); `q` matching webhooks with `event`, or event types on one webhook. */
-  endpointEventStatusTime: 'tenant_endpoint_event_status_time',
-  /** `status`; `sort=status` on the whole tenant. */
-  statusTime: 'tenant_status_time',
-  /** `event` (exact, or a prefix resolved to its event types), + `status`; `q` matching event types. */
-  eventStatusTime: 'tenant_event_status_time',
-  /** `status_class` (a range of HTTP statuses); `sort=http_status`. */
-  httpStatusTime: 'tenant_http_status_time',
+  ...ListIndex,
   /** The timeline of one delivery (detail); `q` equal to a delivery id; retention's deletes by delivery. */
   deliveryAttempt: 'tenant_delivery_attempt',
-  /** `q` equal to an event id. */
-  eventId: 'tenant_event_id',
-  /** `q` equal to an identifier value. */
-  identifierTime: 'tenant_identifier_time',
 } as const;
 
-deliveryAttemptSchema.index({ tenantId: 1, createdAt: -1, _id: -1 }, { name: AttemptIndex.time });
-deliveryAttemptSchema.index({ tenantId: 1, endpointId: 1, status: 1, createdAt: -1, _id: -1 }, { name: AttemptIndex.endpointStatusTime });
-deliveryAttemptSchema.index({ tenantId: 1, endpointId: 1, eventType: 1, status: 1, createdAt: -1, _id: -1 }, { name: AttemptIndex.endpointEventStatusTime });
-deliveryAttemptSchema.index({ tenantId: 1, status: 1, createdAt: -1, _id: -1 }, { name: AttemptIndex.statusTime });
-deliveryAttemptSchema.index({ tenantId: 1, eventType: 1, status: 1, createdAt: -1, _id: -1 }, { name: AttemptIndex.eventStatusTime });
-deliveryAttemptSchema.index({ tenantId: 1, httpStatus: 1, createdAt: -1, _id: -1 }, { name: AttemptIndex.httpStatusTime });
+declareListIndexes(deliveryAttemptSchema);
 deliveryAttemptSchema.index({ tenantId: 1, deliveryId: 1, attempt: 1 }, { name: AttemptIndex.deliveryAttempt });
-deliveryAttemptSchema.index({ tenantId: 1, eventId: 1 }, { name: AttemptIndex.eventId });
-deliveryAttemptSchema.index({ tenantId: 1, identifierValues: 1, createdAt: -1, _id: -1 }, { name: AttemptIndex.identifierTime });

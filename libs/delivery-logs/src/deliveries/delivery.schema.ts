@@ -1,5 +1,6 @@
 import { Schema } from 'mongoose';
 import type { DeliveryStatus } from '@wirehook/contracts';
+import { ListIndex, declareListIndexes } from '../shared/list-indexes';
 
 /** One delivery (event × endpoint) with its latest state. `_id` is the delivery id (`webhook-id`). */
 export interface DeliveryDocument {
@@ -53,34 +54,9 @@ export const deliverySchema = new Schema<DeliveryDocument>(
 );
 
 /**
- * Index names of `deliveries` (the `view=deliveries` lists, recover and retention); built like
- * those of `delivery_attempts`, with the delivery's creation as its time. A delivery id is
- * looked up on `_id` with the tenant. Shard key: `{ tenantId: 1, _id: 1 }`.
+ * Index names of `deliveries` (the `view=deliveries` lists, recover and retention): the list
+ * indexes; a delivery id is looked up on `_id` with the tenant. Shard key: `{ tenantId: 1, _id: 1 }`.
  */
-export const DeliveryIndex = {
-  /** Whole tenant, newest first; from/to. */
-  time: 'tenant_time',
-  /** `webhook_id` (+ `status`); recover's failed deliveries of one webhook in a window, oldest first. */
-  endpointStatusTime: 'tenant_endpoint_status_time',
-  /** `webhook_id` + `event` (+ `status`); `q` matching webhooks with `event`, or event types on one webhook. */
-  endpointEventStatusTime: 'tenant_endpoint_event_status_time',
-  /** `status`, `sort=status`; retention's expired deliveries of a tenant and final state, oldest first. */
-  statusTime: 'tenant_status_time',
-  /** `event` (+ `status`); `q` matching event types. */
-  eventStatusTime: 'tenant_event_status_time',
-  /** `status_class` (the last HTTP status); `sort=http_status`. */
-  httpStatusTime: 'tenant_http_status_time',
-  /** `q` equal to an event id. */
-  eventId: 'tenant_event_id',
-  /** `q` equal to an identifier value. */
-  identifierTime: 'tenant_identifier_time',
-} as const;
+export const DeliveryIndex = ListIndex;
 
-deliverySchema.index({ tenantId: 1, createdAt: -1, _id: -1 }, { name: DeliveryIndex.time });
-deliverySchema.index({ tenantId: 1, endpointId: 1, status: 1, createdAt: -1, _id: -1 }, { name: DeliveryIndex.endpointStatusTime });
-deliverySchema.index({ tenantId: 1, endpointId: 1, eventType: 1, status: 1, createdAt: -1, _id: -1 }, { name: DeliveryIndex.endpointEventStatusTime });
-deliverySchema.index({ tenantId: 1, status: 1, createdAt: -1, _id: -1 }, { name: DeliveryIndex.statusTime });
-deliverySchema.index({ tenantId: 1, eventType: 1, status: 1, createdAt: -1, _id: -1 }, { name: DeliveryIndex.eventStatusTime });
-deliverySchema.index({ tenantId: 1, httpStatus: 1, createdAt: -1, _id: -1 }, { name: DeliveryIndex.httpStatusTime });
-deliverySchema.index({ tenantId: 1, eventId: 1 }, { name: DeliveryIndex.eventId });
-deliverySchema.index({ tenantId: 1, identifierValues: 1, createdAt: -1, _id: -1 }, { name: DeliveryIndex.identifierTime });
+declareListIndexes(deliverySchema);

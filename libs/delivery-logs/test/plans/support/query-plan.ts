@@ -74,9 +74,13 @@ function rowsOf(read: SentCommand): number | undefined {
   return typeof limit === 'number' ? limit + Number(skip ?? 0) : undefined;
 }
 
-/** The command as the driver sent it, without the session and routing fields it added. */
+/** The command as the driver sent it, without the session and routing fields it added (a sort the driver keeps as a Map becomes a document again). */
 export function explainable(command: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(command).filter(([field]) => !field.startsWith('$') && !SESSION_FIELDS.has(field)));
+  return Object.fromEntries(
+    Object.entries(command)
+      .filter(([field]) => !field.startsWith('$') && !SESSION_FIELDS.has(field))
+      .map(([field, value]) => [field, value instanceof Map ? Object.fromEntries(value) : value]),
+  );
 }
 
 /**
