@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
@@ -8,6 +9,7 @@ import {
   MAX_PAGED_ROWS,
   MAX_SEARCH_WEBHOOKS,
   type AttemptLogView,
+  type ExportPageRequestMessage,
   type ListLogsRequestMessage,
   type LogFilterMessage,
   type LogSortField,
@@ -15,7 +17,7 @@ import {
 import { Access, TenantId } from '../auth/access.decorator';
 import { WebhookService } from '../webhooks/webhook.service';
 import { LogServiceClient } from './log-service.client';
-import { DomainError } from '../errors/domain.error';
+import { DomainError, TooManyRequestsError } from '../errors/domain.error';
 import { csvHeader, csvRow } from './log-export';
 import { ExportQueryDto, LogFilterQueryDto, LogsQueryDto, StatsQueryDto } from './logs.dto';
 
@@ -23,6 +25,8 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 const MAX_STATS_WINDOW_MS = 31 * DAY_MS;
 /** Rows asked per export page; log-service ends a page sooner when its reply would outgrow NATS. */
 const EXPORT_PAGE_SIZE = 100;
+/** Times a later export page is asked for while log-service has no turn for it. */
+const EXPORT_PAGE_TRIES = 10;
 /** Upper bound of one export; narrow the filters for more. */
 const EXPORT_MAX_ROWS = 1_000_000;
 
@@ -161,7 +165,7 @@ export class LogsController {
         for (const row of page.data) await write(response, line(row));
         rows += page.data.length;
         if (!page.next || rows >= EXPORT_MAX_ROWS || response.destroyed) break;
-        page = await this.logs.exportPage({ ...filter, after: page.next, limit: EXPORT_PAGE_SIZE });
+        page = await this.nextExportPage({ ...filter, after: page.next, limit: EXPORT_PAGE_SIZE });
       }
     } catch (error) {
       // The status line is gone already: cut the transfer short so the client sees a broken
@@ -171,6 +175,21 @@ export class LogsController {
       return;
     }
     response.end();
+  }
+
+  /**
+   * A later page of an export. The download has started, so a page log-service has no turn for
+   * yet (its tenant's queries are all busy) is waited for rather than answered with a 429.
+   */
+  private async nextExportPage(request: ExportPageRequestMessage): Promise<{ data: AttemptLogView[]; next: string | null }> {
+    for (let tries = 1; ; tries += 1) {
+      try {
+        return await this.logs.exportPage(request);
+      } catch (error) {
+        if (!(error instanceof TooManyRequestsError) || tries >= EXPORT_PAGE_TRIES) throw error;
+        await sleep(error.retryAfterSeconds * 1000);
+      }
+    }
   }
 
   @Get('logs/:id')
