@@ -1,6 +1,6 @@
 import type { AttemptRecordedMessage, ListLogsRequestMessage } from '@wirehook/contracts';
 import { buildAttemptRecord, logReads, unboundedParts } from '@wirehook/testing';
-import { DELIVERY_ATTEMPTS_COLLECTION, type AttemptRow, type LogListPage } from '../src';
+import { DELIVERY_ATTEMPTS_COLLECTION, MAX_LOOKUP_MATCHES, type AttemptRow, type LogListPage } from '../src';
 import { startLogStore, type LogStore } from './support/log-store';
 
 const BASE = Date.parse('2026-03-01T12:00:00Z');
@@ -102,6 +102,20 @@ describe('delivery-log queries against a MongoDB-wire server', () => {
     expect(await ids({ q: 'batch-4' })).toEqual([]);
     expect(await ids({ q: 'batch-42', tenantId: 'globex' })).toEqual([]);
     expect((await store.logs.queries.list(request({ view: 'deliveries', q: 'batch-42' }))).rows.map((row) => row._id)).toEqual([records[0].deliveryId]);
+  });
+
+  it('refuses an exact value many attempts share together with other filters, rather than reading through its matches', async () => {
+    const shared = attemptsAt(
+      Array.from({ length: MAX_LOOKUP_MATCHES + 1 }, (_, index) => index),
+      { identifiers: { batchId: 'batch-big' } },
+    );
+    await store.logs.recorder.record(shared);
+    await store.logs.recorder.record(attemptsAt([5000], { identifiers: { batchId: 'batch-small' }, status: 'failed' }));
+    // Alone, a value is read in time order on its index, a page at a time.
+    expect((await list({ q: 'batch-big' })).rows).toHaveLength(10);
+    await expect(list({ q: 'batch-big', status: ['failed'] })).rejects.toMatchObject({ parameter: 'q' });
+    await expect(list({ q: 'batch-big', sort: 'status', order: 'asc' })).rejects.toMatchObject({ parameter: 'q' });
+    expect((await list({ q: 'batch-small', status: ['failed'] })).rows).toHaveLength(1);
   });
 
   it('sends every log query with the tenant first, a declared index, a time limit and a limit; no regex, no deep skip', async () => {

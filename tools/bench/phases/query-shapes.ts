@@ -6,6 +6,8 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 const PER_PAGE = 25;
 /** config-api's rows per export page: a window of this many attempts is exported in one page. */
 const EXPORT_ROWS = 100;
+/** Rows whose bodies log-service reads at once while it fills an export page (its `BODIES_PER_READ`). */
+const EXPORT_BODIES_PER_READ = 8;
 
 /** The query tenant's seeded history, as the shapes need it. */
 export interface SeededLogs {
@@ -158,13 +160,23 @@ function exportShape(seeded: SeededLogs): QueryShape {
       const from = new Date(seedTimeOf((newest + perPage - 1) * 2, seeded.planned, seeded.now)).toISOString();
       return {
         path: `/api/v1/deliveries/export?format=csv&from=${from}&to=${to}`,
-        // What config-api asks for and log-service's LogsHandler.exportPage reads.
+        // What config-api asks for and log-service's LogsHandler.exportPage reads: the page, then
+        // the bodies of its rows a few rows at a time (all of them, when the rows fit one reply).
         async replay(logs) {
           const page = await logs.queries.exportPage({ tenantId: seeded.tenantId, from, to, limit: EXPORT_ROWS });
-          await logs.payloads.bodies(
-            seeded.tenantId,
-            page.rows.map((row) => row.payloadId),
-          );
+          for (let start = 0; start < page.rows.length; start += EXPORT_BODIES_PER_READ) {
+            const group = page.rows.slice(start, start + EXPORT_BODIES_PER_READ);
+            await Promise.all([
+              logs.payloads.bodies(
+                seeded.tenantId,
+                group.map((row) => row.payloadId),
+              ),
+              logs.attempts.responseBodies(
+                seeded.tenantId,
+                group.flatMap((row) => (row.response ? [row._id] : [])),
+              ),
+            ]);
+          }
           return page.rows.map((row) => row._id);
         },
       };

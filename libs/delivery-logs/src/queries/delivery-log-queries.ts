@@ -6,6 +6,7 @@ import {
   type DeliveryStatus,
   type ListLogsRequestMessage,
   type LogFilterMessage,
+  type LogSortField,
 } from '@wirehook/contracts';
 import { ATTEMPT_ROW_PROJECTION, type AttemptRow, type DeliveryAttemptRepository } from '../attempts/delivery-attempt.repository';
 import { AttemptIndex } from '../attempts/delivery-attempt.schema';
@@ -45,6 +46,9 @@ interface ListedCollection<T> {
   projection?: Record<string, 0 | 1>;
   lookups(q: string): Array<NonNullable<LogCriteria['lookup']>>;
 }
+
+/** Matches of an exact lookup that the other filters may be applied to. */
+export const MAX_LOOKUP_MATCHES = 200;
 
 const ATTEMPT_ID = new RegExp(`^${DELIVERY_ID_PATTERN.source.slice(1, -1)}_\\d{1,3}$`);
 
@@ -225,7 +229,31 @@ export class DeliveryLogQueries {
       if (criteria.httpStatus) throw new LogQueryError('q', 'q matches event types, which cannot be searched together with status_class; remove status_class, or filter by status');
       branches.push({ ...criteria, eventTypes: types });
     }
-    for (const lookup of collection.lookups(q)) branches.push({ ...criteria, lookup });
+    for (const lookup of collection.lookups(q)) {
+      await this.checkSelective(collection, criteria, lookup, request.sort);
+      branches.push({ ...criteria, lookup });
+    }
     return branches;
+  }
+
+  /**
+   * An exact lookup reads its index for the value and applies the other filters (and any order
+   * but time, for identifier values) to what it finds. That is bounded while a value is rare (an
+   * event id, a delivery id, most identifier values); a value many rows share, combined with
+   * other filters or another order, is refused instead of read through, after a count that
+   * itself stops past the bound.
+   */
+  private async checkSelective<T>(collection: ListedCollection<T>, criteria: LogCriteria, lookup: NonNullable<LogCriteria['lookup']>, sort: LogSortField): Promise<void> {
+    const filtered = criteria.endpointIds || criteria.statuses || criteria.eventTypes || criteria.httpStatus;
+    const ordered = lookup.index === collection.indexes.identifierTime && sort === 'created_at';
+    if (!filtered && ordered) return;
+    const matches = await collection.source.countUpTo(
+      { tenantId: criteria.tenantId, [lookup.field]: lookup.value, ...(criteria.createdAt ? { createdAt: criteria.createdAt } : {}) },
+      lookup.index,
+      MAX_LOOKUP_MATCHES + 1,
+    );
+    if (matches > MAX_LOOKUP_MATCHES) {
+      throw new LogQueryError('q', `q matches more than ${MAX_LOOKUP_MATCHES} rows as an exact value; search it with from/to alone, or drop the other filters`);
+    }
   }
 }

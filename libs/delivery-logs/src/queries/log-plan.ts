@@ -29,6 +29,7 @@ export interface ListIndexes {
   statusTime: string;
   eventStatusTime: string;
   httpStatusTime: string;
+  identifierTime: string;
 }
 
 /** One query as it is sent: a filter, the index it is meant to use and the order of its rows. */

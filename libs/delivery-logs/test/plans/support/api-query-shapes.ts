@@ -1,10 +1,13 @@
 import type { ListLogsRequestMessage, LogFilterMessage } from '@wirehook/contracts';
 import type { DeliveryAttemptDocument, DeliveryDocument, DeliveryLogs } from '../../../src';
+import { LogQueryError } from '../../../src';
 import { encodeCursor } from '../../../src/queries/log-cursor';
 import { deliveryIdOf, eventIdOf, eventOfDelivery, identifiersOf, type TenantHistory } from './plan-history';
 
 const HOUR_MS = 60 * 60 * 1000;
 const DAY_MS = 24 * HOUR_MS;
+/** Rows whose bodies log-service reads at once while it fills an export page (its `BODIES_PER_READ`). */
+const EXPORT_BODIES_PER_READ = 8;
 
 /** What a cursor position is made of. */
 type RowKeyFields = Pick<DeliveryDocument, '_id' | 'createdAt' | 'status' | 'httpStatus'>;
@@ -107,7 +110,14 @@ export function apiQueryShapes(context: ShapeContext): ApiQueryShape[] {
     list('q = an event type', q('refund')),
     list('q = an identifier value', q(identifiersOf(tenantId, middleEvent).orderId)),
     list('q = an identifier value shared by a thousand attempts', q(identifiersOf(tenantId, middleEvent).batchId)),
-    list('q = an identifier value shared by a thousand attempts + status', { ...q(identifiersOf(tenantId, middleEvent).batchId), status: ['failed'] }),
+    // Refused after a capped count: the other filters would read through the value's thousand matches.
+    {
+      name: 'q = an identifier value shared by a thousand attempts + status (refused)',
+      run: async (logs) => {
+        const refusal = await logs.queries.list(request({ ...q(identifiersOf(tenantId, middleEvent).batchId), status: ['failed'] })).catch((error: unknown) => error);
+        if (!(refusal instanceof LogQueryError) || refusal.parameter !== 'q') throw new Error(`expected q to be refused, got ${String(refusal)}`);
+      },
+    },
     list('q = an event id', q(eventIdOf(tenantId, middleEvent))),
     list('q = a delivery id', q(deliveryId)),
     list('q = an attempt id', q(attemptId)),
@@ -142,13 +152,23 @@ export function apiQueryShapes(context: ShapeContext): ApiQueryShape[] {
     ...cursors('deliveries: newest', { view: 'deliveries' }),
     ...cursors('deliveries: sort=http_status', { view: 'deliveries', sort: 'http_status', order: 'desc' }),
     {
-      name: 'export: first page',
+      name: 'export: first page, with the bodies of its rows',
       run: async (logs) => {
+        // What log-service's LogsHandler.exportPage reads: the page, then its bodies a few rows at a time.
         const page = await logs.queries.exportPage(exportFilter({}));
-        return logs.payloads.bodies(
-          tenantId,
-          page.rows.map((row) => row.payloadId),
-        );
+        for (let start = 0; start < page.rows.length; start += EXPORT_BODIES_PER_READ) {
+          const group = page.rows.slice(start, start + EXPORT_BODIES_PER_READ);
+          await Promise.all([
+            logs.payloads.bodies(
+              tenantId,
+              group.map((row) => row.payloadId),
+            ),
+            logs.attempts.responseBodies(
+              tenantId,
+              group.flatMap((row) => (row.response ? [row._id] : [])),
+            ),
+          ]);
+        }
       },
     },
     { name: 'export: status=failed, first page', run: (logs) => logs.queries.exportPage(exportFilter({ status: ['failed'] })) },

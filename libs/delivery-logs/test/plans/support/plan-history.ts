@@ -165,9 +165,9 @@ export async function insertHistory(connection: Connection, history: TenantHisto
     const { attempts, deliveries, payloads } = batch;
     batch = { attempts: [], deliveries: [], payloads: [] };
     await Promise.all([
-      db.collection(DELIVERY_ATTEMPTS_COLLECTION).insertMany(attempts as never[], { ordered: false }),
-      db.collection(DELIVERIES_COLLECTION).insertMany(deliveries as never[], { ordered: false }),
-      payloads.length > 0 ? db.collection(EVENT_PAYLOADS_COLLECTION).insertMany(payloads as never[], { ordered: false }) : undefined,
+      db.collection<DeliveryAttemptDocument>(DELIVERY_ATTEMPTS_COLLECTION).insertMany(attempts, { ordered: false }),
+      db.collection<DeliveryDocument>(DELIVERIES_COLLECTION).insertMany(deliveries, { ordered: false }),
+      payloads.length > 0 ? db.collection<EventPayloadDocument>(EVENT_PAYLOADS_COLLECTION).insertMany(payloads, { ordered: false }) : undefined,
     ]);
   };
   for (let delivery = 0; delivery < history.deliveries; delivery += 1) {
