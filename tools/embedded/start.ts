@@ -2,8 +2,8 @@
  * The embedded run (`npm start`): everything on one machine for trying the platform out.
  * Uses NATS_URL / MONGODB_URI when set; otherwise starts a local `nats-server -js` and the
  * in-memory MongoDB-wire server, runs the migration (`npm run migrate`: the MongoDB indexes),
- * then starts the four apps, bootstraps a `default` tenant with an admin key and prints how to
- * use it. Ctrl-C stops every process it started.
+ * then starts the four apps, bootstraps a `default` tenant with an admin key (kept in the data
+ * folder and used again while it works) and prints how to use it. Ctrl-C stops every process it started.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -70,13 +70,45 @@ async function waitForReady(url: string, timeoutMs: number): Promise<void> {
   throw new Error(`${url} was not ready within ${timeoutMs / 1000} s`);
 }
 
-async function api(base: string, key: string, path: string, body: object): Promise<{ status: number; json: Record<string, unknown> }> {
+async function api(base: string, key: string, method: string, path: string, body?: object): Promise<{ status: number; json: Record<string, unknown> }> {
   const response = await fetch(`${base}${path}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
+    method,
+    headers: { authorization: `Bearer ${key}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
   });
-  return { status: response.status, json: (await response.json()) as Record<string, unknown> };
+  const text = await response.text();
+  return { status: response.status, json: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+}
+
+/** The name of the admin key the embedded run makes for the default tenant. */
+const ADMIN_KEY_NAME = 'embedded run';
+
+/**
+ * The default tenant's admin key. The key kept in the data folder is used again while it still
+ * works (an admin key of the default tenant); otherwise a new one is made and kept, and every
+ * other live key this run made before is revoked, so restarts never pile up live admin keys.
+ */
+async function tenantAdminKey(base: string, operatorKey: string, file: string): Promise<string> {
+  const stored = existsSync(file) ? readFileSync(file, 'utf8').trim() : '';
+  if (stored) {
+    const me = await api(base, stored, 'GET', '/api/v1/me');
+    const principal = me.json.data as { tenant_id?: string; role?: string } | undefined;
+    if (me.status === 200 && principal?.tenant_id === 'default' && principal.role === 'admin') return stored;
+  }
+  const issued = await api(base, operatorKey, 'POST', '/api/v1/tenants/default/api-keys', { role: 'admin', name: ADMIN_KEY_NAME });
+  if (issued.status !== 201) throw new Error(`creating the admin key failed: ${JSON.stringify(issued.json)}`);
+  const { key, id } = issued.json.data as { key: string; id: string };
+  writeFileSync(file, `${key}\n`, { mode: 0o600 });
+  const listed = await api(base, operatorKey, 'GET', '/api/v1/tenants/default/api-keys');
+  if (listed.status !== 200) throw new Error(`listing the default tenant's keys failed: ${JSON.stringify(listed.json)}`);
+  const earlier = (listed.json.data as Array<{ id: string; name?: string | null; revoked_at: string | null }>).filter(
+    (entry) => entry.name === ADMIN_KEY_NAME && entry.revoked_at === null && entry.id !== id,
+  );
+  for (const entry of earlier) {
+    const revoked = await api(base, operatorKey, 'DELETE', `/api/v1/tenants/default/api-keys/${encodeURIComponent(entry.id)}`);
+    if (revoked.status !== 204) throw new Error(`revoking the earlier admin key ${entry.id} failed: ${JSON.stringify(revoked.json)}`);
+  }
+  return key;
 }
 
 async function main(): Promise<void> {
@@ -169,11 +201,10 @@ async function main(): Promise<void> {
 
   const base = `http://localhost:${config.PORT}`;
   await waitForReady(`${base}/health/ready`, 90_000);
-  const tenant = await api(base, operatorKey, '/api/v1/tenants', { id: 'default', name: 'Default tenant' });
+  const tenant = await api(base, operatorKey, 'POST', '/api/v1/tenants', { id: 'default', name: 'Default tenant' });
   if (tenant.status !== 201 && tenant.status !== 409) throw new Error(`creating the default tenant failed: ${JSON.stringify(tenant.json)}`);
-  const issued = await api(base, operatorKey, '/api/v1/tenants/default/api-keys', { role: 'admin', name: 'embedded run' });
-  if (issued.status !== 201) throw new Error(`creating the admin key failed: ${JSON.stringify(issued.json)}`);
-  const adminKey = (issued.json.data as { key: string }).key;
+  const adminKeyFile = join(dataDir, 'tenant-admin.key');
+  const adminKey = await tenantAdminKey(base, operatorKey, adminKeyFile);
 
   say('');
   say('wirehook is running.');
@@ -181,7 +212,7 @@ async function main(): Promise<void> {
   say(`  API:              ${base}/api/v1`);
   say(`  API docs:         ${base}/api/docs`);
   say(`  Tenant:           default`);
-  say(`  Tenant admin key: ${adminKey}`);
+  say(`  Tenant admin key: ${adminKey} (kept in ${adminKeyFile}; used again while it works)`);
   say(`  Operator key:     ${operatorKey} (manages tenants; kept in ${join(dataDir, 'operator.key')})`);
   say('Press Ctrl-C to stop.');
 }

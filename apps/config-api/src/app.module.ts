@@ -51,7 +51,7 @@ export class ConfigApiModule {
       imports: [
         NatsModule.forRoot({ url: config.NATS_URL, name: 'config-api' }),
         TerminusModule,
-        MetricsModule.forRoot('config-api'),
+        MetricsModule.forRoot('config-api', { token: config.METRICS_TOKEN }),
         ClientsModule.register([
           { name: LOG_SERVICE_CLIENT, transport: Transport.NATS, options: { servers: config.NATS_URL.split(','), name: 'config-api-rpc' } },
           { name: DISPATCHER_CLIENT, transport: Transport.NATS, options: { servers: config.NATS_URL.split(','), name: 'config-api-dispatcher-rpc' } },

@@ -69,7 +69,7 @@ describe('config-api configuration', () => {
       headers: { 'x-team': '********' },
       secret: '********',
       timeout_ms: 5000,
-      retry: { schedule_ms: [200, 400, 800] },
+      retry: { policy: 'quick' },
       max_concurrency: 4,
       rate_limit: 20,
       tenant_field: 'companyId',

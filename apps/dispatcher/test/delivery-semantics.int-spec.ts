@@ -57,6 +57,16 @@ describe('delivery semantics against real NATS and HTTPS receivers', () => {
     expect(new Set(receiver.requestsTo('/status/500/schedule').map((request) => request.headers['webhook-id'])).size).toBe(1);
   });
 
+  it('sends when the event occurred as X-Webhook-Timestamp and the attempt time as webhook-timestamp, on every attempt', async () => {
+    const endpoint = await dispatcher.addEndpoint('acme', { url: receiver.url('/status/500/occurred'), events: ['occurred.*'], retryScheduleMs: [200] });
+    const occurred = '2026-01-02T03:04:05.678Z';
+    await dispatcher.publisher.publish('acme', { event: 'occurred.test', timestamp: occurred, data: {} });
+    const requests = await eventually(() => (receiver.requestsTo('/status/500/occurred').length === 2 ? receiver.requestsTo('/status/500/occurred') : undefined), { timeoutMs: 15_000 });
+    expect(requests.map((request) => request.headers['x-webhook-timestamp'])).toEqual([occurred, occurred]);
+    for (const request of requests) expect(Math.abs(Number(request.headers['webhook-timestamp']) - Date.now() / 1000)).toBeLessThan(60);
+    expect(dispatcher.attemptsOf(endpoint.id)).toHaveLength(2);
+  });
+
   it('does not retry a 4xx, and does not follow a redirect', async () => {
     const gone = await dispatcher.addEndpoint('acme', { url: receiver.url('/status/422'), events: ['client.*'], retryScheduleMs: [100, 100] });
     const moved = await dispatcher.addEndpoint('acme', { url: receiver.url('/status/302'), events: ['moved.*'], retryScheduleMs: [100, 100] });

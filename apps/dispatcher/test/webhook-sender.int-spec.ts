@@ -61,6 +61,18 @@ describe('WebhookSender against real HTTPS receivers', () => {
     expect((await send(strict, receiver.url())).error?.code).toBe('tls');
     await strict.close();
   });
+
+  it('leads each attempt error with a plain sentence and keeps the raw error after it', async () => {
+    const closedPort = await freePort();
+    const refused = (await send(sender, `https://127.0.0.1:${closedPort}/`)).error;
+    expect(refused?.message).toBe(`Connection refused: the endpoint's server did not accept the connection (connect ECONNREFUSED 127.0.0.1:${closedPort})`);
+    const strict = new WebhookSender({ allowCidrs: ['127.0.0.0/8'], requireHttps: true, responseBodyLimitBytes: 1024 });
+    expect((await send(strict, receiver.url())).error?.message).toMatch(/^TLS certificate not trusted: the endpoint's HTTPS certificate is not signed by an authority wirehook trusts \(.+\)$/);
+    await strict.close();
+    receiver.respondWith(() => ({ status: 200, delayMs: 3000 }));
+    expect((await send(sender, receiver.url('/slow'), 300)).error?.message).toMatch(/^No answer within 300 ms: the endpoint did not answer within its timeout \(.+\)$/);
+    expect((await send(sender, 'http://127.0.0.1/')).error?.message).toBe('Address not allowed: wirehook does not send webhooks to this URL or address (the http: scheme is not allowed (HTTPS is required))');
+  });
 });
 
 describe('WebhookSender refuses internal addresses before any byte is sent', () => {

@@ -1,4 +1,4 @@
-import { IsBoolean, IsIn, IsInt, IsString, Matches, Max, Min, ValidateBy, type ValidationOptions } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, ValidateBy, type ValidationOptions } from 'class-validator';
 import * as ipaddr from 'ipaddr.js';
 import { EnvBoolean, EnvInt, EnvList } from './load-config';
 import { LOG_LEVELS, type AppLogLevel } from './json-logger';
@@ -27,6 +27,16 @@ export class AppConfig {
   @IsInt({ message: 'SHUTDOWN_TIMEOUT_MS must be an integer' })
   @Min(1000, { message: 'SHUTDOWN_TIMEOUT_MS must be at least 1000' })
   SHUTDOWN_TIMEOUT_MS = 25000;
+
+  /**
+   * When set, `GET /metrics` answers only requests with `Authorization: Bearer <token>` (401
+   * otherwise): the metrics name every tenant's endpoint ids. Unset, the route is open.
+   */
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'METRICS_TOKEN must be at least 16 characters' })
+  @Matches(/^[\x21-\x7e]+$/, { message: 'METRICS_TOKEN must be printable ASCII without spaces' })
+  METRICS_TOKEN?: string;
 }
 
 /** Adds the MongoDB connection. */

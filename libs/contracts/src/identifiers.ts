@@ -11,6 +11,8 @@ export const EVENT_TYPE_MAX_LENGTH = 200;
 /** An event type, `*`, a prefix such as `resume.*`, or `*` standing for one segment (`resume.*.failed`). */
 export const EVENT_PATTERN_PATTERN = /^(\*|[A-Za-z0-9_-]+)(\.(\*|[A-Za-z0-9_-]+)){0,15}$/;
 export const EVENT_ID_PATTERN = /^[A-Za-z0-9_.:-]{1,128}$/;
+/** Who published an event: a service name, or `api-key:<key id>` for HTTP ingest. */
+export const CLIENT_ID_PATTERN = /^[A-Za-z0-9_.:@/-]{1,128}$/;
 
 /**
  * Whether an event type matches a subscription pattern. `*` alone matches every event; a
@@ -41,5 +43,7 @@ export const IsEndpointId = (options: { each?: boolean } = {}) => Matches(ENDPOI
 export const IsDeliveryId = () => Matches(DELIVERY_ID_PATTERN, { message: '$property must be a delivery id (msg_...)' });
 /** An event id field. */
 export const IsEventId = () => Matches(EVENT_ID_PATTERN, { message: '$property must be 1-128 characters of letters, digits, _ . : -' });
+/** A client id field: who published the event. */
+export const IsClientId = () => Matches(CLIENT_ID_PATTERN, { message: '$property must be 1-128 characters of letters, digits, _ . : @ / -' });
 /** An event type field (dot-separated segments). */
 export const IsEventType = () => Matches(EVENT_TYPE_PATTERN, { message: '$property must be dot-separated segments of letters, digits, _ and -' });

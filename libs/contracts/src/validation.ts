@@ -1,5 +1,5 @@
 import { plainToInstance } from 'class-transformer';
-import { ValidateBy, ValidationTypes, getMetadataStorage, validateSync, type ValidationError, type ValidationOptions } from 'class-validator';
+import { ValidateBy, ValidateIf, ValidationTypes, getMetadataStorage, validateSync, type ValidationError, type ValidationOptions } from 'class-validator';
 
 /** A bus message or input that failed validation; `problems` names each bad field. */
 export class InvalidMessageError extends Error {
@@ -14,17 +14,52 @@ export class InvalidMessageError extends Error {
   }
 }
 
-/** Flattens class-validator errors into `field: constraint message` lines. */
+/** Constraints that say a value is missing or null: when one fails, the others only repeat it. */
+const PRESENCE_CONSTRAINTS = ['isNotNull', 'isDefined'];
+
+/** The messages of one error: only the presence message when the value is missing or null. */
+function constraintMessages(error: ValidationError): string[] {
+  const constraints = error.constraints ?? {};
+  const presence = PRESENCE_CONSTRAINTS.find((name) => constraints[name] !== undefined);
+  return presence ? [constraints[presence]] : Object.values(constraints);
+}
+
+/**
+ * Flattens class-validator errors into `field: constraint message` lines, one per problem:
+ * a missing or null value is reported once, and a message several constraints share (as
+ * `must be an integer between 1 and 100` on `@IsInt`, `@Min` and `@Max`) appears once.
+ */
 export function describeValidationErrors(errors: ValidationError[], parentPath = ''): string[] {
   const lines: string[] = [];
   for (const error of errors) {
     const path = parentPath ? `${parentPath}.${error.property}` : error.property;
-    for (const message of Object.values(error.constraints ?? {})) {
+    for (const message of constraintMessages(error)) {
       lines.push(message.startsWith(error.property) ? `${parentPath ? `${parentPath}.` : ''}${message}` : `${path}: ${message}`);
     }
     if (error.children?.length) lines.push(...describeValidationErrors(error.children, path));
   }
-  return lines;
+  return [...new Set(lines)];
+}
+
+/**
+ * An optional field without an "unset" state: absent keeps the current value (or the
+ * default), and `null` is refused with a message naming the field, instead of reaching the
+ * code that uses it.
+ */
+export function IsOptionalNotNull(options?: ValidationOptions): PropertyDecorator {
+  return (target: object, propertyName: string | symbol) => {
+    ValidateIf((_object: object, value: unknown) => value !== undefined)(target, propertyName as string);
+    ValidateBy(
+      {
+        name: 'isNotNull',
+        validator: {
+          validate: (value: unknown) => value !== null,
+          defaultMessage: (args) => `${args?.property} must not be null (leave it out to keep its value)`,
+        },
+      },
+      options,
+    )(target, propertyName as string);
+  };
 }
 
 const VALIDATION_OPTIONS = { whitelist: true, forbidNonWhitelisted: true } as const;

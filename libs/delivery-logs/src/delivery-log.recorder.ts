@@ -28,6 +28,7 @@ function toAttemptDocument(record: AttemptRecordedMessage): DeliveryAttemptDocum
     eventType: record.eventType,
     identifiers,
     identifierValues: Object.values(identifiers),
+    clientId: record.clientId ?? null,
     attempt: record.attempt,
     trigger: record.trigger,
     status: record.status,

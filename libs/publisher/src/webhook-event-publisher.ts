@@ -17,6 +17,8 @@ export interface WebhookEvent {
   data: Record<string, unknown>;
   timestamp?: string;
   identifiers?: Record<string, string>;
+  /** Who publishes (a service's name); the delivery logs show it as `client_id`. */
+  source?: string;
 }
 
 export interface PublishResult {

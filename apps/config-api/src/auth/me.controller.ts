@@ -13,6 +13,6 @@ export class MeController {
     const principal = request.principal;
     // The guard lets only tenant keys through to viewer routes.
     if (principal?.kind !== 'tenant') throw new Error('GET /api/v1/me reached without a tenant key');
-    return { data: { tenant_id: principal.tenantId, role: principal.role, key_id: principal.keyId } };
+    return { success: true, data: { tenant_id: principal.tenantId, role: principal.role, key_id: principal.keyId } };
   }
 }

@@ -3,16 +3,29 @@ import { ApiBearerAuth, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagg
 import { IsISO8601 } from 'class-validator';
 import { Access, TenantId } from '../auth/access.decorator';
 import { DomainError } from '../errors/domain.error';
+import { windowEnd, windowStart } from '../logs/time-window';
 import { DeliveryCommandsService } from './delivery-commands.service';
 
 export class RecoverDto {
-  @ApiProperty({ example: '2026-03-01T00:00:00Z', description: 'Deliveries created at or after this time' })
-  @IsISO8601({ strict: true }, { message: 'from must be an ISO-8601 date-time' })
+  @ApiProperty({ example: '2026-03-01', description: 'Deliveries created at or after this time; a date alone starts at the beginning of that day (UTC)' })
+  @IsISO8601({ strict: true }, { message: 'from must be an ISO-8601 date or date-time' })
   from!: string;
 
-  @ApiProperty({ example: '2026-03-02T00:00:00Z', description: 'Deliveries created at or before this time' })
-  @IsISO8601({ strict: true }, { message: 'to must be an ISO-8601 date-time' })
+  @ApiProperty({ example: '2026-03-01', description: 'Deliveries created at or before this time; a date alone stands for the whole day (UTC)' })
+  @IsISO8601({ strict: true }, { message: 'to must be an ISO-8601 date or date-time' })
   to!: string;
+}
+
+/** The window of a recover as instants: a date alone is the whole day, as in the log filters. */
+function recoverWindow(body: RecoverDto): { from: string; to: string } {
+  const from = windowStart(body.from);
+  const to = windowEnd(body.to);
+  for (const [field, at] of [['from', from], ['to', to]] as const) {
+    const message = `${field} must be a calendar date or date-time such as 2026-03-01T12:00:00Z`;
+    if (Number.isNaN(at.getTime())) throw new DomainError('invalid', 'invalid_window', message, { [field]: [message] });
+  }
+  if (from.getTime() > to.getTime()) throw new DomainError('invalid', 'invalid_window', 'from must not be after to', { from: ['from must not be after to'] });
+  return { from: from.toISOString(), to: to.toISOString() };
 }
 
 @ApiTags('deliveries')
@@ -42,7 +55,7 @@ export class DeliveryCommandsController {
   @HttpCode(202)
   @ApiOperation({ summary: 'Re-send every failed delivery of a webhook created in a time window (at most 1000)' })
   async recover(@TenantId() tenantId: string, @Param('id') id: string, @Body() body: RecoverDto) {
-    if (Date.parse(body.from) >= Date.parse(body.to)) throw new DomainError('invalid', 'invalid_window', 'from must be before to', { from: ['from must be before to'] });
-    return { success: true, data: await this.commands.recover(tenantId, id, body.from, body.to) };
+    const window = recoverWindow(body);
+    return { success: true, data: await this.commands.recover(tenantId, id, window.from, window.to) };
   }
 }

@@ -38,6 +38,7 @@ export class DeliveryCommandsService {
       eventId: log.event_id,
       eventType: log.event,
       identifiers: log.identifiers,
+      clientId: log.client_id ?? undefined,
       body: log.request.body,
       createdAt: delivery.created_at,
       attempt: delivery.attempts + 1,

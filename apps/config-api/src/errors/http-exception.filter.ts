@@ -3,6 +3,7 @@ import { Catch, HttpException, HttpStatus, type ArgumentsHost, type ExceptionFil
 import type { Response } from 'express';
 import type { Logger } from 'pino';
 import { DomainError, TooManyRequestsError, type DomainErrorKind } from './domain.error';
+import { JsonTooDeepError } from './json-nesting';
 
 const STATUS_OF_KIND: Record<DomainErrorKind, number> = {
   invalid: HttpStatus.BAD_REQUEST,
@@ -56,6 +57,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
       const message = Array.isArray(detail) ? detail.join('; ') : String(detail ?? exception.message);
       if (status < 500) return [status, { error: { code: CODE_OF_STATUS[status] ?? 'request_failed', message } }];
     }
+    if (exception instanceof JsonTooDeepError) return [400, { error: { code: 'body_too_deeply_nested', message: exception.message } }];
     // body-parser errors carry their own status (e.g. 413 for a body over the limit, 400 for bad JSON).
     const parserStatus = (exception as { status?: number; type?: string }).status;
     if (typeof parserStatus === 'number' && parserStatus >= 400 && parserStatus < 500) {

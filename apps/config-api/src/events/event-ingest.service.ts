@@ -24,18 +24,19 @@ export class EventIngestService {
     this.publisher = new WebhookEventPublisher(nc);
   }
 
-  async ingest(tenantId: string, input: IngestEventDto, idempotencyKey?: string): Promise<PublishResult> {
+  /** Publishes an event for a tenant; the delivery logs name the API key that published it as its client. */
+  async ingest(tenantId: string, keyId: string, input: IngestEventDto, idempotencyKey?: string): Promise<PublishResult> {
     if (idempotencyKey !== undefined && !EVENT_ID_PATTERN.test(idempotencyKey)) {
       throw new DomainError('invalid', 'invalid_idempotency_key', 'Idempotency-Key must be 1-128 characters of letters, digits, _ . : -');
     }
     if (input.id && idempotencyKey && input.id !== idempotencyKey) {
       throw new DomainError('invalid', 'conflicting_ids', 'id and the Idempotency-Key header differ; send one of them, or the same value');
     }
-    const event = { ...input, id: input.id ?? idempotencyKey ?? `evt_${randomUUID()}` };
+    const event = { ...input, id: input.id ?? idempotencyKey ?? `evt_${randomUUID()}`, source: `api-key:${keyId}` };
     const size = Buffer.byteLength(JSON.stringify(event));
     const limit = this.config.DELIVERY_MAX_PAYLOAD_BYTES;
     if (size > limit) {
-      throw new DomainError('too_large', 'payload_too_large', `the event is ${size} bytes; the limit is ${limit} bytes (DELIVERY_MAX_PAYLOAD_BYTES)`);
+      throw new DomainError('too_large', 'payload_too_large', `the event is ${size} bytes; events may be at most ${limit} bytes: send less data, or a reference the receiver can fetch`);
     }
     try {
       return await this.publisher.publish(tenantId, event);

@@ -1,6 +1,6 @@
 import { Body, Controller, Headers, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Access, TenantId } from '../auth/access.decorator';
+import { Access, KeyId, TenantId } from '../auth/access.decorator';
 import { IngestEventDto } from './event.dto';
 import { EventIngestService } from './event-ingest.service';
 
@@ -15,8 +15,8 @@ export class EventsController {
   @HttpCode(202)
   @ApiOperation({ summary: 'Publish an event over HTTP; answers 202 once it is stored in JetStream' })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Makes retries of the same request publish once' })
-  async publish(@TenantId() tenantId: string, @Body() body: IngestEventDto, @Headers('idempotency-key') idempotencyKey?: string) {
-    const result = await this.ingest.ingest(tenantId, body, idempotencyKey);
+  async publish(@TenantId() tenantId: string, @KeyId() keyId: string, @Body() body: IngestEventDto, @Headers('idempotency-key') idempotencyKey?: string) {
+    const result = await this.ingest.ingest(tenantId, keyId, body, idempotencyKey);
     return { success: true, data: { event_id: result.eventId, duplicate: result.duplicate } };
   }
 }

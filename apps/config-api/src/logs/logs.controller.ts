@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { LOGGER } from '@wirehook/config';
 import {
   DEFAULT_PER_PAGE,
+  ENDPOINT_ID_PATTERN,
   MAX_PAGED_ROWS,
   MAX_SEARCH_WEBHOOKS,
   type AttemptLogView,
@@ -17,9 +18,10 @@ import {
 import { Access, TenantId } from '../auth/access.decorator';
 import { WebhookService } from '../webhooks/webhook.service';
 import { LogServiceClient } from './log-service.client';
-import { DomainError, TooManyRequestsError } from '../errors/domain.error';
+import { DomainError, NotFoundError, TooManyRequestsError } from '../errors/domain.error';
 import { csvHeader, csvRow } from './log-export';
 import { ExportQueryDto, LogFilterQueryDto, LogsQueryDto, StatsQueryDto } from './logs.dto';
+import { windowEnd, windowStart } from './time-window';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const MAX_STATS_WINDOW_MS = 31 * DAY_MS;
@@ -43,13 +45,13 @@ function checkWindow(query: { from?: string; to?: string }): void {
     const value = query[field];
     if (value !== undefined && Number.isNaN(Date.parse(value))) throw invalidWindow(field, `${field} must be a calendar date or date-time such as 2026-03-01T12:00:00Z`);
   }
-  if (query.from && query.to && Date.parse(query.from) > Date.parse(query.to)) throw invalidWindow('from', 'from must not be after to');
+  if (query.from && query.to && windowStart(query.from).getTime() > windowEnd(query.to).getTime()) throw invalidWindow('from', 'from must not be after to');
 }
 
 function statsWindow(query: StatsQueryDto): { from: string; to: string } {
   checkWindow(query);
-  const to = query.to ? new Date(query.to) : new Date();
-  const from = query.from ? new Date(query.from) : new Date(to.getTime() - DAY_MS);
+  const to = query.to ? windowEnd(query.to) : new Date();
+  const from = query.from ? windowStart(query.from) : new Date(to.getTime() - DAY_MS);
   if (from.getTime() >= to.getTime()) throw invalidWindow('from', 'from must be before to');
   if (to.getTime() - from.getTime() > MAX_STATS_WINDOW_MS) throw invalidWindow('from', 'the window may span at most 31 days');
   return { from: from.toISOString(), to: to.toISOString() };
@@ -118,9 +120,22 @@ export class LogsController {
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
-  /** Another tenant's webhook (or none) answers 404 rather than an empty result. */
+  /**
+   * Answers 404 for a webhook id that is none of the tenant's: neither a webhook it has now nor
+   * one its delivery logs still carry. Logs outlive their webhook until retention removes them,
+   * so a deleted webhook's logs stay listed, filtered, exported and counted; another tenant's
+   * webhook answers 404 exactly as an id never made does (the log query carries the caller's
+   * tenant, so it finds nothing of theirs).
+   */
   private async checkWebhook(tenantId: string, webhookId: string | undefined): Promise<void> {
-    if (webhookId) await this.webhooks.get(tenantId, webhookId);
+    if (!webhookId) return;
+    try {
+      await this.webhooks.get(tenantId, webhookId);
+    } catch (error) {
+      if (!(error instanceof NotFoundError) || !ENDPOINT_ID_PATTERN.test(webhookId)) throw error;
+      const logged = await this.logs.listLogs({ tenantId, webhookId, view: 'attempts', page: 1, perPage: 1, sort: 'created_at', order: 'desc' });
+      if (logged.data.length === 0) throw error;
+    }
   }
 
   /** Search text resolved against the tenant's webhooks (name, URL): log-service filters by their ids. */

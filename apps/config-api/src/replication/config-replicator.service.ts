@@ -5,13 +5,15 @@ import type { Logger } from 'pino';
 import { LOGGER } from '@wirehook/config';
 import {
   ConfigKeyPrefixes,
+  EndpointSnapshotMessage,
   HealthBucketNames,
+  InvalidMessageError,
   KvBucketNames,
+  decodeMessage,
   encodeMessage,
   endpointConfigKey,
   endpointHealthKey,
   tenantConfigKey,
-  type EndpointSnapshotMessage,
   type TenantSnapshotMessage,
 } from '@wirehook/contracts';
 import { NATS_CONNECTION, openBucket } from '@wirehook/nats';
@@ -45,6 +47,27 @@ export function toEndpointSnapshot(endpoint: EndpointDocument): EndpointSnapshot
     revision: endpoint.revision,
     updatedAt: endpoint.updatedAt.toISOString(),
   };
+}
+
+/**
+ * The snapshot of `endpoint` as the bus carries it, decoded exactly as the dispatcher decodes
+ * it: a snapshot the dispatcher would refuse fails here, before anything is written.
+ */
+export function encodeEndpointSnapshot(endpoint: EndpointDocument): Uint8Array {
+  const bytes = encodeMessage(toEndpointSnapshot(endpoint));
+  decodeMessage(EndpointSnapshotMessage, bytes);
+  return bytes;
+}
+
+/** A change config-api must not store: the dispatcher could not apply it. */
+export class UndeliverableConfigurationError extends Error {
+  constructor(
+    readonly endpointId: string,
+    readonly problems: string[],
+  ) {
+    super(`the configuration of endpoint ${endpointId} would not be accepted by the dispatcher: ${problems.join('; ')}`);
+    this.name = 'UndeliverableConfigurationError';
+  }
 }
 
 function toTenantSnapshot(tenant: TenantDocument): TenantSnapshotMessage {
@@ -97,9 +120,33 @@ export class ConfigReplicator implements OnModuleInit, OnApplicationBootstrap, O
     await this.write(() => this.bucket.delete(tenantConfigKey(tenantId)), tenantConfigKey(tenantId));
   }
 
+  /**
+   * Throws {@link UndeliverableConfigurationError} when the dispatcher would refuse the
+   * snapshot of `endpoint`; called before a change is stored, so the API answers an error
+   * instead of the dispatcher silently keeping the previous configuration.
+   */
+  assertDeliverable(endpoint: EndpointDocument): void {
+    try {
+      encodeEndpointSnapshot(endpoint);
+    } catch (error) {
+      if (!(error instanceof InvalidMessageError)) throw error;
+      this.logger.error({ endpointId: endpoint._id, tenantId: endpoint.tenantId, problems: error.problems }, 'refused to store an endpoint configuration the dispatcher would reject');
+      throw new UndeliverableConfigurationError(endpoint._id, error.problems);
+    }
+  }
+
   async publishEndpoint(endpoint: EndpointDocument): Promise<void> {
     const key = endpointConfigKey(endpoint.tenantId, endpoint._id);
-    await this.write(() => this.bucket.put(key, encodeMessage(toEndpointSnapshot(endpoint))), key);
+    let bytes: Uint8Array;
+    try {
+      bytes = encodeEndpointSnapshot(endpoint);
+    } catch (error) {
+      // Only a document stored under older rules gets here. It is still written, so the
+      // dispatcher reports it too (log, metric, readiness) instead of silently running on.
+      this.logger.error({ err: error, key }, 'an endpoint configuration in MongoDB will be rejected by the dispatcher; change or delete the webhook');
+      bytes = encodeMessage(toEndpointSnapshot(endpoint));
+    }
+    await this.write(() => this.bucket.put(key, bytes), key);
   }
 
   async removeEndpoint(tenantId: string, endpointId: string): Promise<void> {

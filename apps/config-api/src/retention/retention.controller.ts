@@ -34,21 +34,21 @@ export class RetentionController {
   @Access('viewer')
   @ApiOperation({ summary: "The tenant's effective retention policy: its override, or the platform defaults" })
   async get(@TenantId() tenantId: string) {
-    return { data: await this.retention.getPolicy(tenantId) };
+    return { success: true, data: await this.retention.getPolicy(tenantId) };
   }
 
   @Put()
   @Access('admin')
   @ApiOperation({ summary: "Set the tenant's retention: days successful and failed deliveries are kept (1-365, failed >= success)" })
   async set(@TenantId() tenantId: string, @Body() body: SetRetentionPolicyDto) {
-    return { data: await this.retention.setPolicy(tenantId, body.success_days, body.failed_days) };
+    return { success: true, data: await this.retention.setPolicy(tenantId, body.success_days, body.failed_days) };
   }
 
   @Delete()
   @Access('admin')
   @ApiOperation({ summary: "Remove the tenant's retention override; the platform defaults apply again" })
   async reset(@TenantId() tenantId: string) {
-    return { data: await this.retention.resetPolicy(tenantId) };
+    return { success: true, data: await this.retention.resetPolicy(tenantId) };
   }
 
   @Post('runs')
@@ -62,7 +62,7 @@ export class RetentionController {
     const reply = await this.retention.run(body.dry_run);
     if (reply.state === 'running') {
       response.status(202);
-      return { data: { run_id: reply.runId, dry_run: reply.dryRun, result: 'running', started_at: reply.startedAt } };
+      return { success: true, data: { run_id: reply.runId, dry_run: reply.dryRun, result: 'running', started_at: reply.startedAt } };
     }
     const { summary } = reply;
     if (summary.result === 'skipped') {
@@ -71,6 +71,6 @@ export class RetentionController {
     if (summary.result !== 'completed') {
       throw new DomainError('unavailable', `retention_run_${summary.result}`, `the retention run ${summary.result}: ${summary.reason ?? 'see the retention-cron logs'}`);
     }
-    return { data: runView(summary) };
+    return { success: true, data: runView(summary) };
   }
 }

@@ -1,8 +1,8 @@
 import type { ClientProxy } from '@nestjs/microservices';
 import { NEVER, of, throwError, type Observable } from 'rxjs';
-import { RpcErrorCode } from '@wirehook/contracts';
+import { RpcErrorCode, ServiceUnavailableCode } from '@wirehook/contracts';
 import { DomainError, TooManyRequestsError } from '../errors/domain.error';
-import { callService } from './rpc-call';
+import { callService, type InternalService } from './rpc-call';
 
 /** A client whose every request answers with `reply`, as Nest's NATS client would hand it back. */
 const clientAnswering = (reply: Observable<unknown>) => ({ send: () => reply }) as unknown as ClientProxy;
@@ -46,5 +46,20 @@ describe('callService', () => {
     expect(unknown).not.toBeInstanceOf(TooManyRequestsError);
     expect(unknown).toMatchObject({ kind: 'unavailable', code: 'delivery_log_service_unavailable' });
     expect(await failureOf(clientAnswering(NEVER), 10)).toMatchObject({ kind: 'unavailable', code: 'delivery_log_service_unavailable' });
+  });
+
+  it('answers error codes from contracts constants when a service is away: never a code built from a label', async () => {
+    const away = clientAnswering(throwError(() => ({ status: 'error', message: 'Internal server error' })));
+    const codes: Array<[InternalService, string]> = [
+      ['delivery log service', ServiceUnavailableCode.deliveryLogService],
+      ['dispatcher', ServiceUnavailableCode.dispatcher],
+      ['retention-service', ServiceUnavailableCode.retentionService],
+    ];
+    for (const [service, code] of codes) {
+      const error = await callService(away, 'rpc.test.v1.ask', {}, 1000, service).catch((failure: unknown) => failure);
+      expect(error).toMatchObject({ kind: 'unavailable', code, message: `the ${service} did not answer; try again shortly` });
+      expect(code).toMatch(/^[a-z]+(_[a-z]+)*$/);
+    }
+    expect(Object.values(ServiceUnavailableCode)).toEqual(['delivery_log_service_unavailable', 'dispatcher_unavailable', 'retention_service_unavailable']);
   });
 });

@@ -1,14 +1,24 @@
 import type { ClientProxy } from '@nestjs/microservices';
 import { firstValueFrom, timeout } from 'rxjs';
-import { RpcErrorCode } from '@wirehook/contracts';
+import { RpcErrorCode, ServiceUnavailableCode } from '@wirehook/contracts';
 import { DomainError, TooManyRequestsError } from '../errors/domain.error';
+
+/** The internal services config-api asks, by the name its messages give them, with the code a 503 answers. */
+const UNAVAILABLE_CODES = {
+  'delivery log service': ServiceUnavailableCode.deliveryLogService,
+  dispatcher: ServiceUnavailableCode.dispatcher,
+  'retention-service': ServiceUnavailableCode.retentionService,
+} as const satisfies Record<string, ServiceUnavailableCode>;
+
+/** An internal service config-api asks over NATS request/reply, as its messages name it. */
+export type InternalService = keyof typeof UNAVAILABLE_CODES;
 
 /**
  * Asks an internal service over NATS request/reply. Its error codes become domain errors
  * (`too_busy` a 429 with the service's `retryAfterSeconds`); no answer within `timeoutMs` (or no
- * service listening) is a 503 that names the service.
+ * service listening) is a 503 with the service's {@link ServiceUnavailableCode}.
  */
-export async function callService<T>(client: ClientProxy, pattern: string, payload: object, timeoutMs: number, service: string): Promise<T> {
+export async function callService<T>(client: ClientProxy, pattern: string, payload: object, timeoutMs: number, service: InternalService): Promise<T> {
   try {
     return await firstValueFrom(client.send<T>(pattern, payload).pipe(timeout(timeoutMs)));
   } catch (error) {
@@ -20,6 +30,6 @@ export async function callService<T>(client: ClientProxy, pattern: string, paylo
       const retryAfterSeconds = typeof rpc.retryAfterSeconds === 'number' ? rpc.retryAfterSeconds : 1;
       throw new TooManyRequestsError('too_many_requests', rpc.message ?? `the ${service} is busy; try again shortly`, retryAfterSeconds);
     }
-    throw new DomainError('unavailable', `${service.replace(/[^a-z0-9]+/gi, '_').toLowerCase()}_unavailable`, `the ${service} did not answer; try again shortly`);
+    throw new DomainError('unavailable', UNAVAILABLE_CODES[service], `the ${service} did not answer; try again shortly`);
   }
 }

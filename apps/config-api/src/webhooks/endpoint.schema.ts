@@ -13,6 +13,8 @@ export interface EndpointDocument {
   encryptedHeaders: Record<string, string>;
   timeoutMs: number;
   retryScheduleMs: number[] | null;
+  /** The preset `retryScheduleMs` came from (`quick`, `none`), shown back to the tenant; null for the default or a custom schedule. */
+  retryPolicy?: 'quick' | 'none' | null;
   maxConcurrency: number;
   rateLimitPerSecond: number | null;
   tenantField: 'tenantId' | 'companyId';
@@ -40,6 +42,7 @@ export const endpointSchema = new Schema<EndpointDocument>(
     encryptedHeaders: { type: Schema.Types.Mixed, default: {} },
     timeoutMs: { type: Number, required: true },
     retryScheduleMs: { type: [Number], default: null },
+    retryPolicy: { type: String, default: null },
     maxConcurrency: { type: Number, required: true },
     rateLimitPerSecond: { type: Number, default: null },
     tenantField: { type: String, required: true },

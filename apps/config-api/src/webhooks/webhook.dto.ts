@@ -14,15 +14,75 @@ import {
   Max,
   MaxLength,
   Min,
-  MinLength,
+  ValidateBy,
   ValidateIf,
   ValidateNested,
+  type ValidationOptions,
 } from 'class-validator';
-import { EVENT_PATTERN_PATTERN, IsStringRecord } from '@wirehook/contracts';
+import { EVENT_PATTERN_PATTERN, IsOptionalNotNull, MAX_CUSTOM_HEADERS, headerNameProblem, headerValueProblem } from '@wirehook/contracts';
 
 export const RETRY_POLICIES = ['default', 'quick', 'none'] as const;
 export type RetryPolicyName = (typeof RETRY_POLICIES)[number];
-const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}$/;
+/** Highest `page` of the webhook list (a tenant has at most a few dozen webhooks). */
+export const MAX_LIST_PAGE = 10_000;
+
+/** A header name an endpoint may configure for `use`; the message says why another is refused. */
+function IsConfigurableHeaderName(use: 'header' | 'auth', options?: ValidationOptions) {
+  return ValidateBy(
+    {
+      name: 'isConfigurableHeaderName',
+      validator: {
+        validate: (value: unknown) => typeof value === 'string' && headerNameProblem(value, use) === undefined,
+        defaultMessage: (args) =>
+          `${args?.property}: ${typeof args?.value === 'string' ? headerNameProblem(args.value, use) : 'must be a header name such as X-Webhook-Secret'}`,
+      },
+    },
+    options,
+  );
+}
+
+/** A string that can be sent as a header value (Latin-1 without control characters, bounded). */
+function IsHeaderValue(options?: ValidationOptions) {
+  return ValidateBy(
+    {
+      name: 'isHeaderValue',
+      validator: {
+        validate: (value: unknown) => typeof value === 'string' && value.length > 0 && headerValueProblem(value) === undefined,
+        defaultMessage: (args) =>
+          `${args?.property} ${typeof args?.value === 'string' && args.value.length > 0 ? headerValueProblem(args.value) : 'must be a non-empty string'}`,
+      },
+    },
+    options,
+  );
+}
+
+/** The first problem of a custom header map, or undefined when every entry may be sent. */
+function customHeadersProblem(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'must be an object of header names and string values';
+  const entries = Object.entries(value);
+  if (entries.length > MAX_CUSTOM_HEADERS) return `may hold at most ${MAX_CUSTOM_HEADERS} headers`;
+  for (const [name, entry] of entries) {
+    const nameProblem = headerNameProblem(name, 'header');
+    if (nameProblem) return nameProblem;
+    if (typeof entry !== 'string') return `'${name}' must have a string value`;
+    const valueProblem = headerValueProblem(entry);
+    if (valueProblem) return `'${name}' value ${valueProblem}`;
+  }
+  return undefined;
+}
+
+function IsCustomHeaders(options?: ValidationOptions) {
+  return ValidateBy(
+    {
+      name: 'isCustomHeaders',
+      validator: {
+        validate: (value: unknown) => customHeadersProblem(value) === undefined,
+        defaultMessage: (args) => `${args?.property}: ${customHeadersProblem(args?.value)}`,
+      },
+    },
+    options,
+  );
+}
 
 export class WebhookAuthDto {
   @ApiProperty({ enum: ['none', 'bearer', 'header'] })
@@ -32,20 +92,22 @@ export class WebhookAuthDto {
   @ApiPropertyOptional({ description: 'Token sent as Authorization: Bearer <token> (type bearer).' })
   @ValidateIf((auth: WebhookAuthDto) => auth.type === 'bearer')
   @IsString({ message: 'auth.token is required for bearer auth' })
-  @MinLength(1)
-  @MaxLength(4096)
+  @IsHeaderValue()
   token?: string;
 
-  @ApiPropertyOptional({ example: 'X-Webhook-Secret', description: 'Header name (type header).' })
+  @ApiPropertyOptional({
+    example: 'X-Webhook-Secret',
+    description: 'Header name (type header); any name except those the platform sends itself (webhook-*, X-Webhook-Event/-Timestamp/-Signature, Content-Type, User-Agent) and connection headers.',
+  })
   @ValidateIf((auth: WebhookAuthDto) => auth.type === 'header')
-  @Matches(HEADER_NAME, { message: 'auth.header_name must be a valid HTTP header name' })
+  @IsString({ message: 'auth.header_name is required for header auth' })
+  @IsConfigurableHeaderName('auth')
   header_name?: string;
 
-  @ApiPropertyOptional({ description: 'Header value (type header).' })
+  @ApiPropertyOptional({ description: 'Header value (type header): Latin-1 text without CR, LF or NUL, at most 4096 characters.' })
   @ValidateIf((auth: WebhookAuthDto) => auth.type === 'header')
   @IsString({ message: 'auth.header_value is required for header auth' })
-  @MinLength(1)
-  @MaxLength(4096)
+  @IsHeaderValue()
   header_value?: string;
 }
 
@@ -65,62 +127,69 @@ export class WebhookRetryDto {
   schedule_ms?: number[];
 }
 
-/** Settings shared by create and update, all optional. */
+/**
+ * Settings shared by create and update, all optional. `null` clears the optional ones
+ * (description, auth, headers, rate_limit) and is refused for the others.
+ */
 export class WebhookSettingsDto {
-  @ApiPropertyOptional({ example: 'CRM sync' })
+  @ApiPropertyOptional({ example: 'CRM sync', nullable: true, description: 'null clears it' })
   @IsOptional()
   @IsString()
   @MaxLength(500)
-  description?: string;
+  description?: string | null;
 
   @ApiPropertyOptional({ description: 'false pauses deliveries without deleting anything' })
-  @IsOptional()
-  @IsBoolean()
+  @IsOptionalNotNull()
+  @IsBoolean({ message: 'active must be true or false' })
   active?: boolean;
 
-  @ApiPropertyOptional({ type: WebhookAuthDto })
+  @ApiPropertyOptional({ type: WebhookAuthDto, nullable: true, description: 'null (or type none) removes auth' })
   @IsOptional()
   @IsObject({ message: 'auth must be an object such as { "type": "bearer", "token": "..." }' })
   @ValidateNested()
   @Type(() => WebhookAuthDto)
-  auth?: WebhookAuthDto;
+  auth?: WebhookAuthDto | null;
 
-  @ApiPropertyOptional({ example: { 'X-Team': 'billing' } })
+  @ApiPropertyOptional({
+    example: { 'X-Team': 'billing' },
+    nullable: true,
+    description: `At most ${MAX_CUSTOM_HEADERS}; values Latin-1 without CR, LF or NUL, at most 4096 characters; not the names the platform sends or connection headers. null removes them all.`,
+  })
   @IsOptional()
-  @IsStringRecord(20, 4096)
-  headers?: Record<string, string>;
+  @IsCustomHeaders()
+  headers?: Record<string, string> | null;
 
   @ApiPropertyOptional({ example: 10000, minimum: 1000, maximum: 30000 })
-  @IsOptional()
-  @IsInt()
+  @IsOptionalNotNull()
+  @IsInt({ message: 'timeout_ms must be between 1000 and 30000' })
   @Min(1000, { message: 'timeout_ms must be between 1000 and 30000' })
   @Max(30000, { message: 'timeout_ms must be between 1000 and 30000' })
   timeout_ms?: number;
 
   @ApiPropertyOptional({ type: WebhookRetryDto })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsObject({ message: 'retry must be an object such as { "policy": "quick" } or { "schedule_ms": [1000, 5000] }' })
   @ValidateNested()
   @Type(() => WebhookRetryDto)
   retry?: WebhookRetryDto;
 
   @ApiPropertyOptional({ example: 10, minimum: 1, maximum: 100 })
-  @IsOptional()
-  @IsInt()
+  @IsOptionalNotNull()
+  @IsInt({ message: 'max_concurrency must be between 1 and 100' })
   @Min(1, { message: 'max_concurrency must be between 1 and 100' })
   @Max(100, { message: 'max_concurrency must be between 1 and 100' })
   max_concurrency?: number;
 
-  @ApiPropertyOptional({ example: 50, description: 'Requests per second at most; absent for no limit.' })
+  @ApiPropertyOptional({ example: 50, nullable: true, description: 'Requests per second at most; absent or null for no limit.' })
   @IsOptional()
-  @IsInt()
+  @IsInt({ message: 'rate_limit must be between 1 and 10000 requests per second' })
   @Min(1, { message: 'rate_limit must be between 1 and 10000 requests per second' })
   @Max(10000, { message: 'rate_limit must be between 1 and 10000 requests per second' })
-  rate_limit?: number;
+  rate_limit?: number | null;
 
   @ApiPropertyOptional({ enum: ['tenantId', 'companyId'], description: 'Name of the tenant field in the payload.' })
-  @IsOptional()
-  @IsIn(['tenantId', 'companyId'])
+  @IsOptionalNotNull()
+  @IsIn(['tenantId', 'companyId'], { message: 'tenant_field must be tenantId or companyId' })
   tenant_field?: 'tenantId' | 'companyId';
 }
 
@@ -147,14 +216,14 @@ export class CreateWebhookDto extends WebhookSettingsDto {
 /** A partial update; absent fields keep their value. */
 export class UpdateWebhookDto extends WebhookSettingsDto {
   @ApiPropertyOptional({ example: 'https://example.com/webhooks' })
-  @IsOptional()
-  @IsString()
+  @IsOptionalNotNull()
+  @IsString({ message: 'url must be a string: the HTTPS address deliveries are sent to' })
   @MaxLength(2048)
   url?: string;
 
   @ApiPropertyOptional({ type: [String], example: ['resume.*', 'transcript.created'] })
-  @IsOptional()
-  @IsArray()
+  @IsOptionalNotNull()
+  @IsArray({ message: 'events must be a list of event types or patterns' })
   @ArrayMinSize(1, { message: 'events must list at least one event type or pattern' })
   @ArrayMaxSize(100)
   @MaxLength(200, { each: true })
@@ -165,8 +234,9 @@ export class UpdateWebhookDto extends WebhookSettingsDto {
 export class ListQueryDto {
   @IsOptional()
   @Type(() => Number)
-  @IsInt({ message: 'page must be an integer of at least 1' })
-  @Min(1, { message: 'page must be an integer of at least 1' })
+  @IsInt({ message: `page must be an integer between 1 and ${MAX_LIST_PAGE}` })
+  @Min(1, { message: `page must be an integer between 1 and ${MAX_LIST_PAGE}` })
+  @Max(MAX_LIST_PAGE, { message: `page must be an integer between 1 and ${MAX_LIST_PAGE}` })
   page?: number;
 
   @IsOptional()

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
-import { SecretBox } from '@wirehook/config';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { LOGGER, SecretBox } from '@wirehook/config';
 import { ConfigApiConfig } from '../config/config-api.config';
 import { DomainError, NotFoundError } from '../errors/domain.error';
 import { ConfigReplicator } from '../replication/config-replicator.service';
@@ -14,8 +15,6 @@ export const DEFAULT_MAX_CONCURRENCY = 10;
 /** Previous secrets that may still sign during their grace periods. */
 export const MAX_PREVIOUS_SECRETS = 10;
 const NAMED_SCHEDULES: Record<'quick' | 'none', number[]> = { quick: [200, 400, 800], none: [] };
-const RESERVED_HEADERS = new Set(['host', 'content-length', 'content-type', 'transfer-encoding', 'connection', 'user-agent', 'authorization', 'cookie', 'te', 'upgrade', 'expect']);
-const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}$/;
 
 /** A new `whsec_` signing secret: base64 of 32 random bytes. */
 export function generateSecret(): string {
@@ -35,18 +34,20 @@ export class WebhookService {
     private readonly urls: EndpointUrlValidator,
     private readonly secretBox: SecretBox,
     private readonly replicator: ConfigReplicator,
+    @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   async create(tenantId: string, input: CreateWebhookDto): Promise<EndpointDocument> {
     const limit = this.config.MAX_WEBHOOKS_PER_TENANT;
     if ((await this.endpoints.countForTenant(tenantId)) >= limit) {
-      throw new DomainError('conflict', 'webhook_limit_reached', `this tenant already has the maximum of ${limit} webhooks (MAX_WEBHOOKS_PER_TENANT)`);
+      this.logger.info({ tenantId, limit }, 'refused a webhook over the limit of the tenant (MAX_WEBHOOKS_PER_TENANT)');
+      throw new DomainError('conflict', 'webhook_limit_reached', `this tenant already has the maximum of ${limit} webhooks; delete one, or ask your operator to raise the limit`);
     }
     const now = new Date();
     const endpoint: EndpointDocument = {
       _id: `ep_${randomBytes(12).toString('hex')}`,
       tenantId,
-      url: input.url,
+      url: input.url.trim(),
       description: '',
       events: input.events,
       active: true,
@@ -55,6 +56,7 @@ export class WebhookService {
       encryptedHeaders: {},
       timeoutMs: DEFAULT_TIMEOUT_MS,
       retryScheduleMs: null,
+      retryPolicy: null,
       maxConcurrency: DEFAULT_MAX_CONCURRENCY,
       rateLimitPerSecond: null,
       tenantField: 'tenantId',
@@ -66,7 +68,8 @@ export class WebhookService {
     };
     this.applySettings(endpoint, input);
     // The URL check may resolve DNS; the local checks above answer first.
-    await this.urls.validate(input.url);
+    endpoint.url = await this.urls.normalize(input.url);
+    this.replicator.assertDeliverable(endpoint);
     await this.endpoints.insert(endpoint);
     await this.replicator.publishEndpoint(endpoint);
     return endpoint;
@@ -95,10 +98,11 @@ export class WebhookService {
   async update(tenantId: string, id: string, input: UpdateWebhookDto): Promise<EndpointDocument> {
     const current = await this.get(tenantId, id);
     const next: EndpointDocument = { ...current, revision: current.revision + 1, updatedAt: new Date() };
-    if (input.url !== undefined) next.url = input.url;
     if (input.events !== undefined) next.events = input.events;
     this.applySettings(next, input);
-    if (input.url !== undefined) await this.urls.validate(input.url);
+    if (input.url !== undefined) next.url = await this.urls.normalize(input.url);
+    // Nothing is stored that the dispatcher would refuse to apply.
+    this.replicator.assertDeliverable(next);
     const reEnabled = input.active === true && !current.active;
     if (reEnabled) {
       next.disabledReason = null;
@@ -163,41 +167,37 @@ export class WebhookService {
     return this.secretBox.decrypt(endpoint.secrets[0].encrypted);
   }
 
+  /** Applies the settings present in `input`; `null` clears an optional one (the DTO refuses it on the others). */
   private applySettings(endpoint: EndpointDocument, input: WebhookSettingsDto): void {
-    if (input.description !== undefined) endpoint.description = input.description;
+    if (input.description !== undefined) endpoint.description = input.description ?? '';
     if (input.active !== undefined) endpoint.active = input.active;
     if (input.timeout_ms !== undefined) endpoint.timeoutMs = input.timeout_ms;
     if (input.max_concurrency !== undefined) endpoint.maxConcurrency = input.max_concurrency;
     if (input.rate_limit !== undefined) endpoint.rateLimitPerSecond = input.rate_limit;
     if (input.tenant_field !== undefined) endpoint.tenantField = input.tenant_field;
     if (input.retry !== undefined) {
-      if (input.retry.policy && input.retry.schedule_ms) throw invalid('retry', 'retry takes either policy or schedule_ms, not both');
-      endpoint.retryScheduleMs = input.retry.schedule_ms ?? (input.retry.policy && input.retry.policy !== 'default' ? NAMED_SCHEDULES[input.retry.policy] : null);
+      const { policy, schedule_ms: schedule } = input.retry;
+      if (policy && schedule) throw invalid('retry', 'retry takes either policy or schedule_ms, not both');
+      const named = policy && policy !== 'default' ? policy : null;
+      endpoint.retryScheduleMs = schedule ?? (named ? NAMED_SCHEDULES[named] : null);
+      endpoint.retryPolicy = schedule ? null : named;
     }
     if (input.auth !== undefined) {
       const auth = input.auth;
       endpoint.auth =
-        auth.type === 'bearer'
+        auth?.type === 'bearer'
           ? { type: 'bearer', headerName: null, encryptedValue: this.secretBox.encrypt(auth.token as string) }
-          : auth.type === 'header'
+          : auth?.type === 'header'
             ? { type: 'header', headerName: (auth.header_name as string).toLowerCase(), encryptedValue: this.secretBox.encrypt(auth.header_value as string) }
             : null;
-      if (endpoint.auth?.headerName) this.checkHeaderName('auth.header_name', endpoint.auth.headerName);
     }
     if (input.headers !== undefined) {
       endpoint.encryptedHeaders = {};
-      for (const [name, value] of Object.entries(input.headers)) {
-        this.checkHeaderName('headers', name);
-        endpoint.encryptedHeaders[name.toLowerCase()] = this.secretBox.encrypt(value);
-      }
+      for (const [name, value] of Object.entries(input.headers ?? {})) endpoint.encryptedHeaders[name.toLowerCase()] = this.secretBox.encrypt(value);
     }
-  }
-
-  private checkHeaderName(field: string, name: string): void {
-    const lower = name.toLowerCase();
-    if (!HEADER_NAME.test(name)) throw invalid(field, `${field}: '${name}' is not a valid HTTP header name`);
-    if (RESERVED_HEADERS.has(lower) || lower.startsWith('webhook-') || lower.startsWith('x-webhook-')) {
-      throw invalid(field, `${field}: header '${name}' is set by the platform and cannot be configured`);
+    const authHeader = endpoint.auth?.headerName;
+    if (authHeader && Object.hasOwn(endpoint.encryptedHeaders, authHeader)) {
+      throw invalid('headers', `headers: '${authHeader}' is already the auth header; set it in one place`);
     }
   }
 }

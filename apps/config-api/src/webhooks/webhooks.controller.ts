@@ -25,7 +25,7 @@ export function webhookView(endpoint: EndpointDocument) {
     headers: Object.fromEntries(Object.keys(endpoint.encryptedHeaders).map((name) => [name, MASK])),
     secret: MASK,
     timeout_ms: endpoint.timeoutMs,
-    retry: endpoint.retryScheduleMs ? { schedule_ms: endpoint.retryScheduleMs } : { policy: 'default' },
+    retry: endpoint.retryPolicy ? { policy: endpoint.retryPolicy } : endpoint.retryScheduleMs ? { schedule_ms: endpoint.retryScheduleMs } : { policy: 'default' },
     max_concurrency: endpoint.maxConcurrency,
     rate_limit: endpoint.rateLimitPerSecond,
     tenant_field: endpoint.tenantField,

@@ -40,6 +40,16 @@ export interface AttemptReport {
  * Makes one delivery attempt: signs and sends the request, records the attempt, and schedules
  * the next one when the failure is worth retrying and the endpoint's schedule allows.
  */
+/** The `timestamp` of a delivery body (an event envelope), for tasks that do not carry it. */
+export function eventTimestampOf(body: string): string | undefined {
+  try {
+    const timestamp = (JSON.parse(body) as { timestamp?: unknown }).timestamp;
+    return typeof timestamp === 'string' && !Number.isNaN(Date.parse(timestamp)) ? timestamp : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 @Injectable()
 export class DeliveryService {
   private readonly defaultScheduleMs: number[];
@@ -59,7 +69,11 @@ export class DeliveryService {
     this.throttledRetryMinMs = config.DELIVERY_THROTTLED_RETRY_MIN_MS;
   }
 
-  /** Builds the request headers: Standard Webhooks, the compatibility headers, auth and custom ones. */
+  /**
+   * Builds the request headers: Standard Webhooks, the compatibility headers, auth and custom
+   * ones. `webhook-timestamp` is this attempt's time (what Standard Webhooks signs);
+   * `X-Webhook-Timestamp` is when the event occurred, as the product notes define it.
+   */
   buildHeaders(endpoint: EndpointSnapshotMessage, task: DeliveryTaskMessage, now: Date): { headers: Record<string, string>; redacted: Record<string, string> } {
     const timestampSeconds = Math.floor(now.getTime() / 1000);
     const secrets = endpoint.secrets
@@ -80,7 +94,7 @@ export class DeliveryService {
       'webhook-timestamp': String(timestampSeconds),
       'webhook-signature': signature,
       'x-webhook-event': task.eventType,
-      'x-webhook-timestamp': now.toISOString(),
+      'x-webhook-timestamp': task.eventTimestamp ?? eventTimestampOf(task.body) ?? now.toISOString(),
       'x-webhook-signature': signature,
     };
     const headers = { ...custom, ...auth, ...standard };
@@ -121,6 +135,7 @@ export class DeliveryService {
       eventId: task.eventId,
       eventType: task.eventType,
       identifiers: task.identifiers,
+      clientId: task.clientId,
       attempt: task.attempt,
       trigger: task.trigger,
       status,

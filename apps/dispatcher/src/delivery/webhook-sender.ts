@@ -4,6 +4,7 @@ import { rootCertificates } from 'node:tls';
 import { Agent, request } from 'undici';
 import { AddressPolicy } from '@wirehook/config';
 import { AttemptErrorCode, type AttemptErrorRecord, type AttemptResponseRecord } from '@wirehook/contracts';
+import { attemptError } from './attempt-error';
 import { createGuardedLookup, SsrfBlockedError } from './guarded-lookup';
 
 export interface OutgoingWebhook {
@@ -45,17 +46,29 @@ const NETWORK_CODES: Record<string, AttemptErrorCode> = {
   UND_ERR_BODY_TIMEOUT: AttemptErrorCode.timeout,
 };
 
-/** Maps any error thrown while sending to a stable code and a readable message. */
-export function classifySendError(error: unknown): AttemptErrorRecord {
+/** The messages of an error and its causes, outermost first: `fetch failed: other side closed`. */
+function causeChain(error: unknown): string {
+  const messages: string[] = [];
+  for (let current: unknown = error, depth = 0; current !== undefined && current !== null && depth < 5; current = (current as { cause?: unknown }).cause, depth += 1) {
+    const text = current instanceof Error ? current.message : String(current);
+    if (text && !messages.includes(text)) messages.push(text);
+  }
+  return messages.join(': ');
+}
+
+/**
+ * Maps any error thrown while sending to a stable code and a message that leads with a plain
+ * sentence, the raw error after it (see {@link attemptError}). `timeoutMs` is named in a timeout's message.
+ */
+export function classifySendError(error: unknown, timeoutMs?: number): AttemptErrorRecord {
   for (let current: unknown = error, depth = 0; current && depth < 5; current = (current as { cause?: unknown }).cause, depth += 1) {
     const { code, name, message } = current as { code?: string; name?: string; message?: string };
-    if (name === 'TimeoutError' || name === 'AbortError') return { code: AttemptErrorCode.timeout, message: 'the endpoint did not answer in time' };
-    if (code && NETWORK_CODES[code]) return { code: NETWORK_CODES[code], message: message ?? code };
-    if (code && /^(ERR_TLS|ERR_SSL|CERT_|UNABLE_TO|DEPTH_ZERO|SELF_SIGNED|ERR_OSSL)/.test(code)) {
-      return { code: AttemptErrorCode.tls, message: message ?? code };
-    }
+    const detail = message || code || '';
+    if (name === 'TimeoutError' || name === 'AbortError') return attemptError(AttemptErrorCode.timeout, detail, { timeoutMs });
+    if (code && NETWORK_CODES[code]) return attemptError(NETWORK_CODES[code], detail, { rawCode: code, timeoutMs });
+    if (code && /^(ERR_TLS|ERR_SSL|CERT_|UNABLE_TO|DEPTH_ZERO|SELF_SIGNED|ERR_OSSL)/.test(code)) return attemptError(AttemptErrorCode.tls, detail, { rawCode: code });
   }
-  return { code: AttemptErrorCode.network, message: error instanceof Error ? error.message : String(error) };
+  return attemptError(AttemptErrorCode.network, causeChain(error));
 }
 
 /**
@@ -83,15 +96,15 @@ export class WebhookSender {
     try {
       parsed = new URL(url);
     } catch {
-      return { code: AttemptErrorCode.ssrfBlocked, message: 'the endpoint URL is not a valid URL' };
+      return attemptError(AttemptErrorCode.ssrfBlocked, 'the endpoint URL is not a valid URL');
     }
     if (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && !this.options.requireHttps)) {
-      return { code: AttemptErrorCode.ssrfBlocked, message: `the ${parsed.protocol} scheme is not allowed (HTTPS is required)` };
+      return attemptError(AttemptErrorCode.ssrfBlocked, `the ${parsed.protocol} scheme is not allowed (HTTPS is required)`);
     }
-    if (parsed.username || parsed.password) return { code: AttemptErrorCode.ssrfBlocked, message: 'URLs with credentials are refused' };
+    if (parsed.username || parsed.password) return attemptError(AttemptErrorCode.ssrfBlocked, 'URLs with credentials are refused');
     if (AddressPolicy.isIpLiteral(parsed.hostname)) {
       const verdict = this.policy.check(parsed.hostname);
-      if (!verdict.allowed) return { code: AttemptErrorCode.ssrfBlocked, message: new SsrfBlockedError(parsed.hostname, verdict.reason).message };
+      if (!verdict.allowed) return attemptError(AttemptErrorCode.ssrfBlocked, new SsrfBlockedError(parsed.hostname, verdict.reason).message);
     }
     return undefined;
   }
@@ -120,7 +133,7 @@ export class WebhookSender {
         durationMs: Math.round(performance.now() - started),
       };
     } catch (error) {
-      return { error: classifySendError(error), durationMs: Math.round(performance.now() - started) };
+      return { error: classifySendError(error, webhook.timeoutMs), durationMs: Math.round(performance.now() - started) };
     }
   }
 

@@ -6,6 +6,7 @@ import {
   ConfigKeyPrefixes,
   ENCRYPTION_KEY_CHECK_CONFIG_KEY,
   EndpointSnapshotMessage,
+  InvalidMessageError,
   KvBucketNames,
   TenantSnapshotMessage,
   decodeMessage,
@@ -13,6 +14,14 @@ import {
 } from '@wirehook/contracts';
 import { NATS_CONNECTION, openBucket } from '@wirehook/nats';
 import { LOGGER, SecretBox, SecretDecryptionError } from '@wirehook/config';
+import { DispatcherMetrics } from '../metrics/dispatcher.metrics';
+
+/** A configuration entry this process could not apply. */
+export interface RejectedConfigEntry {
+  key: string;
+  problems: string[];
+  at: string;
+}
 
 /**
  * The dispatcher's in-memory view of tenants and endpoints, kept current by watching the
@@ -22,13 +31,24 @@ import { LOGGER, SecretBox, SecretDecryptionError } from '@wirehook/config';
 export class EndpointDirectory implements OnModuleInit, OnApplicationShutdown {
   private readonly tenants = new Map<string, TenantSnapshotMessage>();
   private readonly endpointsByTenant = new Map<string, Map<string, EndpointSnapshotMessage>>();
+  /** Keys whose latest entry could not be applied; cleared by the next good entry or a delete. */
+  private readonly rejected = new Map<string, RejectedConfigEntry>();
   private watcher?: QueuedIterator<KvWatchEntry>;
 
   constructor(
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly secretBox: SecretBox,
+    private readonly metrics: DispatcherMetrics,
   ) {}
+
+  /**
+   * Configuration entries this process could not apply and runs without (on the key's
+   * previous value, if any); readiness reports them.
+   */
+  rejectedEntries(): RejectedConfigEntry[] {
+    return [...this.rejected.values()];
+  }
 
   /** Resolves once the bucket's current content is loaded, so no event is judged on a partial view. */
   async onModuleInit(): Promise<void> {
@@ -99,10 +119,12 @@ export class EndpointDirectory implements OnModuleInit, OnApplicationShutdown {
     return count;
   }
 
-  private apply(entry: KvWatchEntry): void {
+  /** Applies one entry of the watched bucket; an entry that fails validation is recorded, logged and counted. */
+  apply(entry: Pick<KvWatchEntry, 'key' | 'operation' | 'value'>): void {
     if (entry.key === ENCRYPTION_KEY_CHECK_CONFIG_KEY) return;
     const [prefix, tenantId, endpointId] = entry.key.split('.');
     const removed = entry.operation !== 'PUT';
+    const kind = prefix === ConfigKeyPrefixes.tenants ? 'tenant' : 'endpoint';
     try {
       if (prefix === ConfigKeyPrefixes.tenants && tenantId) {
         if (removed) {
@@ -122,8 +144,16 @@ export class EndpointDirectory implements OnModuleInit, OnApplicationShutdown {
           if (!current || current.revision <= snapshot.revision) endpoints.set(endpointId, snapshot);
         }
       }
+      if (this.rejected.delete(entry.key)) this.metrics.configEntriesPending(this.rejected.size);
     } catch (error) {
-      this.logger.error({ err: error, key: entry.key }, 'ignored an invalid configuration entry');
+      const problems = error instanceof InvalidMessageError ? error.problems : [error instanceof Error ? error.message : String(error)];
+      this.rejected.set(entry.key, { key: entry.key, problems, at: new Date().toISOString() });
+      this.metrics.configEntryRejected(kind, this.rejected.size);
+      // Loud on purpose: deliveries for this key go on with its previous configuration.
+      this.logger.error(
+        { err: error, key: entry.key, problems },
+        'rejected a configuration entry: deliveries keep its previous configuration until a valid one arrives',
+      );
     }
   }
 }

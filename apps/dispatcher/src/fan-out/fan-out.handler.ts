@@ -87,8 +87,10 @@ export class FanOutHandler {
           eventId,
           eventType,
           identifiers: event.identifiers,
+          clientId: event.source,
           body: bodyFor(endpoint.tenantField),
           createdAt,
+          eventTimestamp: timestamp,
           attempt: 1,
           trigger: AttemptTrigger.auto,
         };

@@ -12,6 +12,8 @@ export class DispatcherMetrics {
   private readonly retriesScheduled: Counter;
   private readonly deadLettered: Counter<'reason'>;
   private readonly disabled: Counter<'reason'>;
+  private readonly configRejected: Counter<'kind'>;
+  private readonly configRejectedNow: Gauge;
 
   constructor(registry: MetricsRegistry) {
     const registers = [registry];
@@ -26,6 +28,18 @@ export class DispatcherMetrics {
     this.retriesScheduled = new Counter({ name: 'wirehook_retries_scheduled_total', help: 'Automatic retries scheduled', registers });
     this.deadLettered = new Counter({ name: 'wirehook_dead_lettered_total', help: 'Messages dead-lettered, by reason', labelNames: ['reason'], registers });
     this.disabled = new Counter({ name: 'wirehook_endpoints_disabled_total', help: 'Endpoints disabled by the dispatcher, by reason', labelNames: ['reason'], registers });
+    this.configRejected = new Counter({
+      name: 'wirehook_config_entries_rejected_total',
+      help: 'Configuration entries (tenants, endpoints) from the KV bucket this process could not apply, by kind',
+      labelNames: ['kind'],
+      registers,
+    });
+    this.configRejectedNow = new Gauge({
+      name: 'wirehook_config_entries_rejected',
+      help: 'Configuration keys whose latest entry this process could not apply (it runs on their previous value)',
+      registers,
+    });
+    for (const kind of ['tenant', 'endpoint']) this.configRejected.inc({ kind }, 0);
     for (const status of DELIVERY_STATUSES) this.attempts.inc({ status }, 0);
     for (const reason of Object.values(DeadLetterReason)) this.deadLettered.inc({ reason }, 0);
   }
@@ -47,5 +61,16 @@ export class DispatcherMetrics {
 
   endpointDisabled(reason: string): void {
     this.disabled.inc({ reason });
+  }
+
+  /** A configuration entry could not be applied; `pending` is how many keys are in that state now. */
+  configEntryRejected(kind: 'tenant' | 'endpoint', pending: number): void {
+    this.configRejected.inc({ kind });
+    this.configRejectedNow.set(pending);
+  }
+
+  /** How many configuration keys have a latest entry that could not be applied. */
+  configEntriesPending(pending: number): void {
+    this.configRejectedNow.set(pending);
   }
 }

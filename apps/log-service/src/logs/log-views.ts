@@ -45,6 +45,8 @@ export function toAttemptView(row: AttemptRow, previewChars = LOG_PREVIEW_CHARS)
   const responseHeaders = row.response ? headersWithin(row.response.headers, previewChars) : null;
   return {
     id: row._id,
+    tenant_id: row.tenantId,
+    client_id: row.clientId ?? null,
     webhook_id: row.endpointId,
     webhook_name: row.endpointName,
     url: row.endpointUrl,
@@ -92,6 +94,8 @@ export function attemptViewsWithin(rows: AttemptRow[]): AttemptLogView[] {
 export function toDeliveryView(document: DeliveryDocument): DeliveryLogView {
   return {
     id: document._id,
+    tenant_id: document.tenantId,
+    client_id: document.clientId ?? null,
     webhook_id: document.endpointId,
     webhook_name: document.endpointName,
     url: document.endpointUrl,

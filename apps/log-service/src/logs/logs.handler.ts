@@ -200,6 +200,7 @@ export class LogsHandler {
           eventId: delivery.eventId,
           eventType: delivery.eventType,
           identifiers: delivery.identifiers,
+          clientId: delivery.clientId ?? undefined,
           body,
           createdAt: delivery.createdAt.toISOString(),
           attempt: delivery.lastAttempt + 1,

@@ -111,6 +111,11 @@ app.kubernetes.io/component: {{ .component }}
 {{- if ge (int64 .Values.shutdownTimeoutMs) (mul (int64 .Values.terminationGracePeriodSeconds) 1000) }}
 {{- fail "shutdownTimeoutMs must be less than terminationGracePeriodSeconds x 1000" }}
 {{- end }}
+{{- if and .Values.metrics.requireToken (not .Values.existingSecret) }}
+{{- if not (regexMatch "^[\\x21-\\x7e]{16,}$" (.Values.secrets.metricsToken | toString)) }}
+{{- fail "metrics.requireToken needs secrets.metricsToken: at least 16 printable characters without spaces (openssl rand -hex 32), or set existingSecret" }}
+{{- end }}
+{{- end }}
 {{- if and .Values.delivery.extraCa.configMapName .Values.delivery.extraCa.secretName }}
 {{- fail "delivery.extraCa: set configMapName or secretName, not both" }}
 {{- end }}
@@ -221,6 +226,9 @@ spec:
             - name: PORT
               value: {{ $app.port | int | quote }}
             {{- include (printf "wirehook.env.%s" $component) $root | nindent 12 }}
+            {{- if $root.Values.metrics.requireToken }}
+            {{- include "wirehook.secretEnv" (dict "root" $root "name" "METRICS_TOKEN" "key" "metricsToken") | nindent 12 }}
+            {{- end }}
             {{- with index $app "extraEnv" }}
             {{- toYaml . | nindent 12 }}
             {{- end }}

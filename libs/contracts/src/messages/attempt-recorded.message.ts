@@ -19,7 +19,7 @@ import {
   type AttemptTrigger,
   type DeliveryStatus,
 } from '../enums';
-import { IsDeliveryId, IsEndpointId, IsEventId, IsEventType, IsTenantId } from '../identifiers';
+import { IsClientId, IsDeliveryId, IsEndpointId, IsEventId, IsEventType, IsTenantId } from '../identifiers';
 import { IsStringRecord } from '../validation';
 import { MAX_ATTEMPTS_PER_DELIVERY } from './delivery-task.message';
 
@@ -98,6 +98,11 @@ export class AttemptRecordedMessage {
   @IsOptional()
   @IsStringRecord(20, 256)
   identifiers?: Record<string, string>;
+
+  /** Who published the event, when known. */
+  @IsOptional()
+  @IsClientId()
+  clientId?: string;
 
   @Type(() => Number)
   @IsInt()

@@ -1,6 +1,6 @@
 import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { ATTEMPT_TRIGGERS, type AttemptTrigger } from '../enums';
-import { IsDeliveryId, IsEndpointId, IsEventId, IsEventType, IsTenantId } from '../identifiers';
+import { IsClientId, IsDeliveryId, IsEndpointId, IsEventId, IsEventType, IsTenantId } from '../identifiers';
 import { IsStringRecord } from '../validation';
 
 /** Upper bound on attempts of one delivery, automatic and manual together. */
@@ -30,6 +30,19 @@ export class DeliveryContentMessage {
   /** When the delivery was created (the event was fanned out). */
   @IsISO8601({ strict: true })
   createdAt!: string;
+
+  /** Who published the event (its `source`), when known. */
+  @IsOptional()
+  @IsClientId()
+  clientId?: string;
+
+  /**
+   * When the event occurred (its `timestamp`), sent as `X-Webhook-Timestamp`. Absent on tasks of
+   * earlier versions and on redeliveries, whose body holds it.
+   */
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  eventTimestamp?: string;
 }
 
 /**

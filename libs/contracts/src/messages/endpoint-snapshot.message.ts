@@ -12,11 +12,111 @@ import {
   Max,
   MaxLength,
   Min,
+  ValidateBy,
+  ValidateIf,
   ValidateNested,
+  type ValidationOptions,
 } from 'class-validator';
 import { EndpointAuthType } from '../enums';
 import { EVENT_PATTERN_PATTERN, IsEndpointId, IsTenantId } from '../identifiers';
-import { IsStringRecord } from '../validation';
+
+/**
+ * Header names the platform itself sets on deliveries, so an endpoint cannot configure them
+ * (`authorization` only as a custom header: the `header` auth type may use it).
+ */
+export const PLATFORM_HEADER_NAMES: readonly string[] = [
+  'webhook-id',
+  'webhook-timestamp',
+  'webhook-signature',
+  'x-webhook-event',
+  'x-webhook-timestamp',
+  'x-webhook-signature',
+  'content-type',
+  'user-agent',
+];
+
+/** Connection-level (hop-by-hop, framing, proxy) names that HTTP clients set themselves or refuse. */
+export const TRANSPORT_HEADER_NAMES: readonly string[] = [
+  'host',
+  'content-length',
+  'transfer-encoding',
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'proxy-authorization',
+  'proxy-authenticate',
+  'te',
+  'trailer',
+  'upgrade',
+  'expect',
+  'http2-settings',
+];
+
+/** An HTTP header name (RFC 9110 token), at most 100 characters. */
+export const HEADER_NAME_PATTERN = /^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,100}$/;
+/** What a header value may hold: tab, visible ASCII, space and Latin-1; never CR, LF, NUL or other controls. */
+export const HEADER_VALUE_PATTERN = /^[\t\x20-\x7e\x80-\xff]*$/;
+/** Longest header value an endpoint may configure, in characters. */
+export const HEADER_VALUE_MAX_LENGTH = 4096;
+/** Longest encrypted value in a snapshot: a {@link HEADER_VALUE_MAX_LENGTH} value of 2-byte characters, encrypted and base64. */
+export const ENCRYPTED_VALUE_MAX_LENGTH = 16_384;
+/** Custom headers an endpoint may configure. */
+export const MAX_CUSTOM_HEADERS = 20;
+
+/**
+ * Why `name` cannot be configured as a delivery header, or undefined when it can. `use` is
+ * `header` for custom headers and `auth` for the header of the `header` auth type.
+ */
+export function headerNameProblem(name: string, use: 'header' | 'auth'): string | undefined {
+  if (!HEADER_NAME_PATTERN.test(name)) return `'${name}' is not a valid HTTP header name`;
+  const lower = name.toLowerCase();
+  if (PLATFORM_HEADER_NAMES.includes(lower)) return `'${name}' is set by the platform on every delivery and cannot be configured`;
+  if (TRANSPORT_HEADER_NAMES.includes(lower)) return `'${name}' is a connection header the HTTP client sets itself and cannot be configured`;
+  if (use === 'header' && lower === 'authorization') return `'${name}' is set with auth (type bearer, or type header with header_name Authorization)`;
+  return undefined;
+}
+
+/** Why `value` cannot be sent as a header value, or undefined when it can. */
+export function headerValueProblem(value: string): string | undefined {
+  if (value.length > HEADER_VALUE_MAX_LENGTH) return `must be at most ${HEADER_VALUE_MAX_LENGTH} characters`;
+  if (!HEADER_VALUE_PATTERN.test(value)) return 'must not contain CR, LF, NUL or other control characters, or characters outside Latin-1';
+  return undefined;
+}
+
+/** Custom delivery headers: at most `maxEntries`, names that {@link headerNameProblem} accepts, string values of bounded length. */
+export function IsDeliveryHeaderMap(maxEntries: number, maxValueLength: number, options?: ValidationOptions) {
+  return ValidateBy(
+    {
+      name: 'isDeliveryHeaderMap',
+      constraints: [maxEntries, maxValueLength],
+      validator: {
+        validate: (value: unknown) =>
+          typeof value === 'object' &&
+          value !== null &&
+          !Array.isArray(value) &&
+          Object.keys(value).length <= maxEntries &&
+          Object.entries(value).every(([name, entry]) => headerNameProblem(name, 'header') === undefined && typeof entry === 'string' && entry.length <= maxValueLength),
+        defaultMessage: (args) =>
+          `${args?.property} must be an object of at most ${maxEntries} headers with names that may be configured and string values of at most ${maxValueLength} characters`,
+      },
+    },
+    options,
+  );
+}
+
+/** A header name the `header` auth type may use. */
+export function IsAuthHeaderName(options?: ValidationOptions) {
+  return ValidateBy(
+    {
+      name: 'isAuthHeaderName',
+      validator: {
+        validate: (value: unknown) => typeof value === 'string' && headerNameProblem(value, 'auth') === undefined,
+        defaultMessage: (args) => `${args?.property} must be a header name that may be configured`,
+      },
+    },
+    options,
+  );
+}
 
 /** A signing secret, encrypted with the platform key (`enc:v1:...`). */
 export class EndpointSecretSnapshot {
@@ -33,14 +133,14 @@ export class EndpointAuthSnapshot {
   @IsIn([EndpointAuthType.bearer, EndpointAuthType.header])
   type!: typeof EndpointAuthType.bearer | typeof EndpointAuthType.header;
 
-  /** Header name for `header` auth. */
-  @IsOptional()
-  @IsString()
-  @MaxLength(100)
+  /** Header name for `header` auth; absent for `bearer`. */
+  @ValidateIf((auth: EndpointAuthSnapshot) => auth.type === EndpointAuthType.header || auth.headerName !== undefined)
+  @IsAuthHeaderName()
   headerName?: string;
 
   /** Token or header value, encrypted. */
   @IsString()
+  @MaxLength(ENCRYPTED_VALUE_MAX_LENGTH)
   encryptedValue!: string;
 }
 
@@ -84,7 +184,7 @@ export class EndpointSnapshotMessage {
   auth?: EndpointAuthSnapshot;
 
   /** Extra request headers; values encrypted. */
-  @IsStringRecord(20, 4096)
+  @IsDeliveryHeaderMap(MAX_CUSTOM_HEADERS, ENCRYPTED_VALUE_MAX_LENGTH)
   encryptedHeaders!: Record<string, string>;
 
   @IsInt()
@@ -111,6 +211,7 @@ export class EndpointSnapshotMessage {
   @IsOptional()
   @IsInt()
   @Min(1)
+  @Max(10_000)
   rateLimitPerSecond?: number;
 
   /** Name of the tenant field in the payload envelope (`tenantId`, or `companyId` for older receivers). */

@@ -147,6 +147,10 @@ export interface LogPagination extends Pagination {
 /** One attempt as shown by the logs API (field names follow the product notes). */
 export interface AttemptLogView {
   id: string;
+  /** The tenant (the product notes' company). */
+  tenant_id: string;
+  /** Who published the event (its `source`; `api-key:<id>` for HTTP ingest), when known. */
+  client_id: string | null;
   webhook_id: string;
   webhook_name: string;
   url: string;
@@ -176,6 +180,8 @@ export interface AttemptLogView {
 /** One delivery (event × endpoint) with its latest state. */
 export interface DeliveryLogView {
   id: string;
+  tenant_id: string;
+  client_id: string | null;
   webhook_id: string;
   webhook_name: string;
   url: string;

@@ -1,5 +1,5 @@
 import { IsISO8601, IsObject, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
-import { EVENT_ID_PATTERN, EVENT_TYPE_MAX_LENGTH, EVENT_TYPE_PATTERN } from '../identifiers';
+import { CLIENT_ID_PATTERN, EVENT_ID_PATTERN, EVENT_TYPE_MAX_LENGTH, EVENT_TYPE_PATTERN } from '../identifiers';
 import { IsStringRecord } from '../validation';
 
 /**
@@ -25,6 +25,15 @@ export class PublishedEventMessage {
 
   @IsObject({ message: 'data must be a JSON object' })
   data!: Record<string, unknown>;
+
+  /**
+   * Who published the event (a service's name), shown as `client_id` in the delivery logs.
+   * HTTP ingest sets it to the API key that published the event.
+   */
+  @IsOptional()
+  @IsString()
+  @Matches(CLIENT_ID_PATTERN, { message: 'source must be 1-128 characters of letters, digits, _ . : @ / -' })
+  source?: string;
 
   /** Related entity ids (for example a message id) that make a delivery traceable. */
   @IsOptional()

@@ -19,6 +19,8 @@ export interface DeliveryAttemptDocument {
   identifiers: Record<string, string>;
   /** The identifiers' values, for exact lookups by `q`. */
   identifierValues: string[];
+  /** Who published the event (its `source`; the API key for HTTP ingest), when known. */
+  clientId: string | null;
   attempt: number;
   trigger: AttemptTrigger;
   status: DeliveryStatus;
@@ -54,6 +56,7 @@ export const deliveryAttemptSchema = new Schema<DeliveryAttemptDocument>(
     eventType: { type: String, required: true },
     identifiers: { type: Schema.Types.Mixed, default: {} },
     identifierValues: { type: [String], default: [] },
+    clientId: { type: String, default: null },
     attempt: { type: Number, required: true },
     trigger: { type: String, required: true },
     status: { type: String, required: true },

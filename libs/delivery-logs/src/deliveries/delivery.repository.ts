@@ -8,7 +8,9 @@ import { logRowSource, type LogRowSource } from '../shared/log-rows';
 import { DELIVERIES_COLLECTION, DeliveryIndex, deliverySchema, type DeliveryDocument } from './delivery.schema';
 
 /** What a delivery never changes after its creation. */
-function deliveryIdentity(record: AttemptRecordedMessage): Pick<DeliveryDocument, '_id' | 'tenantId' | 'endpointId' | 'eventId' | 'eventType' | 'identifiers' | 'identifierValues' | 'createdAt'> {
+function deliveryIdentity(
+  record: AttemptRecordedMessage,
+): Pick<DeliveryDocument, '_id' | 'tenantId' | 'endpointId' | 'eventId' | 'eventType' | 'identifiers' | 'identifierValues' | 'clientId' | 'createdAt'> {
   const identifiers = record.identifiers ?? {};
   return {
     _id: record.deliveryId,
@@ -18,6 +20,7 @@ function deliveryIdentity(record: AttemptRecordedMessage): Pick<DeliveryDocument
     eventType: record.eventType,
     identifiers,
     identifierValues: Object.values(identifiers),
+    clientId: record.clientId ?? null,
     createdAt: new Date(record.deliveryCreatedAt),
   };
 }

@@ -14,6 +14,8 @@ export interface DeliveryDocument {
   identifiers: Record<string, string>;
   /** The identifiers' values, for exact lookups by `q`. */
   identifierValues: string[];
+  /** Who published the event, when known. */
+  clientId: string | null;
   status: DeliveryStatus;
   /** Highest attempt number recorded; state fields below come from that attempt. */
   lastAttempt: number;
@@ -40,6 +42,7 @@ export const deliverySchema = new Schema<DeliveryDocument>(
     eventType: { type: String, required: true },
     identifiers: { type: Schema.Types.Mixed, default: {} },
     identifierValues: { type: [String], default: [] },
+    clientId: { type: String, default: null },
     status: { type: String, required: true },
     lastAttempt: { type: Number, required: true },
     lastAttemptId: { type: String, default: null },

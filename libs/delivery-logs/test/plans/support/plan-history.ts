@@ -94,7 +94,7 @@ function deliveryDocuments({ tenantId, endpoints }: TenantHistory, delivery: num
   if (delivery % FAN_OUT === 0) into.payloads.push({ _id: payloadId, tenantId, body, createdAt, lastUsedAt: createdAt });
   const deliveryId = deliveryIdOf(tenantId, delivery);
   const outcome = outcomeOf(delivery);
-  const common = { tenantId, endpointId: endpoint.id, endpointName: endpoint.name, endpointUrl: endpoint.url, eventId: eventIdOf(tenantId, event), eventType, identifiers, identifierValues: Object.values(identifiers) };
+  const common = { tenantId, endpointId: endpoint.id, endpointName: endpoint.name, endpointUrl: endpoint.url, eventId: eventIdOf(tenantId, event), eventType, identifiers, identifierValues: Object.values(identifiers), clientId: null };
   let last: DeliveryAttemptDocument | undefined;
   outcome.forEach(([httpStatus, status], index) => {
     const attempt = index + 1;
