@@ -705,11 +705,7 @@ async function renderWebhookDetail(id, params) {
 
 function configurationCard(webhook) {
   const auth = webhook.auth.type === 'bearer' ? 'Bearer token' : webhook.auth.type === 'header' ? `Header ${webhook.auth.header_name}` : 'None';
-  const retry = webhook.retry.policy
-    ? `${webhook.retry.policy} (5s, 5m, 30m, 2h, 5h, 10h, 10h)`
-    : webhook.retry.schedule_ms.length === 0
-      ? 'No retries'
-      : webhook.retry.schedule_ms.map(formatDelay).join(', ');
+  const retry = webhook.retry.policy ? RETRY_POLICY_LABELS[webhook.retry.policy] : webhook.retry.schedule_ms.length === 0 ? 'No retries' : webhook.retry.schedule_ms.map(formatDelay).join(', ');
   const headerNames = Object.keys(webhook.headers ?? {});
   return card(
     'Configuration',
@@ -970,9 +966,17 @@ function bucketChart(buckets) {
 // Webhooks: create and edit
 // ---------------------------------------------------------------------------------------
 
+/** How the webhook page names each retry policy the API reads back. */
+const RETRY_POLICY_LABELS = {
+  default: 'Default (5s, 5m, 30m, 2h, 5h, 10h, 10h)',
+  quick: `Quick (${QUICK_SCHEDULE_MS.map(formatDelay).join(', ')})`,
+  none: 'No retries',
+};
+
 /** The retry choice of an existing webhook: a named policy, or its own schedule. */
 function retryChoice(retry) {
-  if (!retry || retry.policy) return { policy: 'default', schedule: '' };
+  if (!retry) return { policy: 'default', schedule: '' };
+  if (retry.policy) return { policy: retry.policy, schedule: '' };
   const schedule = retry.schedule_ms;
   if (schedule.length === 0) return { policy: 'none', schedule: '' };
   if (schedule.join() === QUICK_SCHEDULE_MS.join()) return { policy: 'quick', schedule: '' };
