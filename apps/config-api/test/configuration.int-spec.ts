@@ -2,9 +2,10 @@ import { Kvm } from '@nats-io/kv';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { IsOptional, IsString } from 'class-validator';
 import { SecretBox, loadConfig } from '@wirehook/config';
-import { EndpointSnapshotMessage, KvBucketNames, decodeMessage, endpointConfigKey, tenantConfigKey } from '@wirehook/contracts';
+import { KvBucketNames, endpointConfigKey, tenantConfigKey } from '@wirehook/contracts';
 import { ApiClient, HttpsReceiver, createTestCertificates, eventually, startTestServers, type TestServers } from '@wirehook/testing';
 import { startConfigApi, type ConfigApiHarness } from './support/config-api-harness';
+import { endpointSnapshot } from './support/endpoint-snapshots';
 
 class NatsTestEnvironment {
   @IsOptional()
@@ -41,10 +42,7 @@ describe('config-api configuration', () => {
   });
 
   const bucket = () => new Kvm(nc).open(KvBucketNames.config);
-  const snapshotOf = async (tenantId: string, id: string) => {
-    const entry = await (await bucket()).get(endpointConfigKey(tenantId, id));
-    return entry && entry.operation === 'PUT' ? decodeMessage(EndpointSnapshotMessage, entry.value) : undefined;
-  };
+  const snapshotOf = (tenantId: string, id: string) => endpointSnapshot(nc, tenantId, id);
 
   it('creates, reads, updates and deletes a webhook, replicating each change', async () => {
     const created = await admin.post<Body>('/api/v1/webhooks', {
@@ -206,7 +204,8 @@ describe('config-api configuration', () => {
 
     const tooLarge = await admin.post<Body>('/api/v1/events', { event: 'order.created', data: { blob: 'x'.repeat(300 * 1024) } });
     expect(tooLarge.status).toBe(413);
-    expect(tooLarge.body.error.message).toMatch(/limit is 262144 bytes/);
+    expect(tooLarge.body.error.message).toMatch(/at most 262144 bytes/);
+    expect(tooLarge.body.error.message).not.toContain("DELIVERY_MAX_PAYLOAD_BYTES");
     const hugeBody = await admin.post<Body>('/api/v1/events', { event: 'order.created', data: { blob: 'x'.repeat(600 * 1024) } });
     expect(hugeBody.status).toBe(413);
     const badType = await admin.post<Body>('/api/v1/events', { event: 'not valid!', data: [] });

@@ -1,9 +1,8 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { Kvm } from '@nats-io/kv';
-import { EndpointSnapshotMessage, KvBucketNames, decodeMessage, endpointConfigKey } from '@wirehook/contracts';
 import { SecretBox } from '@wirehook/config';
 import { ApiClient, startTestServers, type TestServers } from '@wirehook/testing';
 import { startConfigApi, type ConfigApiHarness } from './support/config-api-harness';
+import { endpointSnapshot } from './support/endpoint-snapshots';
 
 type Body = { data: Record<string, unknown> & { id: string }; error: { code: string; message: string; fields?: Record<string, string[]> } };
 
@@ -30,10 +29,7 @@ describe('config-api endpoint settings', () => {
     await servers?.stop();
   });
 
-  const snapshotOf = async (id: string) => {
-    const entry = await (await new Kvm(nc).open(KvBucketNames.config)).get(endpointConfigKey('acme', id));
-    return entry && entry.operation === 'PUT' ? decodeMessage(EndpointSnapshotMessage, entry.value) : undefined;
-  };
+  const snapshotOf = (id: string) => endpointSnapshot(nc, 'acme', id);
   const createWith = (body: Record<string, unknown>) => admin.post<Body>('/api/v1/webhooks', { url: URL_OK, events: ['a.b'], ...body });
 
   it.each([

@@ -1,8 +1,8 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { Kvm } from '@nats-io/kv';
-import { EndpointSnapshotMessage, KvBucketNames, decodeMessage, endpointConfigKey } from '@wirehook/contracts';
+import { EndpointSnapshotMessage } from '@wirehook/contracts';
 import { ApiClient, startTestServers, type TestServers } from '@wirehook/testing';
 import { startConfigApi, type ConfigApiHarness } from './support/config-api-harness';
+import { endpointSnapshot } from './support/endpoint-snapshots';
 import { servedRoutes } from './support/served-routes';
 
 type Body = { data: Record<string, unknown> & { id: string }; error: { code: string; message: string; fields?: Record<string, string[]> } };
@@ -30,11 +30,7 @@ describe('config-api refuses bad input with a 400 that names it, never a 500', (
     await servers?.stop();
   });
 
-  const snapshotOf = async (id: string) => {
-    const entry = await (await new Kvm(nc).open(KvBucketNames.config)).get(endpointConfigKey('acme', id));
-    // Decoded exactly as the dispatcher decodes it: throws if the dispatcher would refuse it.
-    return entry && entry.operation === 'PUT' ? decodeMessage(EndpointSnapshotMessage, entry.value) : undefined;
-  };
+  const snapshotOf = (id: string) => endpointSnapshot(nc, 'acme', id);
   const create = async (body: Record<string, unknown> = {}) => {
     const created = await admin.post<Body>('/api/v1/webhooks', { url: URL_OK, events: ['a.b'], ...body });
     expect(created.status).toBe(201);
