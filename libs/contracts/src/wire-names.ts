@@ -23,7 +23,12 @@ export const DeliverySubjects = {
 export const AttemptSubjects = {
   /** Every delivery attempt, as an {@link AttemptRecordedMessage}: `webhooks.attempts.v1.<tenantId>`. */
   prefix: 'webhooks.attempts.v1',
+  /** Attempt records and the deliveries fan-out created: what log-service stores. */
   all: 'webhooks.attempts.v1.>',
+  /** Attempt records only (one token after the prefix). */
+  records: 'webhooks.attempts.v1.*',
+  /** Last token of `webhooks.attempts.v1.<tenantId>.created`: a {@link DeliveriesCreatedMessage}. */
+  createdSuffix: 'created',
 } as const;
 
 export const DeadLetterSubjects = {
@@ -132,6 +137,19 @@ export function retryTaskSubject(tenantId: string, endpointId: string): string {
 
 export function attemptSubject(tenantId: string): string {
   return `${AttemptSubjects.prefix}.${tenantId}`;
+}
+
+/** Where fan-out records the deliveries it created for an event, before any is attempted. */
+export function deliveriesCreatedSubject(tenantId: string): string {
+  return `${AttemptSubjects.prefix}.${tenantId}.${AttemptSubjects.createdSuffix}`;
+}
+
+/** The tenant of an attempt-stream subject, and whether it carries created deliveries rather than an attempt. */
+export function parseAttemptSubject(subject: string): { tenantId: string; created: boolean } | undefined {
+  if (!subject.startsWith(`${AttemptSubjects.prefix}.`)) return undefined;
+  const [tenantId, suffix, ...rest] = subject.slice(AttemptSubjects.prefix.length + 1).split('.');
+  if (!tenantId || rest.length > 0 || (suffix !== undefined && suffix !== AttemptSubjects.createdSuffix)) return undefined;
+  return { tenantId, created: suffix === AttemptSubjects.createdSuffix };
 }
 
 export function deadLetterSubject(reason: string): string {

@@ -1,8 +1,9 @@
-import { LOG_PREVIEW_CHARS, type AttemptRecordedMessage } from '@wirehook/contracts';
-import { attemptIdOf, redactHeaders, statusClassOf } from './attempts/attempt-fields';
+import { AttemptTrigger, DeliveryStatus, LOG_PREVIEW_CHARS, type AttemptRecordedMessage, type DeliveriesCreatedMessage } from '@wirehook/contracts';
+import { attemptIdOf, pendingAttemptIdOf, redactHeaders, statusClassOf } from './attempts/attempt-fields';
 import type { DeliveryAttemptRepository } from './attempts/delivery-attempt.repository';
 import type { DeliveryAttemptDocument } from './attempts/delivery-attempt.schema';
 import type { DeliveryRepository } from './deliveries/delivery.repository';
+import type { DeliveryDocument } from './deliveries/delivery.schema';
 import type { EventTypeRepository } from './event-types/event-type.repository';
 import { payloadIdOf, type EventPayloadRepository } from './payloads/event-payload.repository';
 
@@ -62,6 +63,38 @@ function toAttemptDocument(record: AttemptRecordedMessage): DeliveryAttemptDocum
   };
 }
 
+/** The attempts-view row of a delivery not attempted yet: attempt 0, `pending`, nothing sent. */
+function pendingRow(delivery: DeliveryDocument): DeliveryAttemptDocument {
+  return {
+    _id: pendingAttemptIdOf(delivery._id),
+    tenantId: delivery.tenantId,
+    endpointId: delivery.endpointId,
+    endpointName: delivery.endpointName,
+    endpointUrl: delivery.endpointUrl,
+    deliveryId: delivery._id,
+    eventId: delivery.eventId,
+    eventType: delivery.eventType,
+    identifiers: delivery.identifiers,
+    identifierValues: delivery.identifierValues,
+    clientId: delivery.clientId,
+    attempt: 0,
+    trigger: AttemptTrigger.auto,
+    status: DeliveryStatus.pending,
+    httpStatus: null,
+    statusClass: 'none',
+    payloadId: '',
+    request: { method: 'POST', url: delivery.endpointUrl, headers: {}, bodyLength: 0, bodyPreview: '' },
+    response: null,
+    error: null,
+    durationMs: 0,
+    deliveryCreatedAt: delivery.createdAt,
+    startedAt: delivery.createdAt,
+    completedAt: delivery.createdAt,
+    nextAttemptAt: null,
+    createdAt: delivery.createdAt,
+  };
+}
+
 /**
  * Writes attempt records into the delivery logs: the payload once per tenant and content, one
  * document per attempt, the delivery's latest state, the hourly rollups and the catalog of event
@@ -79,16 +112,33 @@ export class DeliveryLogRecorder {
     private readonly eventTypes: EventTypeRepository,
   ) {}
 
-  async record(records: AttemptRecordedMessage[]): Promise<void> {
-    if (records.length === 0) return;
+  /**
+   * Records a batch: the deliveries fan-out created (as `pending`, with a row of attempt 0 in the
+   * attempts view), then the attempts. A delivery attempted before its creation is recorded (a
+   * redelivered message) stays as its attempts left it; an attempted one loses its pending row.
+   */
+  async record(records: AttemptRecordedMessage[], created: DeliveriesCreatedMessage[] = []): Promise<void> {
     const now = new Date();
+    if (created.length > 0) {
+      const pending = await this.deliveries.insertPending(created, now);
+      await this.attempts.insertMissing(pending.map(pendingRow));
+    }
+    if (records.length === 0) return;
     await this.payloads.store(
       records.map((record) => ({ tenantId: record.tenantId, body: record.request.body })),
       now,
     );
     const inserted = await this.attempts.insertMissing(records.map(toAttemptDocument));
     await this.deliveries.recordStates(records, now);
+    for (const [tenantId, deliveryIds] of deliveriesByTenant(inserted)) await this.attempts.deletePendingRows(tenantId, deliveryIds);
     await this.rollups.recordInserted(inserted);
     await this.eventTypes.record(records, now);
   }
+}
+
+/** The deliveries of these attempts, per tenant. */
+function deliveriesByTenant(attempts: DeliveryAttemptDocument[]): Map<string, string[]> {
+  const byTenant = new Map<string, Set<string>>();
+  for (const attempt of attempts) byTenant.set(attempt.tenantId, (byTenant.get(attempt.tenantId) ?? new Set()).add(attempt.deliveryId));
+  return new Map([...byTenant].map(([tenantId, ids]) => [tenantId, [...ids]]));
 }

@@ -1,3 +1,4 @@
+import type { DeliveriesCreatedMessage } from '@wirehook/contracts';
 import { buildAttemptRecord } from '@wirehook/testing';
 import { DeliveryLogs, payloadIdOf } from '../src';
 import { startLogStore, type LogStore } from './support/log-store';
@@ -77,6 +78,40 @@ describe('delivery-log writes against a MongoDB-wire server', () => {
     await store.logs.recorder.record([...records.slice(0, 10), ...records.slice(0, 10)]);
     expect(await store.logs.rollups.windowStats('acme', undefined, window.from, window.to)).toEqual(once);
     expect(once.attempts).toBe(30);
+  });
+
+  it('shows a delivery fan-out created as pending in both views until its first attempt, whatever the order of the records', async () => {
+    const first = buildAttemptRecord({ status: 'success' });
+    const late = buildAttemptRecord({ status: 'success' });
+    const created = (record: typeof first): DeliveriesCreatedMessage => ({
+      tenantId: record.tenantId,
+      eventId: record.eventId,
+      eventType: record.eventType,
+      identifiers: record.identifiers,
+      createdAt: record.deliveryCreatedAt,
+      deliveries: [{ deliveryId: record.deliveryId, endpointId: record.endpointId, endpointName: record.endpointName, endpointUrl: record.endpointUrl }],
+    });
+    const pendingIn = async (view: 'attempts' | 'deliveries') =>
+      (await store.logs.queries.list({ tenantId: 'acme', view, page: 1, perPage: 10, sort: 'created_at', order: 'desc', status: ['pending'] })).rows.map((row) =>
+        'deliveryId' in row ? row.deliveryId : row._id,
+      );
+    await store.logs.recorder.record([], [created(first), created(first)]);
+    expect(await pendingIn('attempts')).toEqual([first.deliveryId]);
+    expect(await pendingIn('deliveries')).toEqual([first.deliveryId]);
+    expect(await store.logs.deliveries.find('acme', first.deliveryId)).toMatchObject({ status: 'pending', lastAttempt: 0, lastAttemptId: `${first.deliveryId}_0` });
+    // Attempted: the delivery takes the attempt's state and its pending row goes.
+    await store.logs.recorder.record([first]);
+    expect(await pendingIn('attempts')).toEqual([]);
+    expect(await pendingIn('deliveries')).toEqual([]);
+    expect((await store.logs.attempts.ofDelivery('acme', first.deliveryId)).map((row) => row.attempt)).toEqual([1]);
+    // Creation recorded after the attempt (a redelivered message): nothing turns pending again.
+    await store.logs.recorder.record([late]);
+    await store.logs.recorder.record([], [created(late)]);
+    expect(await store.logs.deliveries.find('acme', late.deliveryId)).toMatchObject({ status: 'success', lastAttempt: 1 });
+    expect(await pendingIn('attempts')).toEqual([]);
+    // Pending rows are not attempts: the rollups count only the two real ones.
+    const stats = await store.logs.rollups.windowStats('acme', undefined, new Date('2026-03-01T00:00:00Z'), new Date('2026-03-02T00:00:00Z'));
+    expect(stats.attempts).toBe(2);
   });
 
   it('adds every event type to the catalog once, and resolves prefixes and text against it', async () => {

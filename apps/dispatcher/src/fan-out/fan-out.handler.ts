@@ -12,6 +12,9 @@ import {
   deliveryTaskSubject,
   encodeMessage,
   parseEventSubject,
+  AttemptSubjects,
+  deliveriesCreatedSubject,
+  type DeliveriesCreatedMessage,
   type DeliveryTaskMessage,
 } from '@wirehook/contracts';
 import { JETSTREAM } from '@wirehook/nats';
@@ -65,7 +68,7 @@ export class FanOutHandler {
     const eventId = event.id ?? `seq_${message.info.streamSequence}`;
     const timestamp = event.timestamp ?? new Date(message.info.timestampNanos / 1e6).toISOString();
     const createdAt = new Date().toISOString();
-    const endpoints = this.directory.subscribersOf(tenantId, eventType);
+    const endpoints = this.directory.subscribersOf(tenantId, eventType).map((endpoint) => ({ endpoint, deliveryId: deliveryIdFor(tenantId, eventId, endpoint.id) }));
     // Endpoints differ only in the name of the tenant field (`tenantId` or `companyId`): the
     // event's data is serialized once per name, not once per endpoint.
     const bodies = new Map<string, string>();
@@ -77,9 +80,27 @@ export class FanOutHandler {
       }
       return body;
     };
-    await Promise.all(
-      endpoints.map((endpoint) => {
-        const deliveryId = deliveryIdFor(tenantId, eventId, endpoint.id);
+    // log-service shows these deliveries as pending until their first attempt; one message per
+    // event, stored with the tasks (either may land first: log-service settles both orders).
+    const created: DeliveriesCreatedMessage = {
+      tenantId,
+      eventId,
+      eventType,
+      identifiers: event.identifiers,
+      clientId: event.source,
+      createdAt,
+      deliveries: endpoints.map(({ endpoint, deliveryId }) => ({
+        deliveryId,
+        endpointId: endpoint.id,
+        endpointName: endpoint.description,
+        endpointUrl: endpoint.url,
+      })),
+    };
+    const recordCreated =
+      endpoints.length > 0 ? this.js.publish(deliveriesCreatedSubject(tenantId), encodeMessage(created), { msgID: `${tenantId}:${eventId}:${AttemptSubjects.createdSuffix}` }) : undefined;
+    await Promise.all([
+      recordCreated,
+      ...endpoints.map(({ endpoint, deliveryId }) => {
         const task: DeliveryTaskMessage = {
           deliveryId,
           tenantId,
@@ -96,7 +117,7 @@ export class FanOutHandler {
         };
         return this.js.publish(deliveryTaskSubject(tenantId, endpoint.id), encodeMessage(task), { msgID: deliveryId });
       }),
-    );
+    ]);
     this.logger.debug({ tenantId, eventType, eventId, deliveries: endpoints.length }, 'event fanned out');
     message.ack();
   }

@@ -69,7 +69,7 @@ export class DispatcherHarness {
   /** Collects attempt records (the work-queue stream allows one consumer: the test is it) and ops events. */
   private async collect(): Promise<void> {
     const jsm = await jetstreamManager(this.nc);
-    await jsm.consumers.add(StreamNames.attempts, { durable_name: 'test-observer', ack_policy: AckPolicy.Explicit, filter_subject: AttemptSubjects.all });
+    await jsm.consumers.add(StreamNames.attempts, { durable_name: 'test-observer', ack_policy: AckPolicy.Explicit, filter_subject: AttemptSubjects.records });
     const attempts = await (await this.js.consumers.get(StreamNames.attempts, 'test-observer')).consume();
     const operations = await (await this.js.consumers.get(StreamNames.operations)).consume();
     void (async () => {

@@ -6,6 +6,8 @@ import { LOGGER, MetricsRegistry } from '@wirehook/config';
 import {
   AttemptRecordedMessage,
   AttemptSubjects,
+  DeliveriesCreatedMessage,
+  parseAttemptSubject,
   ConsumerNames,
   DeadLetterReason,
   InvalidMessageError,
@@ -30,9 +32,12 @@ const TIMED_OUT = Symbol('timed out');
 /** `"<name holding a credential>": <value, quoted or not>` in text that is not valid JSON. */
 const SECRET_FIELD_IN_TEXT = /("[^"]*(?:authorization|cookie|secret|token|passw|credential|session|api-key)[^"]*"\s*:\s*)(?:"(?:[^"\\]|\\.)*"?|[^,}\]]*)/gi;
 
-/** One record on its way to MongoDB, with the message to settle once it is stored. */
+/**
+ * One record on its way to MongoDB, with the message to settle once it is stored: an attempt,
+ * or the deliveries fan-out created for an event.
+ */
 interface PendingRecord {
-  record: AttemptRecordedMessage;
+  record: { attempt: AttemptRecordedMessage; created?: undefined } | { created: DeliveriesCreatedMessage; attempt?: undefined };
   message: JsMsg;
 }
 
@@ -206,7 +211,11 @@ export class AttemptWriter implements OnApplicationBootstrap, BeforeApplicationS
     const pending: PendingRecord[] = [];
     for (const message of batch) {
       try {
-        pending.push({ record: decodeMessage(AttemptRecordedMessage, message.data), message });
+        const created = parseAttemptSubject(message.subject)?.created ?? false;
+        pending.push({
+          record: created ? { created: decodeMessage(DeliveriesCreatedMessage, message.data) } : { attempt: decodeMessage(AttemptRecordedMessage, message.data) },
+          message,
+        });
       } catch (error) {
         if (!(error instanceof InvalidMessageError)) throw error;
         // The JSON parser quotes a few characters of the text around the fault, which may be a
@@ -228,7 +237,7 @@ export class AttemptWriter implements OnApplicationBootstrap, BeforeApplicationS
    */
   private async store(pending: PendingRecord[]): Promise<void> {
     try {
-      await this.logs.recorder.record(pending.map(({ record }) => record));
+      await this.recordAll(pending);
       const written = pending.splice(0, pending.length);
       this.recordsWritten.inc(written.length);
       // A lost ack only means a redelivery, which the unique attempt key absorbs.
@@ -240,7 +249,7 @@ export class AttemptWriter implements OnApplicationBootstrap, BeforeApplicationS
     while (pending.length > 0) {
       const [entry] = pending;
       try {
-        await this.logs.recorder.record([entry.record]);
+        await this.recordAll([entry]);
         this.recordsWritten.inc();
         await entry.message.ackAck().catch(() => false);
       } catch (error) {
@@ -253,9 +262,16 @@ export class AttemptWriter implements OnApplicationBootstrap, BeforeApplicationS
     }
   }
 
+  private recordAll(pending: PendingRecord[]): Promise<void> {
+    return this.logs.recorder.record(
+      pending.flatMap(({ record }) => (record.attempt ? [record.attempt] : [])),
+      pending.flatMap(({ record }) => (record.created ? [record.created] : [])),
+    );
+  }
+
   /** Keeps a record that can never be stored on the dead-letter stream, then takes it out of the queue. */
   private async deadLetter(message: JsMsg, reason: DeadLetterReason, detail: string): Promise<void> {
-    const tenantId = message.subject.startsWith(`${AttemptSubjects.prefix}.`) ? message.subject.slice(AttemptSubjects.prefix.length + 1) : undefined;
+    const tenantId = parseAttemptSubject(message.subject)?.tenantId;
     const record: DeadLetterMessage = {
       reason,
       detail: detail.slice(0, 4000),

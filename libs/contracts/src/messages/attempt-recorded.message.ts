@@ -1,5 +1,7 @@
 import { Type } from 'class-transformer';
 import {
+  ArrayMaxSize,
+  IsArray,
   IsBoolean,
   IsIn,
   IsInt,
@@ -22,6 +24,9 @@ import {
 import { IsClientId, IsDeliveryId, IsEndpointId, IsEventId, IsEventType, IsTenantId } from '../identifiers';
 import { IsStringRecord } from '../validation';
 import { MAX_ATTEMPTS_PER_DELIVERY } from './delivery-task.message';
+
+/** Most deliveries one event creates: one per endpoint of its tenant. */
+export const MAX_DELIVERIES_PER_EVENT = 1000;
 
 /** The request as sent, with secret header values already replaced by `[redacted]`. */
 export class AttemptRequestRecord {
@@ -149,4 +154,56 @@ export class AttemptRecordedMessage {
   @IsOptional()
   @IsISO8601({ strict: true })
   nextAttemptAt?: string;
+}
+
+/** One delivery fan-out created: the endpoint it goes to. */
+export class CreatedDeliveryRecord {
+  @IsDeliveryId()
+  deliveryId!: string;
+
+  @IsEndpointId()
+  endpointId!: string;
+
+  @IsString()
+  @MaxLength(500)
+  endpointName!: string;
+
+  @IsString()
+  @MaxLength(2048)
+  endpointUrl!: string;
+}
+
+/**
+ * The deliveries fan-out created for one event, published on
+ * `webhooks.attempts.v1.<tenantId>.created` before any of them is attempted, so log-service
+ * shows them as `pending` while they wait (behind a cap, a rate limit, a pause, a backlog).
+ * One message per event, however many endpoints; storing it twice is harmless.
+ */
+export class DeliveriesCreatedMessage {
+  @IsTenantId()
+  tenantId!: string;
+
+  @IsEventId()
+  eventId!: string;
+
+  @IsEventType()
+  eventType!: string;
+
+  @IsOptional()
+  @IsStringRecord(20, 256)
+  identifiers?: Record<string, string>;
+
+  @IsOptional()
+  @IsClientId()
+  clientId?: string;
+
+  /** When fan-out created the deliveries. */
+  @IsISO8601({ strict: true })
+  createdAt!: string;
+
+  @IsArray()
+  @ArrayMaxSize(MAX_DELIVERIES_PER_EVENT)
+  @ValidateNested({ each: true })
+  @Type(() => CreatedDeliveryRecord)
+  deliveries!: CreatedDeliveryRecord[];
 }

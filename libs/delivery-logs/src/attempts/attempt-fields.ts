@@ -5,6 +5,14 @@ export function attemptIdOf(record: Pick<AttemptRecordedMessage, 'deliveryId' | 
   return `${record.deliveryId}_${record.attempt}`;
 }
 
+/**
+ * The id of the row a pending delivery shows in the attempts view until its first attempt:
+ * attempt number 0, which no real attempt has.
+ */
+export function pendingAttemptIdOf(deliveryId: string): string {
+  return attemptIdOf({ deliveryId, attempt: 0 });
+}
+
 /** What a secret header value is stored as. */
 export const REDACTED = '[redacted]';
 /** Header names that carry credentials or session state by definition. */

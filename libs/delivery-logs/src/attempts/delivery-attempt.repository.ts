@@ -1,6 +1,7 @@
 import type { Connection, Model } from 'mongoose';
 import { MAX_ATTEMPTS_PER_DELIVERY } from '@wirehook/contracts';
 import type { LogQueryLimits } from '../log-query-limits';
+import { pendingAttemptIdOf } from './attempt-fields';
 import { insertMissing } from '../shared/insert-missing';
 import { logRowSource, type LogRowSource } from '../shared/log-rows';
 import { AttemptIndex, DELIVERY_ATTEMPTS_COLLECTION, deliveryAttemptSchema, type DeliveryAttemptDocument } from './delivery-attempt.schema';
@@ -27,6 +28,12 @@ export class DeliveryAttemptRepository {
   /** Inserts the attempts not stored yet; returns exactly those inserted by this call. */
   async insertMissing(documents: DeliveryAttemptDocument[]): Promise<DeliveryAttemptDocument[]> {
     return insertMissing(this.attempts, documents);
+  }
+
+  /** Removes the pending rows of these deliveries of a tenant (they have been attempted). */
+  async deletePendingRows(tenantId: string, deliveryIds: string[]): Promise<void> {
+    if (deliveryIds.length === 0) return;
+    await this.attempts.deleteMany({ tenantId, _id: { $in: deliveryIds.map(pendingAttemptIdOf) } });
   }
 
   /** One attempt of a tenant in full, or null. */

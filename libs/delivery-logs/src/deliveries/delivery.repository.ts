@@ -1,9 +1,9 @@
 import type { Connection, Model } from 'mongoose';
-import type { AttemptRecordedMessage } from '@wirehook/contracts';
+import { DeliveryStatus, type AttemptRecordedMessage, type DeliveriesCreatedMessage } from '@wirehook/contracts';
 import type { LogQueryLimits } from '../log-query-limits';
-import { attemptIdOf } from '../attempts/attempt-fields';
+import { attemptIdOf, pendingAttemptIdOf } from '../attempts/attempt-fields';
 import { payloadIdOf } from '../payloads/event-payload.repository';
-import { isOnlyDuplicateKeys } from '../shared/insert-missing';
+import { insertMissing, isOnlyDuplicateKeys } from '../shared/insert-missing';
 import { logRowSource, type LogRowSource } from '../shared/log-rows';
 import { DELIVERIES_COLLECTION, DeliveryIndex, deliverySchema, type DeliveryDocument } from './delivery.schema';
 
@@ -118,6 +118,40 @@ export class DeliveryRepository {
         });
       }
     }
+  }
+
+  /**
+   * Stores deliveries fan-out created as `pending`, unless already stored (an attempt recorded
+   * first, or the same message again); returns those this call stored.
+   */
+  async insertPending(created: DeliveriesCreatedMessage[], now: Date): Promise<DeliveryDocument[]> {
+    const documents = created.flatMap((event) =>
+      event.deliveries.map((delivery): DeliveryDocument => {
+        const identifiers = event.identifiers ?? {};
+        return {
+          _id: delivery.deliveryId,
+          tenantId: event.tenantId,
+          endpointId: delivery.endpointId,
+          endpointName: delivery.endpointName,
+          endpointUrl: delivery.endpointUrl,
+          eventId: event.eventId,
+          eventType: event.eventType,
+          identifiers,
+          identifierValues: Object.values(identifiers),
+          clientId: event.clientId ?? null,
+          status: DeliveryStatus.pending,
+          lastAttempt: 0,
+          lastAttemptId: pendingAttemptIdOf(delivery.deliveryId),
+          payloadId: null,
+          httpStatus: null,
+          lastError: null,
+          nextAttemptAt: null,
+          createdAt: new Date(event.createdAt),
+          updatedAt: now,
+        };
+      }),
+    );
+    return insertMissing(this.deliveries, documents);
   }
 
   /** The current state of one delivery of a tenant, or null. */

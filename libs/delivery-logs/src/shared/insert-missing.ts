@@ -49,8 +49,11 @@ async function storedIds<T extends { _id: string; tenantId: string }>(model: Mod
  */
 export async function insertMissing<T extends { _id: string; tenantId: string }>(model: Model<T>, documents: T[]): Promise<T[]> {
   if (documents.length === 0) return [];
-  const before = await storedIds(model, documents);
-  let pending = documents.filter((document) => !before.has(document._id));
+  // A batch may hold the same record twice (a message delivered again): the first one counts.
+  const seen = new Set<string>();
+  const firstOfEach = documents.filter((document) => !seen.has(document._id) && seen.add(document._id));
+  const before = await storedIds(model, firstOfEach);
+  let pending = firstOfEach.filter((document) => !before.has(document._id));
   const inserted: T[] = [];
   while (pending.length > 0) {
     try {
