@@ -42,6 +42,8 @@ describeWithOwnServer('log-service while MongoDB is away', () => {
     const before = Array.from({ length: 5 }, () => buildAttemptRecord());
     await service.publish(before);
     await eventually(async () => (await service.collection('delivery_attempts').countDocuments()) === before.length);
+    // Attempts are written first in a batch: it is settled (acked) once the rest of it is stored too.
+    await eventually(async () => (await queued()) === 0);
     expect(await service.readiness()).toBe(200);
 
     const mongo = servers.mongoServer as LocalServer;
