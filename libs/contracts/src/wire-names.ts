@@ -144,6 +144,11 @@ export function deliveriesCreatedSubject(tenantId: string): string {
   return `${AttemptSubjects.prefix}.${tenantId}.${AttemptSubjects.createdSuffix}`;
 }
 
+/** The JetStream message id of an event's created deliveries: storing them twice is a no-op. */
+export function deliveriesCreatedMessageId(tenantId: string, eventId: string): string {
+  return `${tenantId}:${eventId}:${AttemptSubjects.createdSuffix}`;
+}
+
 /** The tenant of an attempt-stream subject, and whether it carries created deliveries rather than an attempt. */
 export function parseAttemptSubject(subject: string): { tenantId: string; created: boolean } | undefined {
   if (!subject.startsWith(`${AttemptSubjects.prefix}.`)) return undefined;

@@ -12,7 +12,7 @@ import {
   deliveryTaskSubject,
   encodeMessage,
   parseEventSubject,
-  AttemptSubjects,
+  deliveriesCreatedMessageId,
   deliveriesCreatedSubject,
   type DeliveriesCreatedMessage,
   type DeliveryTaskMessage,
@@ -97,7 +97,7 @@ export class FanOutHandler {
       })),
     };
     const recordCreated =
-      endpoints.length > 0 ? this.js.publish(deliveriesCreatedSubject(tenantId), encodeMessage(created), { msgID: `${tenantId}:${eventId}:${AttemptSubjects.createdSuffix}` }) : undefined;
+      endpoints.length > 0 ? this.js.publish(deliveriesCreatedSubject(tenantId), encodeMessage(created), { msgID: deliveriesCreatedMessageId(tenantId, eventId) }) : undefined;
     await Promise.all([
       recordCreated,
       ...endpoints.map(({ endpoint, deliveryId }) => {
