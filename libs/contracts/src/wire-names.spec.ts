@@ -1,0 +1,13 @@
+import { attemptSubject, deliveriesCreatedSubject, parseAttemptSubject } from './wire-names';
+
+describe('attempt-stream subjects', () => {
+  it('tells attempt records from created deliveries, with their tenant', () => {
+    expect(parseAttemptSubject(attemptSubject('acme'))).toEqual({ tenantId: 'acme', created: false });
+    expect(parseAttemptSubject(deliveriesCreatedSubject('acme'))).toEqual({ tenantId: 'acme', created: true });
+  });
+
+  it.each(['webhooks.attempts.v1', 'webhooks.attempts.v1.', 'webhooks.attempts.v1.acme.other', 'webhooks.attempts.v1.acme.created.x', 'webhooks.events.acme.created'])(
+    'reads %s as no attempt-stream subject',
+    (subject) => expect(parseAttemptSubject(subject)).toBeUndefined(),
+  );
+});
