@@ -71,28 +71,10 @@ export class AttemptErrorRecord {
   message!: string;
 }
 
-/**
- * One delivery attempt, published by the dispatcher on `webhooks.attempts.v1.<tenantId>` and
- * written by log-service. `(deliveryId, attempt)` is unique, so replays are harmless.
- */
-export class AttemptRecordedMessage {
+/** What the log records of a delivered event say about the event itself. */
+export class DeliveredEventFields {
   @IsTenantId()
   tenantId!: string;
-
-  @IsEndpointId()
-  endpointId!: string;
-
-  /** The endpoint's description at the time of the attempt, for search and display. */
-  @IsString()
-  @MaxLength(500)
-  endpointName!: string;
-
-  @IsString()
-  @MaxLength(2048)
-  endpointUrl!: string;
-
-  @IsDeliveryId()
-  deliveryId!: string;
 
   @IsEventId()
   eventId!: string;
@@ -108,6 +90,27 @@ export class AttemptRecordedMessage {
   @IsOptional()
   @IsClientId()
   clientId?: string;
+}
+
+/**
+ * One delivery attempt, published by the dispatcher on `webhooks.attempts.v1.<tenantId>` and
+ * written by log-service. `(deliveryId, attempt)` is unique, so replays are harmless.
+ */
+export class AttemptRecordedMessage extends DeliveredEventFields {
+  @IsEndpointId()
+  endpointId!: string;
+
+  /** The endpoint's description at the time of the attempt, for search and display. */
+  @IsString()
+  @MaxLength(500)
+  endpointName!: string;
+
+  @IsString()
+  @MaxLength(2048)
+  endpointUrl!: string;
+
+  @IsDeliveryId()
+  deliveryId!: string;
 
   @Type(() => Number)
   @IsInt()
@@ -179,24 +182,7 @@ export class CreatedDeliveryRecord {
  * shows them as `pending` while they wait (behind a cap, a rate limit, a pause, a backlog).
  * One message per event, however many endpoints; storing it twice is harmless.
  */
-export class DeliveriesCreatedMessage {
-  @IsTenantId()
-  tenantId!: string;
-
-  @IsEventId()
-  eventId!: string;
-
-  @IsEventType()
-  eventType!: string;
-
-  @IsOptional()
-  @IsStringRecord(20, 256)
-  identifiers?: Record<string, string>;
-
-  @IsOptional()
-  @IsClientId()
-  clientId?: string;
-
+export class DeliveriesCreatedMessage extends DeliveredEventFields {
   /** When fan-out created the deliveries. */
   @IsISO8601({ strict: true })
   createdAt!: string;
