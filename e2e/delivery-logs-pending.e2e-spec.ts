@@ -43,6 +43,9 @@ describe('deliveries waiting for their first attempt show as pending', () => {
       );
     const attempts = await pending<AttemptLogView>(`/api/v1/webhooks/${webhookId}/logs?status=pending&event=queue.item`);
     expect(attempts.every((row) => row.status === 'pending' && row.attempt === 0 && row.http_status === null)).toBe(true);
+    // Nothing was sent yet, so there is nothing to send again by hand.
+    const early = await admin.post<{ error: { code: string } }>(`/api/v1/logs/${attempts[0].id}/retry`, {});
+    expect([early.status, early.body.error.code]).toEqual([409, 'not_attempted_yet']);
     const deliveries = await pending<DeliveryLogView>(`/api/v1/webhooks/${webhookId}/logs?view=deliveries&status=pending&event=queue.item`);
     expect(deliveries.every((row) => row.status === 'pending' && row.attempts === 0)).toBe(true);
 

@@ -30,6 +30,9 @@ export class DeliveryCommandsService {
     if (delivery.status === 'retrying') {
       throw new DomainError('conflict', 'retry_scheduled', `an automatic retry of this delivery is scheduled at ${delivery.next_attempt_at}; wait for it`);
     }
+    if (delivery.status === 'pending') {
+      throw new DomainError('conflict', 'not_attempted_yet', 'this delivery has not been attempted yet; its first attempt is on its way');
+    }
     await this.webhooks.get(tenantId, log.webhook_id);
     return this.dispatcher.retry({
       tenantId,
