@@ -5,6 +5,7 @@ import type { DeliveryAttemptDocument } from './attempts/delivery-attempt.schema
 import type { DeliveryRepository } from './deliveries/delivery.repository';
 import type { DeliveryDocument } from './deliveries/delivery.schema';
 import type { EventTypeRepository } from './event-types/event-type.repository';
+import { idsByTenant } from './shared/ids-by-tenant';
 import { payloadIdOf, type EventPayloadRepository } from './payloads/event-payload.repository';
 
 /** Where the attempts a batch inserted are counted (the hourly rollups). */
@@ -129,16 +130,9 @@ export class DeliveryLogRecorder {
       now,
     );
     const inserted = await this.attempts.insertMissing(records.map(toAttemptDocument));
-    await this.deliveries.recordStates(records, now);
-    for (const [tenantId, deliveryIds] of deliveriesByTenant(inserted)) await this.attempts.deletePendingRows(tenantId, deliveryIds);
+    const attemptedPending = await this.deliveries.recordStates(records, now);
+    for (const [tenantId, deliveryIds] of idsByTenant(attemptedPending, (record) => record.deliveryId)) await this.attempts.deletePendingRows(tenantId, deliveryIds);
     await this.rollups.recordInserted(inserted);
     await this.eventTypes.record(records, now);
   }
-}
-
-/** The deliveries of these attempts, per tenant. */
-function deliveriesByTenant(attempts: DeliveryAttemptDocument[]): Map<string, string[]> {
-  const byTenant = new Map<string, Set<string>>();
-  for (const attempt of attempts) byTenant.set(attempt.tenantId, (byTenant.get(attempt.tenantId) ?? new Set()).add(attempt.deliveryId));
-  return new Map([...byTenant].map(([tenantId, ids]) => [tenantId, [...ids]]));
 }

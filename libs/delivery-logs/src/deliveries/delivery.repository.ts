@@ -3,6 +3,7 @@ import { DeliveryStatus, type AttemptRecordedMessage, type DeliveriesCreatedMess
 import type { LogQueryLimits } from '../log-query-limits';
 import { attemptIdOf, pendingAttemptIdOf } from '../attempts/attempt-fields';
 import { payloadIdOf } from '../payloads/event-payload.repository';
+import { idsByTenant } from '../shared/ids-by-tenant';
 import { insertMissing, isOnlyDuplicateKeys } from '../shared/insert-missing';
 import { logRowSource, type LogRowSource } from '../shared/log-rows';
 import { DELIVERIES_COLLECTION, DeliveryIndex, deliverySchema, type DeliveryDocument } from './delivery.schema';
@@ -62,16 +63,16 @@ export class DeliveryRepository {
    * each. Nothing here depends on order or on being alone: a delivery created or advanced by
    * another writer meanwhile ends in a duplicate key on a conditional upsert, which means a
    * state at least as new is stored. Every read and write names the tenant, so each routes to
-   * one shard.
+   * one shard. Returns the records whose delivery was (or may have been) pending: not attempted before.
    */
-  async recordStates(records: AttemptRecordedMessage[], now: Date): Promise<void> {
+  async recordStates(records: AttemptRecordedMessage[], now: Date): Promise<AttemptRecordedMessage[]> {
     const latest = new Map<string, AttemptRecordedMessage>();
     for (const record of records) {
       const seen = latest.get(record.deliveryId);
       if (!seen || seen.attempt < record.attempt) latest.set(record.deliveryId, record);
     }
     const stored = new Map<string, number>();
-    for (const [tenantId, ids] of groupByTenant([...latest.values()])) {
+    for (const [tenantId, ids] of idsByTenant([...latest.values()], (record) => record.deliveryId)) {
       const rows = await this.deliveries
         .find({ tenantId, _id: { $in: ids } }, { lastAttempt: 1 })
         .hint('_id_')
@@ -96,6 +97,8 @@ export class DeliveryRepository {
       }
     }
     await this.advance([...advanced, ...raced], now);
+    // A delivery created meanwhile by another writer may have been a pending one too.
+    return [...advanced.filter((record) => stored.get(record.deliveryId) === 0), ...raced];
   }
 
   private async advance(records: AttemptRecordedMessage[], now: Date): Promise<void> {
@@ -205,10 +208,4 @@ export class DeliveryRepository {
   async deleteExpired(tenantId: string, status: string, ids: string[], cutoff: Date): Promise<number> {
     return (await this.deliveries.deleteMany({ tenantId, _id: { $in: ids }, status, updatedAt: { $lt: cutoff } })).deletedCount;
   }
-}
-
-function groupByTenant(records: AttemptRecordedMessage[]): Map<string, string[]> {
-  const byTenant = new Map<string, string[]>();
-  for (const record of records) byTenant.set(record.tenantId, [...(byTenant.get(record.tenantId) ?? []), record.deliveryId]);
-  return byTenant;
 }

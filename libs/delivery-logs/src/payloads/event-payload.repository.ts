@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Connection, Model } from 'mongoose';
 import type { LogQueryLimits } from '../log-query-limits';
+import { idsByTenant } from '../shared/ids-by-tenant';
 import { insertMissing } from '../shared/insert-missing';
 import { EVENT_PAYLOADS_COLLECTION, PayloadIndex, eventPayloadSchema, type EventPayloadDocument } from './event-payload.schema';
 
@@ -33,11 +34,8 @@ export class EventPayloadRepository {
     const unique = new Map(payloads.map((payload) => [payloadIdOf(payload.tenantId, payload.body), payload]));
     const documents = [...unique].map(([id, payload]): EventPayloadDocument => ({ _id: id, tenantId: payload.tenantId, body: payload.body, createdAt: at, lastUsedAt: hour }));
     const inserted = new Set((await insertMissing(this.payloads, documents)).map((document) => document._id));
-    const byTenant = new Map<string, string[]>();
-    for (const document of documents) {
-      if (!inserted.has(document._id)) byTenant.set(document.tenantId, [...(byTenant.get(document.tenantId) ?? []), document._id]);
-    }
-    for (const [tenantId, ids] of byTenant) {
+    const stored = documents.filter((document) => !inserted.has(document._id));
+    for (const [tenantId, ids] of idsByTenant(stored, (document) => document._id)) {
       await this.payloads.updateMany({ tenantId, _id: { $in: ids }, lastUsedAt: { $lt: hour } }, { $set: { lastUsedAt: hour } });
     }
   }

@@ -1,4 +1,5 @@
 import type { Model } from 'mongoose';
+import { idsByTenant } from './ids-by-tenant';
 
 const DUPLICATE_KEY = 11000;
 
@@ -29,10 +30,8 @@ function refusedPositions(error: unknown): Set<number> {
 
 /** Ids of the documents of one tenant already stored; the tenant routes the read to one shard. */
 async function storedIds<T extends { _id: string; tenantId: string }>(model: Model<T>, documents: T[]): Promise<Set<string>> {
-  const byTenant = new Map<string, string[]>();
-  for (const document of documents) byTenant.set(document.tenantId, [...(byTenant.get(document.tenantId) ?? []), document._id]);
   const stored = new Set<string>();
-  for (const [tenantId, ids] of byTenant) {
+  for (const [tenantId, ids] of idsByTenant(documents, (document) => document._id)) {
     const rows = await model.find({ tenantId, _id: { $in: ids } }, { _id: 1 }).hint('_id_').limit(ids.length).lean<Array<{ _id: string }>>();
     rows.forEach((row) => stored.add(row._id));
   }
