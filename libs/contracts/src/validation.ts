@@ -132,6 +132,17 @@ export function encodeMessage(message: object): Uint8Array {
   return Buffer.from(JSON.stringify(message), 'utf8');
 }
 
+/** A plain object of at most `maxEntries` string values, each at most `maxValueLength` long and with a name `nameOk` accepts. */
+export function isStringRecord(value: unknown, maxEntries: number, maxValueLength: number, nameOk: (name: string) => boolean = () => true): boolean {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    Object.keys(value).length <= maxEntries &&
+    Object.entries(value).every(([name, entry]) => nameOk(name) && typeof entry === 'string' && entry.length <= maxValueLength)
+  );
+}
+
 /** Validates an object whose values are all strings of bounded length (identifiers, headers). */
 export function IsStringRecord(maxEntries: number, maxValueLength: number, options?: ValidationOptions) {
   return ValidateBy(
@@ -139,12 +150,7 @@ export function IsStringRecord(maxEntries: number, maxValueLength: number, optio
       name: 'isStringRecord',
       constraints: [maxEntries, maxValueLength],
       validator: {
-        validate: (value: unknown) =>
-          typeof value === 'object' &&
-          value !== null &&
-          !Array.isArray(value) &&
-          Object.keys(value).length <= maxEntries &&
-          Object.values(value).every((entry) => typeof entry === 'string' && entry.length <= maxValueLength),
+        validate: (value: unknown) => isStringRecord(value, maxEntries, maxValueLength),
         defaultMessage: (args) =>
           `${args?.property} must be an object of at most ${maxEntries} string values, each at most ${maxValueLength} characters`,
       },

@@ -19,6 +19,7 @@ import {
 } from 'class-validator';
 import { EndpointAuthType } from '../enums';
 import { EVENT_PATTERN_PATTERN, IsEndpointId, IsTenantId } from '../identifiers';
+import { isStringRecord } from '../validation';
 
 /**
  * Header names the platform itself sets on deliveries, so an endpoint cannot configure them
@@ -90,12 +91,7 @@ export function IsDeliveryHeaderMap(maxEntries: number, maxValueLength: number, 
       name: 'isDeliveryHeaderMap',
       constraints: [maxEntries, maxValueLength],
       validator: {
-        validate: (value: unknown) =>
-          typeof value === 'object' &&
-          value !== null &&
-          !Array.isArray(value) &&
-          Object.keys(value).length <= maxEntries &&
-          Object.entries(value).every(([name, entry]) => headerNameProblem(name, 'header') === undefined && typeof entry === 'string' && entry.length <= maxValueLength),
+        validate: (value: unknown) => isStringRecord(value, maxEntries, maxValueLength, (name) => headerNameProblem(name, 'header') === undefined),
         defaultMessage: (args) =>
           `${args?.property} must be an object of at most ${maxEntries} headers with names that may be configured and string values of at most ${maxValueLength} characters`,
       },
