@@ -49,7 +49,7 @@ export class ConfigApiModule {
     return {
       module: ConfigApiModule,
       imports: [
-        NatsModule.forRoot({ url: config.NATS_URL, name: 'config-api' }),
+        NatsModule.forRoot(config, 'config-api'),
         TerminusModule,
         MetricsModule.forRoot('config-api', { token: config.METRICS_TOKEN }),
         ClientsModule.register([

@@ -34,7 +34,7 @@ export class DispatcherModule {
   static forRoot(config: DispatcherConfig, logger: Logger): DynamicModule {
     return {
       module: DispatcherModule,
-      imports: [NatsModule.forRoot({ url: config.NATS_URL, name: 'dispatcher' }), TerminusModule, MetricsModule.forRoot('dispatcher', { token: config.METRICS_TOKEN })],
+      imports: [NatsModule.forRoot(config, 'dispatcher'), TerminusModule, MetricsModule.forRoot('dispatcher', { token: config.METRICS_TOKEN })],
       controllers: [HealthController, DeliveryCommandsHandler],
       providers: [
         { provide: DispatcherConfig, useValue: config },

@@ -26,7 +26,7 @@ export class LogServiceModule {
   static forRoot(config: LogServiceConfig, logger: Logger): DynamicModule {
     return {
       module: LogServiceModule,
-      imports: [NatsModule.forRoot({ url: config.NATS_URL, name: 'log-service' }), TerminusModule, MetricsModule.forRoot('log-service', { token: config.METRICS_TOKEN })],
+      imports: [NatsModule.forRoot(config, 'log-service'), TerminusModule, MetricsModule.forRoot('log-service', { token: config.METRICS_TOKEN })],
       controllers: [HealthController, LogsHandler],
       providers: [
         { provide: LogServiceConfig, useValue: config },

@@ -34,7 +34,7 @@ export class RetentionCronModule {
   static forRoot(config: RetentionCronConfig, logger: Logger): DynamicModule {
     return {
       module: RetentionCronModule,
-      imports: [NatsModule.forRoot({ url: config.NATS_URL, name: 'retention-cron' }), TerminusModule, ScheduleModule.forRoot()],
+      imports: [NatsModule.forRoot(config, 'retention-cron'), TerminusModule, ScheduleModule.forRoot()],
       controllers: [HealthController, MetricsController, RetentionHandler],
       providers: [
         { provide: RetentionCronConfig, useValue: config },

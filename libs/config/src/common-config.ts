@@ -19,6 +19,17 @@ export class AppConfig {
   @Matches(/^(nats|tls|ws|wss):\/\/\S+$/, { message: 'NATS_URL must be a nats:// URL (several may be comma-separated)' })
   NATS_URL = 'nats://127.0.0.1:4222';
 
+  /**
+   * Copies of every stream and KV bucket a NATS cluster keeps (3 on a 3-node cluster, so a lost
+   * node loses nothing). Applied when a stream is created and when an app starts against an
+   * existing one, so raising it moves a running deployment to the new count.
+   */
+  @EnvInt()
+  @IsInt({ message: 'NATS_STREAM_REPLICAS must be an integer between 1 and 5' })
+  @Min(1, { message: 'NATS_STREAM_REPLICAS must be an integer between 1 and 5' })
+  @Max(5, { message: 'NATS_STREAM_REPLICAS must be an integer between 1 and 5' })
+  NATS_STREAM_REPLICAS = 1;
+
   @IsIn(LOG_LEVELS, { message: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}` })
   LOG_LEVEL: AppLogLevel = 'info';
 

@@ -1,7 +1,9 @@
 import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
+import type { AppConfig } from '@wirehook/config';
 import { connectNats } from './nats-connection';
+import { ensureBuckets } from './kv';
 import { ensureStreams } from './streams';
 
 export const NATS_CONNECTION = Symbol('NATS_CONNECTION');
@@ -27,12 +29,12 @@ class NatsConnectionCloser implements OnApplicationShutdown {
 }
 
 /**
- * One NATS connection per process, with JetStream handles. The platform's streams are created
- * (or updated) before anything else uses them.
+ * One NATS connection per process, with JetStream handles. The platform's streams and KV
+ * buckets are created (or updated) before anything else uses them.
  */
 @Module({})
 export class NatsModule {
-  static forRoot(options: { url: string; name: string }): DynamicModule {
+  static forRoot(config: AppConfig, name: string): DynamicModule {
     return {
       module: NatsModule,
       global: true,
@@ -40,8 +42,9 @@ export class NatsModule {
         {
           provide: NATS_CONNECTION,
           useFactory: async () => {
-            const nc = await connectNats(options.url, options.name);
-            await ensureStreams(await jetstreamManager(nc));
+            const nc = await connectNats(config.NATS_URL, name);
+            await ensureStreams(await jetstreamManager(nc), config.NATS_STREAM_REPLICAS);
+            await ensureBuckets(nc, config.NATS_STREAM_REPLICAS);
             return nc;
           },
         },

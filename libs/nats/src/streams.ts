@@ -61,9 +61,14 @@ function isNotFound(error: unknown): boolean {
   return error instanceof JetStreamApiError && error.status === 404;
 }
 
-/** Creates the platform's streams, or brings an existing one's settings up to date. */
-export async function ensureStreams(jsm: JetStreamManager): Promise<void> {
-  for (const config of STREAM_CONFIGS) {
+/**
+ * Creates the platform's streams, or brings an existing one's settings up to date. `replicas`
+ * is applied to existing streams too: the server copies their messages to the new peers (and
+ * the streams' consumers follow), so an R1 deployment moves to R3 by restarting with R3.
+ */
+export async function ensureStreams(jsm: JetStreamManager, replicas = 1): Promise<void> {
+  for (const settings of STREAM_CONFIGS) {
+    const config = { ...settings, num_replicas: replicas };
     try {
       const existing = await jsm.streams.info(config.name as string);
       await jsm.streams.update(config.name as string, { ...existing.config, ...config });

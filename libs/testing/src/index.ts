@@ -7,3 +7,4 @@ export * from './test-servers';
 export * from './api-client';
 export * from './builders';
 export * from './log-commands';
+export * from './nats-cluster';

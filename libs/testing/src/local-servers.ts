@@ -113,6 +113,8 @@ export interface NatsServerOptions {
   port?: number;
   /** Own process group: see {@link startAndWait}. */
   detached?: boolean;
+  /** More command-line arguments (cluster routes, a configuration file). */
+  args?: string[];
 }
 
 /** Starts `nats-server -js` on loopback with its store in `storeDir`. */
@@ -121,7 +123,7 @@ export async function startNatsServer(options: NatsServerOptions): Promise<Local
   mkdirSync(options.storeDir, { recursive: true });
   const child = await startAndWait(
     options.binary,
-    ['-js', '-a', '127.0.0.1', '-p', String(port), '-sd', options.storeDir],
+    ['-js', '-a', '127.0.0.1', '-p', String(port), '-sd', options.storeDir, ...(options.args ?? [])],
     /Server is ready/,
     'nats-server',
     options.detached ?? false,

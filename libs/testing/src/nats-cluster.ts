@@ -1,0 +1,96 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import { loadConfig } from '@wirehook/config';
+import { eventually } from './eventually';
+import { findExecutable, freePort, startNatsServer, type LocalServer } from './local-servers';
+import { ServerEnvironment } from './test-servers';
+
+interface ClusterNode {
+  name: string;
+  clientPort: number;
+  routePort: number;
+  storeDir: string;
+  server?: LocalServer;
+}
+
+/**
+ * A JetStream cluster of real nats-server processes on loopback. A node can be killed and
+ * started again on the same ports and store, as a node of a production cluster restarts.
+ */
+export class NatsCluster {
+  private constructor(
+    private readonly binary: string,
+    private readonly nodes: ClusterNode[],
+    private readonly root: string,
+    private readonly extraArgs: string[],
+  ) {}
+
+  /** Starts `size` clustered nodes and resolves once JetStream answers through every one of them. */
+  static async start(size = 3, options: { args?: string[] } = {}): Promise<NatsCluster> {
+    const binary = findExecutable('nats-server', loadConfig(ServerEnvironment).PATH);
+    if (!binary) throw new Error('nats-server is not installed: apt-get install -y nats-server');
+    const root = mkdtempSync(join(tmpdir(), 'wirehook-nats-cluster-'));
+    const nodes: ClusterNode[] = [];
+    for (let index = 0; index < size; index++) {
+      nodes.push({ name: `n${index + 1}`, clientPort: await freePort(), routePort: await freePort(), storeDir: join(root, `n${index + 1}`) });
+    }
+    const cluster = new NatsCluster(binary, nodes, root, options.args ?? []);
+    await Promise.all(nodes.map((_, index) => cluster.startNode(index, { waitForJetStream: false })));
+    for (const node of nodes) await cluster.waitForJetStream(node);
+    return cluster;
+  }
+
+  /** Every node's client URL, comma-separated, as `NATS_URL` takes them. */
+  get url(): string {
+    return this.nodes.map((node) => `nats://127.0.0.1:${node.clientPort}`).join(',');
+  }
+
+  nodeUrl(index: number): string {
+    return `nats://127.0.0.1:${this.nodes[index].clientPort}`;
+  }
+
+  /** The index of the node named `name` (as JetStream names a stream's leader). */
+  indexOf(name: string): number {
+    return this.nodes.findIndex((node) => node.name === name);
+  }
+
+  async startNode(index: number, options: { waitForJetStream?: boolean } = {}): Promise<void> {
+    const node = this.nodes[index];
+    const routes = this.nodes.filter((other) => other !== node).map((other) => `nats://127.0.0.1:${other.routePort}`);
+    node.server = await startNatsServer({
+      binary: this.binary,
+      storeDir: node.storeDir,
+      port: node.clientPort,
+      args: ['-n', node.name, '--cluster_name', 'wirehook', '--cluster', `nats://127.0.0.1:${node.routePort}`, '--routes', routes.join(','), ...this.extraArgs],
+    });
+    if (options.waitForJetStream ?? true) await this.waitForJetStream(node);
+  }
+
+  /** Ends a node's process with `signal` (SIGKILL for a crash) and waits for the exit. */
+  async stopNode(index: number, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+    const server = this.nodes[index].server;
+    if (!server || server.process.exitCode !== null || server.process.signalCode !== null) return;
+    const exited = new Promise((done) => server.process.once('exit', done));
+    server.process.kill(signal);
+    await exited;
+    this.nodes[index].server = undefined;
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.nodes.map((node) => node.server?.stop()));
+    rmSync(this.root, { recursive: true, force: true });
+  }
+
+  /** A clustered node takes JetStream requests only once the cluster has elected its meta leader. */
+  private async waitForJetStream(node: ClusterNode): Promise<void> {
+    const nc = await connect({ servers: `nats://127.0.0.1:${node.clientPort}` });
+    try {
+      await eventually(async () => (await (await jetstreamManager(nc)).getAccountInfo()) !== undefined, { timeoutMs: 30_000, intervalMs: 250 });
+    } finally {
+      await nc.close();
+    }
+  }
+}
