@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { natsConnectionOptions, type NatsClientSettings } from '@wirehook/nats';
 import { WebhookEventPublisher } from '@wirehook/publisher';
 import {
   ApiClient,
@@ -14,6 +15,14 @@ import {
   type TestServers,
 } from '@wirehook/testing';
 import { EmbeddedRun } from './embedded-run';
+
+/** A NATS of the test's own that the system is to use instead of the test servers' open one (a `SecuredNatsServer`). */
+export interface SystemNats {
+  /** NATS_URL and the credential and TLS settings the apps get. */
+  env: Record<string, string>;
+  /** The same, for the test's own connection and publisher. */
+  settings: NatsClientSettings;
+}
 
 /**
  * The whole platform as a new user runs it (`npm start`) against a test file's own NATS and
@@ -32,15 +41,20 @@ export class RunningSystem {
     readonly publisher: WebhookEventPublisher,
   ) {}
 
-  /** `env` adds to or overrides the defaults (loopback allow-listed, the test CA trusted, LOG_LEVEL warn). */
-  static async start(name: string, env: Record<string, string> = {}): Promise<RunningSystem> {
+  /**
+   * `env` adds to or overrides the defaults (loopback allow-listed, the test CA trusted, LOG_LEVEL
+   * warn); `nats` replaces the test servers' NATS (which then stands unused).
+   */
+  static async start(name: string, env: Record<string, string> = {}, nats?: SystemNats): Promise<RunningSystem> {
     const servers = await startTestServers(name);
+    const natsEnv = nats?.env ?? { NATS_URL: servers.natsUrl };
+    const natsSettings = nats?.settings ?? { servers: servers.natsUrl };
     const certificates = createTestCertificates();
     const receiver = await HttpsReceiver.start(certificates);
     const port = await freePortBlock();
     const operatorKey = randomBytes(24).toString('hex');
     const run = await EmbeddedRun.start({
-      NATS_URL: servers.natsUrl,
+      ...natsEnv,
       MONGODB_URI: servers.mongoUri,
       PORT: String(port),
       ADMIN_API_KEY: operatorKey,
@@ -50,7 +64,7 @@ export class RunningSystem {
       LOG_LEVEL: 'warn',
       ...env,
     });
-    const nc = await connect({ servers: servers.natsUrl });
+    const nc = await connect(natsConnectionOptions(natsSettings));
     const operator = new ApiClient(`http://127.0.0.1:${port}`, operatorKey);
     return new RunningSystem(servers, certificates, receiver, run, port, operator, nc, new WebhookEventPublisher(nc));
   }

@@ -1,7 +1,8 @@
 /**
  * The embedded run (`npm start`): everything on one machine for trying the platform out.
- * Uses NATS_URL / MONGODB_URI when set; otherwise starts a local `nats-server -js` and the
- * in-memory MongoDB-wire server, runs the migration (`npm run migrate`: the MongoDB indexes),
+ * Uses NATS_URL / MONGODB_URI when set (the apps get the NATS credentials and TLS settings as
+ * they are); otherwise starts a local `nats-server -js` and the in-memory MongoDB-wire server,
+ * runs the migration (`npm run migrate`: the MongoDB indexes),
  * then starts the four apps, bootstraps a `default` tenant with an admin key (kept in the data
  * folder and used again while it works) and prints how to use it. Ctrl-C stops every process it started.
  */
@@ -10,7 +11,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
-import { EnvInt, SecretBox, loadConfig } from '@wirehook/config';
+import { AppConfig, EnvInt, SecretBox, loadConfig } from '@wirehook/config';
 import {
   ServerEnvironment,
   appNodeArguments,
@@ -113,6 +114,12 @@ async function tenantAdminKey(base: string, operatorKey: string, file: string): 
 
 async function main(): Promise<void> {
   const config = loadConfig(EmbeddedRunConfig);
+  // The apps' NATS credentials and TLS settings, checked once here: a bad one stops the run
+  // before anything starts, instead of each of the four apps.
+  const natsClient = loadConfig(AppConfig).natsClientSettings();
+  if (!config.NATS_URL && (natsClient.auth || natsClient.tls)) {
+    throw new Error('NATS credentials or TLS settings are set but NATS_URL is not: the NATS the embedded run starts takes neither; set NATS_URL to the NATS they are for');
+  }
   const dataDir = resolve(config.WIREHOOK_DATA_DIR);
   mkdirSync(dataDir, { recursive: true });
   const encryptionKey = config.CONFIG_ENCRYPTION_KEY ?? persistentValue(join(dataDir, 'encryption.key'), SecretBox.generateKey);

@@ -5,7 +5,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
 import { IndexCheck, LOGGER, MONGO_CONNECTION, MetricsModule, SecretBox, connectMongo } from '@wirehook/config';
-import { NatsModule } from '@wirehook/nats';
+import { NatsModule, nestNatsOptions } from '@wirehook/nats';
 import { ApiKeyRepository } from './api-keys/api-key.repository';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { MeController } from './auth/me.controller';
@@ -53,9 +53,9 @@ export class ConfigApiModule {
         TerminusModule,
         MetricsModule.forRoot('config-api', { token: config.METRICS_TOKEN }),
         ClientsModule.register([
-          { name: LOG_SERVICE_CLIENT, transport: Transport.NATS, options: { servers: config.NATS_URL.split(','), name: 'config-api-rpc' } },
-          { name: DISPATCHER_CLIENT, transport: Transport.NATS, options: { servers: config.NATS_URL.split(','), name: 'config-api-dispatcher-rpc' } },
-          { name: RETENTION_CLIENT, transport: Transport.NATS, options: { servers: config.NATS_URL.split(','), name: 'config-api-retention-rpc' } },
+          { name: LOG_SERVICE_CLIENT, transport: Transport.NATS, options: nestNatsOptions(config.natsClientSettings(), 'config-api-rpc') },
+          { name: DISPATCHER_CLIENT, transport: Transport.NATS, options: nestNatsOptions(config.natsClientSettings(), 'config-api-dispatcher-rpc') },
+          { name: RETENTION_CLIENT, transport: Transport.NATS, options: nestNatsOptions(config.natsClientSettings(), 'config-api-retention-rpc') },
         ]),
       ],
       controllers: [HealthController, RetentionController, TenantsController, WebhooksController, LogsController, EventsController, WebhookReceiverController, DeliveryCommandsController, MeController, DashboardController],

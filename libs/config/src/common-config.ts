@@ -1,7 +1,19 @@
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, ValidateBy, type ValidationOptions } from 'class-validator';
 import * as ipaddr from 'ipaddr.js';
-import { EnvBoolean, EnvInt, EnvList } from './load-config';
+import type { NatsClientSettings } from '@wirehook/nats';
+import { EnvBoolean, EnvInt, EnvList, SecretSetting } from './load-config';
 import { LOG_LEVELS, type AppLogLevel } from './json-logger';
+import {
+  IsKeyOfCertificate,
+  IsNatsCredsFile,
+  IsNotSetWith,
+  IsPemFile,
+  IsSetWith,
+  IsTheOnlyNatsAuthMethod,
+  IsUserNkeySeed,
+  natsClientSettingsOf,
+} from './nats-settings';
+import { EnvFile, IsReadableSettingFile, type SettingFile } from './setting-file';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the mixin pattern requires this constructor type
 type Constructor<T = object> = new (...args: any[]) => T;
@@ -48,6 +60,90 @@ export class AppConfig {
   @MinLength(16, { message: 'METRICS_TOKEN must be at least 16 characters' })
   @Matches(/^[\x21-\x7e]+$/, { message: 'METRICS_TOKEN must be printable ASCII without spaces' })
   METRICS_TOKEN?: string;
+
+  // How to authenticate to NATS: at most one way. `*_FILE` settings name files holding the
+  // secret (mounted secrets); they are read once, at boot.
+
+  /** Operator/JWT mode: a .creds file holding the user JWT and its NKey seed. */
+  @IsOptional()
+  @EnvFile()
+  @IsReadableSettingFile('NATS_CREDS_FILE must name a readable .creds file')
+  @IsNatsCredsFile()
+  @IsTheOnlyNatsAuthMethod()
+  NATS_CREDS_FILE?: SettingFile;
+
+  @IsOptional()
+  @SecretSetting()
+  @IsUserNkeySeed()
+  @IsNotSetWith('NATS_NKEY_SEED_FILE')
+  @IsTheOnlyNatsAuthMethod()
+  NATS_NKEY_SEED?: string;
+
+  @IsOptional()
+  @EnvFile()
+  @IsReadableSettingFile('NATS_NKEY_SEED_FILE must name a readable file holding the NKey seed')
+  @IsUserNkeySeed()
+  @IsTheOnlyNatsAuthMethod()
+  NATS_NKEY_SEED_FILE?: SettingFile;
+
+  @IsOptional()
+  @IsString()
+  @IsSetWith(['NATS_PASSWORD', 'NATS_PASSWORD_FILE'])
+  @IsTheOnlyNatsAuthMethod()
+  NATS_USER?: string;
+
+  @IsOptional()
+  @SecretSetting()
+  @IsString()
+  @IsSetWith(['NATS_USER'])
+  @IsNotSetWith('NATS_PASSWORD_FILE')
+  @IsTheOnlyNatsAuthMethod()
+  NATS_PASSWORD?: string;
+
+  @IsOptional()
+  @EnvFile()
+  @IsReadableSettingFile('NATS_PASSWORD_FILE must name a readable file holding the password')
+  @IsSetWith(['NATS_USER'])
+  @IsTheOnlyNatsAuthMethod()
+  NATS_PASSWORD_FILE?: SettingFile;
+
+  @IsOptional()
+  @SecretSetting()
+  @IsString()
+  @IsNotSetWith('NATS_TOKEN_FILE')
+  @IsTheOnlyNatsAuthMethod()
+  NATS_TOKEN?: string;
+
+  @IsOptional()
+  @EnvFile()
+  @IsReadableSettingFile('NATS_TOKEN_FILE must name a readable file holding the token')
+  @IsTheOnlyNatsAuthMethod()
+  NATS_TOKEN_FILE?: SettingFile;
+
+  // TLS to NATS: on with a CA file, a client certificate or a tls:// URL in NATS_URL. The
+  // client reads these files at every (re)connect, so a renewed certificate is picked up.
+
+  /** CA that signed the NATS server's certificate; unset, the system's trusted CAs are used. */
+  @IsOptional()
+  @IsPemFile('certificate')
+  NATS_TLS_CA_FILE?: string;
+
+  /** Client certificate, for a server that verifies clients (mutual TLS); with NATS_TLS_KEY_FILE. */
+  @IsOptional()
+  @IsPemFile('certificate')
+  @IsSetWith(['NATS_TLS_KEY_FILE'])
+  NATS_TLS_CERT_FILE?: string;
+
+  @IsOptional()
+  @IsPemFile('private key')
+  @IsSetWith(['NATS_TLS_CERT_FILE'])
+  @IsKeyOfCertificate('NATS_TLS_CERT_FILE')
+  NATS_TLS_KEY_FILE?: string;
+
+  /** How this app connects to NATS, from the settings above. */
+  natsClientSettings(): NatsClientSettings {
+    return natsClientSettingsOf(this);
+  }
 }
 
 /** Adds the MongoDB connection. */

@@ -9,10 +9,26 @@ export class ConfigError extends Error {
   }
 }
 
+/** Variables whose value an error message must not repeat: boot errors end up in logs. */
+const secretSettings = new Set<string>();
+
+/** Marks a setting that holds a secret (a password, a token, a key): its errors never show the value. */
+export function SecretSetting(): PropertyDecorator {
+  return (_target, property) => {
+    secretSettings.add(String(property));
+  };
+}
+
+/** What an error message says of a variable's value. */
+function shownValue(property: string, raw: string | undefined): string {
+  if (raw === undefined) return 'it is not set';
+  if (secretSettings.has(property)) return 'the value is a secret and not shown';
+  return `got '${raw.length > 60 ? `${raw.slice(0, 60)}...` : raw}'`;
+}
+
 function describe(errors: ValidationError[], env: Record<string, string | undefined>): string[] {
   return errors.flatMap((error) => {
-    const raw = env[error.property];
-    const got = raw === undefined ? 'it is not set' : `got '${raw.length > 60 ? `${raw.slice(0, 60)}...` : raw}'`;
+    const got = shownValue(error.property, env[error.property]);
     return Object.values(error.constraints ?? {}).map((message) => `${message} (${got})`);
   });
 }

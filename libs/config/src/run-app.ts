@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { DynamicModule, INestApplication } from '@nestjs/common';
 import { Transport, type MicroserviceOptions } from '@nestjs/microservices';
 import type { Logger } from 'pino';
+import { nestNatsOptions } from '@wirehook/nats';
 import { createLogger, JsonLogger } from './json-logger';
 import type { AppConfig } from './common-config';
 import { ConfigError, loadConfig } from './load-config';
@@ -57,7 +58,7 @@ export async function runApp<C extends AppConfig>(options: RunAppOptions<C>): Pr
     if (options.rpcQueue) {
       app.connectMicroservice<MicroserviceOptions>({
         transport: Transport.NATS,
-        options: { servers: config.NATS_URL.split(','), queue: options.rpcQueue, name: `${options.name}-rpc` },
+        options: { ...nestNatsOptions(config.natsClientSettings(), `${options.name}-rpc`), queue: options.rpcQueue },
       });
       await app.startAllMicroservices();
     }

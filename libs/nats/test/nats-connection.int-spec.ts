@@ -24,7 +24,7 @@ describe('connectNats (writes batched per event-loop turn) against a real nats-s
   });
 
   it('delivers every message, in order, whether sent in one turn or many', async () => {
-    const nc = await connectNats(servers.natsUrl, 'batching');
+    const nc = await connectNats({ servers: servers.natsUrl }, 'batching');
     const received: string[] = [];
     const subscription = observer.subscribe('order.>', { callback: collectInto(received) });
     await observer.flush();
@@ -46,7 +46,7 @@ describe('connectNats (writes batched per event-loop turn) against a real nats-s
   });
 
   it('writes what is sent across the microtasks of one turn with one socket write', async () => {
-    const nc = await connectNats(servers.natsUrl, 'one-write');
+    const nc = await connectNats({ servers: servers.natsUrl }, 'one-write');
     await nc.flush();
     const write = jest.spyOn(Socket.prototype, 'write');
     try {
@@ -64,7 +64,7 @@ describe('connectNats (writes batched per event-loop turn) against a real nats-s
   });
 
   it('answers requests and JetStream publishes', async () => {
-    const nc = await connectNats(servers.natsUrl, 'requests');
+    const nc = await connectNats({ servers: servers.natsUrl }, 'requests');
     const responder = observer.subscribe('echo', {
       callback: (_error, message) => {
         message.respond(`echo ${message.string()}`);
@@ -83,7 +83,7 @@ describe('connectNats (writes batched per event-loop turn) against a real nats-s
   });
 
   it('writes a publish made just before draining the connection', async () => {
-    const nc = await connectNats(servers.natsUrl, 'draining');
+    const nc = await connectNats({ servers: servers.natsUrl }, 'draining');
     const received: string[] = [];
     observer.subscribe('last.words', { callback: collectInto(received) });
     await observer.flush();

@@ -9,6 +9,7 @@ import {
   eventSubject,
   validatePlain,
 } from '@wirehook/contracts';
+import { connectNats, type NatsClientSettings } from '@wirehook/nats';
 
 /** What a service publishes; `id` defaults to a new UUID, `timestamp` to now. */
 export interface WebhookEvent {
@@ -29,6 +30,12 @@ export interface PublishResult {
   duplicate: boolean;
 }
 
+/** Where and how {@link WebhookEventPublisher.connect} connects: servers, credentials, TLS. */
+export interface PublisherConnectOptions extends NatsClientSettings {
+  /** The connection's name, as NATS monitoring shows it; default `webhook-event-publisher`. */
+  name?: string;
+}
+
 /**
  * The typed client internal services use to publish webhook events to JetStream. Events are
  * validated before they leave the process, and the event id is the JetStream message id, so
@@ -36,9 +43,32 @@ export interface PublishResult {
  */
 export class WebhookEventPublisher {
   private readonly js: JetStreamClient;
+  /** The connection {@link connect} opened; one given to the constructor stays the caller's. */
+  private ownConnection?: NatsConnection;
 
+  /** Publishes over a connection the caller opened and closes. */
   constructor(nc: NatsConnection) {
     this.js = jetstream(nc);
+  }
+
+  /**
+   * Connects to NATS the way the platform's apps do, with the same credentials and TLS options
+   * (one of a .creds file's contents, an NKey seed, user and password, or a token; a CA file and
+   * a client certificate), and returns a publisher that owns the connection: {@link close} it.
+   * Waits while NATS is unreachable and reconnects for ever; fails at once with a
+   * `NatsAccessError` naming the problem when NATS refuses the credentials or the TLS setup.
+   */
+  static async connect(options: PublisherConnectOptions): Promise<WebhookEventPublisher> {
+    const { name = 'webhook-event-publisher', ...settings } = options;
+    const nc = await connectNats(settings, name);
+    const publisher = new WebhookEventPublisher(nc);
+    publisher.ownConnection = nc;
+    return publisher;
+  }
+
+  /** Drains and closes the connection {@link connect} opened (events in flight are sent first). */
+  async close(): Promise<void> {
+    await this.ownConnection?.drain();
   }
 
   /** Publishes one event for a tenant; resolves once JetStream has stored it. */

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { IsOptional, IsString } from 'class-validator';
 import { jetstreamManager } from '@nats-io/jetstream';
-import { HealthBucketNames, KvBucketNames, StreamNames } from '@wirehook/contracts';
+import { StreamNames } from '@wirehook/contracts';
 import { loadConfig } from '@wirehook/config';
-import { connectNats } from '@wirehook/nats';
+import { BUCKET_NAMES, connectNats } from '@wirehook/nats';
 import { MongoClient } from 'mongodb';
 import { findExecutable, startMongoWireServer, startNatsServer, type LocalServer } from './local-servers';
 
@@ -50,9 +50,9 @@ export interface TestServers {
 
 /** Removes the platform's streams and buckets from a shared NATS server before a test file. */
 async function resetSharedNats(natsUrl: string): Promise<void> {
-  const nc = await connectNats(natsUrl, 'test-reset');
+  const nc = await connectNats({ servers: natsUrl }, 'test-reset');
   const jsm = await jetstreamManager(nc);
-  const buckets = [...Object.values(KvBucketNames), ...Object.values(HealthBucketNames)].map((bucket) => `KV_${bucket}`);
+  const buckets = BUCKET_NAMES.map((bucket) => `KV_${bucket}`);
   for (const stream of [...Object.values(StreamNames), ...buckets]) {
     await jsm.streams.delete(stream).catch(() => undefined);
   }
