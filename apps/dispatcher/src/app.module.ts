@@ -13,6 +13,7 @@ import { WebhookSender } from './delivery/webhook-sender';
 import { DispatcherConsumers } from './dispatcher-consumers.service';
 import { EndpointDirectory } from './endpoints/endpoint-directory.service';
 import { FanOutHandler } from './fan-out/fan-out.handler';
+import { DispatcherMembership } from './membership/dispatcher-membership.service';
 import { HealthController } from './health/health.controller';
 import { EndpointHealthTracker } from './health-tracking/endpoint-health.tracker';
 import { DispatcherMetrics } from './metrics/dispatcher.metrics';
@@ -60,6 +61,7 @@ export class DispatcherModule {
           useValue: new EndpointGate(config.DELIVERY_CONCURRENCY, MAX_QUEUED_PER_ENDPOINT, Math.floor(config.DELIVERY_ACK_WAIT_MS / 3)),
         },
         DispatcherMetrics,
+        DispatcherMembership,
         EndpointHealthTracker,
         EndpointDirectory,
         DeadLetterPublisher,

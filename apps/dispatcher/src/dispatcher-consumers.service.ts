@@ -3,14 +3,15 @@ import type { JetStreamClient, JetStreamManager, JsMsg } from '@nats-io/jetstrea
 import type { Logger } from 'pino';
 import { LOGGER } from '@wirehook/config';
 import { ConsumerNames, DeliverySubjects, EventSubjects, StreamNames } from '@wirehook/contracts';
-import { JETSTREAM, JETSTREAM_MANAGER, JetStreamWorker, ensureDurableConsumer } from '@wirehook/nats';
+import { JETSTREAM, JETSTREAM_MANAGER, JetStreamWorker, openDurableConsumer, type DurableConsumerSettings } from '@wirehook/nats';
 import { DispatcherConfig } from './config/dispatcher.config';
 import { DeliveryTaskHandler } from './delivery/delivery-task.handler';
 import { EndpointGate } from './delivery/endpoint-gate';
 import { FanOutHandler } from './fan-out/fan-out.handler';
+import { DispatcherMembership } from './membership/dispatcher-membership.service';
 
 /**
- * Runs the dispatcher's three durable consumers, shared by all replicas: fan-out of events,
+ * Joins the dispatcher replicas, then runs the three durable consumers they share: fan-out of events,
  * fresh delivery tasks, and retries. Retries wait on their own consumer with a large
  * ack-pending budget, so deliveries held back for hours never take capacity from fresh ones.
  */
@@ -23,12 +24,14 @@ export class DispatcherConsumers implements OnApplicationBootstrap, BeforeApplic
     private readonly fanOut: FanOutHandler,
     private readonly deliveryTasks: DeliveryTaskHandler,
     private readonly gate: EndpointGate,
+    private readonly membership: DispatcherMembership,
     @Inject(JETSTREAM) private readonly js: JetStreamClient,
     @Inject(JETSTREAM_MANAGER) private readonly jsm: JetStreamManager,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    await this.membership.join();
     const concurrency = this.config.DELIVERY_CONCURRENCY;
     await this.startWorker(
       { stream: StreamNames.events, name: ConsumerNames.fanOut, filterSubject: EventSubjects.all, ackWaitMs: 30_000, maxAckPending: 1000 },
@@ -48,12 +51,11 @@ export class DispatcherConsumers implements OnApplicationBootstrap, BeforeApplic
   }
 
   private async startWorker(
-    settings: Parameters<typeof ensureDurableConsumer>[1],
+    settings: DurableConsumerSettings,
     handler: (message: JsMsg) => Promise<void>,
     concurrency: number,
   ): Promise<void> {
-    await ensureDurableConsumer(this.jsm, settings);
-    const consumer = await this.js.consumers.get(settings.stream, settings.name);
+    const consumer = await openDurableConsumer(this.js, this.jsm, settings);
     const worker = new JetStreamWorker(consumer, handler, {
       concurrency,
       failureRedeliveryMs: 5_000,
@@ -68,5 +70,6 @@ export class DispatcherConsumers implements OnApplicationBootstrap, BeforeApplic
     this.logger.info({ inFlight: this.gate.totalInFlight }, 'stopping consumers; finishing in-flight deliveries');
     await Promise.all(this.workers.map((worker) => worker.stop(this.config.SHUTDOWN_TIMEOUT_MS - 2000)));
     await this.gate.stop();
+    await this.membership.leave();
   }
 }

@@ -95,6 +95,14 @@ export const HealthBucketNames = {
   endpoints: 'webhook_endpoint_health_v1',
 } as const;
 
+export const MembershipBucketNames = {
+  /**
+   * The live dispatcher replicas: key `<instanceId>`, rewritten every second by its replica and
+   * removed when it stops; per-endpoint limits are shared out among the replicas seen here.
+   */
+  dispatchers: 'webhook_dispatchers_v1',
+} as const;
+
 export const ConfigKeyPrefixes = {
   tenants: 'tenants',
   endpoints: 'endpoints',

@@ -1,3 +1,5 @@
+export * from './nats-client-settings';
+export * from './nats-access-error';
 export * from './nats-connection';
 export * from './streams';
 export * from './kv';
@@ -5,3 +7,4 @@ export * from './jetstream-worker';
 export * from './nats.module';
 export * from './nats-health';
 export * from './rpc-payload';
+export * from './jetstream-setup';

@@ -1,14 +1,34 @@
 import { jetstreamManager } from '@nats-io/jetstream';
+import { whileJetStreamSettles } from './jetstream-setup';
+import { untilLed } from './streams';
 import { Kvm, type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { HealthBucketNames, KvBucketNames } from '@wirehook/contracts';
+import { HealthBucketNames, KvBucketNames, MembershipBucketNames } from '@wirehook/contracts';
+
+/** Entries of the membership bucket not rewritten for this long are dropped by the server. */
+const MEMBERSHIP_ENTRY_TTL_MS = 60_000;
+
+/** Settings of a bucket beyond its name; every bucket keeps one value per key in file storage. */
+interface BucketSettings {
+  /** Entries older than this are removed. */
+  ttlMs?: number;
+}
+
+const BUCKETS: Record<string, BucketSettings> = {
+  [KvBucketNames.config]: {},
+  [HealthBucketNames.endpoints]: {},
+  [MembershipBucketNames.dispatchers]: { ttlMs: MEMBERSHIP_ENTRY_TTL_MS },
+};
 
 /** The platform's KV buckets, created with the stream replica count by {@link ensureBuckets}. */
-export const BUCKET_NAMES: readonly string[] = [...Object.values(KvBucketNames), ...Object.values(HealthBucketNames)];
+export const BUCKET_NAMES: readonly string[] = Object.keys(BUCKETS);
 
-/** Opens a KV bucket, creating it (one value per key, file storage) if missing. */
+/**
+ * Opens one of the platform's KV buckets, creating it with its settings if missing (waiting out
+ * a cluster that is still electing leaders, as at start-up).
+ */
 export async function openBucket(nc: NatsConnection, name: string, replicas = 1): Promise<KV> {
-  return new Kvm(nc).create(name, { history: 1, replicas });
+  return whileJetStreamSettles(() => new Kvm(nc).create(name, { history: 1, replicas, ttl: BUCKETS[name]?.ttlMs ?? 0 }));
 }
 
 /**
@@ -17,11 +37,12 @@ export async function openBucket(nc: NatsConnection, name: string, replicas = 1)
  */
 export async function ensureBuckets(nc: NatsConnection, replicas: number): Promise<void> {
   const jsm = await jetstreamManager(nc);
-  for (const name of BUCKET_NAMES) {
-    const bucket = await openBucket(nc, name, replicas);
-    const status = await bucket.status();
-    if (status.replicas === replicas) continue;
-    const stream = status.streamInfo.config;
-    await jsm.streams.update(stream.name, { ...stream, num_replicas: replicas });
-  }
+  await Promise.all(
+    BUCKET_NAMES.map(async (name) => {
+      const status = await (await openBucket(nc, name, replicas)).status();
+      const stream = status.streamInfo.config;
+      if (status.replicas !== replicas) await jsm.streams.update(stream.name, { ...stream, num_replicas: replicas });
+      await untilLed(jsm, stream.name);
+    }),
+  );
 }

@@ -1,8 +1,9 @@
 import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import type { AppConfig } from '@wirehook/config';
+import type { NatsClientSettings } from './nats-client-settings';
 import { connectNats } from './nats-connection';
+import { whileJetStreamSettles } from './jetstream-setup';
 import { ensureBuckets } from './kv';
 import { ensureStreams } from './streams';
 
@@ -28,13 +29,19 @@ class NatsConnectionCloser implements OnApplicationShutdown {
   }
 }
 
+/** What the module needs of an app's config (`AppConfig` of libs/config, which builds on this lib). */
+export interface NatsModuleConfig {
+  NATS_STREAM_REPLICAS: number;
+  natsClientSettings(): NatsClientSettings;
+}
+
 /**
  * One NATS connection per process, with JetStream handles. The platform's streams and KV
  * buckets are created (or updated) before anything else uses them.
  */
 @Module({})
 export class NatsModule {
-  static forRoot(config: AppConfig, name: string): DynamicModule {
+  static forRoot(config: NatsModuleConfig, name: string): DynamicModule {
     return {
       module: NatsModule,
       global: true,
@@ -42,9 +49,11 @@ export class NatsModule {
         {
           provide: NATS_CONNECTION,
           useFactory: async () => {
-            const nc = await connectNats(config.NATS_URL, name);
-            await ensureStreams(await jetstreamManager(nc), config.NATS_STREAM_REPLICAS);
-            await ensureBuckets(nc, config.NATS_STREAM_REPLICAS);
+            const nc = await connectNats(config.natsClientSettings(), name);
+            await whileJetStreamSettles(async () => {
+              await ensureStreams(await jetstreamManager(nc), config.NATS_STREAM_REPLICAS);
+              await ensureBuckets(nc, config.NATS_STREAM_REPLICAS);
+            });
             return nc;
           },
         },

@@ -5,11 +5,14 @@ import {
   JetStreamApiError,
   RetentionPolicy,
   StorageType,
+  type Consumer,
   type ConsumerConfig,
+  type JetStreamClient,
   type JetStreamManager,
   type StreamConfig,
 } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
+import { whileJetStreamSettles } from './jetstream-setup';
 import { AttemptSubjects, DeadLetterSubjects, DeliverySubjects, EventSubjects, OperationalSubjects, StreamNames } from '@wirehook/contracts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -57,6 +60,11 @@ export const STREAM_CONFIGS: Partial<StreamConfig>[] = [
   keptStream(StreamNames.deadLetters, [DeadLetterSubjects.all], 30),
 ];
 
+/** True when `wanted` sets a field to another value than `current` has. */
+export function differsFrom<T extends object>(current: T, wanted: Partial<T>): boolean {
+  return Object.entries(wanted).some(([field, value]) => JSON.stringify(current[field as keyof T]) !== JSON.stringify(value));
+}
+
 function isNotFound(error: unknown): boolean {
   return error instanceof JetStreamApiError && error.status === 404;
 }
@@ -67,16 +75,41 @@ function isNotFound(error: unknown): boolean {
  * the streams' consumers follow), so an R1 deployment moves to R3 by restarting with R3.
  */
 export async function ensureStreams(jsm: JetStreamManager, replicas = 1): Promise<void> {
-  for (const settings of STREAM_CONFIGS) {
-    const config = { ...settings, num_replicas: replicas };
-    try {
-      const existing = await jsm.streams.info(config.name as string);
-      await jsm.streams.update(config.name as string, { ...existing.config, ...config });
-    } catch (error) {
-      if (!isNotFound(error)) throw error;
-      await jsm.streams.add({ ...config, name: config.name as string });
-    }
+  // All at once: on a cluster each waits for the nodes to agree, and apps starting together
+  // wait out their races on every stream in the same moment rather than one after another.
+  await Promise.all(STREAM_CONFIGS.map((settings) => ensureStream(jsm, { ...settings, num_replicas: replicas })));
+}
+
+async function ensureStream(jsm: JetStreamManager, config: Partial<StreamConfig>): Promise<void> {
+  const name = config.name as string;
+  try {
+    const existing = await jsm.streams.info(name);
+    // Every update is a proposal the whole cluster agrees on; apps starting together would
+    // flood it with identical ones.
+    if (differsFrom(existing.config, config)) await jsm.streams.update(name, { ...existing.config, ...config });
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+    await jsm.streams.add({ ...config, name });
   }
+  await untilLed(jsm, name);
+}
+
+const LEADER_POLL_MS = 100;
+
+/**
+ * Waits until a stream has a leader. A stream just created or given more copies on a cluster
+ * elects one a moment later, and until then publishing to it finds no responder: the app
+ * would fail its first write.
+ */
+export async function untilLed(jsm: JetStreamManager, stream: string): Promise<void> {
+  await whileJetStreamSettles(async () => {
+    for (;;) {
+      const { cluster } = await jsm.streams.info(stream);
+      // A server outside a cluster reports no cluster, or itself as the leader.
+      if (!cluster || cluster.leader) return;
+      await new Promise((done) => setTimeout(done, LEADER_POLL_MS));
+    }
+  });
 }
 
 /** Settings of a durable pull consumer with explicit acks. */
@@ -111,4 +144,15 @@ export async function ensureDurableConsumer(jsm: JetStreamManager, settings: Dur
     if (!isNotFound(error)) throw error;
     await jsm.consumers.add(settings.stream, config);
   }
+}
+
+/**
+ * Ensures a durable pull consumer and opens it, waiting out a cluster that is still electing
+ * leaders when the app starts.
+ */
+export async function openDurableConsumer(js: JetStreamClient, jsm: JetStreamManager, settings: DurableConsumerSettings): Promise<Consumer> {
+  return whileJetStreamSettles(async () => {
+    await ensureDurableConsumer(jsm, settings);
+    return js.consumers.get(settings.stream, settings.name);
+  });
 }

@@ -19,7 +19,7 @@ describe('NATS_STREAM_REPLICAS on a 3-node cluster of real nats-servers', () => 
 
   beforeAll(async () => {
     cluster = await NatsCluster.start(3);
-    nc = await connectNats(cluster.url, 'replicas-test');
+    nc = await connectNats({ servers: cluster.url }, 'replicas-test');
   });
 
   afterAll(async () => {

@@ -3,7 +3,7 @@ import type { JetStreamClient, JetStreamManager, JsMsg } from '@nats-io/jetstrea
 import type { Logger } from 'pino';
 import { LOGGER } from '@wirehook/config';
 import { ConsumerNames, EndpointDisabledMessage, InvalidMessageError, OperationalSubjects, StreamNames, decodeMessage } from '@wirehook/contracts';
-import { JETSTREAM, JETSTREAM_MANAGER, JetStreamWorker, ensureDurableConsumer } from '@wirehook/nats';
+import { JETSTREAM, JETSTREAM_MANAGER, JetStreamWorker, openDurableConsumer } from '@wirehook/nats';
 import { WebhookService } from './webhook.service';
 
 /**
@@ -29,8 +29,7 @@ export class EndpointDisabledHandler implements OnApplicationBootstrap, BeforeAp
       ackWaitMs: 30_000,
       maxAckPending: 100,
     };
-    await ensureDurableConsumer(this.jsm, settings);
-    const consumer = await this.js.consumers.get(settings.stream, settings.name);
+    const consumer = await openDurableConsumer(this.js, this.jsm, settings);
     this.worker = new JetStreamWorker(consumer, (message) => this.handle(message), { concurrency: 4, failureRedeliveryMs: 5000, logger: this.logger });
     await this.worker.start();
   }

@@ -8,9 +8,12 @@ import { DispatcherConfig } from '../config/dispatcher.config';
 import { EndpointGate } from './endpoint-gate';
 import { DeadLetterPublisher } from '../dead-letters/dead-letter.publisher';
 import { EndpointDirectory } from '../endpoints/endpoint-directory.service';
+import { DispatcherMembership } from '../membership/dispatcher-membership.service';
 import { DeliveryService } from './delivery.service';
 
 const FAILURE_REDELIVERY_MS = 5_000;
+/** When to offer again a delivery for an endpoint whose cap this replica has no share of. */
+const NO_SHARE_REDELIVERY_MS = 1_000;
 
 /**
  * Settles delivery task messages, fresh and retries alike: a retry that is not yet due goes
@@ -28,6 +31,7 @@ export class DeliveryTaskHandler {
     private readonly deliveries: DeliveryService,
     private readonly deadLetters: DeadLetterPublisher,
     private readonly gate: EndpointGate,
+    private readonly membership: DispatcherMembership,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
     // Well inside the ack wait, so JetStream never hands out a message still in progress.
@@ -58,7 +62,12 @@ export class DeliveryTaskHandler {
       message.ack();
       return;
     }
-    const limits = { maxConcurrency: endpoint.maxConcurrency, ratePerSecond: endpoint.rateLimitPerSecond };
+    const limits = this.membership.shareOf(endpoint.id, { maxConcurrency: endpoint.maxConcurrency, ratePerSecond: endpoint.rateLimitPerSecond });
+    if (limits.maxConcurrency === 0) {
+      // Another replica holds this endpoint's whole (small) cap.
+      message.nak(NO_SHARE_REDELIVERY_MS);
+      return;
+    }
     const accepted = await this.gate.submit(
       endpoint.id,
       limits,

@@ -134,10 +134,10 @@ export class EndpointGate {
     return true;
   }
 
-  /** A token bucket holding at most one second of requests. */
+  /** A token bucket holding one second of requests, and at least one (a replica's share of a rate can be below 1/s). */
   private refill(state: EndpointState, ratePerSecond: number): void {
     const now = this.now();
-    state.tokens = Math.min(ratePerSecond, state.tokens + ((now - state.refilledAt) / 1000) * ratePerSecond);
+    state.tokens = Math.min(Math.max(1, ratePerSecond), state.tokens + ((now - state.refilledAt) / 1000) * ratePerSecond);
     state.refilledAt = now;
   }
 

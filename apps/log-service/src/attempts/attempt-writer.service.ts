@@ -18,7 +18,7 @@ import {
   type DeadLetterMessage,
 } from '@wirehook/contracts';
 import { DeliveryLogs, redactHeaders } from '@wirehook/delivery-logs';
-import { JETSTREAM, JETSTREAM_MANAGER, ensureDurableConsumer } from '@wirehook/nats';
+import { JETSTREAM, JETSTREAM_MANAGER, openDurableConsumer } from '@wirehook/nats';
 import { LogServiceConfig } from '../config/log-service.config';
 import { describeWriteFailure, isTransientWriteFailure } from './write-failure';
 
@@ -112,14 +112,13 @@ export class AttemptWriter implements OnApplicationBootstrap, BeforeApplicationS
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await ensureDurableConsumer(this.jsm, {
+    const consumer = await openDurableConsumer(this.js, this.jsm, {
       stream: StreamNames.attempts,
       name: ConsumerNames.attemptWriter,
       filterSubject: AttemptSubjects.all,
       ackWaitMs: ACK_WAIT_MS,
       maxAckPending: 20_000,
     });
-    const consumer = await this.js.consumers.get(StreamNames.attempts, ConsumerNames.attemptWriter);
     this.loop = this.pull(consumer);
   }
 
