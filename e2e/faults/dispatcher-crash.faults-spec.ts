@@ -16,7 +16,7 @@ describe('the dispatcher killed with SIGKILL three times under load', () => {
   let system: FaultSystem;
 
   beforeAll(async () => {
-    system = await FaultSystem.start('dispatcher-crash', { dispatcher: { DELIVERY_ACK_WAIT_MS: String(ACK_WAIT_MS) } });
+    system = await FaultSystem.start('dispatcher-crash', { extraEnv: { dispatcher: { DELIVERY_ACK_WAIT_MS: String(ACK_WAIT_MS) } } });
     await system.createWebhooks(PATHS);
   });
 

@@ -14,7 +14,7 @@ describe('NATS restarted while events flow', () => {
   let system: FaultSystem;
 
   beforeAll(async () => {
-    system = await FaultSystem.start('nats-restart', { dispatcher: { DELIVERY_ACK_WAIT_MS: '15000' } });
+    system = await FaultSystem.start('nats-restart', { extraEnv: { dispatcher: { DELIVERY_ACK_WAIT_MS: '15000' } } });
     await system.createWebhooks(PATHS);
   });
 

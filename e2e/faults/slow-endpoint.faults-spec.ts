@@ -10,7 +10,7 @@ describe('an endpoint that answers only after the consumer ack wait', () => {
   let system: FaultSystem;
 
   beforeAll(async () => {
-    system = await FaultSystem.start('slow-endpoint', { dispatcher: { DELIVERY_ACK_WAIT_MS: String(ACK_WAIT_MS) } });
+    system = await FaultSystem.start('slow-endpoint', { extraEnv: { dispatcher: { DELIVERY_ACK_WAIT_MS: String(ACK_WAIT_MS) } } });
     system.receiver.respondWith((request) => ({ status: 200, body: '{"ok":true}', delayMs: request.path === '/slow' ? SLOW_ANSWER_MS : 0 }));
     await system.createWebhooks(['/fast']);
     await system.createWebhooks(['/slow'], { timeout_ms: 20_000, max_concurrency: 100 });

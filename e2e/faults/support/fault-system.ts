@@ -6,7 +6,8 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { MongoClient, type Db } from 'mongodb';
 import { SecretBox, loadConfig } from '@wirehook/config';
-import { KvBucketNames, StreamNames } from '@wirehook/contracts';
+import { StreamNames } from '@wirehook/contracts';
+import { BUCKET_NAMES } from '@wirehook/nats';
 import { WebhookEventPublisher } from '@wirehook/publisher';
 import {
   ApiClient,
@@ -14,6 +15,7 @@ import {
   ServerEnvironment,
   createTestCertificates,
   eventually,
+  NatsCluster,
   findExecutable,
   freePort,
   startMongoWireServer,
@@ -27,19 +29,39 @@ import { AppProcess, migrateDatabase, type AppName } from '../../support/app-pro
 export const faultEnvironment = loadConfig(ServerEnvironment);
 const APPS: AppName[] = ['config-api', 'dispatcher', 'log-service'];
 
+/** The app an instance name such as `dispatcher-2` runs. */
+function appOf(instance: string): AppName {
+  return instance.replace(/-\d+$/, '') as AppName;
+}
+
 /** One line of the suite's report, on stdout so that it stands out from Jest's own output. */
 export function report(scenario: string, line: string): void {
   process.stdout.write(`[faults] ${scenario}: ${line}\n`);
 }
 
+/** How the system under fault is laid out. */
+export interface FaultSystemOptions {
+  /** Settings added per app. */
+  extraEnv?: Partial<Record<AppName, Record<string, string>>>;
+  /** Processes per app (1 unless given); instance 2 of the dispatcher is named `dispatcher-2`. */
+  replicas?: Partial<Record<AppName, number>>;
+  /**
+   * A private 3-node NATS cluster on loopback, streams and buckets with 3 copies (always
+   * private, even with `NATS_URL`: the scenarios kill its nodes).
+   */
+  natsCluster?: boolean;
+}
+
 /**
- * The platform under fault: NATS, MongoDB, config-api, dispatcher and log-service as
- * processes, an HTTPS receiver with a throwaway CA, and one tenant with an admin key. Every
- * piece can be killed and started again on the same port (and NATS on the same store).
+ * The platform under fault: NATS (one server or a 3-node cluster), MongoDB, config-api,
+ * dispatcher and log-service as processes (several of an app if asked), an HTTPS receiver
+ * with a throwaway CA, and one tenant with an admin key. Every piece can be killed and started
+ * again on the same port (and NATS on the same store).
  */
 export class FaultSystem {
-  readonly apps = new Map<AppName, AppProcess>();
-  readonly ports = new Map<AppName, number>();
+  /** The app processes by instance name: `dispatcher`, `dispatcher-2`, ... */
+  readonly apps = new Map<string, AppProcess>();
+  readonly ports = new Map<string, number>();
   readonly tenantId = 'faults';
   admin!: ApiClient;
   nc!: NatsConnection;
@@ -55,37 +77,50 @@ export class FaultSystem {
     readonly name: string,
     readonly receiver: HttpsReceiver,
     private readonly caFile: string,
-    private readonly extraEnv: Partial<Record<AppName, Record<string, string>>>,
+    private readonly options: FaultSystemOptions,
     readonly natsUrl: string,
     readonly mongoUri: string,
     private readonly natsPort: number,
     private readonly mongoPort: number,
+    /** The private NATS cluster, when asked for. */
+    readonly cluster?: NatsCluster,
   ) {}
 
-  /** Starts everything; `extraEnv` adds settings per app. */
-  static async start(name: string, extraEnv: Partial<Record<AppName, Record<string, string>>> = {}): Promise<FaultSystem> {
+  /** Starts everything. */
+  static async start(name: string, options: FaultSystemOptions = {}): Promise<FaultSystem> {
     const certificates = createTestCertificates();
     const receiver = await HttpsReceiver.start(certificates);
     const database = `wh_faults_${name.replace(/[^a-z0-9]/gi, '_')}_${randomBytes(3).toString('hex')}`;
     const natsPort = await freePort();
     const mongoPort = await freePort();
-    const natsUrl = faultEnvironment.NATS_URL ?? `nats://127.0.0.1:${natsPort}`;
+    const cluster = options.natsCluster ? await NatsCluster.start(3) : undefined;
+    const natsUrl = cluster?.url ?? faultEnvironment.NATS_URL ?? `nats://127.0.0.1:${natsPort}`;
     const mongoUri = faultEnvironment.MONGODB_URI ? withDatabase(faultEnvironment.MONGODB_URI, database) : `mongodb://127.0.0.1:${mongoPort}/${database}`;
-    const system = new FaultSystem(name, receiver, certificates.caFile, extraEnv, natsUrl, mongoUri, natsPort, mongoPort);
-    if (faultEnvironment.NATS_URL) await system.resetSharedNats();
-    else await system.startNats();
-    if (!faultEnvironment.MONGODB_URI) await system.startMongo();
-    // As a deployment does before it starts the apps. (The MongoDB-wire server restarted by the
-    // outage scenario comes back empty, indexes included; the apps, ready by then, go on without.)
-    await migrateDatabase(mongoUri);
-    system.nc = await connect({ servers: natsUrl, name: `faults-${name}`, maxReconnectAttempts: -1, reconnectTimeWait: 250 });
-    system.publisher = new WebhookEventPublisher(system.nc);
-    for (const app of APPS) system.ports.set(app, await freePort());
-    await Promise.all(APPS.map((app) => system.startApp(app)));
-    const operator = new ApiClient(`http://127.0.0.1:${system.ports.get('config-api')}`, system.operatorKey);
-    await operator.post('/api/v1/tenants', { id: system.tenantId, name: 'Fault suite' });
-    const issued = await operator.post<{ data: { key: string } }>(`/api/v1/tenants/${system.tenantId}/api-keys`, { role: 'admin' });
-    system.admin = operator.withKey(issued.body.data.key);
+    const system = new FaultSystem(name, receiver, certificates.caFile, options, natsUrl, mongoUri, natsPort, mongoPort, cluster);
+    try {
+      // A cluster is the scenario's own, already running.
+      if (!cluster && faultEnvironment.NATS_URL) await system.resetSharedNats();
+      else if (!cluster) await system.startNats();
+      if (!faultEnvironment.MONGODB_URI) await system.startMongo();
+      // As a deployment does before it starts the apps. (The MongoDB-wire server restarted by the
+      // outage scenario comes back empty, indexes included; the apps, ready by then, go on without.)
+      await migrateDatabase(mongoUri);
+      system.nc = await connect({ servers: natsUrl.split(','), name: `faults-${name}`, maxReconnectAttempts: -1, reconnectTimeWait: 250 });
+      system.publisher = new WebhookEventPublisher(system.nc);
+      const instances = APPS.flatMap((app) => Array.from({ length: options.replicas?.[app] ?? 1 }, (_, index) => (index === 0 ? app : `${app}-${index + 1}`)));
+      for (const instance of instances) system.ports.set(instance, await freePort());
+      await Promise.all(APPS.map((app) => system.startApp(app)));
+      // More replicas one after the other, as a roll-out adds them.
+      for (const instance of instances.filter((name) => !APPS.includes(name as AppName))) await system.startApp(instance);
+      const operator = new ApiClient(`http://127.0.0.1:${system.ports.get('config-api')}`, system.operatorKey);
+      await operator.post('/api/v1/tenants', { id: system.tenantId, name: 'Fault suite' });
+      const issued = await operator.post<{ data: { key: string } }>(`/api/v1/tenants/${system.tenantId}/api-keys`, { role: 'admin' });
+      system.admin = operator.withKey(issued.body.data.key);
+    } catch (error) {
+      // Servers and processes started so far would outlive the failed test file.
+      await system.stop();
+      throw error;
+    }
     return system;
   }
 
@@ -98,29 +133,37 @@ export class FaultSystem {
     return !faultEnvironment.MONGODB_URI;
   }
 
-  private appEnv(app: AppName): Record<string, string> {
+  private appEnv(instance: string): Record<string, string> {
+    const app = appOf(instance);
     return {
       NATS_URL: this.natsUrl,
+      NATS_STREAM_REPLICAS: this.cluster ? '3' : '1',
       MONGODB_URI: this.mongoUri,
-      PORT: String(this.ports.get(app)),
+      PORT: String(this.ports.get(instance)),
       CONFIG_ENCRYPTION_KEY: this.encryptionKey,
       ADMIN_API_KEY: this.operatorKey,
       DELIVERY_ALLOW_CIDRS: '127.0.0.0/8,::1/128',
       DELIVERY_EXTRA_CA_FILE: this.caFile,
-      ...this.extraEnv[app],
+      ...this.options.extraEnv?.[app],
     };
   }
 
-  async startApp(app: AppName): Promise<void> {
-    const process = AppProcess.start(app, this.appEnv(app));
-    this.apps.set(app, process);
+  /** Starts an app instance (`dispatcher`, `dispatcher-2`, ...) on its port. */
+  async startApp(instance: string): Promise<void> {
+    const process = AppProcess.start(appOf(instance), this.appEnv(instance));
+    this.apps.set(instance, process);
     await process.started(60_000);
   }
 
-  /** Kills an app with `signal` and starts it again at once; resolves when it is back. */
-  async restartApp(app: AppName, signal: NodeJS.Signals): Promise<void> {
-    await this.apps.get(app)?.stop(signal);
-    await this.startApp(app);
+  /** Ends an app instance with `signal` and waits for the exit. */
+  async stopApp(instance: string, signal: NodeJS.Signals): Promise<void> {
+    await this.apps.get(instance)?.stop(signal);
+  }
+
+  /** Kills an app instance with `signal` and starts it again at once; resolves when it is back. */
+  async restartApp(instance: string, signal: NodeJS.Signals): Promise<void> {
+    await this.stopApp(instance, signal);
+    await this.startApp(instance);
   }
 
   async startNats(): Promise<void> {
@@ -174,7 +217,7 @@ export class FaultSystem {
   private async resetSharedNats(): Promise<void> {
     const nc = await connect({ servers: this.natsUrl });
     const jsm = await jetstreamManager(nc);
-    const buckets = Object.values(KvBucketNames).map((bucket) => `KV_${bucket}`);
+    const buckets = BUCKET_NAMES.map((bucket) => `KV_${bucket}`);
     for (const stream of [...Object.values(StreamNames), ...buckets]) await jsm.streams.delete(stream).catch(() => undefined);
     await nc.close();
   }
@@ -185,7 +228,7 @@ export class FaultSystem {
     await this.mongoClient?.close();
     await this.nc?.close();
     await this.receiver.stop();
-    await Promise.all([this.nats?.stop(), this.mongo?.stop()]);
+    await Promise.all([this.nats?.stop(), this.mongo?.stop(), this.cluster?.stop()]);
     rmSync(this.natsStoreDir, { recursive: true, force: true });
   }
 }

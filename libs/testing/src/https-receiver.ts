@@ -12,9 +12,15 @@ export interface TestCertificates {
   ca: string;
   key: string;
   cert: string;
+  /** Paths of the server key and certificate above, for servers that read them from files (nats-server). */
+  keyFile: string;
+  certFile: string;
+  /** A client certificate signed by the same CA, and its key, for servers that verify clients (mutual TLS). */
+  clientCertFile: string;
+  clientKeyFile: string;
 }
 
-/** Creates a CA and a server certificate signed by it, with openssl, in a temp folder. */
+/** Creates a CA, and a server and a client certificate signed by it, with openssl, in a temp folder. */
 export function createTestCertificates(): TestCertificates {
   const dir = mkdtempSync(join(tmpdir(), 'wirehook-ca-'));
   const file = (name: string) => join(dir, name);
@@ -27,11 +33,21 @@ export function createTestCertificates(): TestCertificates {
     'x509', '-req', '-in', file('server.csr'), '-CA', file('ca.pem'), '-CAkey', file('ca.key'), '-CAcreateserial',
     '-out', file('server.pem'), '-days', '3', '-extfile', file('san.ext'),
   );
+  openssl('req', ...ecKey, '-keyout', file('client.key'), '-out', file('client.csr'), '-subj', '/CN=wirehook test client');
+  writeFileSync(file('client.ext'), 'extendedKeyUsage=clientAuth\n');
+  openssl(
+    'x509', '-req', '-in', file('client.csr'), '-CA', file('ca.pem'), '-CAkey', file('ca.key'), '-CAcreateserial',
+    '-out', file('client.pem'), '-days', '3', '-extfile', file('client.ext'),
+  );
   return {
     caFile: file('ca.pem'),
     ca: readFileSync(file('ca.pem'), 'utf8'),
     key: readFileSync(file('server.key'), 'utf8'),
     cert: readFileSync(file('server.pem'), 'utf8'),
+    keyFile: file('server.key'),
+    certFile: file('server.pem'),
+    clientCertFile: file('client.pem'),
+    clientKeyFile: file('client.key'),
   };
 }
 
@@ -42,6 +58,9 @@ export interface ReceivedRequest {
   headers: IncomingHttpHeaders;
   body: string;
   receivedAt: number;
+  /** When the whole request had arrived and when the answer was handed to the socket (`performance.now()`, sub-millisecond). */
+  arrivedAtMs: number;
+  answeredAtMs?: number;
 }
 
 /** What the receiver answers; `delayMs` holds the answer back to simulate a slow endpoint. */
@@ -76,6 +95,7 @@ export class HttpsReceiver {
           headers: req.headers,
           body: Buffer.concat(chunks).toString('utf8'),
           receivedAt: Date.now(),
+          arrivedAtMs: performance.now(),
         };
         this.requests.push(request);
         this.open += 1;
@@ -84,6 +104,7 @@ export class HttpsReceiver {
         const reply = this.behaviour(request);
         const send = () => {
           if (res.destroyed) return;
+          request.answeredAtMs = performance.now();
           res.writeHead(reply.status, reply.headers);
           res.end(reply.body ?? '');
         };
@@ -119,6 +140,23 @@ export class HttpsReceiver {
   reset(): void {
     this.requests.length = 0;
     this.maxConcurrent = this.open;
+  }
+
+  /**
+   * Most requests to `path` that had arrived and were not yet answered at the same moment: a
+   * lower bound of what the sender had in flight, free of how the server's own events interleave.
+   */
+  maxConcurrentTo(path: string): number {
+    const changes = this.requestsTo(path).flatMap((request) => [
+      { at: request.arrivedAtMs, change: 1 },
+      { at: request.answeredAtMs ?? Number.POSITIVE_INFINITY, change: -1 },
+    ]);
+    // At the same instant an answer counts before an arrival: they did not overlap.
+    changes.sort((a, b) => a.at - b.at || a.change - b.change);
+    let open = 0;
+    let most = 0;
+    for (const { change } of changes) most = Math.max(most, (open += change));
+    return most;
   }
 
   requestsTo(path: string): ReceivedRequest[] {

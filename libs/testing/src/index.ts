@@ -8,3 +8,4 @@ export * from './api-client';
 export * from './builders';
 export * from './log-commands';
 export * from './nats-cluster';
+export * from './secured-nats';

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { loadConfig } from '@wirehook/config';
+import { whileJetStreamSettles } from '@wirehook/nats';
 import { eventually } from './eventually';
 import { findExecutable, freePort, startNatsServer, type LocalServer } from './local-servers';
 import { ServerEnvironment } from './test-servers';
@@ -84,11 +85,18 @@ export class NatsCluster {
     rmSync(this.root, { recursive: true, force: true });
   }
 
-  /** A clustered node takes JetStream requests only once the cluster has elected its meta leader. */
+  /**
+   * A clustered node takes JetStream requests only once the cluster has elected its meta
+   * leader, and the first replicated stream of a fresh cluster takes a while longer: a probe
+   * stream with a copy on every node is created and removed, so the apps start on a settled cluster.
+   */
   private async waitForJetStream(node: ClusterNode): Promise<void> {
     const nc = await connect({ servers: `nats://127.0.0.1:${node.clientPort}` });
     try {
-      await eventually(async () => (await (await jetstreamManager(nc)).getAccountInfo()) !== undefined, { timeoutMs: 30_000, intervalMs: 250 });
+      const jsm = await eventually(() => jetstreamManager(nc), { timeoutMs: 30_000, intervalMs: 250 });
+      const probe = `cluster_probe_${node.name}`;
+      await whileJetStreamSettles(() => jsm.streams.add({ name: probe, subjects: [`cluster.probe.${node.name}`], num_replicas: this.nodes.length }));
+      await jsm.streams.delete(probe);
     } finally {
       await nc.close();
     }
