@@ -1,4 +1,4 @@
-export const PHASES = ['throughput', 'latency', 'fanout', 'ingest', 'queries'] as const;
+export const PHASES = ['throughput', 'replicas', 'latency', 'fanout', 'ingest', 'queries'] as const;
 export type PhaseName = (typeof PHASES)[number];
 
 /** Sizes of one run; `--quick` shrinks them to finish within a minute. */

@@ -12,7 +12,7 @@ import { ServerEnvironment, findExecutable } from '@wirehook/testing';
 import { planFromArgs, type PhaseName } from './bench.config';
 import { sleep } from './load';
 import { BENCH_TENANT, awaitRoutes, type BenchContext } from './phases/context';
-import { measureFanOut, measureLatency, measureThroughput } from './phases/delivery-phases';
+import { measureFanOut, measureLatency, measureReplicaThroughput, measureThroughput } from './phases/delivery-phases';
 import { clearLogs, measureIngest } from './phases/log-phases';
 import { measureQueries } from './phases/query-phase';
 import { BenchReceiver } from './receiver';
@@ -76,6 +76,7 @@ async function run(): Promise<void> {
     await awaitRoutes(context, BENCH_TENANT, benchWebhookIds.map((_, index) => `tp.${index}`), plan.throughputEndpoints);
 
     if (wants('throughput')) results.throughput = await measureThroughput(context);
+    if (wants('replicas')) results.replicas = await measureReplicaThroughput(context);
     if (wants('latency')) {
       for (const rate of plan.latencyRates) results.latency.push(await measureLatency(context, rate, plan.latencyDurationMs, system.realMongo));
       if (!system.realMongo) {

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BenchPlan } from './bench.config';
-import type { FanOutResult, LatencyResult, ThroughputResult } from './phases/delivery-phases';
+import type { FanOutResult, LatencyResult, ReplicaThroughputResult, ThroughputResult } from './phases/delivery-phases';
 import type { IngestResult } from './phases/log-phases';
 import type { QueryResult, Spread } from './phases/query-phase';
 import type { AppName } from './system';
@@ -22,6 +22,7 @@ export interface BenchResults {
   machine: MachineInfo;
   notes: string[];
   throughput?: ThroughputResult;
+  replicas?: ReplicaThroughputResult;
   latency: LatencyResult[];
   fanOut?: FanOutResult;
   ingest?: IngestResult;
@@ -68,6 +69,16 @@ export function formatReport(results: BenchResults): string {
           ['raw undici POST loop', number(throughput.raw.requestsPerSecond), number(throughput.raw.seconds, 1), ''],
           ['ratio wirehook / raw', throughput.ratio.toFixed(2), '', ''],
         ],
+      ),
+    );
+  }
+  const { replicas } = results;
+  if (replicas) {
+    out.push('', `Dispatcher replicas: ${number(replicas.events)} events, the same burst with each count (replicas share this machine's cores)`);
+    out.push(
+      table(
+        ['', 'per second', 'seconds', 'duplicates', 'CPU µs per delivery'],
+        replicas.runs.map((run) => [`${run.replicas} dispatcher replica(s)`, number(run.deliveriesPerSecond), number(run.seconds, 1), number(run.duplicates), number(run.cpuMicrosPerDelivery)]),
       ),
     );
   }

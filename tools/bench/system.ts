@@ -99,6 +99,8 @@ export interface WebhookSpec {
  */
 export class BenchSystem {
   private readonly apps = new Map<AppName, AppRunner>();
+  /** Dispatcher replicas beyond the first, started for the replicas phase. */
+  private readonly extraDispatchers: AppRunner[] = [];
   private readonly operatorKey = `whop_${randomBytes(24).toString('base64url')}`;
   private readonly encryptionKey = SecretBox.generateKey();
   private readonly ports = new Map<AppName, number>();
@@ -159,7 +161,28 @@ export class BenchSystem {
   }
 
   async startApp(app: AppName): Promise<void> {
-    const port = this.ports.get(app) as number;
+    const runner = this.spawnApp(app, this.ports.get(app) as number);
+    this.apps.set(app, runner);
+    await runner.ready();
+  }
+
+  /** Runs `count` dispatcher replicas in all (the first stays as it is). */
+  async scaleDispatchers(count: number): Promise<void> {
+    while (this.extraDispatchers.length + 1 < count) {
+      const runner = this.spawnApp('dispatcher', await freePort());
+      this.extraDispatchers.push(runner);
+      await runner.ready();
+    }
+    while (this.extraDispatchers.length + 1 > count) await this.extraDispatchers.pop()?.stop();
+  }
+
+  /** CPU seconds of every dispatcher replica together. */
+  allDispatchersCpuSeconds(): number | undefined {
+    const each = [this.apps.get('dispatcher'), ...this.extraDispatchers].map((runner) => runner?.cpuSeconds());
+    return each.some((seconds) => seconds === undefined) ? undefined : each.reduce((sum: number, seconds) => sum + (seconds as number), 0);
+  }
+
+  private spawnApp(app: AppName, port: number): AppRunner {
     const profile = this.profiled.includes(app) ? ['--cpu-prof', `--cpu-prof-dir=${resolve(ROOT, 'bench-results', 'profiles')}`] : [];
     const child = spawn(process.execPath, [...profile, ...appNodeArguments(ROOT, app)], {
       cwd: ROOT,
@@ -167,9 +190,7 @@ export class BenchSystem {
       env: { PATH: this.env.PATH, ...this.appEnvironment(app), PORT: String(port) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const runner = new AppRunner(app, port, child);
-    this.apps.set(app, runner);
-    await runner.ready();
+    return new AppRunner(app, port, child);
   }
 
   async stopApp(app: AppName): Promise<void> {
@@ -217,7 +238,7 @@ export class BenchSystem {
   }
 
   async stop(): Promise<void> {
-    await Promise.all([...this.apps.values()].map((app) => app.stop()));
+    await Promise.all([...this.apps.values(), ...this.extraDispatchers].map((app) => app.stop()));
     await this.mongoClient?.close();
     await this.nc.close();
     await this.servers.stop();

@@ -40,6 +40,12 @@ export interface LatencyResult {
   logWritten?: Summary;
 }
 
+/** The throughput burst again with several dispatcher replicas sharing the consumers. */
+export interface ReplicaThroughputResult {
+  events: number;
+  runs: Array<{ replicas: number; deliveriesPerSecond: number; seconds: number; duplicates: number; cpuMicrosPerDelivery?: number }>;
+}
+
 export interface FanOutResult {
   endpoints: number;
   rounds: number;
@@ -224,4 +230,35 @@ export async function measureFanOut(context: BenchContext): Promise<FanOutResult
   }
   await receiver.reset();
   return { endpoints, rounds: plan.fanOutRounds, allReceivedMs: latencySummary(allReceived), firstReceivedMs: latencySummary(firstReceived) };
+}
+
+/**
+ * The throughput burst with one dispatcher and again with `replicas` of them: what scaling out
+ * gives on this machine (little on 2 cores, where the replicas share the same CPUs), and that
+ * it duplicates nothing.
+ */
+export async function measureReplicaThroughput(context: BenchContext, replicas = 2): Promise<ReplicaThroughputResult> {
+  const { plan, receiver, system } = context;
+  const events = plan.throughputEvents;
+  const runs: ReplicaThroughputResult['runs'] = [];
+  for (const count of [1, replicas]) {
+    await system.scaleDispatchers(count);
+    context.progress(`replicas: ${events} events with ${count} dispatcher replica(s)`);
+    await receiver.reset();
+    const cpuBefore = system.allDispatchersCpuSeconds();
+    const startedAt = preciseNow();
+    await Promise.all([publishBurst(system.publisher, events, benchEvents(context, `rep${count}`)), receiver.waitForUnique(events, 300_000)]);
+    const seconds = (preciseNow() - startedAt) / 1000;
+    await sleep(500);
+    const report = await receiver.report();
+    runs.push({
+      replicas: count,
+      deliveriesPerSecond: Math.round(events / seconds),
+      seconds: round1(seconds),
+      duplicates: report.duplicates,
+      cpuMicrosPerDelivery: cpuMicrosPerEvent(cpuBefore, system.allDispatchersCpuSeconds(), events),
+    });
+  }
+  await system.scaleDispatchers(1);
+  return { events, runs };
 }
