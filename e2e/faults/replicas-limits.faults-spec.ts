@@ -29,6 +29,13 @@ describe('two dispatcher replicas keep an endpoint within its max_concurrency an
     for (let index = 0; index < count; index++) await system.publisher.publish(system.tenantId, { id: `${event}-${index}`, event, data: { index } });
   };
 
+  it('counts two live replicas in each dispatcher', async () => {
+    for (const instance of ['dispatcher', 'dispatcher-2']) {
+      const metrics = await (await fetch(`http://127.0.0.1:${system.ports.get(instance)}/metrics`)).text();
+      expect(metrics).toMatch(/^wirehook_dispatcher_replicas 2$/m);
+    }
+  });
+
   it(`never sends the capped endpoint more than ${MAX_CONCURRENCY} requests at once`, async () => {
     system.receiver.reset();
     await publish('capped.created', CONCURRENCY_EVENTS);

@@ -174,3 +174,10 @@ export function expectNoLoss(result: AuditReport): void {
   expect(result.mongo.notFinal).toEqual([]);
   expect(result.mongo.phantom).toEqual([]);
 }
+
+/** {@link expectNoLoss}, and every expected delivery logged in MongoDB as a success. */
+export function expectAllLoggedAsSuccess(result: AuditReport): void {
+  expectNoLoss(result);
+  expect(result.mongo.deliveries).toBe(result.expected);
+  expect(result.mongo.success).toBe(result.expected);
+}

@@ -8,6 +8,7 @@ import { LOGGER } from '@wirehook/config';
 import { MembershipBucketNames } from '@wirehook/contracts';
 import { NATS_CONNECTION, openBucket } from '@wirehook/nats';
 import type { EndpointLimits } from '../delivery/endpoint-gate';
+import { DispatcherMetrics } from '../metrics/dispatcher.metrics';
 import { replicaShare, type ReplicaView } from './replica-share';
 
 /** How often a replica says it is alive. */
@@ -40,17 +41,13 @@ export class DispatcherMembership {
 
   constructor(
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
+    private readonly metrics: DispatcherMetrics,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   /** This replica's part of an endpoint's limits. */
   shareOf(endpointId: string, limits: EndpointLimits): EndpointLimits {
     return replicaShare(limits, endpointId, this.view);
-  }
-
-  /** Live replicas, this one included. */
-  get liveReplicas(): number {
-    return this.view.count;
   }
 
   /** Announces this replica and resolves once the others have had time to make room for it. */
@@ -104,5 +101,6 @@ export class DispatcherMembership {
     const view = { count: members.length, rank: members.indexOf(this.instanceId) };
     if (view.count !== this.view.count) this.logger.info({ replicas: view.count }, 'dispatcher replicas changed; endpoint limits shared anew');
     this.view = view;
+    this.metrics.replicasSeen(view.count);
   }
 }

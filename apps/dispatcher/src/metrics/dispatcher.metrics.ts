@@ -14,6 +14,7 @@ export class DispatcherMetrics {
   private readonly disabled: Counter<'reason'>;
   private readonly configRejected: Counter<'kind'>;
   private readonly configRejectedNow: Gauge;
+  private readonly liveReplicas: Gauge;
 
   constructor(registry: MetricsRegistry) {
     const registers = [registry];
@@ -39,9 +40,19 @@ export class DispatcherMetrics {
       help: 'Configuration keys whose latest entry this process could not apply (it runs on their previous value)',
       registers,
     });
+    this.liveReplicas = new Gauge({
+      name: 'wirehook_dispatcher_replicas',
+      help: 'Live dispatcher replicas this process counts when it shares out per-endpoint limits',
+      registers,
+    });
+    this.liveReplicas.set(1);
     for (const kind of ['tenant', 'endpoint']) this.configRejected.inc({ kind }, 0);
     for (const status of DELIVERY_STATUSES) this.attempts.inc({ status }, 0);
     for (const reason of Object.values(DeadLetterReason)) this.deadLettered.inc({ reason }, 0);
+  }
+
+  replicasSeen(count: number): void {
+    this.liveReplicas.set(count);
   }
 
   attemptStarted(endpointId: string): void {
