@@ -2,22 +2,24 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AttemptLogView } from '@wirehook/contracts';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { StreamNames, type AttemptLogView } from '@wirehook/contracts';
 import { WebhookEventPublisher } from '@wirehook/publisher';
-import { eventually, freePortBlock, startSecuredNatsServer, untrustedNatsCreds, type SecuredNatsServer } from '@wirehook/testing';
+import { eventually, freePortBlock, startSecuredNatsCluster, untrustedNatsCreds, type SecuredNatsCluster } from '@wirehook/testing';
 import { EmbeddedRun } from './support/embedded-run';
 import { RunningSystem } from './support/running-system';
 
 type ListBody<T> = { data: T[] };
 
-describe('the platform started by npm start against a NATS that requires a .creds login and mutual TLS', () => {
-  let nats: SecuredNatsServer;
+describe('the platform started by npm start against a 3-node NATS cluster that requires a .creds login and mutual TLS', () => {
+  let nats: SecuredNatsCluster;
   let system: RunningSystem;
   let publisher: WebhookEventPublisher;
 
   beforeAll(async () => {
-    nats = await startSecuredNatsServer({ auth: 'creds', mutualTls: true });
-    system = await RunningSystem.start('e2e-nats-security', {}, nats);
+    // Operator mode with JetStream clustered; the routes between the nodes speak mutual TLS too.
+    nats = await startSecuredNatsCluster(3, { auth: 'creds', mutualTls: true });
+    system = await RunningSystem.start('e2e-nats-security', { NATS_STREAM_REPLICAS: '3' }, nats);
     publisher = await WebhookEventPublisher.connect({ ...nats.settings, name: 'e2e-billing' });
   });
 
@@ -41,7 +43,11 @@ describe('the platform started by npm start against a NATS that requires a .cred
   }
 
   it('delivers an event published with the same credentials to the HTTPS receiver, and logs it', async () => {
-    expect(nats.env).toMatchObject({ NATS_URL: expect.stringMatching(/^tls:\/\//), NATS_CREDS_FILE: expect.any(String), NATS_TLS_CERT_FILE: expect.any(String) });
+    expect(nats.env).toMatchObject({
+      NATS_URL: expect.stringMatching(/^tls:\/\/[^,]+,tls:\/\/[^,]+,tls:\/\/[^,]+$/),
+      NATS_CREDS_FILE: expect.any(String),
+      NATS_TLS_CERT_FILE: expect.any(String),
+    });
     const { admin } = await system.tenant('acme');
     const created = await admin.post<{ data: { id: string } }>('/api/v1/webhooks', { url: system.receiver.url('/hooks/secured'), events: ['invoice.*'] });
     expect(created.status).toBe(201);
@@ -71,6 +77,13 @@ describe('the platform started by npm start against a NATS that requires a .cred
       { timeoutMs: 20_000 },
     );
     expect(row).toMatchObject({ event_id: eventId, status: 'success' });
+
+    // The apps made their streams with a copy on every node, in the account of the .creds user.
+    const jsm = await jetstreamManager(system.nc);
+    for (const stream of [StreamNames.events, StreamNames.deliveries, StreamNames.attempts]) {
+      const { config, cluster } = await jsm.streams.info(stream);
+      expect({ stream, replicas: config.num_replicas, peers: cluster?.replicas?.length }).toEqual({ stream, replicas: 3, peers: 2 });
+    }
   });
 
   it('does not start with a .creds file NATS refuses, and says why', async () => {

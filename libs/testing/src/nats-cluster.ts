@@ -4,10 +4,20 @@ import { join } from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { loadConfig } from '@wirehook/config';
-import { whileJetStreamSettles } from '@wirehook/nats';
+import { natsConnectionOptions, whileJetStreamSettles, type NatsClientSettings } from '@wirehook/nats';
 import { eventually } from './eventually';
 import { findExecutable, freePort, startNatsServer, type LocalServer } from './local-servers';
 import { ServerEnvironment } from './test-servers';
+
+export interface NatsClusterOptions {
+  /** More nats-server arguments for every node, such as `-c` and a configuration file (the flags win over the file). */
+  args?: string[];
+  /**
+   * How the cluster's own connections log in, for nodes that require credentials or TLS; the
+   * node URLs are added. With `tls` set the URLs are `tls://`.
+   */
+  client?: Omit<NatsClientSettings, 'servers'>;
+}
 
 interface ClusterNode {
   name: string;
@@ -27,10 +37,11 @@ export class NatsCluster {
     private readonly nodes: ClusterNode[],
     private readonly root: string,
     private readonly extraArgs: string[],
+    private readonly client: Omit<NatsClientSettings, 'servers'>,
   ) {}
 
   /** Starts `size` clustered nodes and resolves once JetStream answers through every one of them. */
-  static async start(size = 3, options: { args?: string[] } = {}): Promise<NatsCluster> {
+  static async start(size = 3, options: NatsClusterOptions = {}): Promise<NatsCluster> {
     const binary = findExecutable('nats-server', loadConfig(ServerEnvironment).PATH);
     if (!binary) throw new Error('nats-server is not installed: apt-get install -y nats-server');
     const root = mkdtempSync(join(tmpdir(), 'wirehook-nats-cluster-'));
@@ -38,19 +49,28 @@ export class NatsCluster {
     for (let index = 0; index < size; index++) {
       nodes.push({ name: `n${index + 1}`, clientPort: await freePort(), routePort: await freePort(), storeDir: join(root, `n${index + 1}`) });
     }
-    const cluster = new NatsCluster(binary, nodes, root, options.args ?? []);
-    await Promise.all(nodes.map((_, index) => cluster.startNode(index, { waitForJetStream: false })));
-    for (const node of nodes) await cluster.waitForJetStream(node);
+    const cluster = new NatsCluster(binary, nodes, root, options.args ?? [], options.client ?? {});
+    try {
+      // Settled, not all: a node still starting when another fails would escape the clean-up.
+      const started = await Promise.allSettled(nodes.map((_, index) => cluster.startNode(index, { waitForJetStream: false })));
+      const failed = started.find((result) => result.status === 'rejected');
+      if (failed) throw failed.reason;
+      for (let index = 0; index < size; index++) await cluster.waitForJetStream(index);
+    } catch (error) {
+      // Nodes started so far would outlive the failed test file.
+      await cluster.stop();
+      throw error;
+    }
     return cluster;
   }
 
   /** Every node's client URL, comma-separated, as `NATS_URL` takes them. */
   get url(): string {
-    return this.nodes.map((node) => `nats://127.0.0.1:${node.clientPort}`).join(',');
+    return this.nodes.map((_, index) => this.nodeUrl(index)).join(',');
   }
 
   nodeUrl(index: number): string {
-    return `nats://127.0.0.1:${this.nodes[index].clientPort}`;
+    return `${this.client.tls ? 'tls' : 'nats'}://127.0.0.1:${this.nodes[index].clientPort}`;
   }
 
   /** The index of the node named `name` (as JetStream names a stream's leader). */
@@ -67,7 +87,7 @@ export class NatsCluster {
       port: node.clientPort,
       args: ['-n', node.name, '--cluster_name', 'wirehook', '--cluster', `nats://127.0.0.1:${node.routePort}`, '--routes', routes.join(','), ...this.extraArgs],
     });
-    if (options.waitForJetStream ?? true) await this.waitForJetStream(node);
+    if (options.waitForJetStream ?? true) await this.waitForJetStream(index);
   }
 
   /** Ends a node's process with `signal` (SIGKILL for a crash) and waits for the exit. */
@@ -90,8 +110,9 @@ export class NatsCluster {
    * leader, and the first replicated stream of a fresh cluster takes a while longer: a probe
    * stream with a copy on every node is created and removed, so the apps start on a settled cluster.
    */
-  private async waitForJetStream(node: ClusterNode): Promise<void> {
-    const nc = await connect({ servers: `nats://127.0.0.1:${node.clientPort}` });
+  private async waitForJetStream(index: number): Promise<void> {
+    const node = this.nodes[index];
+    const nc = await connect(natsConnectionOptions({ ...this.client, servers: this.nodeUrl(index) }));
     try {
       const jsm = await eventually(() => jetstreamManager(nc), { timeoutMs: 30_000, intervalMs: 250 });
       const probe = `cluster_probe_${node.name}`;

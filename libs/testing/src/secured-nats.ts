@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { createAccount, createOperator, createUser, encodeAccount, encodeOperator, encodeUser, fmtCreds } from '@nats-io/jwt';
 import { AppConfig, loadConfig } from '@wirehook/config';
 import type { NatsClientSettings } from '@wirehook/nats';
 import { createTestCertificates, type TestCertificates } from './https-receiver';
 import { findExecutable, startNatsServer, type LocalServer } from './local-servers';
+import { NatsCluster } from './nats-cluster';
 import { ServerEnvironment } from './test-servers';
 
 /** How a {@link startSecuredNatsServer} server lets clients in. */
@@ -22,18 +23,27 @@ export interface SecuredNatsOptions {
   secretsAsValues?: boolean;
 }
 
-/** A private nats-server with JetStream that requires credentials and/or TLS. */
-export interface SecuredNatsServer {
-  /** `tls://` when the server speaks TLS. */
+/** A private NATS with JetStream, one server or a cluster, that requires credentials and/or TLS. */
+export interface SecuredNats {
+  /** `tls://` when the servers speak TLS; a cluster's node URLs comma-separated. */
   url: string;
   /** The NATS_* settings an app connects with, NATS_URL included. */
   env: Record<string, string>;
   /** The same settings, loaded as an app loads them: what `connectNats` and the publisher take. */
   settings: NatsClientSettings;
-  /** The CA, server and client certificates, when the server speaks TLS. */
+  /** The CA, server and client certificates, when the servers speak TLS. */
   certificates?: TestCertificates;
-  server: LocalServer;
   stop(): Promise<void>;
+}
+
+/** One secured nats-server. */
+export interface SecuredNatsServer extends SecuredNats {
+  server: LocalServer;
+}
+
+/** A secured JetStream cluster: every node requires the login and TLS, routes between nodes included. */
+export interface SecuredNatsCluster extends SecuredNats {
+  cluster: NatsCluster;
 }
 
 /** The nats-server configuration of one way to log in, and what a client logs in with. */
@@ -100,13 +110,30 @@ async function authSetup(auth: NatsTestAuth): Promise<AuthSetup> {
 }
 
 /**
- * Starts nats-server (JetStream on, loopback, free port) that requires the given way of
- * logging in, and TLS or mutual TLS when asked, from a configuration file it writes. The
- * secrets go into files (or values) named by the NATS_* settings an app takes.
+ * The configuration file of a secured nats-server, or of every node of a secured cluster, and
+ * what a client logs in with. Nothing is started: the file is for `nats-server -c`, whose
+ * command-line flags (port, store, cluster routes) override what the file says.
  */
-export async function startSecuredNatsServer(options: SecuredNatsOptions): Promise<SecuredNatsServer> {
-  const binary = findExecutable('nats-server', loadConfig(ServerEnvironment).PATH);
-  if (!binary) throw new Error('nats-server is not installed: apt-get install -y nats-server');
+export interface SecuredNatsConfig {
+  /** The login and client TLS; for a cluster, TLS on the routes between the nodes too. */
+  configFile: string;
+  /** The NATS_* settings a client connects with, without NATS_URL. */
+  clientEnv: Record<string, string>;
+  /** The CA, server and client certificates, when the servers speak TLS. */
+  certificates?: TestCertificates;
+  /** `NATS_URL` of servers on these loopback ports, `tls://` when they speak TLS. */
+  urlOf(ports: readonly number[]): string;
+  /** Deletes the configuration, secrets and certificates folder. */
+  remove(): void;
+}
+
+/**
+ * Writes the nats-server configuration that requires the given way of logging in, and TLS or
+ * mutual TLS when asked; with `cluster`, the routes between the nodes speak (mutual) TLS with
+ * the same certificates. The secrets go into files (or values) named by the NATS_* settings an
+ * app takes.
+ */
+export async function writeSecuredNatsConfig(options: SecuredNatsOptions & { cluster?: boolean }): Promise<SecuredNatsConfig> {
   const dir = mkdtempSync(join(tmpdir(), 'wirehook-secured-nats-'));
   const secretFile = (name: string, content: string) => {
     const path = join(dir, name);
@@ -115,47 +142,99 @@ export async function startSecuredNatsServer(options: SecuredNatsOptions): Promi
   };
 
   const { serverConfig, creds, user, secret } = await authSetup(options.auth);
-  const env: Record<string, string> = {};
-  if (creds) env.NATS_CREDS_FILE = secretFile('user.creds', creds);
-  if (user) env.NATS_USER = user;
-  if (secret && options.secretsAsValues) env[secret.setting] = secret.value;
-  else if (secret) env[`${secret.setting}_FILE`] = secretFile(secret.setting.toLowerCase(), secret.value);
+  const clientEnv: Record<string, string> = {};
+  if (creds) clientEnv.NATS_CREDS_FILE = secretFile('user.creds', creds);
+  if (user) clientEnv.NATS_USER = user;
+  if (secret && options.secretsAsValues) clientEnv[secret.setting] = secret.value;
+  else if (secret) clientEnv[`${secret.setting}_FILE`] = secretFile(secret.setting.toLowerCase(), secret.value);
 
-  const tls = options.tls || options.mutualTls;
+  const tls = Boolean(options.tls || options.mutualTls);
   const certificates = tls ? createTestCertificates() : undefined;
-  const tlsConfig = certificates
-    ? [
-        'tls {',
-        `  cert_file: ${JSON.stringify(certificates.certFile)}`,
-        `  key_file: ${JSON.stringify(certificates.keyFile)}`,
-        `  ca_file: ${JSON.stringify(certificates.caFile)}`,
-        ...(options.mutualTls ? ['  verify: true'] : []),
-        '  timeout: 5',
-        '}',
-      ].join('\n')
-    : '';
+  const tlsBlock = (indent: string) =>
+    certificates
+      ? [
+          'tls {',
+          `  cert_file: ${JSON.stringify(certificates.certFile)}`,
+          `  key_file: ${JSON.stringify(certificates.keyFile)}`,
+          `  ca_file: ${JSON.stringify(certificates.caFile)}`,
+          ...(options.mutualTls ? ['  verify: true'] : []),
+          '  timeout: 5',
+          '}',
+        ].map((line) => `${indent}${line}`)
+      : [];
+  // The server certificate carries no extended key usage, so each node shows it to the others
+  // as a route client too. The listen address and routes come from the command line.
+  const clusterConfig = options.cluster && certificates ? ['cluster {', ...tlsBlock('  '), '}'] : [];
   if (certificates) {
-    env.NATS_TLS_CA_FILE = certificates.caFile;
+    clientEnv.NATS_TLS_CA_FILE = certificates.caFile;
     if (options.mutualTls) {
-      env.NATS_TLS_CERT_FILE = certificates.clientCertFile;
-      env.NATS_TLS_KEY_FILE = certificates.clientKeyFile;
+      clientEnv.NATS_TLS_CERT_FILE = certificates.clientCertFile;
+      clientEnv.NATS_TLS_KEY_FILE = certificates.clientKeyFile;
     }
   }
 
   const configFile = join(dir, 'nats-server.conf');
-  writeFileSync(configFile, `${serverConfig}\n${tlsConfig}\n`);
-  const server = await startNatsServer({ binary, storeDir: join(dir, 'store'), args: ['-c', configFile] });
-  const url = `${tls ? 'tls' : 'nats'}://127.0.0.1:${server.port}`;
-  env.NATS_URL = url;
+  writeFileSync(configFile, [serverConfig, ...tlsBlock(''), ...clusterConfig, ''].join('\n'));
+  return {
+    configFile,
+    clientEnv,
+    certificates,
+    urlOf: (ports) => ports.map((port) => `${tls ? 'tls' : 'nats'}://127.0.0.1:${port}`).join(','),
+    remove() {
+      rmSync(dir, { recursive: true, force: true });
+      if (certificates) rmSync(dirname(certificates.caFile), { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Starts nats-server (JetStream on, loopback, free port) that requires the given way of
+ * logging in, and TLS or mutual TLS when asked, from a configuration file it writes.
+ */
+export async function startSecuredNatsServer(options: SecuredNatsOptions): Promise<SecuredNatsServer> {
+  const binary = findExecutable('nats-server', loadConfig(ServerEnvironment).PATH);
+  if (!binary) throw new Error('nats-server is not installed: apt-get install -y nats-server');
+  const config = await writeSecuredNatsConfig(options);
+  const server = await startedOrRemoved(config, () =>
+    startNatsServer({ binary, storeDir: join(dirname(config.configFile), 'store'), args: ['-c', config.configFile] }),
+  );
+  return { ...securedNats(config, config.urlOf([server.port]), () => server.stop()), server };
+}
+
+/**
+ * Starts a {@link NatsCluster} of `size` nodes whose every node requires the given way of
+ * logging in, and TLS or mutual TLS (routes included) when asked. Operator mode (`creds`)
+ * runs JetStream in its application account, with the system account the cluster needs.
+ */
+export async function startSecuredNatsCluster(size: number, options: SecuredNatsOptions): Promise<SecuredNatsCluster> {
+  const config = await writeSecuredNatsConfig({ ...options, cluster: true });
+  // The cluster's own connections log in as the apps do, to the node URLs the cluster knows.
+  const { auth, tls } = loadConfig(AppConfig, config.clientEnv).natsClientSettings();
+  const cluster = await startedOrRemoved(config, () => NatsCluster.start(size, { args: ['-c', config.configFile], client: { auth, tls } }));
+  return { ...securedNats(config, cluster.url, () => cluster.stop()), cluster };
+}
+
+/** Starts servers on a written configuration, removing its files when they fail to start. */
+async function startedOrRemoved<T>(config: SecuredNatsConfig, start: () => Promise<T>): Promise<T> {
+  try {
+    return await start();
+  } catch (error) {
+    config.remove();
+    throw error;
+  }
+}
+
+/** What a test needs of secured servers running on `config` at `url`. */
+function securedNats(config: SecuredNatsConfig, url: string, stopServers: () => Promise<void>): SecuredNats {
+  const env = { ...config.clientEnv, NATS_URL: url };
   return {
     url,
     env,
     settings: loadConfig(AppConfig, env).natsClientSettings(),
-    certificates,
-    server,
+    certificates: config.certificates,
     async stop() {
-      await server.stop();
-      rmSync(dir, { recursive: true, force: true });
+      await stopServers();
+      config.remove();
     },
   };
 }
