@@ -1,9 +1,9 @@
 import { jetstreamManager } from '@nats-io/jetstream';
-import { whileJetStreamSettles } from './jetstream-setup';
-import { untilLed } from './streams';
 import { Kvm, type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { HealthBucketNames, KvBucketNames, MembershipBucketNames } from '@wirehook/contracts';
+import { whileJetStreamSettles } from './jetstream-setup';
+import { untilLed } from './streams';
 
 /** Entries of the membership bucket not rewritten for this long are dropped by the server. */
 const MEMBERSHIP_ENTRY_TTL_MS = 60_000;

@@ -12,8 +12,8 @@ import {
   type StreamConfig,
 } from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
-import { whileJetStreamSettles } from './jetstream-setup';
 import { AttemptSubjects, DeadLetterSubjects, DeliverySubjects, EventSubjects, OperationalSubjects, StreamNames } from '@wirehook/contracts';
+import { whileJetStreamSettles } from './jetstream-setup';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -61,7 +61,7 @@ export const STREAM_CONFIGS: Partial<StreamConfig>[] = [
 ];
 
 /** True when `wanted` sets a field to another value than `current` has. */
-export function differsFrom<T extends object>(current: T, wanted: Partial<T>): boolean {
+function differsFrom<T extends object>(current: T, wanted: Partial<T>): boolean {
   return Object.entries(wanted).some(([field, value]) => JSON.stringify(current[field as keyof T]) !== JSON.stringify(value));
 }
 
@@ -95,6 +95,7 @@ async function ensureStream(jsm: JetStreamManager, config: Partial<StreamConfig>
 }
 
 const LEADER_POLL_MS = 100;
+const LEADER_WAIT_MS = 120_000;
 
 /**
  * Waits until a stream has a leader. A stream just created or given more copies on a cluster
@@ -102,14 +103,14 @@ const LEADER_POLL_MS = 100;
  * would fail its first write.
  */
 export async function untilLed(jsm: JetStreamManager, stream: string): Promise<void> {
-  await whileJetStreamSettles(async () => {
-    for (;;) {
-      const { cluster } = await jsm.streams.info(stream);
-      // A server outside a cluster reports no cluster, or itself as the leader.
-      if (!cluster || cluster.leader) return;
-      await new Promise((done) => setTimeout(done, LEADER_POLL_MS));
-    }
-  });
+  const deadline = Date.now() + LEADER_WAIT_MS;
+  while (Date.now() < deadline) {
+    const { cluster } = await whileJetStreamSettles(() => jsm.streams.info(stream));
+    // A server outside a cluster reports no cluster, or itself as the leader.
+    if (!cluster || cluster.leader) return;
+    await new Promise((done) => setTimeout(done, LEADER_POLL_MS));
+  }
+  throw new Error(`stream ${stream} has no leader after ${LEADER_WAIT_MS / 1000} s: are as many JetStream servers up as NATS_STREAM_REPLICAS asks for?`);
 }
 
 /** Settings of a durable pull consumer with explicit acks. */
