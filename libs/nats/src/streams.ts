@@ -105,9 +105,13 @@ const LEADER_WAIT_MS = 120_000;
 export async function untilLed(jsm: JetStreamManager, stream: string): Promise<void> {
   const deadline = Date.now() + LEADER_WAIT_MS;
   while (Date.now() < deadline) {
-    const { cluster } = await whileJetStreamSettles(() => jsm.streams.info(stream));
+    // Right after the creation a cluster may still answer that the stream does not exist.
+    const info = await whileJetStreamSettles(() => jsm.streams.info(stream)).catch((error: unknown) => {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    });
     // A server outside a cluster reports no cluster, or itself as the leader.
-    if (!cluster || cluster.leader) return;
+    if (info && (!info.cluster || info.cluster.leader)) return;
     await new Promise((done) => setTimeout(done, LEADER_POLL_MS));
   }
   throw new Error(`stream ${stream} has no leader after ${LEADER_WAIT_MS / 1000} s: are as many JetStream servers up as NATS_STREAM_REPLICAS asks for?`);
