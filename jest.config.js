@@ -25,8 +25,14 @@ const shared = {
   testEnvironment: 'node',
   transform,
   moduleFileExtensions: ['ts', 'js', 'json'],
-  moduleNameMapper: { '^@wirehook/(.*)$': '<rootDir>/libs/$1/src/index.ts' },
+  moduleNameMapper: {
+    // Secondary entry points (`@wirehook/nats/client`) are libs/<lib>/src/<entry>.ts, as in tsconfig.base.json.
+    '^@wirehook/([a-z-]+)/([a-z-]+)$': '<rootDir>/libs/$1/src/$2.ts',
+    '^@wirehook/(.*)$': '<rootDir>/libs/$1/src/index.ts',
+  },
   setupFiles: ['reflect-metadata'],
+  // Build output: tests run it as processes, never as modules (dist/publisher repeats libs/publisher's package name).
+  modulePathIgnorePatterns: ['<rootDir>/dist/'],
 };
 
 module.exports = {

@@ -5,6 +5,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { describeValidationErrors } from '@wirehook/contracts';
+import { serveAsyncApiDocument } from './api-docs/asyncapi-document';
 import { DomainError } from './errors/domain.error';
 import { HttpExceptionFilter } from './errors/http-exception.filter';
 import { JsonObjectBodyPipe } from './errors/json-object-body.pipe';
@@ -36,7 +37,8 @@ function apiDocsHeaders(_request: Request, response: Response, next: NextFunctio
 /**
  * The HTTP edge of config-api: body limit and nesting limit, validation of every input
  * (unknown fields refused, each problem named once), one error format, no framework banner
- * (`X-Powered-By`), and the OpenAPI document at /api/docs under its own CSP.
+ * (`X-Powered-By`), the OpenAPI document at /api/docs under its own CSP, and the AsyncAPI
+ * document of the NATS side at /api/asyncapi.yaml and .json.
  */
 export function configureHttp(app: INestApplication, logger: Logger): void {
   const express = app as NestExpressApplication;
@@ -74,4 +76,5 @@ export function configureHttp(app: INestApplication, logger: Logger): void {
   );
   // No validator badge: it would load an image from validator.swagger.io.
   SwaggerModule.setup(API_DOCS_PATH, app, document, { jsonDocumentUrl: 'api/docs-json', swaggerOptions: { validatorUrl: null } });
+  serveAsyncApiDocument(app);
 }

@@ -7,8 +7,8 @@ type OpenApiDocument = {
   components: { schemas: Record<string, { properties?: Record<string, { example?: unknown }> }> };
 };
 
-/** Routes that are not part of the API (operations and the dashboard). */
-const NOT_API = /^(GET \/health\/|GET \/metrics$|GET \/$|GET \/dashboard\/)/;
+/** Routes that are not part of the API (operations, the dashboard and the AsyncAPI document). */
+const NOT_API = /^(GET \/health\/|GET \/metrics$|GET \/$|GET \/dashboard\/|GET \/api\/asyncapi\.(yaml|json)$)/;
 
 describe('the OpenAPI document', () => {
   let servers: TestServers;

@@ -1,4 +1,5 @@
 export * from './nats-client-settings';
+export * from './nest-nats-options';
 export * from './nats-access-error';
 export * from './nats-connection';
 export * from './streams';

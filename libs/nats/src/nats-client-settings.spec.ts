@@ -1,7 +1,8 @@
 import { createAccount, createUser, encodeUser, fmtCreds } from '@nats-io/jwt';
 import { fromPublic } from '@nats-io/nkeys';
 import type { Auth } from '@nats-io/transport-node';
-import { natsConnectionOptions, natsServerUrls, nestNatsOptions, type NatsClientSettings } from './nats-client-settings';
+import { natsConnectionOptions, natsServerUrls, type NatsClientSettings } from './nats-client-settings';
+import { nestNatsOptions } from './nest-nats-options';
 
 /** What each client sends in CONNECT for a server nonce, with the v3 and with the v2 (Nest) options. */
 function loginsFor(settings: NatsClientSettings, nonce = 'server-nonce'): Auth[] {

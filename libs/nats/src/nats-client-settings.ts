@@ -1,7 +1,5 @@
-import type { NatsOptions } from '@nestjs/microservices';
 import * as natsClient from '@nats-io/transport-node';
 import type { ConnectionOptions, TlsOptions } from '@nats-io/transport-node';
-import * as nestNatsClient from 'nats';
 
 /**
  * How a client proves who it is to NATS: one of the methods a NATS server accepts, never two
@@ -37,7 +35,7 @@ export interface NatsClientSettings {
 }
 
 /** The four authenticator factories both NATS clients in use export, with the same behaviour. */
-interface AuthenticatorFactories<A> {
+export interface AuthenticatorFactories<A> {
   credsAuthenticator(creds: Uint8Array): A;
   nkeyAuthenticator(seed: Uint8Array): A;
   usernamePasswordAuthenticator(user: string, password: string): A;
@@ -50,7 +48,8 @@ export function natsServerUrls(servers: NatsClientSettings['servers']): string[]
   return list.map((server) => server.trim()).filter((server) => server.length > 0);
 }
 
-function authenticatorFor<A>(auth: NatsAuth, factories: AuthenticatorFactories<A>): A {
+/** The authenticator of `auth`, made by the factories of one of the two NATS clients. */
+export function authenticatorFor<A>(auth: NatsAuth, factories: AuthenticatorFactories<A>): A {
   const encoder = new TextEncoder();
   switch (auth.method) {
     case 'creds':
@@ -69,7 +68,7 @@ function authenticatorFor<A>(auth: NatsAuth, factories: AuthenticatorFactories<A
  * URL only means TLS when the option is set; with it set, a server without TLS is refused
  * instead of being spoken to in the clear.
  */
-function tlsOptionsFor(settings: NatsClientSettings): TlsOptions | undefined {
+export function tlsOptionsFor(settings: NatsClientSettings): TlsOptions | undefined {
   const wantsTls = settings.tls !== undefined || natsServerUrls(settings.servers).some((server) => /^tls:\/\//i.test(server));
   if (!wantsTls) return undefined;
   const { caFile, clientCertificate } = settings.tls ?? {};
@@ -85,23 +84,6 @@ export function natsConnectionOptions(settings: NatsClientSettings): Pick<Connec
   return {
     servers: natsServerUrls(settings.servers),
     ...(settings.auth ? { authenticator: authenticatorFor(settings.auth, natsClient) } : {}),
-    ...(tls ? { tls } : {}),
-  };
-}
-
-/** Options of a Nest NATS transport or client (Nest connects with the `nats` v2 package). */
-export type NestNatsOptions = NonNullable<NatsOptions['options']>;
-
-/**
- * Options of Nest's NATS transport (`connectMicroservice`) and clients (`ClientsModule`) for
- * the settings; add `queue` for a server's queue group.
- */
-export function nestNatsOptions(settings: NatsClientSettings, name: string): NestNatsOptions {
-  const tls = tlsOptionsFor(settings);
-  return {
-    servers: natsServerUrls(settings.servers),
-    name,
-    ...(settings.auth ? { authenticator: authenticatorFor(settings.auth, nestNatsClient) } : {}),
     ...(tls ? { tls } : {}),
   };
 }

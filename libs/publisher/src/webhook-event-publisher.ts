@@ -1,26 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
-import {
-  InvalidMessageError,
-  PublishedEventMessage,
-  TENANT_ID_PATTERN,
-  encodeMessage,
-  eventSubject,
-  validatePlain,
-} from '@wirehook/contracts';
-import { connectNats, type NatsClientSettings } from '@wirehook/nats';
-
-/** What a service publishes; `id` defaults to a new UUID, `timestamp` to now. */
-export interface WebhookEvent {
-  id?: string;
-  event: string;
-  data: Record<string, unknown>;
-  timestamp?: string;
-  identifiers?: Record<string, string>;
-  /** Who publishes (a service's name); the delivery logs show it as `client_id`. */
-  source?: string;
-}
+import { InvalidMessageError, TENANT_ID_PATTERN, encodeMessage, eventSubject } from '@wirehook/contracts/events';
+import { connectNats, type NatsClientSettings } from '@wirehook/nats/client';
+import { prepareEvent, type WebhookEvent } from './webhook-event';
 
 export interface PublishResult {
   eventId: string;
@@ -76,13 +58,8 @@ export class WebhookEventPublisher {
     if (!TENANT_ID_PATTERN.test(tenantId)) {
       throw new InvalidMessageError(['tenantId must be 1-63 lowercase letters, digits, _ or -, starting with a letter or digit']);
     }
-    const message = validatePlain(PublishedEventMessage, {
-      ...event,
-      id: event.id ?? `evt_${randomUUID()}`,
-      timestamp: event.timestamp ?? new Date().toISOString(),
-    });
-    const eventId = message.id as string;
-    const ack = await this.js.publish(eventSubject(tenantId, message.event), encodeMessage(message), { msgID: eventId });
-    return { eventId, sequence: ack.seq, duplicate: ack.duplicate };
+    const message = prepareEvent(event);
+    const ack = await this.js.publish(eventSubject(tenantId, message.event), encodeMessage(message), { msgID: message.id });
+    return { eventId: message.id, sequence: ack.seq, duplicate: ack.duplicate };
   }
 }

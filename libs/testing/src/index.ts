@@ -9,3 +9,4 @@ export * from './builders';
 export * from './log-commands';
 export * from './nats-cluster';
 export * from './secured-nats';
+export * from './asyncapi-document';
