@@ -25,6 +25,8 @@ const MATRIX: Record<string, RouteRule> = {
   'GET /health/ready': { access: 'public', path: () => '/health/ready' },
   'GET /metrics': { access: 'public', path: () => '/metrics' },
   'GET /': { access: 'public', path: () => '/' },
+  'GET /api/asyncapi.yaml': { access: 'public', path: () => '/api/asyncapi.yaml' },
+  'GET /api/asyncapi.json': { access: 'public', path: () => '/api/asyncapi.json' },
   'GET /dashboard/:file': { access: 'public', path: () => '/dashboard/dashboard.css' },
   'POST /api/v1/webhook-receiver': { access: 'public', path: () => '/api/v1/webhook-receiver', body: () => ({ event: 'a.b' }) },
   'POST /api/v1/tenants': { access: 'operator', path: () => '/api/v1/tenants', body: () => ({ name: 'New tenant' }) },
