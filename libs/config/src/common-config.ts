@@ -55,6 +55,7 @@ export class AppConfig {
    * When set, `GET /metrics` answers only requests with `Authorization: Bearer <token>` (401
    * otherwise): the metrics name every tenant's endpoint ids. Unset, the route is open.
    */
+  @SecretSetting()
   @IsOptional()
   @IsString()
   @MinLength(16, { message: 'METRICS_TOKEN must be at least 16 characters' })
@@ -149,6 +150,8 @@ export class AppConfig {
 /** Adds the MongoDB connection. */
 export function withMongo<T extends Constructor>(Base: T) {
   class MongoSettings extends Base {
+    /** Secret: a URI may carry a user's password. */
+    @SecretSetting()
     @IsString()
     @Matches(/^mongodb(\+srv)?:\/\/\S+$/, { message: 'MONGODB_URI must be a mongodb:// or mongodb+srv:// URI' })
     MONGODB_URI = 'mongodb://127.0.0.1:27017/wirehook';
@@ -185,6 +188,7 @@ function IsBase64Key(options: ValidationOptions) {
 /** Adds the key that encrypts secrets at rest. */
 export function withEncryptionKey<T extends Constructor>(Base: T) {
   class EncryptionSettings extends Base {
+    @SecretSetting()
     @IsBase64Key({ message: 'CONFIG_ENCRYPTION_KEY must be the base64 text of 32 random bytes (openssl rand -base64 32)' })
     CONFIG_ENCRYPTION_KEY!: string;
   }

@@ -1,4 +1,4 @@
-import { AppConfig, withDeliveryPolicy, withEncryptionKey } from './common-config';
+import { AppConfig, withDeliveryPolicy, withEncryptionKey, withMongo } from './common-config';
 import { ConfigError, loadConfig } from './load-config';
 import { SecretBox } from './secret-box';
 
@@ -36,5 +36,20 @@ describe('loadConfig', () => {
     expect(error.message).toContain('DELIVERY_ALLOW_CIDRS must be a comma-separated list of CIDRs');
     expect(error.message).toContain('LOG_LEVEL must be one of');
     expect(error.message).toContain('CONFIG_ENCRYPTION_KEY must be the base64 text of 32 random bytes (openssl rand -base64 32) (it is not set)');
+  });
+
+  it('never repeats the value of a secret setting it refuses', () => {
+    const error = errorOf({ CONFIG_ENCRYPTION_KEY: 'short-but-secret-key', METRICS_TOKEN: 'secret-token' });
+    expect(error.message).toContain('CONFIG_ENCRYPTION_KEY must be the base64 text of 32 random bytes');
+    expect(error.message).toContain('METRICS_TOKEN must be at least 16 characters (the value is a secret and not shown)');
+    expect(error.message).not.toContain('short-but-secret-key');
+    expect(error.message).not.toContain('secret-token');
+  });
+
+  it('never repeats a MongoDB URI it refuses: it may carry a password', () => {
+    class MongoConfig extends withMongo(AppConfig) {}
+    expect(() => loadConfig(MongoConfig, { MONGODB_URI: 'mysql://user:hunter2@db/x' })).toThrow(
+      'MONGODB_URI must be a mongodb:// or mongodb+srv:// URI (the value is a secret and not shown)',
+    );
   });
 });

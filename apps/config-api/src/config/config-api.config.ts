@@ -1,11 +1,12 @@
 import { IsInt, IsString, Max, Min, MinLength } from 'class-validator';
-import { AppConfig, EnvInt, withDeliveryPolicy, withEncryptionKey, withMongo } from '@wirehook/config';
+import { AppConfig, EnvInt, SecretSetting, withDeliveryPolicy, withEncryptionKey, withMongo } from '@wirehook/config';
 
 /** Environment of config-api. */
 export class ConfigApiConfig extends withDeliveryPolicy(withEncryptionKey(withMongo(AppConfig))) {
   override PORT = 3000;
 
   /** The platform operator's key: manages tenants and their API keys. */
+  @SecretSetting()
   @IsString({ message: 'ADMIN_API_KEY must be set: the platform operator key (at least 24 characters)' })
   @MinLength(24, { message: 'ADMIN_API_KEY must be at least 24 characters' })
   ADMIN_API_KEY!: string;
