@@ -112,6 +112,18 @@ describe('EndpointGate', () => {
     jobs.finishAll();
   });
 
+  it('queues at most two seconds of a rate-limited endpoint and suggests waiting until they are sent', async () => {
+    gate = new EndpointGate(1000, 100, 10_000, () => 0);
+    const jobs = controllable();
+    const accepted: boolean[] = [];
+    for (let i = 0; i < 8; i += 1) accepted.push(await gate.submit('ep', { maxConcurrency: 10, ratePerSecond: 2 }, jobs.work, noop, noop));
+    // Two start with the bucket's tokens, four (two seconds of the rate) wait, the rest go back to JetStream.
+    expect(accepted).toEqual([true, true, true, true, true, true, false, false]);
+    expect(jobs.started()).toBe(2);
+    expect(gate.suggestedWaitMs('ep')).toBe(3000);
+    jobs.finishAll();
+  });
+
   it('keeps waiting messages alive and hands them back on stop', async () => {
     gate = new EndpointGate(1000, 100, 20);
     const jobs = controllable();

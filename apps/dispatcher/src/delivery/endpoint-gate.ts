@@ -22,6 +22,12 @@ interface EndpointState {
   timer?: NodeJS.Timeout;
 }
 
+/**
+ * A rate-limited endpoint queues here at most this many seconds of its rate: more would be
+ * work this replica holds back while another replica, with its own share of the rate, could
+ * send it; the rest waits in JetStream for whichever replica has room.
+ */
+const QUEUED_SECONDS_OF_RATE = 2;
 /** Bounds of the wait suggested for work refused because its endpoint's queue is full. */
 const MIN_REFUSED_WAIT_MS = 250;
 const MAX_REFUSED_WAIT_MS = 5 * 60_000;
@@ -68,7 +74,7 @@ export class EndpointGate {
         return true;
       }
     }
-    if (state.queue.length >= this.maxQueuedPerEndpoint) return false;
+    if (state.queue.length >= this.queueLimit(state.limits)) return false;
     state.queue.push({ work, keepAlive, giveBack });
     this.scheduleRefill(endpointId, state);
     return true;
@@ -86,12 +92,14 @@ export class EndpointGate {
 
   /**
    * How long refused work should wait before it is offered again: about the time the
-   * endpoint needs to work through what is already queued for it.
+   * endpoint needs to work through what is already queued for it, by its concurrency and its rate.
    */
   suggestedWaitMs(endpointId: string): number {
     const state = this.endpoints.get(endpointId);
     if (!state) return MIN_REFUSED_WAIT_MS;
-    const drainMs = ((state.queue.length + state.inFlight) * state.averageMs) / state.limits.maxConcurrency;
+    const waiting = state.queue.length + state.inFlight;
+    const rate = state.limits.ratePerSecond;
+    const drainMs = Math.max((waiting * state.averageMs) / state.limits.maxConcurrency, rate ? (waiting / rate) * 1000 : 0);
     return Math.round(Math.min(MAX_REFUSED_WAIT_MS, Math.max(MIN_REFUSED_WAIT_MS, drainMs)));
   }
 
@@ -104,6 +112,11 @@ export class EndpointGate {
       for (const waiting of state.queue.splice(0)) waiting.giveBack();
     }
     await Promise.all(this.running);
+  }
+
+  private queueLimit(limits: EndpointLimits): number {
+    const rate = limits.ratePerSecond;
+    return rate ? Math.min(this.maxQueuedPerEndpoint, Math.max(1, Math.ceil(rate * QUEUED_SECONDS_OF_RATE))) : this.maxQueuedPerEndpoint;
   }
 
   private stateOf(endpointId: string, limits: EndpointLimits): EndpointState {
