@@ -3,6 +3,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import type { Logger } from 'pino';
 import { LOGGER, MetricsModule, SecretBox } from '@wirehook/config';
 import { NatsModule } from '@wirehook/nats';
+import { AttemptLogPublisher } from './attempt-log/attempt-log.publisher';
 import { DeliveryCommandsHandler } from './commands/delivery-commands.handler';
 import { DispatcherConfig } from './config/dispatcher.config';
 import { DeadLetterPublisher } from './dead-letters/dead-letter.publisher';
@@ -60,6 +61,7 @@ export class DispatcherModule {
           // Waiting deliveries are kept alive well inside the ack wait.
           useValue: new EndpointGate(config.DELIVERY_CONCURRENCY, MAX_QUEUED_PER_ENDPOINT, Math.floor(config.DELIVERY_ACK_WAIT_MS / 3)),
         },
+        AttemptLogPublisher,
         DispatcherMetrics,
         DispatcherMembership,
         EndpointHealthTracker,

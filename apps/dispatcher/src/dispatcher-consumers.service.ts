@@ -11,8 +11,9 @@ import { FanOutHandler } from './fan-out/fan-out.handler';
 import { DispatcherMembership } from './membership/dispatcher-membership.service';
 
 /**
- * Joins the dispatcher replicas, then runs the three durable consumers they share: fan-out of events,
- * fresh delivery tasks, and retries. Retries wait on their own consumer with a large
+ * Joins the dispatcher replicas, then runs the three durable consumers they share: fan-out of
+ * events (which makes first attempts itself when endpoints have room), fresh delivery tasks,
+ * and retries. Retries wait on their own consumer with a large
  * ack-pending budget, so deliveries held back for hours never take capacity from fresh ones.
  */
 @Injectable()
@@ -34,7 +35,15 @@ export class DispatcherConsumers implements OnApplicationBootstrap, BeforeApplic
     await this.membership.join();
     const concurrency = this.config.DELIVERY_CONCURRENCY;
     await this.startWorker(
-      { stream: StreamNames.events, name: ConsumerNames.fanOut, filterSubject: EventSubjects.all, ackWaitMs: 30_000, maxAckPending: 1000 },
+      // Fan-out holds an event while the first attempts of its deliveries run (at most
+      // DELIVERY_CONCURRENCY at once), so it waits as long as a task would, with room beyond them.
+      {
+        stream: StreamNames.events,
+        name: ConsumerNames.fanOut,
+        filterSubject: EventSubjects.all,
+        ackWaitMs: this.config.DELIVERY_ACK_WAIT_MS,
+        maxAckPending: concurrency + 1000,
+      },
       (message) => this.fanOut.handle(message),
       Math.min(64, concurrency),
     );
@@ -70,6 +79,7 @@ export class DispatcherConsumers implements OnApplicationBootstrap, BeforeApplic
     this.logger.info({ inFlight: this.gate.totalInFlight }, 'stopping consumers; finishing in-flight deliveries');
     await Promise.all(this.workers.map((worker) => worker.stop(this.config.SHUTDOWN_TIMEOUT_MS - 2000)));
     await this.gate.stop();
+    await this.fanOut.drain();
     await this.membership.leave();
   }
 }

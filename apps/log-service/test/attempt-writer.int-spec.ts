@@ -1,10 +1,12 @@
 import {
   ConsumerNames,
   StreamNames,
+  attemptLogBatchSubject,
   attemptSubject,
   deadLetterSubject,
   encodeMessage,
   type AttemptRecordedMessage,
+  type DeliveriesCreatedMessage,
   type DeadLetterMessage,
 } from '@wirehook/contracts';
 import { buildAttemptRecord, eventually, startTestServers, type TestServers } from '@wirehook/testing';
@@ -230,5 +232,40 @@ describe('log-service writes attempt records from JetStream to MongoDB', () => {
     }
     await streamDrained();
     expect(JSON.stringify(service.lines)).not.toMatch(/canary|Bearer/);
+  });
+
+  it('stores the records and created deliveries of a batch, dead-letters a bad entry alone, and reads a batch twice harmlessly', async () => {
+    const [first, second] = [buildAttemptRecord({ endpointId: ENDPOINT }), buildAttemptRecord({ endpointId: ENDPOINT })];
+    const pending = buildAttemptRecord({ endpointId: ENDPOINT });
+    const created: DeliveriesCreatedMessage = {
+      tenantId: 'acme',
+      eventId: pending.eventId,
+      eventType: pending.eventType,
+      createdAt: pending.deliveryCreatedAt,
+      deliveries: [{ deliveryId: pending.deliveryId, endpointId: ENDPOINT, endpointName: 'crm', endpointUrl: 'https://crm.example.com/hooks' }],
+    };
+    const bad = { ...buildAttemptRecord({ endpointId: ENDPOINT }), attempt: 'first' };
+    bad.request.headers = { authorization: 'Bearer canary-in-batch' };
+    const batch = { attempts: [first, bad, second], created: [created] };
+    await service.js.publish(attemptLogBatchSubject('acme'), encodeMessage(batch));
+    await service.js.publish(attemptLogBatchSubject('acme'), encodeMessage(batch));
+    await eventually(async () => (await service.collection('deliveries').countDocuments({ _id: { $in: [first.deliveryId, second.deliveryId, pending.deliveryId] } } as object)) === 3);
+    await streamDrained();
+    expect(await service.collection('delivery_attempts').countDocuments({ deliveryId: { $in: [first.deliveryId, second.deliveryId] } })).toBe(2);
+    expect(await service.collection('delivery_attempts').countDocuments({ deliveryId: bad.deliveryId })).toBe(0);
+    expect(await service.collection('deliveries').findOne({ _id: pending.deliveryId } as object)).toMatchObject({ status: 'pending' });
+    const deadLetter = await eventually(() => service.jsm.streams.getMessage(StreamNames.deadLetters, { last_by_subj: deadLetterSubject('invalid_fields') }));
+    const kept = deadLetter.json<DeadLetterMessage>();
+    expect(kept).toMatchObject({ reason: 'invalid_fields', subject: attemptLogBatchSubject('acme'), tenantId: 'acme' });
+    expect(kept.detail).toMatch(/^attempts\[1\]: .*attempt/);
+    expect(JSON.parse(kept.body)).toMatchObject({ deliveryId: bad.deliveryId, request: { headers: { authorization: '[redacted]' } } });
+
+    // A batch that is not one is dead-lettered whole.
+    await service.js.publish(attemptLogBatchSubject('acme'), encodeMessage({ attempts: 'none' }));
+    await eventually(async () => {
+      const letter = (await service.jsm.streams.getMessage(StreamNames.deadLetters, { last_by_subj: deadLetterSubject('invalid_fields') }))?.json<DeadLetterMessage>();
+      return letter?.detail.includes('attempts array');
+    });
+    await streamDrained();
   });
 });

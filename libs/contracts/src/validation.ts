@@ -85,6 +85,13 @@ function parseJson(bytes: Uint8Array | string): unknown {
   }
 }
 
+/** Parses JSON bytes that must hold an object, or throws {@link InvalidMessageError}. */
+export function parseJsonObject(bytes: Uint8Array | string): Record<string, unknown> {
+  const plain = parseJson(bytes);
+  assertJsonObject(plain);
+  return plain;
+}
+
 /**
  * Turns a plain object into a validated instance of `type`, or throws
  * {@link InvalidMessageError}. Unknown fields are refused so typos surface at the sender.
@@ -120,8 +127,7 @@ function assertFlat(type: new () => object): void {
  */
 export function decodeFlatMessage<T extends object>(type: new () => T, bytes: Uint8Array | string): T {
   assertFlat(type);
-  const plain = parseJson(bytes);
-  assertJsonObject(plain);
+  const plain = parseJsonObject(bytes);
   // An own `__proto__` key from JSON.parse would replace the instance's prototype on assignment.
   if (Object.hasOwn(plain, '__proto__')) throw new InvalidMessageError(['property __proto__ should not exist']);
   return validateInstance(Object.assign(new type(), plain));

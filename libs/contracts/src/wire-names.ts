@@ -29,6 +29,8 @@ export const AttemptSubjects = {
   records: 'webhooks.attempts.v1.*',
   /** Last token of `webhooks.attempts.v1.<tenantId>.created`: a {@link DeliveriesCreatedMessage}. */
   createdSuffix: 'created',
+  /** Last token of `webhooks.attempts.v1.<tenantId>.batch`: an {@link AttemptLogBatch}. */
+  batchSuffix: 'batch',
 } as const;
 
 export const DeadLetterSubjects = {
@@ -147,22 +149,31 @@ export function attemptSubject(tenantId: string): string {
   return `${AttemptSubjects.prefix}.${tenantId}`;
 }
 
-/** Where fan-out records the deliveries it created for an event, before any is attempted. */
+/** Where a dispatcher of an earlier version recorded the deliveries it created for an event; log-service still reads it. */
 export function deliveriesCreatedSubject(tenantId: string): string {
   return `${AttemptSubjects.prefix}.${tenantId}.${AttemptSubjects.createdSuffix}`;
 }
 
-/** The JetStream message id of an event's created deliveries: storing them twice is a no-op. */
-export function deliveriesCreatedMessageId(tenantId: string, eventId: string): string {
-  return `${tenantId}:${eventId}:${AttemptSubjects.createdSuffix}`;
+/** Where the dispatcher stores a tenant's attempt records and created deliveries, several to a message. */
+export function attemptLogBatchSubject(tenantId: string): string {
+  return `${AttemptSubjects.prefix}.${tenantId}.${AttemptSubjects.batchSuffix}`;
 }
 
-/** The tenant of an attempt-stream subject, and whether it carries created deliveries rather than an attempt. */
-export function parseAttemptSubject(subject: string): { tenantId: string; created: boolean } | undefined {
+/** What a message on the attempt stream holds: one attempt record, one event's created deliveries, or a batch of both. */
+export type AttemptStreamEntry = 'attempt' | 'created' | 'batch';
+
+const ATTEMPT_STREAM_ENTRIES: Record<string, AttemptStreamEntry> = {
+  [AttemptSubjects.createdSuffix]: 'created',
+  [AttemptSubjects.batchSuffix]: 'batch',
+};
+
+/** The tenant of an attempt-stream subject, and what its message holds. */
+export function parseAttemptSubject(subject: string): { tenantId: string; holds: AttemptStreamEntry } | undefined {
   if (!subject.startsWith(`${AttemptSubjects.prefix}.`)) return undefined;
   const [tenantId, suffix, ...rest] = subject.slice(AttemptSubjects.prefix.length + 1).split('.');
-  if (!tenantId || rest.length > 0 || (suffix !== undefined && suffix !== AttemptSubjects.createdSuffix)) return undefined;
-  return { tenantId, created: suffix === AttemptSubjects.createdSuffix };
+  const holds = suffix === undefined ? 'attempt' : ATTEMPT_STREAM_ENTRIES[suffix];
+  if (!tenantId || rest.length > 0 || !holds) return undefined;
+  return { tenantId, holds };
 }
 
 export function deadLetterSubject(reason: string): string {

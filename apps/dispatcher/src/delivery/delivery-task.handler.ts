@@ -5,7 +5,7 @@ import { LOGGER } from '@wirehook/config';
 import { HAND_BACK_DELAY_MS } from '@wirehook/nats';
 import { DeadLetterReason, DeliveryTaskMessage, InvalidMessageError, decodeFlatMessage, type EndpointSnapshotMessage } from '@wirehook/contracts';
 import { DispatcherConfig } from '../config/dispatcher.config';
-import { EndpointGate } from './endpoint-gate';
+import { EndpointGate, type EndpointLimits } from './endpoint-gate';
 import { DeadLetterPublisher } from '../dead-letters/dead-letter.publisher';
 import { EndpointDirectory } from '../endpoints/endpoint-directory.service';
 import { DispatcherMembership } from '../membership/dispatcher-membership.service';
@@ -62,7 +62,7 @@ export class DeliveryTaskHandler {
       message.ack();
       return;
     }
-    const limits = this.membership.shareOf(endpoint.id, { maxConcurrency: endpoint.maxConcurrency, ratePerSecond: endpoint.rateLimitPerSecond });
+    const limits = this.limitsOf(endpoint);
     if (limits.maxConcurrency === 0) {
       // Another replica holds this endpoint's whole (small) cap.
       message.nak(NO_SHARE_REDELIVERY_MS);
@@ -76,6 +76,27 @@ export class DeliveryTaskHandler {
       () => message.nak(HAND_BACK_DELAY_MS),
     );
     if (!accepted) message.nak(this.gate.suggestedWaitMs(endpoint.id));
+  }
+
+  /**
+   * Starts the first attempt of a delivery fan-out has just created, if its endpoint is active
+   * and it and this process have room this moment. The returned promise settles once the
+   * attempt record and any retry are stored (it rejects when they could not be); the caller
+   * holds the event until then. Undefined when the delivery has to wait: the caller stores it
+   * as a task instead, which this handler settles later.
+   */
+  attemptNow(endpoint: EndpointSnapshotMessage, task: DeliveryTaskMessage): Promise<void> | undefined {
+    if (!endpoint.active) return undefined;
+    const limits = this.limitsOf(endpoint);
+    if (limits.maxConcurrency === 0) return undefined;
+    return this.gate.tryStart(endpoint.id, limits, async () => {
+      await this.deliveries.attempt(endpoint, task);
+    });
+  }
+
+  /** This replica's share of the endpoint's limits. */
+  private limitsOf(endpoint: EndpointSnapshotMessage): EndpointLimits {
+    return this.membership.shareOf(endpoint.id, { maxConcurrency: endpoint.maxConcurrency, ratePerSecond: endpoint.rateLimitPerSecond });
   }
 
   private async attempt(message: JsMsg, endpoint: EndpointSnapshotMessage, task: DeliveryTaskMessage): Promise<void> {

@@ -6,7 +6,6 @@ import {
   AttemptErrorCode,
   AttemptTrigger,
   DeliveryStatus,
-  attemptSubject,
   encodeMessage,
   retryTaskSubject,
   type AttemptRecordedMessage,
@@ -14,6 +13,7 @@ import {
   type EndpointSnapshotMessage,
 } from '@wirehook/contracts';
 import { JETSTREAM } from '@wirehook/nats';
+import { AttemptLogPublisher } from '../attempt-log/attempt-log.publisher';
 import { describeUnsuccessfulResponse, judgeAttempt, type AttemptOutcome } from './attempt-outcome';
 import { EndpointHealthTracker } from '../health-tracking/endpoint-health.tracker';
 import { DispatcherMetrics } from '../metrics/dispatcher.metrics';
@@ -64,6 +64,7 @@ export class DeliveryService {
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly health: EndpointHealthTracker,
     private readonly metrics: DispatcherMetrics,
+    private readonly attemptLog: AttemptLogPublisher,
   ) {
     this.defaultScheduleMs = config.DELIVERY_RETRY_SCHEDULE.map((delay) => parseDuration(delay) as number);
     this.throttledRetryMinMs = config.DELIVERY_THROTTLED_RETRY_MIN_MS;
@@ -150,7 +151,7 @@ export class DeliveryService {
     };
     // The record is stored before the follow-up is scheduled and before the task is acked, so a
     // crash at any point repeats work (same ids, de-duplicated) instead of losing it.
-    await this.js.publish(attemptSubject(task.tenantId), encodeMessage(record), { msgID: `${task.deliveryId}_${task.attempt}` });
+    await this.attemptLog.recordAttempt(record);
     if (retry) await this.scheduleRetry(retry, `${task.deliveryId}_${retry.attempt}`);
     this.metrics.attemptFinished(endpoint.id, status, result.durationMs, retry !== undefined);
     await this.trackHealth(endpoint, task, outcome, completedAt);

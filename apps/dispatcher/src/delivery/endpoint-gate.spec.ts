@@ -45,6 +45,37 @@ describe('EndpointGate', () => {
     expect(jobs.started()).toBe(5);
   });
 
+  it('starts work at once only when it need not wait, and never ahead of queued work', async () => {
+    gate = new EndpointGate(3, 100, 10_000);
+    const jobs = controllable();
+    const first = gate.tryStart('ep', { maxConcurrency: 2 }, jobs.work);
+    expect(first).toBeInstanceOf(Promise);
+    expect(gate.tryStart('ep', { maxConcurrency: 2 }, jobs.work)).toBeInstanceOf(Promise);
+    // The endpoint is at its cap: nothing starts, nothing is queued.
+    expect(gate.tryStart('ep', { maxConcurrency: 2 }, jobs.work)).toBeUndefined();
+    expect(jobs.started()).toBe(2);
+    // Queued work for the endpoint goes first once a slot frees.
+    expect(await gate.submit('ep', { maxConcurrency: 2 }, jobs.work, noop, noop)).toBe(true);
+    jobs.finishOne();
+    await first;
+    await flush();
+    expect(jobs.started()).toBe(3);
+    // One of 'ep' runs now; another endpoint fills the global cap (3) and goes no further.
+    const other = controllable();
+    jobs.finishOne();
+    await flush();
+    expect(gate.totalInFlight).toBe(1);
+    expect(gate.tryStart('other', { maxConcurrency: 5 }, other.work)).toBeInstanceOf(Promise);
+    expect(gate.tryStart('other', { maxConcurrency: 5 }, other.work)).toBeInstanceOf(Promise);
+    expect(gate.tryStart('other', { maxConcurrency: 5 }, other.work)).toBeUndefined();
+    // A rate limit with no token left refuses too.
+    jobs.finishAll();
+    other.finishAll();
+    await flush();
+    expect(gate.tryStart('limited', { maxConcurrency: 5, ratePerSecond: 1 }, jobs.work)).toBeInstanceOf(Promise);
+    expect(gate.tryStart('limited', { maxConcurrency: 5, ratePerSecond: 1 }, jobs.work)).toBeUndefined();
+  });
+
   it('never lets one busy endpoint hold back another', async () => {
     gate = new EndpointGate(1000, 100, 10_000);
     const slow = controllable();

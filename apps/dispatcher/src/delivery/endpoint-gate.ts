@@ -80,6 +80,18 @@ export class EndpointGate {
     return true;
   }
 
+  /**
+   * Starts `work` only if it can run this moment: nothing queued for the endpoint, no caller
+   * waiting for the global cap, and room within the endpoint's limits and the cap. Returns the
+   * running work, or undefined (and nothing is consumed) when it would have to wait.
+   */
+  tryStart(endpointId: string, limits: EndpointLimits, work: () => Promise<void>): Promise<void> | undefined {
+    const state = this.stateOf(endpointId, limits);
+    state.limits = limits;
+    if (state.queue.length > 0 || this.globalWaiters.length > 0 || !this.mayStart(state)) return undefined;
+    return this.start(endpointId, state, work);
+  }
+
   /** Requests in flight to one endpoint. */
   inFlight(endpointId: string): number {
     return this.endpoints.get(endpointId)?.inFlight ?? 0;
@@ -154,10 +166,12 @@ export class EndpointGate {
     state.refilledAt = now;
   }
 
-  private start(endpointId: string, state: EndpointState, work: () => Promise<void>): void {
+  /** Runs `work` in a slot; the returned promise settles as the work does. */
+  private start(endpointId: string, state: EndpointState, work: () => Promise<void>): Promise<void> {
     state.inFlight += 1;
     const started = this.now();
-    const run = work()
+    const outcome = work();
+    const run = outcome
       .catch(() => undefined)
       .finally(() => {
         state.inFlight -= 1;
@@ -170,6 +184,7 @@ export class EndpointGate {
         if (this.running.size < this.maxInFlight) this.globalWaiters.shift()?.();
       });
     this.running.add(run);
+    return outcome;
   }
 
   private pump(endpointId: string, state: EndpointState): void {

@@ -46,6 +46,9 @@ const NETWORK_CODES: Record<string, AttemptErrorCode> = {
   UND_ERR_BODY_TIMEOUT: AttemptErrorCode.timeout,
 };
 
+/** URLs whose verdict is remembered; the whole cache is dropped when it fills. */
+const URL_VERDICT_CACHE_LIMIT = 10_000;
+
 /** The messages of an error and its causes, outermost first: `fetch failed: other side closed`. */
 function causeChain(error: unknown): string {
   const messages: string[] = [];
@@ -79,6 +82,8 @@ export function classifySendError(error: unknown, timeoutMs?: number): AttemptEr
 export class WebhookSender {
   private readonly agent: Agent;
   private readonly policy: AddressPolicy;
+  /** Verdicts of {@link checkUrl} by URL: every delivery to an endpoint asks about the same one. */
+  private readonly verdicts = new Map<string, AttemptErrorRecord | undefined>();
 
   constructor(private readonly options: WebhookSenderOptions) {
     this.policy = new AddressPolicy(options.allowCidrs);
@@ -92,6 +97,14 @@ export class WebhookSender {
 
   /** Refuses URLs the platform must never call; `undefined` when the URL may be tried. */
   checkUrl(url: string): AttemptErrorRecord | undefined {
+    if (this.verdicts.has(url)) return this.verdicts.get(url);
+    const verdict = this.judgeUrl(url);
+    if (this.verdicts.size >= URL_VERDICT_CACHE_LIMIT) this.verdicts.clear();
+    this.verdicts.set(url, verdict);
+    return verdict;
+  }
+
+  private judgeUrl(url: string): AttemptErrorRecord | undefined {
     let parsed: URL;
     try {
       parsed = new URL(url);

@@ -12,32 +12,48 @@ import {
   deliveryTaskSubject,
   encodeMessage,
   parseEventSubject,
-  deliveriesCreatedMessageId,
-  deliveriesCreatedSubject,
   type DeliveriesCreatedMessage,
   type DeliveryTaskMessage,
 } from '@wirehook/contracts';
 import { JETSTREAM } from '@wirehook/nats';
+import { AttemptLogPublisher } from '../attempt-log/attempt-log.publisher';
 import { DispatcherConfig } from '../config/dispatcher.config';
 import { DeadLetterPublisher } from '../dead-letters/dead-letter.publisher';
 import { deliveryIdFor } from '../delivery/delivery-id';
+import { DeliveryTaskHandler } from '../delivery/delivery-task.handler';
 import { EndpointDirectory } from '../endpoints/endpoint-directory.service';
 
+/** When to offer again an event whose deliveries could not be stored. */
+const FAILURE_REDELIVERY_MS = 5_000;
+
 /**
- * Turns one published event into one delivery task per subscribed active endpoint. Tasks carry
- * the exact body to send and a deterministic delivery id used as their JetStream message id,
- * so a redelivered event creates no second delivery. The event is acked only after every task
- * is stored.
+ * Turns one published event into one delivery per subscribed endpoint, each with the exact
+ * body to send and a deterministic delivery id (its `webhook-id`). A delivery whose endpoint
+ * has room is attempted at once, here; any other is stored as a task (the delivery id is its
+ * JetStream message id, so a redelivered event stores no second task) for the task consumer.
+ * The event is acked only once every delivery is stored: as a task, or as the record of its
+ * first attempt and any retry. Most deliveries thus cost no stored message of their own.
  */
 @Injectable()
 export class FanOutHandler {
+  /** Events held until the first attempts of their deliveries are recorded. */
+  private readonly held = new Set<JsMsg>();
+  private readonly settling = new Set<Promise<void>>();
+  private readonly keepAliveTimer: NodeJS.Timeout;
+
   constructor(
     private readonly config: DispatcherConfig,
     private readonly directory: EndpointDirectory,
     private readonly deadLetters: DeadLetterPublisher,
+    private readonly attemptLog: AttemptLogPublisher,
+    private readonly deliveryTasks: DeliveryTaskHandler,
     @Inject(JETSTREAM) private readonly js: JetStreamClient,
     @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
+  ) {
+    // Well inside the ack wait, so JetStream never hands out an event whose deliveries are being attempted.
+    this.keepAliveTimer = setInterval(() => this.held.forEach((message) => message.working()), Math.floor(config.DELIVERY_ACK_WAIT_MS / 3));
+    this.keepAliveTimer.unref();
+  }
 
   async handle(message: JsMsg): Promise<void> {
     const target = parseEventSubject(message.subject);
@@ -96,29 +112,73 @@ export class FanOutHandler {
         endpointUrl: endpoint.url,
       })),
     };
-    const recordCreated =
-      endpoints.length > 0 ? this.js.publish(deliveriesCreatedSubject(tenantId), encodeMessage(created), { msgID: deliveriesCreatedMessageId(tenantId, eventId) }) : undefined;
-    await Promise.all([
-      recordCreated,
-      ...endpoints.map(({ endpoint, deliveryId }) => {
-        const task: DeliveryTaskMessage = {
-          deliveryId,
-          tenantId,
-          endpointId: endpoint.id,
-          eventId,
-          eventType,
-          identifiers: event.identifiers,
-          clientId: event.source,
-          body: bodyFor(endpoint.tenantField),
-          createdAt,
-          eventTimestamp: timestamp,
-          attempt: 1,
-          trigger: AttemptTrigger.auto,
-        };
-        return this.js.publish(deliveryTaskSubject(tenantId, endpoint.id), encodeMessage(task), { msgID: deliveryId });
-      }),
-    ]);
-    this.logger.debug({ tenantId, eventType, eventId, deliveries: endpoints.length }, 'event fanned out');
-    message.ack();
+    const recordCreated = endpoints.length > 0 ? this.attemptLog.recordCreated(created) : undefined;
+    const stored: Array<Promise<void> | undefined> = [recordCreated];
+    const attempting: Promise<void>[] = [];
+    for (const { endpoint, deliveryId } of endpoints) {
+      const task: DeliveryTaskMessage = {
+        deliveryId,
+        tenantId,
+        endpointId: endpoint.id,
+        eventId,
+        eventType,
+        identifiers: event.identifiers,
+        clientId: event.source,
+        body: bodyFor(endpoint.tenantField),
+        createdAt,
+        eventTimestamp: timestamp,
+        attempt: 1,
+        trigger: AttemptTrigger.auto,
+      };
+      const attempt = this.deliveryTasks.attemptNow(endpoint, task);
+      if (!attempt) {
+        stored.push(this.storeTask(task));
+        continue;
+      }
+      attempting.push(
+        attempt.catch((error: unknown) => {
+          this.logger.warn({ err: error, deliveryId }, 'the first attempt could not be recorded; storing the delivery as a task');
+          return this.storeTask(task);
+        }),
+      );
+    }
+    await Promise.all(stored);
+    this.logger.debug({ tenantId, eventType, eventId, deliveries: endpoints.length, attemptedAtOnce: attempting.length }, 'event fanned out');
+    if (attempting.length === 0) message.ack();
+    else this.ackWhenSettled(message, attempting);
+  }
+
+  /** Stores a delivery as a task, to be attempted when its endpoint has room. */
+  private storeTask(task: DeliveryTaskMessage): Promise<void> {
+    return this.js.publish(deliveryTaskSubject(task.tenantId, task.endpointId), encodeMessage(task), { msgID: task.deliveryId }).then(() => undefined);
+  }
+
+  /**
+   * Acks the event once its first attempts are recorded (or stored as tasks); the worker moves
+   * on meanwhile, so a slow endpoint holds only its own slots in the gate. Until then the event
+   * is kept from redelivery; should this process die first, the event is fanned out again and
+   * the same deliveries (same ids) are attempted again.
+   */
+  private ackWhenSettled(message: JsMsg, attempting: Promise<void>[]): void {
+    this.held.add(message);
+    const settled = Promise.all(attempting)
+      .then(
+        () => message.ack(),
+        (error: unknown) => {
+          this.logger.error({ err: error, subject: message.subject, seq: message.seq }, 'storing the deliveries of an event failed; fanning it out again later');
+          message.nak(FAILURE_REDELIVERY_MS);
+        },
+      )
+      .finally(() => {
+        this.held.delete(message);
+        this.settling.delete(settled);
+      });
+    this.settling.add(settled);
+  }
+
+  /** Waits until every event whose first attempts were running is acked (at shutdown, after the gate has stopped). */
+  async drain(): Promise<void> {
+    await Promise.all(this.settling);
+    clearInterval(this.keepAliveTimer);
   }
 }

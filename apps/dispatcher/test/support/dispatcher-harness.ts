@@ -16,7 +16,10 @@ import {
   decodeMessage,
   encodeMessage,
   endpointConfigKey,
+  parseAttemptSubject,
   tenantConfigKey,
+  validatePlain,
+  type AttemptLogBatch,
   type EndpointSnapshotMessage,
 } from '@wirehook/contracts';
 import { WebhookEventPublisher } from '@wirehook/publisher';
@@ -34,6 +37,8 @@ import { EndpointDirectory } from '../../src/endpoints/endpoint-directory.servic
 export class DispatcherHarness {
   readonly attempts: AttemptRecordedMessage[] = [];
   readonly disabled: EndpointDisabledMessage[] = [];
+  /** Messages stored on the attempt stream: records, created deliveries and batches of them. */
+  attemptStreamMessages = 0;
   private endpointCount = 0;
   private stopCollecting: () => void = () => undefined;
 
@@ -66,15 +71,24 @@ export class DispatcherHarness {
     return harness;
   }
 
-  /** Collects attempt records (the work-queue stream allows one consumer: the test is it) and ops events. */
+  /**
+   * Collects attempt records, alone or in the dispatcher's batches (the work-queue stream allows
+   * one consumer: the test is it), and ops events.
+   */
   private async collect(): Promise<void> {
     const jsm = await jetstreamManager(this.nc);
-    await jsm.consumers.add(StreamNames.attempts, { durable_name: 'test-observer', ack_policy: AckPolicy.Explicit, filter_subject: AttemptSubjects.records });
+    await jsm.consumers.add(StreamNames.attempts, { durable_name: 'test-observer', ack_policy: AckPolicy.Explicit, filter_subject: AttemptSubjects.all });
     const attempts = await (await this.js.consumers.get(StreamNames.attempts, 'test-observer')).consume();
     const operations = await (await this.js.consumers.get(StreamNames.operations)).consume();
     void (async () => {
       for await (const message of attempts) {
-        this.attempts.push(decodeMessage(AttemptRecordedMessage, message.data));
+        this.attemptStreamMessages += 1;
+        const holds = parseAttemptSubject(message.subject)?.holds;
+        if (holds === 'attempt') this.attempts.push(decodeMessage(AttemptRecordedMessage, message.data));
+        if (holds === 'batch') {
+          const batch = message.json<AttemptLogBatch>();
+          this.attempts.push(...batch.attempts.map((record) => validatePlain(AttemptRecordedMessage, record)));
+        }
         message.ack();
       }
     })();

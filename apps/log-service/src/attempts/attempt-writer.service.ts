@@ -15,6 +15,9 @@ import {
   deadLetterSubject,
   decodeMessage,
   encodeMessage,
+  parseJsonObject,
+  validatePlain,
+  type AttemptLogBatch,
   type DeadLetterMessage,
 } from '@wirehook/contracts';
 import { DeliveryLogs, redactHeaders } from '@wirehook/delivery-logs';
@@ -33,12 +36,33 @@ const TIMED_OUT = Symbol('timed out');
 const SECRET_FIELD_IN_TEXT = /("[^"]*(?:authorization|cookie|secret|token|passw|credential|session|api-key)[^"]*"\s*:\s*)(?:"(?:[^"\\]|\\.)*"?|[^,}\]]*)/gi;
 
 /**
- * One record on its way to MongoDB, with the message to settle once it is stored: an attempt,
- * or the deliveries fan-out created for an event.
+ * What one message brings on its way to MongoDB, with the message to settle once all of it is
+ * stored: an attempt, the deliveries fan-out created for an event, or a batch of both.
  */
-interface PendingRecord {
-  record: { attempt: AttemptRecordedMessage; created?: undefined } | { created: DeliveriesCreatedMessage; attempt?: undefined };
+interface PendingMessage {
+  attempts: AttemptRecordedMessage[];
+  created: DeliveriesCreatedMessage[];
   message: JsMsg;
+}
+
+function entriesOf(pending: PendingMessage): number {
+  return pending.attempts.length + pending.created.length;
+}
+
+/** Consecutive groups of messages holding at most `limit` entries each; a larger message is a group of its own. */
+function writeGroups(pending: PendingMessage[], limit: number): PendingMessage[][] {
+  const groups: PendingMessage[][] = [];
+  let entries = 0;
+  for (const item of pending) {
+    const size = entriesOf(item);
+    if (groups.length === 0 || entries + size > limit) {
+      groups.push([]);
+      entries = 0;
+    }
+    groups[groups.length - 1].push(item);
+    entries += size;
+  }
+  return groups;
 }
 
 /** Resolves with the promise's value, or {@link TIMED_OUT} after `ms`; the promise is left running. */
@@ -173,28 +197,33 @@ export class AttemptWriter implements OnApplicationBootstrap, BeforeApplicationS
     }
   }
 
-  /** Stores a batch and acks it; gives it back to JetStream only when shutting down first. */
+  /**
+   * Stores a batch of messages and acks each once all it holds is written, in writes of at most
+   * LOG_WRITE_BATCH_SIZE entries; gives them back to JetStream only when shutting down first.
+   */
   private async settle(batch: JsMsg[]): Promise<void> {
-    const pending = await this.decode(batch);
+    const decoded = await this.decode(batch);
     // A slow or absent MongoDB must not let the ack deadline pass: JetStream would hand the
     // same records to another replica while this one still holds them.
-    const keepAlive = setInterval(() => pending.forEach(({ message }) => message.working()), ACK_WAIT_MS / 3);
+    const keepAlive = setInterval(() => decoded.forEach(({ message }) => message.working()), ACK_WAIT_MS / 3);
     try {
-      for (let failures = 0; pending.length > 0; failures += 1) {
-        try {
-          this.writingSince = Date.now();
-          await this.store(pending);
-        } catch (error) {
-          if (this.failingSince === null) this.failingSince = new Date();
-          this.logger.error(
-            { error: describeWriteFailure(error), records: pending.length, failingSince: this.failingSince.toISOString() },
-            'writing attempt records failed; they stay queued and the write is retried',
-          );
-          if (this.stopping) {
-            pending.forEach(({ message }) => message.nak());
-            return;
+      for (const pending of writeGroups(decoded, this.config.LOG_WRITE_BATCH_SIZE)) {
+        for (let failures = 0; pending.length > 0; failures += 1) {
+          try {
+            this.writingSince = Date.now();
+            await this.store(pending);
+          } catch (error) {
+            if (this.failingSince === null) this.failingSince = new Date();
+            this.logger.error(
+              { error: describeWriteFailure(error), records: pending.reduce((sum, item) => sum + entriesOf(item), 0), failingSince: this.failingSince.toISOString() },
+              'writing attempt records failed; they stay queued and the write is retried',
+            );
+            if (this.stopping) {
+              decoded.forEach(({ message }) => message.nak());
+              return;
+            }
+            await this.pause(RETRY_DELAYS_MS[Math.min(failures, RETRY_DELAYS_MS.length - 1)]);
           }
-          await this.pause(RETRY_DELAYS_MS[Math.min(failures, RETRY_DELAYS_MS.length - 1)]);
         }
       }
     } finally {
@@ -205,40 +234,79 @@ export class AttemptWriter implements OnApplicationBootstrap, BeforeApplicationS
     this.failingSince = null;
   }
 
-  /** Decodes a batch; a malformed record is dead-lettered on the spot. */
-  private async decode(batch: JsMsg[]): Promise<PendingRecord[]> {
-    const pending: PendingRecord[] = [];
+  /** Decodes a batch of messages; what is malformed is dead-lettered on the spot. */
+  private async decode(batch: JsMsg[]): Promise<PendingMessage[]> {
+    const pending: PendingMessage[] = [];
     for (const message of batch) {
+      const holds = parseAttemptSubject(message.subject)?.holds ?? 'attempt';
       try {
-        const created = parseAttemptSubject(message.subject)?.created ?? false;
-        pending.push({
-          record: created ? { created: decodeMessage(DeliveriesCreatedMessage, message.data) } : { attempt: decodeMessage(AttemptRecordedMessage, message.data) },
-          message,
-        });
+        if (holds === 'batch') {
+          const decoded = await this.decodeBatch(message);
+          if (decoded) pending.push(decoded);
+        } else if (holds === 'created') {
+          pending.push({ attempts: [], created: [decodeMessage(DeliveriesCreatedMessage, message.data)], message });
+        } else {
+          pending.push({ attempts: [decodeMessage(AttemptRecordedMessage, message.data)], created: [], message });
+        }
       } catch (error) {
         if (!(error instanceof InvalidMessageError)) throw error;
-        // The JSON parser quotes a few characters of the text around the fault, which may be a
-        // header value: a malformed record is described without them.
-        const malformed = error.reason === 'malformed_json';
-        const problems = malformed ? ['body is not valid JSON'] : error.problems;
-        this.logger.error({ subject: message.subject, seq: message.seq, problems }, 'dropped an invalid attempt record');
-        await this.deadLetter(message, malformed ? DeadLetterReason.malformedJson : DeadLetterReason.invalidFields, problems.join('; '));
+        await this.deadLetterInvalid(message, error);
       }
     }
     return pending;
   }
 
   /**
-   * Writes the records and acks them, removing each from `pending` once settled. When MongoDB
-   * refuses the documents themselves, the batch is written record by record so that only the
-   * offending ones are dead-lettered. Transient failures are thrown, leaving in `pending` what
-   * is still to be written.
+   * The entries of a batch the dispatcher stored: each is validated on its own, and a bad one is
+   * dead-lettered alone. Undefined when nothing in it is left to write (the message is acked).
    */
-  private async store(pending: PendingRecord[]): Promise<void> {
+  private async decodeBatch(message: JsMsg): Promise<PendingMessage | undefined> {
+    const plain = parseJsonObject(message.data) as Partial<Record<keyof AttemptLogBatch, unknown>>;
+    if (!Array.isArray(plain.attempts) || !Array.isArray(plain.created)) {
+      throw new InvalidMessageError(['a batch must hold an attempts array and a created array']);
+    }
+    const pending: PendingMessage = { attempts: [], created: [], message };
+    const kinds = [
+      ['attempts', plain.attempts, (item: unknown) => pending.attempts.push(validatePlain(AttemptRecordedMessage, item))],
+      ['created', plain.created, (item: unknown) => pending.created.push(validatePlain(DeliveriesCreatedMessage, item))],
+    ] as const;
+    for (const [kind, items, take] of kinds) {
+      for (const [index, item] of items.entries()) {
+        try {
+          take(item);
+        } catch (error) {
+          if (!(error instanceof InvalidMessageError)) throw error;
+          this.logger.error({ subject: message.subject, seq: message.seq, entry: `${kind}[${index}]`, problems: error.problems }, 'dropped an invalid attempt record');
+          await this.publishDeadLetter(message, DeadLetterReason.invalidFields, error.problems.join('; '), Buffer.from(JSON.stringify(item)), `${kind}[${index}]`);
+        }
+      }
+    }
+    if (entriesOf(pending) > 0) return pending;
+    await message.ackAck();
+    return undefined;
+  }
+
+  private async deadLetterInvalid(message: JsMsg, error: InvalidMessageError): Promise<void> {
+    // The JSON parser quotes a few characters of the text around the fault, which may be a
+    // header value: a malformed record is described without them.
+    const malformed = error.reason === 'malformed_json';
+    const problems = malformed ? ['body is not valid JSON'] : error.problems;
+    this.logger.error({ subject: message.subject, seq: message.seq, problems }, 'dropped an invalid attempt record');
+    await this.deadLetter(message, malformed ? DeadLetterReason.malformedJson : DeadLetterReason.invalidFields, problems.join('; '));
+  }
+
+  /**
+   * Writes the records and acks their messages, removing each from `pending` once settled. When
+   * MongoDB refuses the documents themselves, the batch is written message by message, and a
+   * refused message that holds several entries entry by entry, so that only the offending
+   * entries are dead-lettered. Transient failures are thrown, leaving in `pending` what is
+   * still to be written.
+   */
+  private async store(pending: PendingMessage[]): Promise<void> {
     try {
       await this.recordAll(pending);
       const written = pending.splice(0, pending.length);
-      this.recordsWritten.inc(written.length);
+      this.recordsWritten.inc(written.reduce((sum, item) => sum + entriesOf(item), 0));
       // A lost ack only means a redelivery, which the unique attempt key absorbs.
       await Promise.all(written.map(({ message }) => message.ackAck().catch(() => false)));
       return;
@@ -247,45 +315,77 @@ export class AttemptWriter implements OnApplicationBootstrap, BeforeApplicationS
     }
     while (pending.length > 0) {
       const [entry] = pending;
-      try {
-        await this.recordAll([entry]);
-        this.recordsWritten.inc();
-        await entry.message.ackAck().catch(() => false);
-      } catch (error) {
-        if (isTransientWriteFailure(error)) throw error;
-        const described = describeWriteFailure(error);
-        this.logger.error({ subject: entry.message.subject, seq: entry.message.seq, error: described }, 'MongoDB refused an attempt record; dead-lettered');
-        await this.deadLetter(entry.message, DeadLetterReason.invalidFields, `MongoDB refused to store it: ${described.message}`);
-      }
+      await this.storeAlone(entry);
       pending.shift();
     }
   }
 
-  private recordAll(pending: PendingRecord[]): Promise<void> {
+  /** Writes one message's entries, dead-lettering what MongoDB refuses, then acks it. */
+  private async storeAlone(entry: PendingMessage): Promise<void> {
+    const { message } = entry;
+    try {
+      await this.recordAll([entry]);
+      this.recordsWritten.inc(entriesOf(entry));
+      await message.ackAck().catch(() => false);
+      return;
+    } catch (error) {
+      if (isTransientWriteFailure(error)) throw error;
+      if (entriesOf(entry) === 1) {
+        const described = describeWriteFailure(error);
+        this.logger.error({ subject: message.subject, seq: message.seq, error: described }, 'MongoDB refused an attempt record; dead-lettered');
+        await this.deadLetter(message, DeadLetterReason.invalidFields, `MongoDB refused to store it: ${described.message}`);
+        return;
+      }
+    }
+    const singles = [
+      ...entry.attempts.map((attempt, index) => ({ name: `attempts[${index}]`, item: attempt, alone: { attempts: [attempt], created: [], message } })),
+      ...entry.created.map((created, index) => ({ name: `created[${index}]`, item: created, alone: { attempts: [], created: [created], message } })),
+    ];
+    for (const { name, item, alone } of singles) {
+      try {
+        await this.recordAll([alone]);
+        this.recordsWritten.inc();
+      } catch (error) {
+        if (isTransientWriteFailure(error)) throw error;
+        const described = describeWriteFailure(error);
+        this.logger.error({ subject: message.subject, seq: message.seq, entry: name, error: described }, 'MongoDB refused an attempt record; dead-lettered');
+        await this.publishDeadLetter(message, DeadLetterReason.invalidFields, `MongoDB refused to store it: ${described.message}`, Buffer.from(JSON.stringify(item)), name);
+      }
+    }
+    await message.ackAck().catch(() => false);
+  }
+
+  private recordAll(pending: PendingMessage[]): Promise<void> {
     return this.logs.recorder.record(
-      pending.flatMap(({ record }) => (record.attempt ? [record.attempt] : [])),
-      pending.flatMap(({ record }) => (record.created ? [record.created] : [])),
+      pending.flatMap(({ attempts }) => attempts),
+      pending.flatMap(({ created }) => created),
     );
   }
 
   /** Keeps a record that can never be stored on the dead-letter stream, then takes it out of the queue. */
   private async deadLetter(message: JsMsg, reason: DeadLetterReason, detail: string): Promise<void> {
-    const tenantId = parseAttemptSubject(message.subject)?.tenantId;
-    const record: DeadLetterMessage = {
-      reason,
-      detail: detail.slice(0, 4000),
-      stream: message.info.stream,
-      subject: message.subject,
-      streamSequence: message.info.streamSequence,
-      body: redactedBody(message.data),
-      tenantId,
-      deadLetteredAt: new Date().toISOString(),
-    };
-    await this.js.publish(deadLetterSubject(reason), encodeMessage(record), { msgID: `${message.info.stream}:${message.info.streamSequence}` });
+    await this.publishDeadLetter(message, reason, detail, message.data);
     // An ack rather than a term: the record is kept on the dead-letter stream now, and a work
     // queue drops an acked message on every server version (nats-server 2.9 leaves a message
     // terminated with a reason pending, where it counts against MaxAckPending for ever).
     await message.ackAck();
+  }
+
+  /** Keeps `body` (a message, or one entry of a batch, named by `entry`) on the dead-letter stream. */
+  private async publishDeadLetter(message: JsMsg, reason: DeadLetterReason, detail: string, body: Uint8Array, entry?: string): Promise<void> {
+    const tenantId = parseAttemptSubject(message.subject)?.tenantId;
+    const record: DeadLetterMessage = {
+      reason,
+      detail: (entry ? `${entry}: ${detail}` : detail).slice(0, 4000),
+      stream: message.info.stream,
+      subject: message.subject,
+      streamSequence: message.info.streamSequence,
+      body: redactedBody(body),
+      tenantId,
+      deadLetteredAt: new Date().toISOString(),
+    };
+    const messageId = `${message.info.stream}:${message.info.streamSequence}${entry ? `:${entry}` : ''}`;
+    await this.js.publish(deadLetterSubject(reason), encodeMessage(record), { msgID: messageId });
   }
 
   /** Waits `ms`, or less when shutdown begins. */

@@ -193,3 +193,14 @@ export class DeliveriesCreatedMessage extends DeliveredEventFields {
   @Type(() => CreatedDeliveryRecord)
   deliveries!: CreatedDeliveryRecord[];
 }
+
+/**
+ * Attempt records and created deliveries of one tenant stored as one message, on
+ * `webhooks.attempts.v1.<tenantId>.batch`: the dispatcher groups what it records while its
+ * previous group is being stored. Readers validate each entry on its own, so one bad entry
+ * does not hold back the others.
+ */
+export interface AttemptLogBatch {
+  attempts: AttemptRecordedMessage[];
+  created: DeliveriesCreatedMessage[];
+}
