@@ -1,5 +1,5 @@
 import { jetstreamManager } from '@nats-io/jetstream';
-import { AttemptSubjects, ConsumerNames, StreamNames } from '@wirehook/contracts';
+import { ConsumerNames, StreamNames, attemptLogBatchSubject, type AttemptLogBatch } from '@wirehook/contracts';
 import { DELIVERIES_COLLECTION } from '@wirehook/delivery-logs';
 import type { WebhookEvent } from '@wirehook/publisher';
 import { MemorySampler, benchEventData, latencySummary, preciseNow, publishAtRate, publishBurst, rawUndiciLoop, sleep, type EventFactory } from '../load';
@@ -22,6 +22,11 @@ export interface ThroughputResult {
     taskRedeliveries: number;
     /** What the dispatcher answered JetStream for delivery tasks: `+ACK`, `-NAK`, `+WPI`... */
     taskReplies: Record<string, number>;
+    /**
+     * JetStream messages the dispatcher stored per delivery: tasks (deliveries that waited for
+     * room) and attempt-log messages (records and created deliveries, batched).
+     */
+    storedPerDelivery: { tasks: number; attemptLog: number };
     /** CPU time per delivery during the run, less noisy than rates on a shared machine. */
     cpuMicrosPerDelivery: { dispatcher?: number; natsServer?: number };
   };
@@ -94,6 +99,11 @@ export async function measureThroughput(context: BenchContext): Promise<Throughp
       taskReplies[kind] = (taskReplies[kind] ?? 0) + 1;
     },
   });
+  const storedMessages = async () => ({
+    tasks: (await jsm.streams.info(StreamNames.deliveries)).state.last_seq,
+    attemptLog: (await jsm.streams.info(StreamNames.attempts)).state.last_seq,
+  });
+  const storedBefore = await storedMessages();
   const sampler = new MemorySampler(system);
   const cpuBefore = { dispatcher: system.cpuSeconds('dispatcher'), natsServer: system.natsCpuSeconds() };
   const startedAt = preciseNow();
@@ -109,6 +119,7 @@ export async function measureThroughput(context: BenchContext): Promise<Throughp
   };
   await sleep(500);
   const after = await handedOut();
+  const storedAfter = await storedMessages();
   replies.unsubscribe();
   const report = await receiver.report();
   const receipts = [...report.firstReceipts].sort((a, b) => a - b);
@@ -141,6 +152,10 @@ export async function measureThroughput(context: BenchContext): Promise<Throughp
       duplicates: report.duplicates,
       taskRedeliveries: after.consumer_seq - before.consumer_seq - (after.stream_seq - before.stream_seq),
       taskReplies,
+      storedPerDelivery: {
+        tasks: (storedAfter.tasks - storedBefore.tasks) / events,
+        attemptLog: (storedAfter.attemptLog - storedBefore.attemptLog) / events,
+      },
       cpuMicrosPerDelivery,
     },
     raw: { requestsPerSecond: Math.round(rawPerSecond), seconds: round1(rawSeconds) },
@@ -178,13 +193,14 @@ export async function measureLatency(context: BenchContext, rate: number, durati
   const published = new Map<string, number>();
   const attemptLatencies: number[] = [];
   const measuredFrom = preciseNow();
-  const subscription = system.nc.subscribe(`${AttemptSubjects.prefix}.${BENCH_TENANT}`, {
+  const subscription = system.nc.subscribe(attemptLogBatchSubject(BENCH_TENANT), {
     callback: (error, message) => {
       if (error) return;
       const arrivedAt = preciseNow();
-      const record = message.json<{ request: { body: string } }>();
-      const publishedAt = (JSON.parse(record.request.body) as { data?: { publishedAt?: number } }).data?.publishedAt;
-      if (typeof publishedAt === 'number' && publishedAt >= measuredFrom) attemptLatencies.push(arrivedAt - publishedAt);
+      for (const record of message.json<AttemptLogBatch>().attempts) {
+        const publishedAt = (JSON.parse(record.request.body) as { data?: { publishedAt?: number } }).data?.publishedAt;
+        if (typeof publishedAt === 'number' && publishedAt >= measuredFrom) attemptLatencies.push(arrivedAt - publishedAt);
+      }
     },
   });
   const sampler = new MemorySampler(system);
