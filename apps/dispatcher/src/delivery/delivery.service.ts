@@ -24,10 +24,17 @@ import { WebhookSender, type SendResult } from './webhook-sender';
 
 export const USER_AGENT = 'wirehook/0.1.0 (+https://github.com/wirehook/wirehook)';
 const REDACTED = '[redacted]';
-/** Decrypted values kept in memory; the whole cache is dropped when it fills. */
-const DECRYPTED_CACHE_LIMIT = 10_000;
 /** How long a delivery to a paused endpoint waits before it looks again. */
 export const PAUSED_RECHECK_MS = 60_000;
+
+/** What every request to one endpoint sends besides the per-delivery headers. */
+interface PreparedHeaders {
+  secrets: Array<{ plain: string; expiresAtMs?: number }>;
+  /** Custom and auth headers, decrypted. */
+  sent: Record<string, string>;
+  /** The same names, lower-cased, with `[redacted]` for the attempt record. */
+  redacted: Record<string, string>;
+}
 
 /** Result of one attempt, for the caller that settles the task message. */
 export interface AttemptReport {
@@ -36,10 +43,6 @@ export interface AttemptReport {
   retry?: DeliveryTaskMessage;
 }
 
-/**
- * Makes one delivery attempt: signs and sends the request, records the attempt, and schedules
- * the next one when the failure is worth retrying and the endpoint's schedule allows.
- */
 /** The `timestamp` of a delivery body (an event envelope), for tasks that do not carry it. */
 export function eventTimestampOf(body: string): string | undefined {
   try {
@@ -50,11 +53,16 @@ export function eventTimestampOf(body: string): string | undefined {
   }
 }
 
+/**
+ * Makes one delivery attempt: signs and sends the request, records the attempt, and schedules
+ * the next one when the failure is worth retrying and the endpoint's schedule allows.
+ */
 @Injectable()
 export class DeliveryService {
   private readonly defaultScheduleMs: number[];
   private readonly throttledRetryMinMs: number;
-  private readonly decrypted = new Map<string, string>();
+  /** Decrypted headers by endpoint snapshot; a snapshot replaced in the directory is dropped with it. */
+  private readonly prepared = new WeakMap<EndpointSnapshotMessage, PreparedHeaders>();
 
   constructor(
     config: DispatcherConfig,
@@ -76,18 +84,10 @@ export class DeliveryService {
    * `X-Webhook-Timestamp` is when the event occurred, as the product notes define it.
    */
   buildHeaders(endpoint: EndpointSnapshotMessage, task: DeliveryTaskMessage, now: Date): { headers: Record<string, string>; redacted: Record<string, string> } {
+    const prepared = this.preparedHeadersOf(endpoint);
     const timestampSeconds = Math.floor(now.getTime() / 1000);
-    const secrets = endpoint.secrets
-      .filter((secret) => !secret.expiresAt || Date.parse(secret.expiresAt) > now.getTime())
-      .map((secret) => this.decrypt(secret.encrypted));
+    const secrets = prepared.secrets.filter((secret) => secret.expiresAtMs === undefined || secret.expiresAtMs > now.getTime()).map((secret) => secret.plain);
     const signature = signWebhook(secrets, task.deliveryId, timestampSeconds, task.body);
-    const custom: Record<string, string> = {};
-    for (const [name, encrypted] of Object.entries(endpoint.encryptedHeaders)) custom[name] = this.decrypt(encrypted);
-    const auth: Record<string, string> = {};
-    if (endpoint.auth?.type === 'bearer') auth.authorization = `Bearer ${this.decrypt(endpoint.auth.encryptedValue)}`;
-    if (endpoint.auth?.type === 'header' && endpoint.auth.headerName) {
-      auth[endpoint.auth.headerName.toLowerCase()] = this.decrypt(endpoint.auth.encryptedValue);
-    }
     const standard = {
       'content-type': 'application/json',
       'user-agent': USER_AGENT,
@@ -98,10 +98,28 @@ export class DeliveryService {
       'x-webhook-timestamp': task.eventTimestamp ?? eventTimestampOf(task.body) ?? now.toISOString(),
       'x-webhook-signature': signature,
     };
-    const headers = { ...custom, ...auth, ...standard };
-    const redacted = { ...standard } as Record<string, string>;
-    for (const name of [...Object.keys(custom), ...Object.keys(auth)]) redacted[name.toLowerCase()] = REDACTED;
-    return { headers, redacted };
+    return { headers: { ...prepared.sent, ...standard }, redacted: { ...standard, ...prepared.redacted } };
+  }
+
+  /**
+   * An endpoint's secrets and its custom and auth headers, decrypted once per snapshot: every
+   * delivery to the endpoint sends the same ones, and a changed endpoint is a new snapshot.
+   */
+  private preparedHeadersOf(endpoint: EndpointSnapshotMessage): PreparedHeaders {
+    let prepared = this.prepared.get(endpoint);
+    if (!prepared) {
+      const sent: Record<string, string> = {};
+      for (const [name, encrypted] of Object.entries(endpoint.encryptedHeaders)) sent[name] = this.secretBox.decrypt(encrypted);
+      if (endpoint.auth?.type === 'bearer') sent.authorization = `Bearer ${this.secretBox.decrypt(endpoint.auth.encryptedValue)}`;
+      if (endpoint.auth?.type === 'header' && endpoint.auth.headerName) sent[endpoint.auth.headerName.toLowerCase()] = this.secretBox.decrypt(endpoint.auth.encryptedValue);
+      prepared = {
+        secrets: endpoint.secrets.map((secret) => ({ plain: this.secretBox.decrypt(secret.encrypted), expiresAtMs: secret.expiresAt ? Date.parse(secret.expiresAt) : undefined })),
+        sent,
+        redacted: Object.fromEntries(Object.keys(sent).map((name) => [name.toLowerCase(), REDACTED])),
+      };
+      this.prepared.set(endpoint, prepared);
+    }
+    return prepared;
   }
 
   async attempt(endpoint: EndpointSnapshotMessage, task: DeliveryTaskMessage): Promise<AttemptReport> {
@@ -157,20 +175,6 @@ export class DeliveryService {
     await this.trackHealth(endpoint, task, outcome, completedAt);
     this.logger.debug({ deliveryId: task.deliveryId, attempt: task.attempt, status, durationMs: result.durationMs }, 'attempt finished');
     return { record, retry };
-  }
-
-  /**
-   * Decrypts a stored value, remembering the result: the same ciphertext is sent with every
-   * delivery to an endpoint, and a changed secret comes as a new ciphertext (fresh IV).
-   */
-  private decrypt(encrypted: string): string {
-    let plain = this.decrypted.get(encrypted);
-    if (plain === undefined) {
-      plain = this.secretBox.decrypt(encrypted);
-      if (this.decrypted.size >= DECRYPTED_CACHE_LIMIT) this.decrypted.clear();
-      this.decrypted.set(encrypted, plain);
-    }
-    return plain;
   }
 
   /** Successes reset an endpoint's health, failures count towards disabling it; test sends count for nothing. */
