@@ -17,7 +17,7 @@ import { clearLogs, measureIngest } from './phases/log-phases';
 import { measureQueries } from './phases/query-phase';
 import { BenchReceiver } from './receiver';
 import { formatReport, writeResults, type BenchResults, type MachineInfo } from './report';
-import { APP_NAMES, BenchSystem, type AppName } from './system';
+import { APPS_ROOT, APP_NAMES, BenchSystem, type AppName } from './system';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
 const MIB = 1024 * 1024;
@@ -42,13 +42,14 @@ function machineInfo(env: ServerEnvironment): MachineInfo {
       ? `MongoDB at ${mongoHost} (MONGODB_URI): log figures are real`
       : 'in-memory MongoDB-wire server (not MongoDB: its writes slow down with collection size, ARCHITECTURE.md §8; log figures are not representative)',
     transport: 'plain HTTP/1.1 keep-alive on 127.0.0.1 (DELIVERY_REQUIRE_HTTPS=false), same receiver and concurrency for wirehook and raw undici',
+    apps: APPS_ROOT === ROOT ? 'this build' : `the build in ${APPS_ROOT} (BENCH_APPS_ROOT)`,
   };
 }
 
 async function run(): Promise<void> {
   const env = loadConfig(ServerEnvironment);
   const plan = planFromArgs(process.argv.slice(2), Boolean(env.MONGODB_URI));
-  if (!existsSync(resolve(ROOT, 'dist', 'apps', 'dispatcher', 'src', 'main.js'))) throw new Error('the apps are not built: run npm run build (npm run bench does)');
+  if (!existsSync(resolve(APPS_ROOT, 'dist', 'apps', 'dispatcher', 'src', 'main.js'))) throw new Error(`the apps are not built in ${APPS_ROOT}: run npm run build (npm run bench does)`);
   const startedAt = new Date();
   const wants = (phase: PhaseName) => plan.phases.includes(phase);
   const machine = machineInfo(env);

@@ -13,6 +13,8 @@ export interface MachineInfo {
   natsServer: string;
   mongodb: string;
   transport: string;
+  /** Which build's apps were measured. */
+  apps: string;
 }
 
 export interface BenchResults {
@@ -51,6 +53,7 @@ export function formatReport(results: BenchResults): string {
   out.push(`machine:   ${machine.cores} cores (${machine.cpuModel}), Node ${machine.nodeVersion}, nats-server ${machine.natsServer}`);
   out.push(`MongoDB:   ${machine.mongodb}`);
   out.push(`receiver:  ${machine.transport}`);
+  out.push(`apps:      ${machine.apps}`);
   for (const note of results.notes) out.push(`note:      ${note}`);
   const { throughput } = results;
   if (throughput) {
@@ -66,7 +69,7 @@ export function formatReport(results: BenchResults): string {
           [`  task replies: ${Object.entries(throughput.ours.taskReplies).map(([kind, count]) => `${kind} ${count}`).join(', ') || 'none'}`, '', '', ''],
           [`  stored per delivery: tasks ${throughput.ours.storedPerDelivery.tasks.toFixed(2)}, attempt-log messages ${throughput.ours.storedPerDelivery.attemptLog.toFixed(2)}`, '', '', ''],
           ['wirehook, steady state (10-90 %)', number(throughput.ours.steadyDeliveriesPerSecond), '', ''],
-          [`  CPU µs per delivery: dispatcher ${number(cpu.dispatcher)}, nats-server ${number(cpu.natsServer)}`, '', '', ''],
+          [`  CPU µs per delivery: dispatcher ${number(cpu.dispatcher)} (GC ${number(throughput.ours.gcMicrosPerDelivery)}), nats-server ${number(cpu.natsServer)}`, '', '', ''],
           ['raw undici POST loop', number(throughput.raw.requestsPerSecond), number(throughput.raw.seconds, 1), ''],
           ['ratio wirehook / raw', throughput.ratio.toFixed(2), '', ''],
         ],

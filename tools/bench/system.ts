@@ -12,6 +12,11 @@ export const APP_NAMES = ['config-api', 'dispatcher', 'log-service', 'retention-
 export type AppName = (typeof APP_NAMES)[number];
 
 const ROOT = resolve(__dirname, '..', '..', '..');
+/**
+ * The build whose apps are measured: this one, or another checkout's (`BENCH_APPS_ROOT`, a
+ * directory holding a `dist/` of the platform), so that one benchmark compares two versions.
+ */
+export const APPS_ROOT = process.env.BENCH_APPS_ROOT ? resolve(process.env.BENCH_APPS_ROOT) : ROOT;
 const OUTPUT_KEPT_BYTES = 64 * 1024;
 /** Linux reports process CPU time in ticks of 1/100 s (`getconf CLK_TCK`). */
 const CLOCK_TICKS_PER_SECOND = 100;
@@ -78,6 +83,18 @@ class AppRunner {
     return this.running ? processCpuSeconds(this.child.pid) : undefined;
   }
 
+  /** Time spent in garbage collection so far, all kinds together, from the app's `/metrics` (prom-client's process metrics). */
+  async gcSeconds(): Promise<number | undefined> {
+    if (!this.running) return undefined;
+    try {
+      const text = await (await fetch(`http://127.0.0.1:${this.port}/metrics`)).text();
+      const sums = [...text.matchAll(/^nodejs_gc_duration_seconds_sum\{[^}]*\} ([\d.e+-]+)$/gm)].map((match) => Number(match[1]));
+      return sums.length > 0 ? sums.reduce((total, value) => total + value, 0) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
   async stop(): Promise<void> {
     if (!this.running) return;
     const force = setTimeout(() => this.child.kill('SIGKILL'), 30_000);
@@ -117,7 +134,7 @@ export class BenchSystem {
   static async start(env: ServerEnvironment, dispatcherConcurrency: number, profiled: string[] = []): Promise<BenchSystem> {
     const servers = await startTestServers('bench');
     // As a deployment does before it starts the apps.
-    await runBuiltMigration(ROOT, { MONGODB_URI: servers.mongoUri, LOG_LEVEL: 'warn' });
+    await runBuiltMigration(APPS_ROOT, { MONGODB_URI: servers.mongoUri, LOG_LEVEL: 'warn' });
     const nc = await connect({ servers: servers.natsUrl, name: 'bench' });
     const system = new BenchSystem(servers, nc, env, dispatcherConcurrency, profiled);
     for (const app of APP_NAMES) system.ports.set(app, await freePort());
@@ -155,6 +172,10 @@ export class BenchSystem {
     return this.apps.get(app)?.cpuSeconds();
   }
 
+  async gcSeconds(app: AppName): Promise<number | undefined> {
+    return this.apps.get(app)?.gcSeconds();
+  }
+
   /** CPU seconds of the benchmark's private nats-server; undefined with `NATS_URL`. */
   natsCpuSeconds(): number | undefined {
     return processCpuSeconds(this.servers.natsServer?.process.pid);
@@ -184,8 +205,8 @@ export class BenchSystem {
 
   private spawnApp(app: AppName, port: number): AppRunner {
     const profile = this.profiled.includes(app) ? ['--cpu-prof', `--cpu-prof-dir=${resolve(ROOT, 'bench-results', 'profiles')}`] : [];
-    const child = spawn(process.execPath, [...profile, ...appNodeArguments(ROOT, app)], {
-      cwd: ROOT,
+    const child = spawn(process.execPath, [...profile, ...appNodeArguments(APPS_ROOT, app)], {
+      cwd: APPS_ROOT,
       // A clean environment: the apps get exactly the settings the benchmark chose.
       env: { PATH: this.env.PATH, ...this.appEnvironment(app), PORT: String(port) },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,5 +1,13 @@
 import { jetstreamManager } from '@nats-io/jetstream';
-import { ConsumerNames, StreamNames, attemptLogBatchSubject, type AttemptLogBatch } from '@wirehook/contracts';
+import {
+  ConsumerNames,
+  StreamNames,
+  attemptLogBatchSubject,
+  attemptSubject,
+  parseAttemptSubject,
+  type AttemptLogBatch,
+  type AttemptRecordedMessage,
+} from '@wirehook/contracts';
 import { DELIVERIES_COLLECTION } from '@wirehook/delivery-logs';
 import type { WebhookEvent } from '@wirehook/publisher';
 import { MemorySampler, benchEventData, latencySummary, preciseNow, publishAtRate, publishBurst, rawUndiciLoop, sleep, type EventFactory } from '../load';
@@ -29,6 +37,8 @@ export interface ThroughputResult {
     storedPerDelivery: { tasks: number; attemptLog: number };
     /** CPU time per delivery during the run, less noisy than rates on a shared machine. */
     cpuMicrosPerDelivery: { dispatcher?: number; natsServer?: number };
+    /** The dispatcher's garbage-collection time per delivery (part of its CPU time). */
+    gcMicrosPerDelivery?: number;
   };
   raw: { requestsPerSecond: number; seconds: number };
   /** ours / raw, both over the whole run. */
@@ -104,6 +114,7 @@ export async function measureThroughput(context: BenchContext): Promise<Throughp
     attemptLog: (await jsm.streams.info(StreamNames.attempts)).state.last_seq,
   });
   const storedBefore = await storedMessages();
+  const gcBefore = await system.gcSeconds('dispatcher');
   const sampler = new MemorySampler(system);
   const cpuBefore = { dispatcher: system.cpuSeconds('dispatcher'), natsServer: system.natsCpuSeconds() };
   const startedAt = preciseNow();
@@ -117,6 +128,7 @@ export async function measureThroughput(context: BenchContext): Promise<Throughp
     dispatcher: cpuMicrosPerEvent(cpuBefore.dispatcher, system.cpuSeconds('dispatcher'), events),
     natsServer: cpuMicrosPerEvent(cpuBefore.natsServer, system.natsCpuSeconds(), events),
   };
+  const gcMicrosPerDelivery = cpuMicrosPerEvent(gcBefore, await system.gcSeconds('dispatcher'), events);
   await sleep(500);
   const after = await handedOut();
   const storedAfter = await storedMessages();
@@ -157,6 +169,7 @@ export async function measureThroughput(context: BenchContext): Promise<Throughp
         attemptLog: (storedAfter.attemptLog - storedBefore.attemptLog) / events,
       },
       cpuMicrosPerDelivery,
+      gcMicrosPerDelivery,
     },
     raw: { requestsPerSecond: Math.round(rawPerSecond), seconds: round1(rawSeconds) },
     ratio: Math.round((oursPerSecond / rawPerSecond) * 100) / 100,
@@ -193,21 +206,25 @@ export async function measureLatency(context: BenchContext, rate: number, durati
   const published = new Map<string, number>();
   const attemptLatencies: number[] = [];
   const measuredFrom = preciseNow();
-  const subscription = system.nc.subscribe(attemptLogBatchSubject(BENCH_TENANT), {
-    callback: (error, message) => {
-      if (error) return;
-      const arrivedAt = preciseNow();
-      for (const record of message.json<AttemptLogBatch>().attempts) {
-        const publishedAt = (JSON.parse(record.request.body) as { data?: { publishedAt?: number } }).data?.publishedAt;
-        if (typeof publishedAt === 'number' && publishedAt >= measuredFrom) attemptLatencies.push(arrivedAt - publishedAt);
-      }
-    },
-  });
+  // Records come in batches; one by one from dispatchers of earlier versions, which this benchmark also measures for comparisons.
+  const subscriptions = [attemptLogBatchSubject(BENCH_TENANT), attemptSubject(BENCH_TENANT)].map((subject) =>
+    system.nc.subscribe(subject, {
+      callback: (error, message) => {
+        if (error) return;
+        const arrivedAt = preciseNow();
+        const records = parseAttemptSubject(message.subject)?.holds === 'batch' ? message.json<AttemptLogBatch>().attempts : [message.json<AttemptRecordedMessage>()];
+        for (const record of records) {
+          const publishedAt = (JSON.parse(record.request.body) as { data?: { publishedAt?: number } }).data?.publishedAt;
+          if (typeof publishedAt === 'number' && publishedAt >= measuredFrom) attemptLatencies.push(arrivedAt - publishedAt);
+        }
+      },
+    }),
+  );
   const sampler = new MemorySampler(system);
   const events = await publishAtRate(system.publisher, rate, durationMs, benchEvents(context, prefix, published));
   await receiver.waitForUnique(events, 120_000);
   await sleep(500);
-  subscription.unsubscribe();
+  subscriptions.forEach((subscription) => subscription.unsubscribe());
   recordPeaks(context, `latency ${rate}/s`, sampler.stop());
   const report = await receiver.report();
   return {
