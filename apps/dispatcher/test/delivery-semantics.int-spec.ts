@@ -1,16 +1,19 @@
 import { Webhook } from 'standardwebhooks';
-import { HttpsReceiver, createTestCertificates, eventually, startTestServers, type TestServers } from '@wirehook/testing';
-import { DispatcherHarness } from './support/dispatcher-harness';
+import { eventually, type HttpsReceiver } from '@wirehook/testing';
+import { startDispatcherTestbed, type DispatcherHarness, type DispatcherTestbed } from './support/dispatcher-harness';
 
 describe('delivery semantics against real NATS and HTTPS receivers', () => {
-  let servers: TestServers;
+  let testbed: DispatcherTestbed;
   let receiver: HttpsReceiver;
   let dispatcher: DispatcherHarness;
 
   beforeAll(async () => {
-    servers = await startTestServers('dispatcher-semantics', { mongo: false });
-    const certificates = createTestCertificates();
-    receiver = await HttpsReceiver.start(certificates);
+    testbed = await startDispatcherTestbed('dispatcher-semantics', {
+      DELIVERY_THROTTLED_RETRY_MIN_MS: '1500',
+      DELIVERY_ACK_WAIT_MS: '1500',
+      DELIVERY_DISABLE_AFTER: '2s',
+    });
+    ({ receiver, dispatcher } = testbed);
     receiver.respondWith((request) => {
       const status = Number(/\/status\/(\d+)/.exec(request.path)?.[1] ?? 200);
       const headers: Record<string, string> = {};
@@ -19,19 +22,9 @@ describe('delivery semantics against real NATS and HTTPS receivers', () => {
       const delayMs = Number(/\/delay\/(\d+)/.exec(request.path)?.[1] ?? 0);
       return { status, headers, body: `answer ${status}`, delayMs };
     });
-    dispatcher = await DispatcherHarness.start(
-      servers,
-      { DELIVERY_THROTTLED_RETRY_MIN_MS: '1500', DELIVERY_ACK_WAIT_MS: '1500', DELIVERY_DISABLE_AFTER: '2s' },
-      certificates.caFile,
-    );
-    await dispatcher.addTenant('acme');
   });
 
-  afterAll(async () => {
-    await dispatcher?.close();
-    await receiver?.stop();
-    await servers?.stop();
-  });
+  afterAll(() => testbed?.stop());
 
   const publishTo = (eventType: string) => dispatcher.publisher.publish('acme', { event: eventType, data: { at: Date.now() } });
   const gaps = (times: string[]) => times.slice(1).map((time, index) => Date.parse(time) - Date.parse(times[index]));

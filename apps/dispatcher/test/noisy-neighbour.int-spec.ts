@@ -1,6 +1,6 @@
 import type { EndpointSnapshotMessage } from '@wirehook/contracts';
-import { HttpsReceiver, createTestCertificates, eventually, startTestServers, type TestServers } from '@wirehook/testing';
-import { DispatcherHarness } from './support/dispatcher-harness';
+import { eventually, type HttpsReceiver } from '@wirehook/testing';
+import { startDispatcherTestbed, type DispatcherHarness, type DispatcherTestbed } from './support/dispatcher-harness';
 
 const HOUR_MS = 60 * 60 * 1000;
 /** The hanging endpoint's request timeout: a delivery queued behind it would wait at least this long. */
@@ -12,28 +12,21 @@ function percentile(values: number[], p: number): number {
 }
 
 describe('a hanging endpoint and 200 failing endpoints do not slow a healthy one', () => {
-  let servers: TestServers;
+  let testbed: DispatcherTestbed;
   let receiver: HttpsReceiver;
   let dispatcher: DispatcherHarness;
 
   beforeAll(async () => {
-    servers = await startTestServers('dispatcher-noisy-neighbour', { mongo: false });
-    const certificates = createTestCertificates();
-    receiver = await HttpsReceiver.start(certificates);
+    testbed = await startDispatcherTestbed('dispatcher-noisy-neighbour');
+    ({ receiver, dispatcher } = testbed);
     receiver.respondWith((request) => {
       if (request.path.startsWith('/hang')) return { status: 200, delayMs: 30_000 };
       if (request.path.startsWith('/failing')) return { status: 500, body: 'down' };
       return { status: 200 };
     });
-    dispatcher = await DispatcherHarness.start(servers, {}, certificates.caFile);
-    await dispatcher.addTenant('acme');
   });
 
-  afterAll(async () => {
-    await dispatcher?.close();
-    await receiver?.stop();
-    await servers?.stop();
-  });
+  afterAll(() => testbed?.stop());
 
   /** Publishes `count` events to the healthy endpoint at a steady pace; returns publish → receipt latencies. */
   async function measureHealthy(phase: string, count: number, interleave?: () => Promise<unknown>): Promise<number[]> {

@@ -1,7 +1,7 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import { StreamNames } from '@wirehook/contracts';
-import { HttpsReceiver, createTestCertificates, eventually, startTestServers, type TestServers } from '@wirehook/testing';
-import { DispatcherHarness } from './support/dispatcher-harness';
+import { eventually, type HttpsReceiver } from '@wirehook/testing';
+import { startDispatcherTestbed, type DispatcherHarness, type DispatcherTestbed } from './support/dispatcher-harness';
 
 /** Fewer than the dispatcher's global cap (DELIVERY_CONCURRENCY, 256): all of them can be in flight at once. */
 const EVENTS = 200;
@@ -12,24 +12,17 @@ const EVENTS = 200;
  * deliveries share messages under load.
  */
 describe('JetStream messages stored per delivery', () => {
-  let servers: TestServers;
+  let testbed: DispatcherTestbed;
   let receiver: HttpsReceiver;
   let dispatcher: DispatcherHarness;
 
   beforeAll(async () => {
-    servers = await startTestServers('dispatcher-stored-messages', { mongo: false });
-    const certificates = createTestCertificates();
-    receiver = await HttpsReceiver.start(certificates);
+    testbed = await startDispatcherTestbed('dispatcher-stored-messages');
+    ({ receiver, dispatcher } = testbed);
     receiver.respondWith((request) => ({ status: 200, body: 'ok', delayMs: request.path.includes('slow') ? 50 : 0 }));
-    dispatcher = await DispatcherHarness.start(servers, {}, certificates.caFile);
-    await dispatcher.addTenant('acme');
   });
 
-  afterAll(async () => {
-    await dispatcher?.close();
-    await receiver?.stop();
-    await servers?.stop();
-  });
+  afterAll(() => testbed?.stop());
 
   async function tasksStored(): Promise<number> {
     return (await (await jetstreamManager(dispatcher.nc)).streams.info(StreamNames.deliveries)).state.last_seq;

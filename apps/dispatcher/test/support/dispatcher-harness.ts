@@ -24,7 +24,7 @@ import {
 } from '@wirehook/contracts';
 import { WebhookEventPublisher } from '@wirehook/publisher';
 import { ensureStreams } from '@wirehook/nats';
-import { eventually, type TestServers } from '@wirehook/testing';
+import { HttpsReceiver, createTestCertificates, eventually, startTestServers, type TestServers } from '@wirehook/testing';
 import { DispatcherModule } from '../../src/app.module';
 import { DispatcherConfig } from '../../src/config/dispatcher.config';
 import { EndpointDirectory } from '../../src/endpoints/endpoint-directory.service';
@@ -147,3 +147,38 @@ export class DispatcherHarness {
     await this.nc.close();
   }
 }
+
+/** A dispatcher under test with test servers and an HTTPS receiver it trusts; tenant 'acme' exists. */
+export interface DispatcherTestbed {
+  servers: TestServers;
+  receiver: HttpsReceiver;
+  dispatcher: DispatcherHarness;
+  stop(): Promise<void>;
+}
+
+export async function startDispatcherTestbed(name: string, env: Record<string, string> = {}): Promise<DispatcherTestbed> {
+  const servers = await startTestServers(name, { mongo: false });
+  let receiver: HttpsReceiver | undefined;
+  try {
+    const certificates = createTestCertificates();
+    receiver = await HttpsReceiver.start(certificates);
+    const dispatcher = await DispatcherHarness.start(servers, env, certificates.caFile);
+    await dispatcher.addTenant('acme');
+    const started = receiver;
+    return {
+      servers,
+      receiver: started,
+      dispatcher,
+      stop: async () => {
+        await dispatcher.close();
+        await started.stop();
+        await servers.stop();
+      },
+    };
+  } catch (error) {
+    await receiver?.stop();
+    await servers.stop();
+    throw error;
+  }
+}
+
