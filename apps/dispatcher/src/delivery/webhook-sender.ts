@@ -126,13 +126,17 @@ export class WebhookSender {
     const started = performance.now();
     const refused = this.checkUrl(webhook.url);
     if (refused) return { error: refused, durationMs: 0 };
+    // A plain timer rather than AbortSignal.timeout, which costs ~10 µs per request here (the
+    // weak references it keeps for its clean-up); the reason is the one it would give.
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), webhook.timeoutMs);
     try {
       const response = await request(webhook.url, {
         dispatcher: this.agent,
         method: 'POST',
         headers: webhook.headers,
         body: webhook.body,
-        signal: AbortSignal.timeout(webhook.timeoutMs),
+        signal: deadline.signal,
         headersTimeout: webhook.timeoutMs,
         bodyTimeout: webhook.timeoutMs,
       });
@@ -147,6 +151,8 @@ export class WebhookSender {
       };
     } catch (error) {
       return { error: classifySendError(error, webhook.timeoutMs), durationMs: Math.round(performance.now() - started) };
+    } finally {
+      clearTimeout(timer);
     }
   }
 
