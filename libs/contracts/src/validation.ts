@@ -122,16 +122,24 @@ function assertFlat(type: new () => object): void {
 /**
  * {@link decodeMessage} for message classes whose fields are plain JSON values: no nested
  * message classes and no class-transformer conversions (`@Type`), which it would not apply.
- * The parsed fields are validated on the instance as they are instead of being copied by
- * class-transformer, which deep-copies free-form fields such as an event's `data`, and by
- * the class's compiled check (see {@link compileValidityCheck}), with class-validator itself
- * wording the problems of a message that fails it. The dispatcher decodes every event and
- * delivery task this way (measured with `npm run bench`).
+ * See {@link validateFlat}. The dispatcher decodes every event and delivery task this way
+ * (measured with `npm run bench`).
  */
 export function decodeFlatMessage<T extends object>(type: new () => T, bytes: Uint8Array | string): T {
+  return validateFlat(type, parseJsonObject(bytes));
+}
+
+/**
+ * {@link validatePlain} for flat message classes (see {@link decodeFlatMessage}). The fields
+ * are validated on the instance as they are instead of being copied by class-transformer,
+ * which deep-copies free-form fields such as an event's `data`, and by the class's compiled
+ * check (see {@link compileValidityCheck}), with class-validator itself wording the problems
+ * of a message that fails it. The publisher validates every event this way.
+ */
+export function validateFlat<T extends object>(type: new () => T, plain: unknown): T {
   assertFlat(type);
-  const plain = parseJsonObject(bytes);
-  // An own `__proto__` key from JSON.parse would replace the instance's prototype on assignment.
+  assertJsonObject(plain);
+  // An own `__proto__` key (JSON.parse makes one) would replace the instance's prototype on assignment.
   if (Object.hasOwn(plain, '__proto__')) throw new InvalidMessageError(['property __proto__ should not exist']);
   const instance = Object.assign(new type(), plain);
   return validityCheckOf(type)?.(instance) ? instance : validateInstance(instance);

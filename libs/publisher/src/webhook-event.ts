@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { PublishedEventMessage, validatePlain } from '@wirehook/contracts/events';
+import { PublishedEventMessage, validateFlat } from '@wirehook/contracts/events';
 
 /** What a service publishes; `id` defaults to a new UUID, `timestamp` to now. */
 export interface WebhookEvent {
@@ -20,7 +20,7 @@ export type PreparedEvent = PublishedEventMessage & { id: string; timestamp: str
  * field) and fixes its id and timestamp, so that every retry of one publish sends the same event.
  */
 export function prepareEvent(event: WebhookEvent): PreparedEvent {
-  return validatePlain(PublishedEventMessage, {
+  return validateFlat(PublishedEventMessage, {
     ...event,
     id: event.id ?? `evt_${randomUUID()}`,
     timestamp: event.timestamp ?? new Date().toISOString(),
