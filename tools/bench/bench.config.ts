@@ -1,4 +1,7 @@
-export const PHASES = ['throughput', 'replicas', 'latency', 'fanout', 'ingest', 'queries'] as const;
+import { IsOptional, IsString } from 'class-validator';
+import { ServerEnvironment } from '@wirehook/testing';
+
+export const PHASES = ['throughput', 'replicas', 'pool', 'latency', 'fanout', 'ingest', 'queries'] as const;
 export type PhaseName = (typeof PHASES)[number];
 
 /** Sizes of one run; `--quick` shrinks them to finish within a minute. */
@@ -69,4 +72,12 @@ export function planFromArgs(argv: string[], realMongo: boolean): BenchPlan {
     querySamples: quick ? 20 : 100,
     profile: flags.get('profile')?.split(',').map((app) => app.trim()) ?? [],
   };
+}
+
+/** The benchmark's environment: the test servers', and which build's apps to measure. */
+export class BenchEnvironment extends ServerEnvironment {
+  /** Another checkout whose built apps (its `dist/`) are measured, for before/after comparisons. */
+  @IsOptional()
+  @IsString()
+  BENCH_APPS_ROOT?: string;
 }

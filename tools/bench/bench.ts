@@ -8,16 +8,16 @@ import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { resolve } from 'node:path';
 import { loadConfig } from '@wirehook/config';
-import { ServerEnvironment, findExecutable } from '@wirehook/testing';
-import { planFromArgs, type PhaseName } from './bench.config';
+import { findExecutable, type ServerEnvironment } from '@wirehook/testing';
+import { BenchEnvironment, planFromArgs, type PhaseName } from './bench.config';
 import { sleep } from './load';
 import { BENCH_TENANT, awaitRoutes, type BenchContext } from './phases/context';
-import { measureFanOut, measureLatency, measureReplicaThroughput, measureThroughput } from './phases/delivery-phases';
+import { measureFanOut, measureLatency, measurePoolSettings, measureReplicaThroughput, measureThroughput } from './phases/delivery-phases';
 import { clearLogs, measureIngest } from './phases/log-phases';
 import { measureQueries } from './phases/query-phase';
 import { BenchReceiver } from './receiver';
 import { formatReport, writeResults, type BenchResults, type MachineInfo } from './report';
-import { APPS_ROOT, APP_NAMES, BenchSystem, type AppName } from './system';
+import { APP_NAMES, BenchSystem, type AppName } from './system';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
 const MIB = 1024 * 1024;
@@ -28,7 +28,7 @@ function progress(line: string): void {
   process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 }
 
-function machineInfo(env: ServerEnvironment): MachineInfo {
+function machineInfo(env: ServerEnvironment, appsRoot: string): MachineInfo {
   const natsBinary = findExecutable('nats-server', env.PATH);
   let natsServer = env.NATS_URL ? 'external (NATS_URL)' : 'not found';
   if (!env.NATS_URL && natsBinary) natsServer = execFileSync(natsBinary, ['--version']).toString().trim().replace(/^nats-server:\s*/, '');
@@ -42,21 +42,22 @@ function machineInfo(env: ServerEnvironment): MachineInfo {
       ? `MongoDB at ${mongoHost} (MONGODB_URI): log figures are real`
       : 'in-memory MongoDB-wire server (not MongoDB: its writes slow down with collection size, ARCHITECTURE.md §8; log figures are not representative)',
     transport: 'plain HTTP/1.1 keep-alive on 127.0.0.1 (DELIVERY_REQUIRE_HTTPS=false), same receiver and concurrency for wirehook and raw undici',
-    apps: APPS_ROOT === ROOT ? 'this build' : `the build in ${APPS_ROOT} (BENCH_APPS_ROOT)`,
+    apps: appsRoot === ROOT ? 'this build' : `the build in ${appsRoot} (BENCH_APPS_ROOT)`,
   };
 }
 
 async function run(): Promise<void> {
-  const env = loadConfig(ServerEnvironment);
+  const env = loadConfig(BenchEnvironment);
   const plan = planFromArgs(process.argv.slice(2), Boolean(env.MONGODB_URI));
-  if (!existsSync(resolve(APPS_ROOT, 'dist', 'apps', 'dispatcher', 'src', 'main.js'))) throw new Error(`the apps are not built in ${APPS_ROOT}: run npm run build (npm run bench does)`);
+  const appsRoot = env.BENCH_APPS_ROOT ? resolve(env.BENCH_APPS_ROOT) : ROOT;
+  if (!existsSync(resolve(appsRoot, 'dist', 'apps', 'dispatcher', 'src', 'main.js'))) throw new Error(`the apps are not built in ${appsRoot}: run npm run build (npm run bench does)`);
   const startedAt = new Date();
   const wants = (phase: PhaseName) => plan.phases.includes(phase);
-  const machine = machineInfo(env);
+  const machine = machineInfo(env, appsRoot);
   progress(`${plan.mode} run: ${plan.phases.join(', ')}; ${machine.cores} cores, Node ${machine.nodeVersion}`);
 
   const receiver = await BenchReceiver.start();
-  const system = await BenchSystem.start(env, plan.concurrency, plan.profile);
+  const system = await BenchSystem.start(env, plan.concurrency, plan.profile, appsRoot);
   const notes: string[] = [];
   const results: BenchResults = { startedAt: startedAt.toISOString(), durationSeconds: 0, plan, machine, notes, latency: [], memory: [] };
   try {
@@ -78,6 +79,7 @@ async function run(): Promise<void> {
 
     if (wants('throughput')) results.throughput = await measureThroughput(context);
     if (wants('replicas')) results.replicas = await measureReplicaThroughput(context);
+    if (wants('pool')) results.pool = await measurePoolSettings(context);
     if (wants('latency')) {
       for (const rate of plan.latencyRates) results.latency.push(await measureLatency(context, rate, plan.latencyDurationMs, system.realMongo));
       if (!system.realMongo) {

@@ -63,12 +63,20 @@ export async function publishAtRate(publisher: WebhookEventPublisher, rate: numb
   return total;
 }
 
+/** undici pool settings per origin; the dispatcher's are 64 keep-alive connections without pipelining. */
+export interface PoolSettings {
+  connections: number;
+  pipelining: number;
+}
+
+export const DISPATCHER_POOL: PoolSettings = { connections: 64, pipelining: 1 };
+
 /**
  * The baseline: a plain undici POST loop to the same receiver, with the dispatcher's pool
- * settings (keep-alive, 64 connections per origin) and `concurrency` requests in flight.
+ * settings (unless told otherwise) and `concurrency` requests in flight.
  */
-export async function rawUndiciLoop(receiver: BenchReceiver, count: number, concurrency: number, body: (sequence: number) => string): Promise<void> {
-  const agent = new Agent({ keepAliveTimeout: 30_000, connections: 64 });
+export async function rawUndiciLoop(receiver: BenchReceiver, count: number, concurrency: number, body: (sequence: number) => string, pool = DISPATCHER_POOL): Promise<void> {
+  const agent = new Agent({ keepAliveTimeout: 30_000, ...pool });
   const url = receiver.url('/raw');
   const signature = `v1,${Buffer.alloc(32, 7).toString('base64')}`;
   let next = 0;

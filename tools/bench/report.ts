@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BenchPlan } from './bench.config';
-import type { FanOutResult, LatencyResult, ReplicaThroughputResult, ThroughputResult } from './phases/delivery-phases';
+import type { FanOutResult, LatencyResult, PoolResult, ReplicaThroughputResult, ThroughputResult } from './phases/delivery-phases';
 import type { IngestResult } from './phases/log-phases';
 import type { QueryResult, Spread } from './phases/query-phase';
 import type { AppName } from './system';
@@ -25,6 +25,7 @@ export interface BenchResults {
   notes: string[];
   throughput?: ThroughputResult;
   replicas?: ReplicaThroughputResult;
+  pool?: PoolResult;
   latency: LatencyResult[];
   fanOut?: FanOutResult;
   ingest?: IngestResult;
@@ -70,9 +71,21 @@ export function formatReport(results: BenchResults): string {
           [`  stored per delivery: tasks ${throughput.ours.storedPerDelivery.tasks.toFixed(2)}, attempt-log messages ${throughput.ours.storedPerDelivery.attemptLog.toFixed(2)}`, '', '', ''],
           ['wirehook, steady state (10-90 %)', number(throughput.ours.steadyDeliveriesPerSecond), '', ''],
           [`  CPU µs per delivery: dispatcher ${number(cpu.dispatcher)} (GC ${number(throughput.ours.gcMicrosPerDelivery)}), nats-server ${number(cpu.natsServer)}`, '', '', ''],
+          [`  CPU µs per delivery: benchmark process (publisher, receiver) ${number(cpu.benchProcess)}`, '', '', ''],
           ['raw undici POST loop', number(throughput.raw.requestsPerSecond), number(throughput.raw.seconds, 1), ''],
+          [`  CPU µs per request: benchmark process (loop, receiver) ${number(throughput.raw.benchCpuMicrosPerRequest)}`, '', '', ''],
           ['ratio wirehook / raw', throughput.ratio.toFixed(2), '', ''],
         ],
+      ),
+    );
+  }
+  const { pool } = results;
+  if (pool) {
+    out.push('', `undici pool settings: the raw loop, ${number(pool.requests)} POSTs, ${pool.concurrency} in flight (the dispatcher uses 64 connections, no pipelining)`);
+    out.push(
+      table(
+        ['', 'per second'],
+        pool.runs.map((run) => [`${run.connections} connections, pipelining ${run.pipelining}`, number(run.requestsPerSecond)]),
       ),
     );
   }

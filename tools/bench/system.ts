@@ -12,11 +12,6 @@ export const APP_NAMES = ['config-api', 'dispatcher', 'log-service', 'retention-
 export type AppName = (typeof APP_NAMES)[number];
 
 const ROOT = resolve(__dirname, '..', '..', '..');
-/**
- * The build whose apps are measured: this one, or another checkout's (`BENCH_APPS_ROOT`, a
- * directory holding a `dist/` of the platform), so that one benchmark compares two versions.
- */
-export const APPS_ROOT = process.env.BENCH_APPS_ROOT ? resolve(process.env.BENCH_APPS_ROOT) : ROOT;
 const OUTPUT_KEPT_BYTES = 64 * 1024;
 /** Linux reports process CPU time in ticks of 1/100 s (`getconf CLK_TCK`). */
 const CLOCK_TICKS_PER_SECOND = 100;
@@ -126,17 +121,22 @@ export class BenchSystem {
   private constructor(
     readonly servers: TestServers,
     readonly nc: NatsConnection,
+    readonly publisher: WebhookEventPublisher,
     private readonly env: ServerEnvironment,
     private readonly dispatcherConcurrency: number,
     private readonly profiled: string[],
+    private readonly appsRoot: string,
   ) {}
 
-  static async start(env: ServerEnvironment, dispatcherConcurrency: number, profiled: string[] = []): Promise<BenchSystem> {
+  /** `appsRoot`: the checkout whose built apps (its `dist/`) are measured. */
+  static async start(env: ServerEnvironment, dispatcherConcurrency: number, profiled: string[], appsRoot: string): Promise<BenchSystem> {
     const servers = await startTestServers('bench');
     // As a deployment does before it starts the apps.
-    await runBuiltMigration(APPS_ROOT, { MONGODB_URI: servers.mongoUri, LOG_LEVEL: 'warn' });
+    await runBuiltMigration(appsRoot, { MONGODB_URI: servers.mongoUri, LOG_LEVEL: 'warn' });
     const nc = await connect({ servers: servers.natsUrl, name: 'bench' });
-    const system = new BenchSystem(servers, nc, env, dispatcherConcurrency, profiled);
+    // Publishes as a service would: its own connection, made by the package with its defaults.
+    const publisher = await WebhookEventPublisher.connect({ servers: servers.natsUrl, name: 'bench-publisher' });
+    const system = new BenchSystem(servers, nc, publisher, env, dispatcherConcurrency, profiled, appsRoot);
     for (const app of APP_NAMES) system.ports.set(app, await freePort());
     await Promise.all(APP_NAMES.map((app) => system.startApp(app)));
     return system;
@@ -144,10 +144,6 @@ export class BenchSystem {
 
   get realMongo(): boolean {
     return this.servers.mongoServer === undefined;
-  }
-
-  get publisher(): WebhookEventPublisher {
-    return new WebhookEventPublisher(this.nc);
   }
 
   get operator(): ApiClient {
@@ -205,8 +201,8 @@ export class BenchSystem {
 
   private spawnApp(app: AppName, port: number): AppRunner {
     const profile = this.profiled.includes(app) ? ['--cpu-prof', `--cpu-prof-dir=${resolve(ROOT, 'bench-results', 'profiles')}`] : [];
-    const child = spawn(process.execPath, [...profile, ...appNodeArguments(APPS_ROOT, app)], {
-      cwd: APPS_ROOT,
+    const child = spawn(process.execPath, [...profile, ...appNodeArguments(this.appsRoot, app)], {
+      cwd: this.appsRoot,
       // A clean environment: the apps get exactly the settings the benchmark chose.
       env: { PATH: this.env.PATH, ...this.appEnvironment(app), PORT: String(port) },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -261,6 +257,7 @@ export class BenchSystem {
   async stop(): Promise<void> {
     await Promise.all([...this.apps.values(), ...this.extraDispatchers].map((app) => app.stop()));
     await this.mongoClient?.close();
+    await this.publisher.close();
     await this.nc.close();
     await this.servers.stop();
   }

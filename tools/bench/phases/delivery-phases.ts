@@ -10,7 +10,7 @@ import {
 } from '@wirehook/contracts';
 import { DELIVERIES_COLLECTION } from '@wirehook/delivery-logs';
 import type { WebhookEvent } from '@wirehook/publisher';
-import { MemorySampler, benchEventData, latencySummary, preciseNow, publishAtRate, publishBurst, rawUndiciLoop, sleep, type EventFactory } from '../load';
+import { DISPATCHER_POOL, MemorySampler, benchEventData, type PoolSettings, latencySummary, preciseNow, publishAtRate, publishBurst, rawUndiciLoop, sleep, type EventFactory } from '../load';
 import { BENCH_TENANT, FAN_OUT_TENANT, awaitRoutes, recordPeaks, throughputEventType, type BenchContext } from './context';
 
 type Summary = ReturnType<typeof latencySummary>;
@@ -36,11 +36,12 @@ export interface ThroughputResult {
      */
     storedPerDelivery: { tasks: number; attemptLog: number };
     /** CPU time per delivery during the run, less noisy than rates on a shared machine. */
-    cpuMicrosPerDelivery: { dispatcher?: number; natsServer?: number };
+    cpuMicrosPerDelivery: { dispatcher?: number; natsServer?: number; benchProcess?: number };
     /** The dispatcher's garbage-collection time per delivery (part of its CPU time). */
     gcMicrosPerDelivery?: number;
   };
-  raw: { requestsPerSecond: number; seconds: number };
+  /** `benchCpuMicrosPerRequest`: the benchmark process (the loop and the receiver) per request. */
+  raw: { requestsPerSecond: number; seconds: number; benchCpuMicrosPerRequest: number };
   /** ours / raw, both over the whole run. */
   ratio: number;
 }
@@ -61,6 +62,13 @@ export interface ReplicaThroughputResult {
   runs: Array<{ replicas: number; deliveriesPerSecond: number; seconds: number; duplicates: number; cpuMicrosPerDelivery?: number }>;
 }
 
+/** The raw loop under other undici pool settings, to choose the dispatcher's. */
+export interface PoolResult {
+  requests: number;
+  concurrency: number;
+  runs: Array<PoolSettings & { requestsPerSecond: number }>;
+}
+
 export interface FanOutResult {
   endpoints: number;
   rounds: number;
@@ -69,6 +77,12 @@ export interface FanOutResult {
 }
 
 const round1 = (value: number) => Math.round(value * 10) / 10;
+
+/** CPU time of this process so far, its threads (the receiver's) included. */
+function benchCpuSeconds(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1e6;
+}
 
 function cpuMicrosPerEvent(before: number | undefined, after: number | undefined, events: number): number | undefined {
   return before === undefined || after === undefined ? undefined : Math.round(((after - before) * 1e6) / events);
@@ -88,7 +102,9 @@ function benchEvents(context: BenchContext, prefix: string, published?: Map<stri
 export async function measureThroughput(context: BenchContext): Promise<ThroughputResult> {
   const { plan, receiver, system } = context;
   const events = plan.throughputEvents;
-  const warmup = Math.min(2_000, Math.ceil(events / 10));
+  // 2,000 deliveries let the JIT settle: after only 500 the next burst measured compilation too
+  // (548 µs of dispatcher CPU per delivery against 324 µs for the same burst a minute later).
+  const warmup = Math.min(2_000, events);
   context.progress(`throughput: ${events} events over ${plan.throughputEndpoints} endpoints (after ${warmup} to warm up)`);
   await receiver.reset();
   await publishBurst(system.publisher, warmup, benchEvents(context, 'tp-warm'));
@@ -116,7 +132,7 @@ export async function measureThroughput(context: BenchContext): Promise<Throughp
   const storedBefore = await storedMessages();
   const gcBefore = await system.gcSeconds('dispatcher');
   const sampler = new MemorySampler(system);
-  const cpuBefore = { dispatcher: system.cpuSeconds('dispatcher'), natsServer: system.natsCpuSeconds() };
+  const cpuBefore = { dispatcher: system.cpuSeconds('dispatcher'), natsServer: system.natsCpuSeconds(), benchProcess: benchCpuSeconds() };
   const startedAt = preciseNow();
   let publishedAt = startedAt;
   await Promise.all([
@@ -127,6 +143,7 @@ export async function measureThroughput(context: BenchContext): Promise<Throughp
   const cpuMicrosPerDelivery = {
     dispatcher: cpuMicrosPerEvent(cpuBefore.dispatcher, system.cpuSeconds('dispatcher'), events),
     natsServer: cpuMicrosPerEvent(cpuBefore.natsServer, system.natsCpuSeconds(), events),
+    benchProcess: cpuMicrosPerEvent(cpuBefore.benchProcess, benchCpuSeconds(), events),
   };
   const gcMicrosPerDelivery = cpuMicrosPerEvent(gcBefore, await system.gcSeconds('dispatcher'), events);
   await sleep(500);
@@ -146,8 +163,10 @@ export async function measureThroughput(context: BenchContext): Promise<Throughp
   await rawUndiciLoop(receiver, warmup, plan.concurrency, rawBody);
   await receiver.reset();
   const rawStartedAt = preciseNow();
+  const rawCpuBefore = benchCpuSeconds();
   await rawUndiciLoop(receiver, events, plan.concurrency, rawBody);
   const rawSeconds = (preciseNow() - rawStartedAt) / 1000;
+  const benchCpuMicrosPerRequest = cpuMicrosPerEvent(rawCpuBefore, benchCpuSeconds(), events) as number;
   await receiver.reset();
 
   const oursPerSecond = events / seconds;
@@ -171,9 +190,32 @@ export async function measureThroughput(context: BenchContext): Promise<Throughp
       cpuMicrosPerDelivery,
       gcMicrosPerDelivery,
     },
-    raw: { requestsPerSecond: Math.round(rawPerSecond), seconds: round1(rawSeconds) },
+    raw: { requestsPerSecond: Math.round(rawPerSecond), seconds: round1(rawSeconds), benchCpuMicrosPerRequest },
     ratio: Math.round((oursPerSecond / rawPerSecond) * 100) / 100,
   };
+}
+
+const POOL_VARIANTS: PoolSettings[] = [DISPATCHER_POOL, { connections: 16, pipelining: 1 }, { connections: 128, pipelining: 1 }, { connections: 64, pipelining: 4 }];
+
+/**
+ * The raw undici loop to the same receiver with a few pool settings besides the dispatcher's:
+ * what fewer or more connections, or pipelining, would change in the cost of a request.
+ */
+export async function measurePoolSettings(context: BenchContext): Promise<PoolResult> {
+  const { plan, receiver } = context;
+  const requests = Math.min(plan.throughputEvents, 10_000);
+  const body = (sequence: number) => JSON.stringify({ event: 'pool.0', timestamp: new Date().toISOString(), tenantId: BENCH_TENANT, data: benchEventData(sequence, preciseNow()) });
+  const runs: PoolResult['runs'] = [];
+  for (const pool of POOL_VARIANTS) {
+    context.progress(`pool: raw undici loop, ${requests} POSTs, ${pool.connections} connections, pipelining ${pool.pipelining}`);
+    await receiver.reset();
+    await rawUndiciLoop(receiver, Math.ceil(requests / 10), plan.concurrency, body, pool);
+    const startedAt = preciseNow();
+    await rawUndiciLoop(receiver, requests, plan.concurrency, body, pool);
+    runs.push({ ...pool, requestsPerSecond: Math.round(requests / ((preciseNow() - startedAt) / 1000)) });
+  }
+  await receiver.reset();
+  return { requests, concurrency: plan.concurrency, runs };
 }
 
 /** Publish → attempt written, from `deliveries.updatedAt` (set by log-service when it writes the batch). */
