@@ -96,8 +96,9 @@ export class FanOutHandler {
       }
       return body;
     };
-    // log-service shows these deliveries as pending until their first attempt; one message per
-    // event, stored with the tasks (either may land first: log-service settles both orders).
+    // log-service shows these deliveries as pending until their first attempt: one entry per
+    // event in the attempt log, stored before the event is acked (it may land before or after
+    // the first attempt's record: log-service settles both orders).
     const created: DeliveriesCreatedMessage = {
       tenantId,
       eventId,
@@ -142,7 +143,14 @@ export class FanOutHandler {
         }),
       );
     }
-    await Promise.all(stored);
+    try {
+      await Promise.all(stored);
+    } catch (error) {
+      // The worker hands the event back to be fanned out again; first attempts already running
+      // finish on their own.
+      this.track(Promise.allSettled(attempting).then(() => undefined));
+      throw error;
+    }
     this.logger.debug({ tenantId, eventType, eventId, deliveries: endpoints.length, attemptedAtOnce: attempting.length }, 'event fanned out');
     if (attempting.length === 0) message.ack();
     else this.ackWhenSettled(message, attempting);
@@ -161,22 +169,26 @@ export class FanOutHandler {
    */
   private ackWhenSettled(message: JsMsg, attempting: Promise<void>[]): void {
     this.held.add(message);
-    const settled = Promise.all(attempting)
-      .then(
-        () => message.ack(),
-        (error: unknown) => {
-          this.logger.error({ err: error, subject: message.subject, seq: message.seq }, 'storing the deliveries of an event failed; fanning it out again later');
-          message.nak(FAILURE_REDELIVERY_MS);
-        },
-      )
-      .finally(() => {
-        this.held.delete(message);
-        this.settling.delete(settled);
-      });
-    this.settling.add(settled);
+    this.track(
+      Promise.all(attempting)
+        .then(
+          () => message.ack(),
+          (error: unknown) => {
+            this.logger.error({ err: error, subject: message.subject, seq: message.seq }, 'storing the deliveries of an event failed; fanning it out again later');
+            message.nak(FAILURE_REDELIVERY_MS);
+          },
+        )
+        .finally(() => this.held.delete(message)),
+    );
   }
 
-  /** Waits until every event whose first attempts were running is acked (at shutdown, after the gate has stopped). */
+  /** Keeps work that outlives its handler call in view until it ends, for {@link drain}. */
+  private track(work: Promise<void>): void {
+    const tracked = work.finally(() => this.settling.delete(tracked));
+    this.settling.add(tracked);
+  }
+
+  /** Waits until every event whose first attempts were running is settled (at shutdown, after the gate has stopped). */
   async drain(): Promise<void> {
     await Promise.all(this.settling);
     clearInterval(this.keepAliveTimer);
