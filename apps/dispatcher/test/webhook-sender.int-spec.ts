@@ -1,5 +1,5 @@
 import type { LookupAddress, lookup } from 'node:dns';
-import { createServer, type Server } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
 import { HttpsReceiver, createTestCertificates, freePort, type TestCertificates } from '@wirehook/testing';
 import { WebhookSender } from '../src/delivery/webhook-sender';
 
@@ -52,6 +52,22 @@ describe('WebhookSender against real HTTPS receivers', () => {
     const result = await send(sender, receiver.url('/slow'), 300);
     expect(result.error?.code).toBe('timeout');
     expect(result.durationMs).toBeLessThan(2500);
+  });
+
+  it('gives up at the deadline while the connection is still being made', async () => {
+    // Accepts TCP connections and never answers the TLS handshake.
+    const sockets: Socket[] = [];
+    const silent: Server = createServer((socket) => sockets.push(socket));
+    const port = await freePort();
+    await new Promise<void>((resolve) => silent.listen(port, '127.0.0.1', resolve));
+    try {
+      const result = await send(sender, `https://localhost:${port}/`, 300);
+      expect(result.error?.code).toBe('timeout');
+      expect(result.error?.message).toMatch(/^No answer within 300 ms/);
+    } finally {
+      sockets.forEach((socket) => socket.destroy());
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 
   it('names a refused connection and an untrusted certificate', async () => {
