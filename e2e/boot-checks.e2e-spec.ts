@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { SecretBox } from '@wirehook/config';
-import { freePort, startTestServers, type TestServers } from '@wirehook/testing';
+import { freePort, startTestServers, withDatabase, type TestServers } from '@wirehook/testing';
 import { AppProcess, migrateDatabase } from './support/app-process';
 
 describe('an app refuses to start with bad settings, and says why', () => {
@@ -41,5 +44,34 @@ describe('an app refuses to start with bad settings, and says why', () => {
     const dispatcher = AppProcess.start('dispatcher', { NATS_URL: servers.natsUrl, PORT: String(await freePort()), CONFIG_ENCRYPTION_KEY: wrongKey });
     expect(await dispatcher.exited).toBe(1);
     expect(dispatcher.output).toContain("CONFIG_ENCRYPTION_KEY differs from config-api's key");
+  });
+
+  it('reads its secrets from files named by *_FILE variables, as mounted secrets are', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'wirehook-secrets-'));
+    const secretFile = (name: string, value: string) => {
+      const path = join(directory, name);
+      writeFileSync(path, `${value}\n`, { mode: 0o600 });
+      return path;
+    };
+    // A database of its own: the test above left another key's check value in the shared one.
+    const mongoUri = withDatabase(servers.mongoUri, 'secrets_from_files');
+    await migrateDatabase(mongoUri);
+    const port = await freePort();
+    const app = AppProcess.start('config-api', {
+      NATS_URL: servers.natsUrl,
+      PORT: String(port),
+      MONGODB_WRITE_CONCERN: '1',
+      MONGODB_URI_FILE: secretFile('mongodb-uri', mongoUri),
+      ADMIN_API_KEY_FILE: secretFile('admin-api-key', operatorKey),
+      CONFIG_ENCRYPTION_KEY_FILE: secretFile('encryption-key', SecretBox.generateKey()),
+    });
+    try {
+      await app.started();
+      const tenants = await fetch(`http://127.0.0.1:${port}/api/v1/tenants`, { headers: { authorization: `Bearer ${operatorKey}` } });
+      expect(tenants.status).toBe(200);
+      expect(app.output).not.toContain(operatorKey);
+    } finally {
+      await app.stop();
+    }
   });
 });

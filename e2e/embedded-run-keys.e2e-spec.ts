@@ -7,7 +7,7 @@ import { EmbeddedRun } from './support/embedded-run';
 
 type KeyRow = { id: string; role: string; name: string | null; revoked_at: string | null };
 
-describe('npm start keeps one tenant admin key across restarts', () => {
+describe('npm start keeps one tenant admin key across restarts (its secrets read from *_FILE files)', () => {
   let servers: TestServers;
   let dataDir: string;
   let port: number;
@@ -22,7 +22,20 @@ describe('npm start keeps one tenant admin key across restarts', () => {
     port = await freePortBlock();
     const operatorKey = randomBytes(24).toString('hex');
     operator = new ApiClient(`http://127.0.0.1:${port}`, operatorKey);
-    env = { NATS_URL: servers.natsUrl, MONGODB_URI: servers.mongoUri, PORT: String(port), ADMIN_API_KEY: operatorKey, WIREHOOK_DATA_DIR: dataDir, LOG_LEVEL: 'warn' };
+    // Mounted secrets: npm start reads them and hands the apps the values, not the file names too.
+    const secretFile = (name: string, value: string) => {
+      const path = join(dataDir, name);
+      writeFileSync(path, `${value}\n`, { mode: 0o600 });
+      return path;
+    };
+    env = {
+      NATS_URL: servers.natsUrl,
+      MONGODB_URI_FILE: secretFile('mongodb-uri.secret', servers.mongoUri),
+      PORT: String(port),
+      ADMIN_API_KEY_FILE: secretFile('admin-api-key.secret', operatorKey),
+      WIREHOOK_DATA_DIR: dataDir,
+      LOG_LEVEL: 'warn',
+    };
   });
 
   afterAll(async () => {

@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
-import { AppConfig, EnvInt, SecretBox, loadConfig } from '@wirehook/config';
+import { AppConfig, EnvInt, SecretBox, SecretSetting, loadConfig } from '@wirehook/config';
 import {
   ServerEnvironment,
   appNodeArguments,
@@ -23,10 +23,12 @@ import {
 } from '@wirehook/testing';
 
 class EmbeddedRunConfig extends ServerEnvironment {
+  @SecretSetting()
   @IsOptional()
   @IsString()
   ADMIN_API_KEY?: string;
 
+  @SecretSetting()
   @IsOptional()
   @IsString()
   CONFIG_ENCRYPTION_KEY?: string;
@@ -48,6 +50,18 @@ const ROOT = resolve(__dirname, '..', '..', '..');
 
 function say(line = ''): void {
   process.stdout.write(`${line}\n`);
+}
+
+/**
+ * The environment of an app this run starts: this process's, which holds the apps' own settings,
+ * with `settings` over it and without their `*_FILE` forms (the app would refuse a setting given
+ * both ways; this run has read those files already).
+ */
+function childEnvironment(settings: Record<string, string>): Record<string, string | undefined> {
+  // eslint-disable-next-line no-restricted-properties -- the apps read their own settings from the environment
+  const env: Record<string, string | undefined> = { ...process.env, ...settings };
+  for (const name of Object.keys(settings)) delete env[`${name}_FILE`];
+  return env;
 }
 
 /** Reads a value kept in the data folder, creating it on first use. */
@@ -179,23 +193,19 @@ async function main(): Promise<void> {
   }
 
   // The apps only check that their indexes exist; a deployment runs the migration before them.
-  // eslint-disable-next-line no-restricted-properties -- the migration reads its own settings from the environment
-  await runBuiltMigration(ROOT, { ...process.env, MONGODB_URI: mongoUri });
+  await runBuiltMigration(ROOT, childEnvironment({ MONGODB_URI: mongoUri }));
   say('MongoDB indexes: in place (npm run migrate)');
 
   APPS.forEach((app, index) => {
     const child = spawn(process.execPath, appNodeArguments(ROOT, app), {
       cwd: ROOT,
-      env: {
-        // The apps read their own settings from the environment; pass it through whole.
-        // eslint-disable-next-line no-restricted-properties
-        ...process.env,
+      env: childEnvironment({
         NATS_URL: natsUrl,
         MONGODB_URI: mongoUri,
         CONFIG_ENCRYPTION_KEY: encryptionKey,
         ADMIN_API_KEY: operatorKey,
         PORT: String(config.PORT + index),
-      },
+      }),
       stdio: ['ignore', 'inherit', 'inherit'],
     });
     child.once('exit', (code, signal) => {

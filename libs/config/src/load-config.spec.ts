@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { AppConfig, withDeliveryPolicy, withEncryptionKey, withMongo } from './common-config';
 import { ConfigError, loadConfig } from './load-config';
 import { SecretBox } from './secret-box';
@@ -51,5 +54,48 @@ describe('loadConfig', () => {
     expect(() => loadConfig(MongoConfig, { MONGODB_URI: 'mysql://user:hunter2@db/x' })).toThrow(
       'MONGODB_URI must be a mongodb:// or mongodb+srv:// URI (the value is a secret and not shown)',
     );
+  });
+
+  describe('secrets from files (X_FILE)', () => {
+    const directory = mkdtempSync(join(tmpdir(), 'wirehook-config-'));
+    const file = (name: string, content: string) => {
+      const path = join(directory, name);
+      writeFileSync(path, content);
+      return path;
+    };
+
+    it('reads a secret setting from the file its _FILE variable names, without the trailing line break', () => {
+      const config = loadConfig(SampleConfig, {
+        CONFIG_ENCRYPTION_KEY_FILE: file('encryption.key', `${key}\n`),
+        METRICS_TOKEN_FILE: file('metrics.token', 'metrics-token-from-a-file\r\n'),
+      });
+      expect(config).toMatchObject({ CONFIG_ENCRYPTION_KEY: key, METRICS_TOKEN: 'metrics-token-from-a-file' });
+      expect(config).not.toHaveProperty('CONFIG_ENCRYPTION_KEY_FILE');
+    });
+
+    it('refuses a secret set both ways, an unreadable file and an empty one, naming the variable', () => {
+      const error = errorOf({
+        CONFIG_ENCRYPTION_KEY: key,
+        CONFIG_ENCRYPTION_KEY_FILE: file('twice.key', key),
+        METRICS_TOKEN_FILE: join(directory, 'missing.token'),
+      });
+      expect(error.problems).toContain('set CONFIG_ENCRYPTION_KEY or CONFIG_ENCRYPTION_KEY_FILE, not both');
+      expect(error.message).toMatch(/METRICS_TOKEN_FILE must name a readable file holding METRICS_TOKEN \(ENOENT/);
+      expect(errorOf({ CONFIG_ENCRYPTION_KEY_FILE: file('empty.key', '\n') }).problems).toContain(
+        'CONFIG_ENCRYPTION_KEY_FILE names an empty file; it must hold CONFIG_ENCRYPTION_KEY',
+      );
+    });
+
+    it('checks a secret read from a file like any other, without showing it', () => {
+      const error = errorOf({ CONFIG_ENCRYPTION_KEY_FILE: file('bad.key', 'not-a-key-but-secret') });
+      expect(error.message).toContain('CONFIG_ENCRYPTION_KEY must be the base64 text of 32 random bytes (openssl rand -base64 32) (the value is a secret and not shown)');
+      expect(error.message).not.toContain('not-a-key-but-secret');
+    });
+
+    it('leaves a _FILE variable the class reads itself to that setting (NATS_PASSWORD_FILE)', () => {
+      const config = loadConfig(SampleConfig, { CONFIG_ENCRYPTION_KEY: key, NATS_USER: 'svc', NATS_PASSWORD_FILE: file('nats.password', 'pw\n') });
+      expect(config.NATS_PASSWORD).toBeUndefined();
+      expect(config.NATS_PASSWORD_FILE?.value).toBe('pw');
+    });
   });
 });

@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { plainToInstance, Transform } from 'class-transformer';
-import { validateSync, type ValidationError } from 'class-validator';
+import { getMetadataStorage, validateSync, type ValidationError } from 'class-validator';
+import { messageOf } from './setting-file';
 
 /** Boot stops with this when the environment is invalid; the message names every bad variable. */
 export class ConfigError extends Error {
@@ -35,16 +37,46 @@ function describe(errors: ValidationError[], env: Record<string, string | undefi
 
 /**
  * Reads environment variables into a validated config class. Property names are the variable
- * names; unset variables keep the class's default. This is the only place that reads
- * `process.env`.
+ * names; unset variables keep the class's default. Every secret setting `X` of the class can
+ * come from a file instead, named by `X_FILE` (as Docker and Kubernetes mount secrets), unless
+ * the class reads `X_FILE` itself. This is the only place that reads `process.env`.
  */
 export function loadConfig<T extends object>(type: new () => T, env: Record<string, string | undefined> = process.env): T {
-  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== '')) as Record<string, string>;
+  const fileProblems = readSecretFiles(type, present);
   const config = plainToInstance(type, present, { exposeDefaultValues: true });
   // `whitelist` drops every other environment variable copied onto the instance above.
   const errors = validateSync(config, { whitelist: true, forbidUnknownValues: false });
-  if (errors.length > 0) throw new ConfigError(describe(errors, env));
+  const problems = [...fileProblems, ...describe(errors, { ...env, ...present })];
+  if (problems.length > 0) throw new ConfigError(problems);
   return config;
+}
+
+/**
+ * Replaces, in `present`, each `X_FILE` of a secret setting `X` of `type` with `X` read from
+ * that file (without its trailing line break); returns what went wrong, naming the variables.
+ */
+function readSecretFiles(type: new () => object, present: Record<string, string>): string[] {
+  const properties = new Set(getMetadataStorage().getTargetValidationMetadatas(type, '', true, false).map((metadata) => metadata.propertyName));
+  const problems: string[] = [];
+  for (const name of properties) {
+    const fileVariable = `${name}_FILE`;
+    const path = present[fileVariable];
+    if (!secretSettings.has(name) || properties.has(fileVariable) || path === undefined) continue;
+    delete present[fileVariable];
+    if (present[name] !== undefined) {
+      problems.push(`set ${name} or ${fileVariable}, not both`);
+      continue;
+    }
+    try {
+      const value = readFileSync(path.trim(), 'utf8').replace(/(\r?\n)+$/, '');
+      if (value.length === 0) problems.push(`${fileVariable} names an empty file; it must hold ${name}`);
+      else present[name] = value;
+    } catch (error) {
+      problems.push(`${fileVariable} must name a readable file holding ${name} (${messageOf(error)})`);
+    }
+  }
+  return problems;
 }
 
 /** `true`/`1`/`yes` and `false`/`0`/`no`, case-insensitive; anything else fails validation. */

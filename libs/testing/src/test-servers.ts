@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { IsOptional, IsString } from 'class-validator';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { StreamNames } from '@wirehook/contracts';
-import { loadConfig } from '@wirehook/config';
+import { SecretSetting, loadConfig } from '@wirehook/config';
 import { BUCKET_NAMES, connectNats } from '@wirehook/nats';
 import { MongoClient } from 'mongodb';
 import { findExecutable, startMongoWireServer, startNatsServer, type LocalServer } from './local-servers';
@@ -20,6 +20,8 @@ export class ServerEnvironment {
   @IsString()
   NATS_URL?: string;
 
+  /** May carry a password: never shown in an error, and may come from `MONGODB_URI_FILE`. */
+  @SecretSetting()
   @IsOptional()
   @IsString()
   MONGODB_URI?: string;
