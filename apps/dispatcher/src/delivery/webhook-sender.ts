@@ -1,11 +1,12 @@
 import type { lookup as dnsLookup } from 'node:dns';
 import { readFileSync } from 'node:fs';
 import { rootCertificates } from 'node:tls';
-import { Agent, request } from 'undici';
+import { Agent } from 'undici';
 import { AddressPolicy } from '@wirehook/config';
 import { AttemptErrorCode, type AttemptErrorRecord, type AttemptResponseRecord } from '@wirehook/contracts';
 import { attemptError } from './attempt-error';
 import { createGuardedLookup, SsrfBlockedError } from './guarded-lookup';
+import { ResponseCollector } from './response-collector';
 
 export interface OutgoingWebhook {
   url: string;
@@ -46,7 +47,7 @@ const NETWORK_CODES: Record<string, AttemptErrorCode> = {
   UND_ERR_BODY_TIMEOUT: AttemptErrorCode.timeout,
 };
 
-/** URLs whose verdict is remembered; the whole cache is dropped when it fills. */
+/** URLs whose verdict and parts are remembered; the whole cache is dropped when it fills. */
 const URL_VERDICT_CACHE_LIMIT = 10_000;
 
 /** The messages of an error and its causes, outermost first: `fetch failed: other side closed`. */
@@ -84,6 +85,7 @@ export class WebhookSender {
   private readonly policy: AddressPolicy;
   /** Verdicts of {@link checkUrl} by URL: every delivery to an endpoint asks about the same one. */
   private readonly verdicts = new Map<string, AttemptErrorRecord | undefined>();
+  private readonly targets = new Map<string, { origin: string; path: string }>();
 
   constructor(private readonly options: WebhookSenderOptions) {
     this.policy = new AddressPolicy(options.allowCidrs);
@@ -126,27 +128,19 @@ export class WebhookSender {
     const started = performance.now();
     const refused = this.checkUrl(webhook.url);
     if (refused) return { error: refused, durationMs: 0 };
+    const { origin, path } = this.targetOf(webhook.url);
+    const collector = new ResponseCollector(this.options.responseBodyLimitBytes);
     // A plain timer rather than AbortSignal.timeout, which costs ~10 µs per request here (the
     // weak references it keeps for its clean-up); the reason is the one it would give.
-    const deadline = new AbortController();
-    const timer = setTimeout(() => deadline.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), webhook.timeoutMs);
+    const timer = setTimeout(() => collector.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), webhook.timeoutMs);
     try {
-      const response = await request(webhook.url, {
-        dispatcher: this.agent,
-        method: 'POST',
-        headers: webhook.headers,
-        body: webhook.body,
-        signal: deadline.signal,
-        headersTimeout: webhook.timeoutMs,
-        bodyTimeout: webhook.timeoutMs,
-      });
-      const { body, truncated } = await this.readBody(response.body);
-      const headers: Record<string, string> = {};
-      for (const [name, value] of Object.entries(response.headers)) {
-        if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
-      }
+      this.agent.dispatch(
+        { origin, path, method: 'POST', headers: webhook.headers, body: webhook.body, headersTimeout: webhook.timeoutMs, bodyTimeout: webhook.timeoutMs },
+        collector,
+      );
+      const response = await collector.response;
       return {
-        response: { status: response.statusCode, headers, body, bodyTruncated: truncated },
+        response: { status: response.status, headers: response.headers, body: response.body, bodyTruncated: response.truncated },
         durationMs: Math.round(performance.now() - started),
       };
     } catch (error) {
@@ -156,20 +150,16 @@ export class WebhookSender {
     }
   }
 
-  /** Reads the response body up to the configured limit, then drops the rest. */
-  private async readBody(stream: AsyncIterable<Buffer> & { destroy(): void }): Promise<{ body: string; truncated: boolean }> {
-    const limit = this.options.responseBodyLimitBytes;
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of stream) {
-      chunks.push(chunk);
-      size += chunk.length;
-      if (size > limit) {
-        stream.destroy();
-        return { body: Buffer.concat(chunks).subarray(0, limit).toString('utf8'), truncated: true };
-      }
+  /** The origin and path of a URL {@link checkUrl} let through, parsed once per URL. */
+  private targetOf(url: string): { origin: string; path: string } {
+    let target = this.targets.get(url);
+    if (!target) {
+      const parsed = new URL(url);
+      target = { origin: parsed.origin, path: `${parsed.pathname}${parsed.search}` };
+      if (this.targets.size >= URL_VERDICT_CACHE_LIMIT) this.targets.clear();
+      this.targets.set(url, target);
     }
-    return { body: Buffer.concat(chunks).toString('utf8'), truncated: false };
+    return target;
   }
 
   async close(): Promise<void> {
