@@ -1,6 +1,6 @@
 import type { lookup as dnsLookup } from 'node:dns';
 import { readFileSync } from 'node:fs';
-import { rootCertificates } from 'node:tls';
+import { createSecureContext, rootCertificates } from 'node:tls';
 import { Agent } from 'undici';
 import { AddressPolicy } from '@wirehook/config';
 import { AttemptErrorCode, type AttemptErrorRecord, type AttemptResponseRecord } from '@wirehook/contracts';
@@ -89,11 +89,13 @@ export class WebhookSender {
 
   constructor(private readonly options: WebhookSenderOptions) {
     this.policy = new AddressPolicy(options.allowCidrs);
-    const ca = options.extraCaFile ? [...rootCertificates, readFileSync(options.extraCaFile, 'utf8')] : undefined;
+    // One TLS context for every connection: given as a `ca` list, the ~140 root certificates
+    // would be parsed again for each new connection (and a hanging endpoint makes many).
+    const secureContext = options.extraCaFile ? createSecureContext({ ca: [...rootCertificates, readFileSync(options.extraCaFile, 'utf8')] }) : undefined;
     this.agent = new Agent({
       keepAliveTimeout: 30_000,
       connections: 64,
-      connect: { ca, lookup: createGuardedLookup(this.policy, options.resolve) } as Agent.Options['connect'],
+      connect: { secureContext, lookup: createGuardedLookup(this.policy, options.resolve) } as Agent.Options['connect'],
     });
   }
 
