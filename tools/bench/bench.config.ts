@@ -50,7 +50,7 @@ export function planFromArgs(argv: string[], realMongo: boolean): BenchPlan {
   const unknownPhase = only?.find((phase) => !(PHASES as readonly string[]).includes(phase));
   if (unknownPhase) throw new Error(`unknown phase '${unknownPhase}' (phases: ${PHASES.join(', ')})`);
   const quick = flags.has('quick');
-  // The MongoDB-wire server's writes slow down with collection size (ARCHITECTURE.md §8), and
+  // The MongoDB-wire server's writes slow down with collection size, and
   // its sorted reads and counts with the tenant's history (a whole-tenant page takes over 3 s,
   // log-service's time limit, at 20,000 attempts): its log volumes are the largest it handles
   // within the time budget; real MongoDB scales up.

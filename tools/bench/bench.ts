@@ -40,7 +40,7 @@ function machineInfo(env: ServerEnvironment, appsRoot: string): MachineInfo {
     natsServer,
     mongodb: env.MONGODB_URI
       ? `MongoDB at ${mongoHost} (MONGODB_URI): log figures are real`
-      : 'in-memory MongoDB-wire server (not MongoDB: its writes slow down with collection size, ARCHITECTURE.md §8; log figures are not representative)',
+      : 'in-memory MongoDB-wire server (not MongoDB: its writes slow down with collection size; log figures are not representative)',
     transport: 'plain HTTP/1.1 keep-alive on 127.0.0.1 (DELIVERY_REQUIRE_HTTPS=false), same receiver and concurrency for wirehook and raw undici',
     apps: appsRoot === ROOT ? 'this build' : `the build in ${appsRoot} (BENCH_APPS_ROOT)`,
   };
@@ -64,8 +64,8 @@ async function run(): Promise<void> {
     await sleep(2_000);
     const idle = new Map<AppName, number | undefined>(APP_NAMES.map((app) => [app, system.rssBytes(app)]));
     if (!system.realMongo) {
-      // On the wire server log-service's writes would take a core and measure the test server
-      // (ARCHITECTURE.md §8); attempt records stay durable in JetStream meanwhile.
+      // On the wire server log-service's writes would take a core and measure the test server,
+      // whose writes slow down with collection size; attempt records stay durable in JetStream meanwhile.
       await system.stopApp('log-service');
       notes.push('log-service is stopped during throughput, rate latency and fan-out (MongoDB-wire server): deliveries end at the durable attempt record in JetStream; publish → MongoDB is timed at 20 events/s');
     }

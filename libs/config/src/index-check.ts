@@ -23,7 +23,7 @@ export interface IndexCheckState {
 
 /**
  * Whether the indexes an app queries by exist. Apps do not create indexes (`npm run migrate`
- * does, ARCHITECTURE.md section 5); they stay not-ready, naming what is missing, until someone
+ * does, before the apps start); they stay not-ready, naming what is missing, until someone
  * runs the migration: the check looks again every `recheckEveryMs` and on readiness requests (at
  * most once per `minIntervalMs`).
  *
