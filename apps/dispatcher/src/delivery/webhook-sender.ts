@@ -48,7 +48,14 @@ const NETWORK_CODES: Record<string, AttemptErrorCode> = {
 };
 
 /** URLs whose verdict and parts are remembered; the whole cache is dropped when it fills. */
-const URL_VERDICT_CACHE_LIMIT = 10_000;
+const URL_CACHE_LIMIT = 10_000;
+
+/** A URL as sending needs it: refused (with why), or its origin and path. */
+interface UrlTarget {
+  refused?: AttemptErrorRecord;
+  origin: string;
+  path: string;
+}
 
 /** The messages of an error and its causes, outermost first: `fetch failed: other side closed`. */
 function causeChain(error: unknown): string {
@@ -83,9 +90,8 @@ export function classifySendError(error: unknown, timeoutMs?: number): AttemptEr
 export class WebhookSender {
   private readonly agent: Agent;
   private readonly policy: AddressPolicy;
-  /** Verdicts of {@link checkUrl} by URL: every delivery to an endpoint asks about the same one. */
-  private readonly verdicts = new Map<string, AttemptErrorRecord | undefined>();
-  private readonly targets = new Map<string, { origin: string; path: string }>();
+  /** What {@link checkUrl} found for each URL: every delivery to an endpoint asks about the same one. */
+  private readonly targets = new Map<string, UrlTarget>();
 
   constructor(private readonly options: WebhookSenderOptions) {
     this.policy = new AddressPolicy(options.allowCidrs);
@@ -101,36 +107,43 @@ export class WebhookSender {
 
   /** Refuses URLs the platform must never call; `undefined` when the URL may be tried. */
   checkUrl(url: string): AttemptErrorRecord | undefined {
-    if (this.verdicts.has(url)) return this.verdicts.get(url);
-    const verdict = this.judgeUrl(url);
-    if (this.verdicts.size >= URL_VERDICT_CACHE_LIMIT) this.verdicts.clear();
-    this.verdicts.set(url, verdict);
-    return verdict;
+    return this.targetOf(url).refused;
   }
 
-  private judgeUrl(url: string): AttemptErrorRecord | undefined {
+  /** The verdict on a URL and, when it may be tried, its origin and path; worked out once per URL. */
+  private targetOf(url: string): UrlTarget {
+    let target = this.targets.get(url);
+    if (!target) {
+      target = this.judgeUrl(url);
+      if (this.targets.size >= URL_CACHE_LIMIT) this.targets.clear();
+      this.targets.set(url, target);
+    }
+    return target;
+  }
+
+  private judgeUrl(url: string): UrlTarget {
+    const refuse = (code: AttemptErrorCode, message: string): UrlTarget => ({ refused: attemptError(code, message), origin: '', path: '' });
     let parsed: URL;
     try {
       parsed = new URL(url);
     } catch {
-      return attemptError(AttemptErrorCode.ssrfBlocked, 'the endpoint URL is not a valid URL');
+      return refuse(AttemptErrorCode.ssrfBlocked, 'the endpoint URL is not a valid URL');
     }
     if (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && !this.options.requireHttps)) {
-      return attemptError(AttemptErrorCode.ssrfBlocked, `the ${parsed.protocol} scheme is not allowed (HTTPS is required)`);
+      return refuse(AttemptErrorCode.ssrfBlocked, `the ${parsed.protocol} scheme is not allowed (HTTPS is required)`);
     }
-    if (parsed.username || parsed.password) return attemptError(AttemptErrorCode.ssrfBlocked, 'URLs with credentials are refused');
+    if (parsed.username || parsed.password) return refuse(AttemptErrorCode.ssrfBlocked, 'URLs with credentials are refused');
     if (AddressPolicy.isIpLiteral(parsed.hostname)) {
       const verdict = this.policy.check(parsed.hostname);
-      if (!verdict.allowed) return attemptError(AttemptErrorCode.ssrfBlocked, new SsrfBlockedError(parsed.hostname, verdict.reason).message);
+      if (!verdict.allowed) return refuse(AttemptErrorCode.ssrfBlocked, new SsrfBlockedError(parsed.hostname, verdict.reason).message);
     }
-    return undefined;
+    return { origin: parsed.origin, path: `${parsed.pathname}${parsed.search}` };
   }
 
   async send(webhook: OutgoingWebhook): Promise<SendResult> {
     const started = performance.now();
-    const refused = this.checkUrl(webhook.url);
+    const { refused, origin, path } = this.targetOf(webhook.url);
     if (refused) return { error: refused, durationMs: 0 };
-    const { origin, path } = this.targetOf(webhook.url);
     const collector = new ResponseCollector(this.options.responseBodyLimitBytes);
     // A plain timer rather than AbortSignal.timeout, which costs ~10 µs per request here (the
     // weak references it keeps for its clean-up); the reason is the one it would give.
@@ -150,18 +163,6 @@ export class WebhookSender {
     } finally {
       clearTimeout(timer);
     }
-  }
-
-  /** The origin and path of a URL {@link checkUrl} let through, parsed once per URL. */
-  private targetOf(url: string): { origin: string; path: string } {
-    let target = this.targets.get(url);
-    if (!target) {
-      const parsed = new URL(url);
-      target = { origin: parsed.origin, path: `${parsed.pathname}${parsed.search}` };
-      if (this.targets.size >= URL_VERDICT_CACHE_LIMIT) this.targets.clear();
-      this.targets.set(url, target);
-    }
-    return target;
   }
 
   async close(): Promise<void> {
