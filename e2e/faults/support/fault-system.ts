@@ -2,12 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { jetstreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { MongoClient, type Db } from 'mongodb';
 import { SecretBox, loadConfig } from '@wirehook/config';
-import { StreamNames } from '@wirehook/contracts';
-import { BUCKET_NAMES } from '@wirehook/nats';
 import { WebhookEventPublisher } from '@wirehook/publisher';
 import {
   ApiClient,
@@ -16,6 +13,7 @@ import {
   createTestCertificates,
   eventually,
   NatsCluster,
+  resetSharedNats,
   findExecutable,
   freePort,
   startMongoWireServer,
@@ -99,7 +97,7 @@ export class FaultSystem {
     const system = new FaultSystem(name, receiver, certificates.caFile, options, natsUrl, mongoUri, natsPort, mongoPort, cluster);
     try {
       // A cluster is the scenario's own, already running.
-      if (!cluster && faultEnvironment.NATS_URL) await system.resetSharedNats();
+      if (!cluster && faultEnvironment.NATS_URL) await resetSharedNats(system.natsUrl);
       else if (!cluster) await system.startNats();
       if (!faultEnvironment.MONGODB_URI) await system.startMongo();
       // As a deployment does before it starts the apps. (The MongoDB-wire server restarted by the
@@ -212,14 +210,6 @@ export class FaultSystem {
       { timeoutMs: 30_000, intervalMs: 0 },
     );
     return ids;
-  }
-
-  private async resetSharedNats(): Promise<void> {
-    const nc = await connect({ servers: this.natsUrl });
-    const jsm = await jetstreamManager(nc);
-    const buckets = BUCKET_NAMES.map((bucket) => `KV_${bucket}`);
-    for (const stream of [...Object.values(StreamNames), ...buckets]) await jsm.streams.delete(stream).catch(() => undefined);
-    await nc.close();
   }
 
   async stop(): Promise<void> {

@@ -51,7 +51,7 @@ export interface TestServers {
 }
 
 /** Removes the platform's streams and buckets from a shared NATS server before a test file. */
-async function resetSharedNats(natsUrl: string): Promise<void> {
+export async function resetSharedNats(natsUrl: string): Promise<void> {
   const nc = await connectNats({ servers: natsUrl }, 'test-reset');
   const jsm = await jetstreamManager(nc);
   const buckets = BUCKET_NAMES.map((bucket) => `KV_${bucket}`);
