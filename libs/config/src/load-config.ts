@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { plainToInstance, Transform } from 'class-transformer';
 import { getMetadataStorage, validateSync, type ValidationError } from 'class-validator';
-import { messageOf } from './setting-file';
+import { SettingFile } from './setting-file';
 
 /** Boot stops with this when the environment is invalid; the message names every bad variable. */
 export class ConfigError extends Error {
@@ -68,13 +67,10 @@ function readSecretFiles(type: new () => object, present: Record<string, string>
       problems.push(`set ${name} or ${fileVariable}, not both`);
       continue;
     }
-    try {
-      const value = readFileSync(path.trim(), 'utf8').replace(/(\r?\n)+$/, '');
-      if (value.length === 0) problems.push(`${fileVariable} names an empty file; it must hold ${name}`);
-      else present[name] = value;
-    } catch (error) {
-      problems.push(`${fileVariable} must name a readable file holding ${name} (${messageOf(error)})`);
-    }
+    const file = new SettingFile(path.trim());
+    if (file.problem !== undefined) problems.push(`${fileVariable} must name a readable file holding ${name} (${file.problem})`);
+    else if (!file.value) problems.push(`${fileVariable} names an empty file; it must hold ${name}`);
+    else present[name] = file.value;
   }
   return problems;
 }
