@@ -1,5 +1,5 @@
 import type { AttemptLogView, LogStatsView } from '@wirehook/contracts';
-import type { ApiClient } from '@wirehook/testing';
+import { OpenApiResponses, type ApiClient } from '@wirehook/testing';
 import { createWebhook, deliveryRecords, publishAttempts, startLogsSystem, waitForAttempts, type LogsSystem, type WebhookRef } from './support/delivery-log-fixtures';
 
 type ListBody = { success: boolean; data: AttemptLogView[]; pagination: { current_page: number; per_page: number; total: number; last_page: number; has_more: boolean; next_cursor: string | null } };
@@ -97,23 +97,43 @@ describe('API conformance: dates, deleted webhooks, paging, envelopes, metrics t
     expect((await viewer.get<ErrorBody>('/api/v1/deliveries?page=0')).status).toBe(400);
   });
 
-  it('answers every success with one envelope: success true and data', async () => {
+  it('answers every success with one envelope, success true and data, as the OpenAPI document declares it', async () => {
     const operator = system.operator;
+    const firstAttempt = (await viewer.get<ListBody>(`/api/v1/webhooks/${kept.id}/logs`)).body.data[0];
+    // [documented path, answer]
     const answers: Array<[string, { status: number; body: unknown }]> = [
-      ['GET /me', await viewer.get('/api/v1/me')],
-      ['GET /retention', await viewer.get('/api/v1/retention')],
-      ['PUT /retention', await admin.request('PUT', '/api/v1/retention', { success_days: 7, failed_days: 14 })],
-      ['DELETE /retention', await admin.request('DELETE', '/api/v1/retention')],
-      ['GET /webhooks', await viewer.get('/api/v1/webhooks')],
-      ['GET /webhooks/:id', await viewer.get(`/api/v1/webhooks/${kept.id}`)],
-      ['GET /deliveries', await viewer.get('/api/v1/deliveries')],
-      ['GET /stats', await viewer.get('/api/v1/stats')],
-      ['GET /tenants', await operator.get('/api/v1/tenants')],
+      ['GET /api/v1/me', await viewer.get('/api/v1/me')],
+      ['GET /api/v1/retention', await viewer.get('/api/v1/retention')],
+      ['PUT /api/v1/retention', await admin.request('PUT', '/api/v1/retention', { success_days: 7, failed_days: 14 })],
+      ['DELETE /api/v1/retention', await admin.request('DELETE', '/api/v1/retention')],
+      ['POST /api/v1/retention/runs', await operator.post('/api/v1/retention/runs', { dry_run: true })],
+      ['GET /api/v1/webhooks', await viewer.get('/api/v1/webhooks')],
+      ['GET /api/v1/webhooks/{id}', await viewer.get(`/api/v1/webhooks/${kept.id}`)],
+      ['GET /api/v1/webhooks/{id}/logs', await viewer.get(`/api/v1/webhooks/${kept.id}/logs`)],
+      ['GET /api/v1/webhooks/{id}/stats', await viewer.get(`/api/v1/webhooks/${kept.id}/stats?from=${DAY}&to=${DAY}`)],
+      ['GET /api/v1/deliveries', await viewer.get('/api/v1/deliveries')],
+      ['GET /api/v1/deliveries', await viewer.get('/api/v1/deliveries?view=deliveries&per_page=2')],
+      ['GET /api/v1/logs/{id}', await viewer.get(`/api/v1/logs/${firstAttempt.id}`)],
+      ['GET /api/v1/logs/{id}', await viewer.get(`/api/v1/logs/${firstAttempt.delivery_id}`)],
+      ['GET /api/v1/stats', await viewer.get('/api/v1/stats')],
+      ['GET /api/v1/tenants', await operator.get('/api/v1/tenants')],
     ];
+    const documented = await OpenApiResponses.of(system.baseUrl);
     for (const [route, answer] of answers) {
       expect({ route, status: answer.status, body: answer.body }).toEqual({ route, status: 200, body: expect.objectContaining({ success: true, data: expect.anything() }) });
+      const [method, path] = route.split(' ');
+      expect(documented.problems(method, path, answer.status, answer.body)).toEqual([]);
     }
     expect((answers[0][1].body as { data: unknown }).data).toMatchObject({ tenant_id: 'acme', role: 'viewer' });
+    const errors: Array<[string, { status: number; body: unknown }]> = [
+      ['GET /api/v1/logs/{id}', await viewer.get('/api/v1/logs/msg_00000000000000000000000000_1')],
+      ['GET /api/v1/deliveries', await viewer.get('/api/v1/deliveries?status=lost')],
+      ['POST /api/v1/logs/{id}/retry', await viewer.post(`/api/v1/logs/${firstAttempt.id}/retry`, {})],
+    ];
+    for (const [route, answer] of errors) {
+      const [method, path] = route.split(' ');
+      expect(documented.problems(method, path, answer.status, answer.body)).toEqual([]);
+    }
   });
 
   it('reads a date alone as the whole day in stats and recover windows', async () => {

@@ -10,3 +10,4 @@ export * from './log-commands';
 export * from './nats-cluster';
 export * from './secured-nats';
 export * from './asyncapi-document';
+export * from './openapi-responses';

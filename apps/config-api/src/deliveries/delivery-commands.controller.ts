@@ -1,10 +1,12 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsISO8601 } from 'class-validator';
+import { ApiData, ApiErrors } from '../api-docs/api-responses';
 import { Access, TenantId } from '../auth/access.decorator';
 import { DomainError } from '../errors/domain.error';
 import { windowEnd, windowStart } from '../logs/time-window';
 import { DeliveryCommandsService } from './delivery-commands.service';
+import { AttemptResultResponse, RecoverView } from './delivery.views';
 
 export class RecoverDto {
   @ApiProperty({ example: '2026-03-01', description: 'Deliveries created at or after this time; a date alone starts at the beginning of that day (UTC)' })
@@ -30,6 +32,7 @@ function recoverWindow(body: RecoverDto): { from: string; to: string } {
 
 @ApiTags('deliveries')
 @ApiBearerAuth()
+@ApiErrors(401, 403, 503)
 @Controller('api/v1')
 export class DeliveryCommandsController {
   constructor(private readonly commands: DeliveryCommandsService) {}
@@ -38,6 +41,8 @@ export class DeliveryCommandsController {
   @Access('admin')
   @HttpCode(200)
   @ApiOperation({ summary: 'Send a webhook.test event now and answer with the result; it is logged with trigger test' })
+  @ApiData(200, AttemptResultResponse, { description: 'The attempt was made (success tells whether the endpoint accepted it)' })
+  @ApiErrors(404)
   async test(@TenantId() tenantId: string, @Param('id') id: string) {
     return { success: true, data: await this.commands.test(tenantId, id) };
   }
@@ -46,6 +51,8 @@ export class DeliveryCommandsController {
   @Access('admin')
   @HttpCode(200)
   @ApiOperation({ summary: 'Attempt a delivery again now (same webhook-id, next attempt number, trigger manual)' })
+  @ApiData(200, AttemptResultResponse, { description: 'The attempt was made (success tells whether the endpoint accepted it)' })
+  @ApiErrors(404, 409)
   async retry(@TenantId() tenantId: string, @Param('id') id: string) {
     return { success: true, data: await this.commands.retry(tenantId, id) };
   }
@@ -54,6 +61,8 @@ export class DeliveryCommandsController {
   @Access('admin')
   @HttpCode(202)
   @ApiOperation({ summary: 'Re-send every failed delivery of a webhook created in a time window (at most 1000)' })
+  @ApiData(202, RecoverView, { description: 'Queued' })
+  @ApiErrors(400, 404)
   async recover(@TenantId() tenantId: string, @Param('id') id: string, @Body() body: RecoverDto) {
     const window = recoverWindow(body);
     return { success: true, data: await this.commands.recover(tenantId, id, window.from, window.to) };

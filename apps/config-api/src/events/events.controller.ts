@@ -1,8 +1,10 @@
 import { Body, Controller, Headers, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiData, ApiErrors } from '../api-docs/api-responses';
 import { Access, KeyId, TenantId } from '../auth/access.decorator';
 import { IngestEventDto } from './event.dto';
 import { EventIngestService } from './event-ingest.service';
+import { IngestedEventView } from './event.views';
 
 @ApiTags('events')
 @ApiBearerAuth()
@@ -15,6 +17,8 @@ export class EventsController {
   @HttpCode(202)
   @ApiOperation({ summary: 'Publish an event over HTTP; answers 202 once it is stored in JetStream' })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Makes retries of the same request publish once' })
+  @ApiData(202, IngestedEventView, { description: 'Stored in JetStream; it will be delivered' })
+  @ApiErrors(400, 401, 403, 413, 503)
   async publish(@TenantId() tenantId: string, @KeyId() keyId: string, @Body() body: IngestEventDto, @Headers('idempotency-key') idempotencyKey?: string) {
     const result = await this.ingest.ingest(tenantId, keyId, body, idempotencyKey);
     return { success: true, data: { event_id: result.eventId, duplicate: result.duplicate } };

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Logger } from 'pino';
 import { LOGGER } from '@wirehook/config';
 import {
@@ -15,11 +15,13 @@ import {
   type LogFilterMessage,
   type LogSortField,
 } from '@wirehook/contracts';
+import { ApiData, ApiErrors } from '../api-docs/api-responses';
 import { Access, TenantId } from '../auth/access.decorator';
 import { WebhookService } from '../webhooks/webhook.service';
 import { LogServiceClient } from './log-service.client';
 import { DomainError, NotFoundError, TooManyRequestsError } from '../errors/domain.error';
 import { csvHeader, csvRow } from './log-export';
+import { AttemptLogResponse, DeliveryLogResponse, LogDetailResponse, LogPaginationView, LogStatsResponse } from './log.views';
 import { ExportQueryDto, LogFilterQueryDto, LogsQueryDto, StatsQueryDto } from './logs.dto';
 import { windowEnd, windowStart } from './time-window';
 
@@ -112,6 +114,7 @@ async function write(response: Response, chunk: string): Promise<void> {
 
 @ApiTags('delivery logs')
 @ApiBearerAuth()
+@ApiErrors(401, 403, 429, 503)
 @Controller('api/v1')
 export class LogsController {
   constructor(
@@ -150,6 +153,8 @@ export class LogsController {
   @Get('webhooks/:id/logs')
   @Access('viewer')
   @ApiOperation({ summary: "List a webhook's delivery logs, newest first" })
+  @ApiData(200, [AttemptLogResponse, DeliveryLogResponse], { list: true, pagination: LogPaginationView, description: 'Attempts, or deliveries with view=deliveries' })
+  @ApiErrors(400, 404)
   async webhookLogs(@TenantId() tenantId: string, @Param('id') id: string, @Query() query: LogsQueryDto) {
     if (query.webhook_id !== undefined && query.webhook_id !== id) {
       const message = 'webhook_id belongs on GET /api/v1/deliveries; this route lists the webhook in its path';
@@ -163,6 +168,11 @@ export class LogsController {
   @Get('deliveries/export')
   @Access('viewer')
   @ApiOperation({ summary: 'Export attempts matching the filters, oldest first, as NDJSON or CSV (streamed)' })
+  @ApiOkResponse({
+    description: 'One attempt per line (NDJSON), or CSV with a header row; payloads and bodies whole',
+    content: { 'application/x-ndjson': { schema: { type: 'string' } }, 'text/csv': { schema: { type: 'string' } } },
+  })
+  @ApiErrors(400, 404)
   async export(@TenantId() tenantId: string, @Query() query: ExportQueryDto, @Res() response: Response): Promise<void> {
     const filter = await this.withSearch(toFilter(tenantId, query, query.webhook_id));
     await this.checkWebhook(tenantId, query.webhook_id);
@@ -210,6 +220,8 @@ export class LogsController {
   @Get('logs/:id')
   @Access('viewer')
   @ApiOperation({ summary: 'One attempt in full (request, response, error) with the timeline of its delivery; a delivery id shows its latest attempt' })
+  @ApiData(200, LogDetailResponse)
+  @ApiErrors(404)
   async detail(@TenantId() tenantId: string, @Param('id') id: string) {
     return { success: true, data: await this.logs.getLog({ tenantId, id }) };
   }
@@ -217,6 +229,8 @@ export class LogsController {
   @Get('webhooks/:id/stats')
   @Access('viewer')
   @ApiOperation({ summary: "A webhook's delivery statistics over a window (default: the last 24 hours)" })
+  @ApiData(200, LogStatsResponse)
+  @ApiErrors(400, 404)
   async webhookStats(@TenantId() tenantId: string, @Param('id') id: string, @Query() query: StatsQueryDto) {
     const window = statsWindow(query);
     await this.checkWebhook(tenantId, id);
@@ -226,6 +240,8 @@ export class LogsController {
   @Get('stats')
   @Access('viewer')
   @ApiOperation({ summary: "The tenant's delivery statistics over a window (default: the last 24 hours)" })
+  @ApiData(200, LogStatsResponse)
+  @ApiErrors(400, 404)
   async tenantStats(@TenantId() tenantId: string, @Query() query: StatsQueryDto) {
     const window = statsWindow(query);
     await this.checkWebhook(tenantId, query.webhook_id);
@@ -235,6 +251,8 @@ export class LogsController {
   @Get('deliveries')
   @Access('viewer')
   @ApiOperation({ summary: "List the tenant's delivery logs, newest first" })
+  @ApiData(200, [AttemptLogResponse, DeliveryLogResponse], { list: true, pagination: LogPaginationView, description: 'Attempts, or deliveries with view=deliveries' })
+  @ApiErrors(400, 404)
   async deliveries(@TenantId() tenantId: string, @Query() query: LogsQueryDto) {
     const request = await this.withSearch(toRequest(tenantId, query, query.webhook_id));
     await this.checkWebhook(tenantId, query.webhook_id);

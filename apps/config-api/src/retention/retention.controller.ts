@@ -1,14 +1,16 @@
 import { Body, Controller, Delete, Get, HttpCode, Post, Put, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { RetentionRunSummaryMessage } from '@wirehook/contracts';
+import { ApiData, ApiErrors } from '../api-docs/api-responses';
 import { Access, TenantId } from '../auth/access.decorator';
 import { DomainError } from '../errors/domain.error';
 import { RetentionClient } from './retention.client';
 import { RunRetentionDto, SetRetentionPolicyDto } from './retention.dto';
+import { RetentionPolicyResponse, RetentionRunView, RetentionRunningView } from './retention.views';
 
 /** A run summary as the API shows it (snake_case, like every other answer). */
-function runView(summary: RetentionRunSummaryMessage) {
+function runView(summary: RetentionRunSummaryMessage): RetentionRunView {
   return {
     run_id: summary.runId,
     trigger: summary.trigger,
@@ -26,6 +28,7 @@ function runView(summary: RetentionRunSummaryMessage) {
 
 @ApiTags('retention')
 @ApiBearerAuth()
+@ApiErrors(401, 503)
 @Controller('api/v1/retention')
 export class RetentionController {
   constructor(private readonly retention: RetentionClient) {}
@@ -33,6 +36,8 @@ export class RetentionController {
   @Get()
   @Access('viewer')
   @ApiOperation({ summary: "The tenant's effective retention policy: its override, or the platform defaults" })
+  @ApiData(200, RetentionPolicyResponse)
+  @ApiErrors(403)
   async get(@TenantId() tenantId: string) {
     return { success: true, data: await this.retention.getPolicy(tenantId) };
   }
@@ -40,6 +45,8 @@ export class RetentionController {
   @Put()
   @Access('admin')
   @ApiOperation({ summary: "Set the tenant's retention: days successful and failed deliveries are kept (1-365, failed >= success)" })
+  @ApiData(200, RetentionPolicyResponse, { description: 'The policy now in effect' })
+  @ApiErrors(400, 403)
   async set(@TenantId() tenantId: string, @Body() body: SetRetentionPolicyDto) {
     return { success: true, data: await this.retention.setPolicy(tenantId, body.success_days, body.failed_days) };
   }
@@ -47,6 +54,8 @@ export class RetentionController {
   @Delete()
   @Access('admin')
   @ApiOperation({ summary: "Remove the tenant's retention override; the platform defaults apply again" })
+  @ApiData(200, RetentionPolicyResponse, { description: 'The policy now in effect' })
+  @ApiErrors(403)
   async reset(@TenantId() tenantId: string) {
     return { success: true, data: await this.retention.resetPolicy(tenantId) };
   }
@@ -55,9 +64,9 @@ export class RetentionController {
   @Access('operator')
   @HttpCode(200)
   @ApiOperation({ summary: 'Run retention now (dry_run: report what would be deleted, per tenant, and delete nothing)' })
-  @ApiResponse({ status: 200, description: 'The run finished; its summary' })
-  @ApiResponse({ status: 202, description: 'The run is still going; its summary is logged and published on webhooks.ops.v1.retention.run-completed' })
-  @ApiResponse({ status: 409, description: 'Another retention run holds the lease' })
+  @ApiData(200, RetentionRunView, { description: 'The run finished; its summary' })
+  @ApiData(202, RetentionRunningView, { description: 'The run is still going; its summary is logged and published on webhooks.ops.v1.retention.run-completed' })
+  @ApiErrors(400, 403, 409)
   async run(@Body() body: RunRetentionDto, @Res({ passthrough: true }) response: Response) {
     const reply = await this.retention.run(body.dry_run);
     if (reply.state === 'running') {

@@ -1,16 +1,17 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { paginationOf } from '@wirehook/contracts';
+import { ApiData, ApiErrors, PaginationView } from '../api-docs/api-responses';
 import { Access, TenantId } from '../auth/access.decorator';
 import type { EndpointDocument } from './endpoint.schema';
 import { CreateWebhookDto, ListQueryDto, RotateSecretDto, UpdateWebhookDto } from './webhook.dto';
 import { WebhookService } from './webhook.service';
+import { RotatedSecretView, SECRET_MASK, WebhookSecretView, WebhookView } from './webhook.views';
 
-const MASK = '********';
 const DEFAULT_GRACE_SECONDS = 24 * 60 * 60;
 
 /** An endpoint as the API shows it: secret values are never returned here. */
-export function webhookView(endpoint: EndpointDocument) {
+export function webhookView(endpoint: EndpointDocument): WebhookView {
   return {
     id: endpoint._id,
     url: endpoint.url,
@@ -19,11 +20,11 @@ export function webhookView(endpoint: EndpointDocument) {
     active: endpoint.active,
     auth: endpoint.auth
       ? endpoint.auth.type === 'bearer'
-        ? { type: 'bearer', token: MASK }
-        : { type: 'header', header_name: endpoint.auth.headerName, header_value: MASK }
+        ? { type: 'bearer', token: SECRET_MASK }
+        : { type: 'header', header_name: endpoint.auth.headerName, header_value: SECRET_MASK }
       : { type: 'none' },
-    headers: Object.fromEntries(Object.keys(endpoint.encryptedHeaders).map((name) => [name, MASK])),
-    secret: MASK,
+    headers: Object.fromEntries(Object.keys(endpoint.encryptedHeaders).map((name) => [name, SECRET_MASK])),
+    secret: SECRET_MASK,
     timeout_ms: endpoint.timeoutMs,
     retry: endpoint.retryPolicy ? { policy: endpoint.retryPolicy } : endpoint.retryScheduleMs ? { schedule_ms: endpoint.retryScheduleMs } : { policy: 'default' },
     max_concurrency: endpoint.maxConcurrency,
@@ -38,6 +39,7 @@ export function webhookView(endpoint: EndpointDocument) {
 
 @ApiTags('webhooks')
 @ApiBearerAuth()
+@ApiErrors(401)
 @Controller('api/v1/webhooks')
 export class WebhooksController {
   constructor(private readonly webhooks: WebhookService) {}
@@ -46,6 +48,8 @@ export class WebhooksController {
   @Access('admin')
   @HttpCode(201)
   @ApiOperation({ summary: 'Create a webhook endpoint' })
+  @ApiData(201, WebhookView, { description: 'Created' })
+  @ApiErrors(400, 403)
   async create(@TenantId() tenantId: string, @Body() body: CreateWebhookDto) {
     return { success: true, data: webhookView(await this.webhooks.create(tenantId, body)) };
   }
@@ -53,6 +57,8 @@ export class WebhooksController {
   @Get()
   @Access('viewer')
   @ApiOperation({ summary: 'List webhook endpoints' })
+  @ApiData(200, WebhookView, { list: true, pagination: PaginationView })
+  @ApiErrors(400)
   async list(@TenantId() tenantId: string, @Query() query: ListQueryDto) {
     const page = query.page ?? 1;
     const perPage = query.per_page ?? 25;
@@ -67,6 +73,8 @@ export class WebhooksController {
   @Get(':id')
   @Access('viewer')
   @ApiOperation({ summary: 'Get a webhook endpoint' })
+  @ApiData(200, WebhookView)
+  @ApiErrors(404)
   async get(@TenantId() tenantId: string, @Param('id') id: string) {
     return { success: true, data: webhookView(await this.webhooks.get(tenantId, id)) };
   }
@@ -74,6 +82,8 @@ export class WebhooksController {
   @Patch(':id')
   @Access('admin')
   @ApiOperation({ summary: 'Update a webhook endpoint (active: false pauses it)' })
+  @ApiData(200, WebhookView, { description: 'Updated' })
+  @ApiErrors(400, 403, 404)
   async update(@TenantId() tenantId: string, @Param('id') id: string, @Body() body: UpdateWebhookDto) {
     return { success: true, data: webhookView(await this.webhooks.update(tenantId, id, body)) };
   }
@@ -82,6 +92,8 @@ export class WebhooksController {
   @Access('admin')
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete a webhook endpoint' })
+  @ApiNoContentResponse({ description: 'Deleted' })
+  @ApiErrors(403, 404)
   async remove(@TenantId() tenantId: string, @Param('id') id: string): Promise<void> {
     await this.webhooks.delete(tenantId, id);
   }
@@ -90,6 +102,8 @@ export class WebhooksController {
   @Access('admin')
   @HttpCode(200)
   @ApiOperation({ summary: 'Rotate the signing secret; the previous one keeps signing during the grace period' })
+  @ApiData(200, RotatedSecretView, { description: 'The new secret' })
+  @ApiErrors(400, 403, 404)
   async rotate(@TenantId() tenantId: string, @Param('id') id: string, @Body() body: RotateSecretDto) {
     const grace = body.grace_period_seconds ?? DEFAULT_GRACE_SECONDS;
     const { endpoint, secret } = await this.webhooks.rotateSecret(tenantId, id, grace, body.secret);
@@ -100,6 +114,8 @@ export class WebhooksController {
   @Get(':id/secret')
   @Access('admin')
   @ApiOperation({ summary: 'Reveal the current signing secret (admin only)' })
+  @ApiData(200, WebhookSecretView)
+  @ApiErrors(403, 404)
   async secret(@TenantId() tenantId: string, @Param('id') id: string) {
     return { success: true, data: { secret: await this.webhooks.revealSecret(tenantId, id) } };
   }
