@@ -89,9 +89,13 @@ describe('delivery logs: statistics and exports through the public API', () => {
   }
 
   it("counts a tenant's window: totals, success rate, status classes, percentiles, top events and errors, hourly buckets", async () => {
-    const { duration_ms: durations, ...tenant } = await stats('/api/v1/stats', WINDOW);
+    const { duration_ms: durations, buckets: bucketsWithP95, ...rest } = await stats('/api/v1/stats', WINDOW);
     // Nearest rank over 10..200 ms and five of 1000 ms, from a histogram within its stated error.
     expectDurations(durations, { avg: Math.round((2100 + 5000) / 25), p50: 130, p95: 1000, p99: 1000 });
+    // p95 of each hour, nearest rank: 08:00 has 10..80 ms, 09:00 90..150 ms, 10:00 160..200 ms and five of 1000 ms.
+    const exactP95 = [80, 150, 1000];
+    expect(bucketsWithP95.map((bucket, index) => Math.abs((bucket.p95_ms as number) - exactP95[index]) <= exactP95[index] * durations.percentile_error)).toEqual([true, true, true]);
+    const tenant = { ...rest, buckets: bucketsWithP95.map(({ p95_ms: _p95, ...bucket }) => bucket) };
     expect(tenant).toEqual({
       window: WINDOW,
       totals: { attempts: 25, success: 17, failed: 6, retrying: 2 },
@@ -132,7 +136,10 @@ describe('delivery logs: statistics and exports through the public API', () => {
       top_events: [],
       top_error_codes: [],
     });
-    expect(empty.buckets.map((bucket) => bucket.attempts)).toEqual([0, 0]);
+    expect(empty.buckets.map((bucket) => [bucket.attempts, bucket.p95_ms])).toEqual([
+      [0, null],
+      [0, null],
+    ]);
 
     for (const [query, field] of [
       [`from=${minute(10)}&to=${minute(5)}`, 'from'],

@@ -130,7 +130,8 @@ async function main(): Promise<void> {
   const config = loadConfig(EmbeddedRunConfig);
   // The apps' NATS credentials and TLS settings, checked once here: a bad one stops the run
   // before anything starts, instead of each of the four apps.
-  const natsClient = loadConfig(AppConfig).natsClientSettings();
+  const appSettings = loadConfig(AppConfig);
+  const natsClient = appSettings.natsClientSettings();
   if (!config.NATS_URL && (natsClient.auth || natsClient.tls)) {
     throw new Error('NATS credentials or TLS settings are set but NATS_URL is not: the NATS the embedded run starts takes neither; set NATS_URL to the NATS they are for');
   }
@@ -205,6 +206,8 @@ async function main(): Promise<void> {
         CONFIG_ENCRYPTION_KEY: encryptionKey,
         ADMIN_API_KEY: operatorKey,
         PORT: String(config.PORT + index),
+        // Like PORT: one metrics port per app, counting up from the one given.
+        ...(appSettings.METRICS_PORT === undefined ? {} : { METRICS_PORT: String(appSettings.METRICS_PORT + index) }),
       }),
       stdio: ['ignore', 'inherit', 'inherit'],
     });

@@ -21,6 +21,7 @@ import { HealthController } from './health/health.controller';
 import { WebhookReceiverController } from './receiver/webhook-receiver.controller';
 import { LOG_SERVICE_CLIENT, LogServiceClient } from './logs/log-service.client';
 import { LogsController } from './logs/logs.controller';
+import { configApiConsumerLagProvider } from './metrics/consumer-lag.metrics';
 import { ConfigReplicator } from './replication/config-replicator.service';
 import { RETENTION_CLIENT, RetentionClient } from './retention/retention.client';
 import { RetentionController } from './retention/retention.controller';
@@ -51,7 +52,7 @@ export class ConfigApiModule {
       imports: [
         NatsModule.forRoot(config, 'config-api'),
         TerminusModule,
-        MetricsModule.forRoot('config-api', { token: config.METRICS_TOKEN }),
+        MetricsModule.forRoot('config-api', { token: config.METRICS_TOKEN, port: config.METRICS_PORT, logger }),
         ClientsModule.register([
           { name: LOG_SERVICE_CLIENT, transport: Transport.NATS, options: nestNatsOptions(config.natsClientSettings(), 'config-api-rpc') },
           { name: DISPATCHER_CLIENT, transport: Transport.NATS, options: nestNatsOptions(config.natsClientSettings(), 'config-api-dispatcher-rpc') },
@@ -62,7 +63,7 @@ export class ConfigApiModule {
       providers: [
         { provide: ConfigApiConfig, useValue: config },
         { provide: LOGGER, useValue: logger },
-        { provide: SecretBox, useValue: SecretBox.fromBase64(config.CONFIG_ENCRYPTION_KEY) },
+        { provide: SecretBox, useValue: SecretBox.fromConfig(config) },
         { provide: MONGO_CONNECTION, useFactory: () => connectMongo(config.MONGODB_URI, config.MONGODB_WRITE_CONCERN, { writeTimeoutMs: config.MONGODB_WRITE_TIMEOUT_MS }) },
         {
           provide: TenantRepository,
@@ -103,6 +104,7 @@ export class ConfigApiModule {
         EventIngestService,
         DispatcherClient,
         DeliveryCommandsService,
+        configApiConsumerLagProvider,
       ],
     };
   }

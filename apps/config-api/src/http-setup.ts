@@ -4,12 +4,14 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
+import { MetricsRegistry } from '@wirehook/config';
 import { describeValidationErrors } from '@wirehook/contracts';
 import { serveAsyncApiDocument } from './api-docs/asyncapi-document';
 import { DomainError } from './errors/domain.error';
 import { HttpExceptionFilter } from './errors/http-exception.filter';
 import { JsonObjectBodyPipe } from './errors/json-object-body.pipe';
 import { assertJsonNesting } from './errors/json-nesting';
+import { httpMetricsMiddleware } from './metrics/http.metrics';
 
 /** Largest accepted request body. */
 const BODY_LIMIT = '512kb';
@@ -38,10 +40,13 @@ function apiDocsHeaders(_request: Request, response: Response, next: NextFunctio
  * The HTTP edge of config-api: body limit and nesting limit, validation of every input
  * (unknown fields refused, each problem named once), one error format, no framework banner
  * (`X-Powered-By`), the OpenAPI document at /api/docs under its own CSP, and the AsyncAPI
- * document of the NATS side at /api/asyncapi.yaml and .json.
+ * document of the NATS side at /api/asyncapi.yaml and .json; every request counted in the
+ * HTTP metrics.
  */
 export function configureHttp(app: INestApplication, logger: Logger): void {
   const express = app as NestExpressApplication;
+  // First of all, so that it sees every answer: body-parser errors, guards' and unknown paths' too.
+  express.use(httpMetricsMiddleware(app.get(MetricsRegistry)));
   express.disable('x-powered-by');
   // Checked on the raw bytes, before JSON.parse: deep bodies never reach code that recurses.
   const jsonOptions = { limit: BODY_LIMIT, verify: (_request: IncomingMessage, _response: ServerResponse, bytes: Buffer) => assertJsonNesting(bytes) };

@@ -17,6 +17,7 @@ import { FanOutHandler } from './fan-out/fan-out.handler';
 import { DispatcherMembership } from './membership/dispatcher-membership.service';
 import { HealthController } from './health/health.controller';
 import { EndpointHealthTracker } from './health-tracking/endpoint-health.tracker';
+import { dispatcherConsumerLagProvider } from './metrics/consumer-lag.metrics';
 import { DispatcherMetrics } from './metrics/dispatcher.metrics';
 
 /** Closes the HTTP connection pools once deliveries have stopped. */
@@ -36,12 +37,12 @@ export class DispatcherModule {
   static forRoot(config: DispatcherConfig, logger: Logger): DynamicModule {
     return {
       module: DispatcherModule,
-      imports: [NatsModule.forRoot(config, 'dispatcher'), TerminusModule, MetricsModule.forRoot('dispatcher', { token: config.METRICS_TOKEN })],
+      imports: [NatsModule.forRoot(config, 'dispatcher'), TerminusModule, MetricsModule.forRoot('dispatcher', { token: config.METRICS_TOKEN, port: config.METRICS_PORT, logger })],
       controllers: [HealthController, DeliveryCommandsHandler],
       providers: [
         { provide: DispatcherConfig, useValue: config },
         { provide: LOGGER, useValue: logger },
-        { provide: SecretBox, useValue: SecretBox.fromBase64(config.CONFIG_ENCRYPTION_KEY) },
+        { provide: SecretBox, useValue: SecretBox.fromConfig(config) },
         {
           provide: WebhookSender,
           useValue: new WebhookSender({
@@ -63,6 +64,7 @@ export class DispatcherModule {
         },
         AttemptLogPublisher,
         DispatcherMetrics,
+        dispatcherConsumerLagProvider,
         DispatcherMembership,
         EndpointHealthTracker,
         EndpointDirectory,

@@ -10,6 +10,7 @@ import { LOG_SERVICE_COLLECTIONS } from './collections';
 import { LogServiceConfig } from './config/log-service.config';
 import { HealthController } from './health/health.controller';
 import { LogsHandler } from './logs/logs.handler';
+import { logServiceConsumerLagProvider } from './metrics/consumer-lag.metrics';
 import { TenantQueryLimiter } from './logs/tenant-query-gate';
 
 
@@ -26,7 +27,7 @@ export class LogServiceModule {
   static forRoot(config: LogServiceConfig, logger: Logger): DynamicModule {
     return {
       module: LogServiceModule,
-      imports: [NatsModule.forRoot(config, 'log-service'), TerminusModule, MetricsModule.forRoot('log-service', { token: config.METRICS_TOKEN })],
+      imports: [NatsModule.forRoot(config, 'log-service'), TerminusModule, MetricsModule.forRoot('log-service', { token: config.METRICS_TOKEN, port: config.METRICS_PORT, logger })],
       controllers: [HealthController, LogsHandler],
       providers: [
         { provide: LogServiceConfig, useValue: config },
@@ -42,6 +43,7 @@ export class LogServiceModule {
         MongoCloser,
         AttemptWriter,
         TenantQueryLimiter,
+        logServiceConsumerLagProvider,
       ],
     };
   }

@@ -4,12 +4,11 @@ import { TerminusModule } from '@nestjs/terminus';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
-import { IndexCheck, LOGGER, MONGO_CONNECTION, connectMongo } from '@wirehook/config';
+import { IndexCheck, LOGGER, MONGO_CONNECTION, MetricsModule, connectMongo } from '@wirehook/config';
 import { NATS_CONNECTION, NatsModule } from '@wirehook/nats';
 import { RETENTION_CRON_REQUIRED_COLLECTIONS } from './collections';
 import { RetentionCronConfig } from './config/retention-cron.config';
 import { HealthController } from './health/health.controller';
-import { MetricsController } from './metrics/metrics.controller';
 import { RetentionMetrics } from './metrics/retention.metrics';
 import { RetentionPolicyService } from './policies/retention-policy.service';
 import { createRetentionComponents, type RetentionComponents } from './retention/retention-components';
@@ -32,10 +31,16 @@ const RETENTION_COMPONENTS = Symbol('RETENTION_COMPONENTS');
 @Module({})
 export class RetentionCronModule {
   static forRoot(config: RetentionCronConfig, logger: Logger): DynamicModule {
+    const metrics = new RetentionMetrics();
     return {
       module: RetentionCronModule,
-      imports: [NatsModule.forRoot(config, 'retention-cron'), TerminusModule, ScheduleModule.forRoot()],
-      controllers: [HealthController, MetricsController, RetentionHandler],
+      imports: [
+        NatsModule.forRoot(config, 'retention-cron'),
+        TerminusModule,
+        ScheduleModule.forRoot(),
+        MetricsModule.forRoot('retention-cron', { token: config.METRICS_TOKEN, port: config.METRICS_PORT, logger, registry: metrics.registry }),
+      ],
+      controllers: [HealthController, RetentionHandler],
       providers: [
         { provide: RetentionCronConfig, useValue: config },
         { provide: LOGGER, useValue: logger },
@@ -47,7 +52,7 @@ export class RetentionCronModule {
           inject: [MONGO_CONNECTION],
           useFactory: (connection: Connection) => new IndexCheck(connection, RETENTION_CRON_REQUIRED_COLLECTIONS, logger),
         },
-        { provide: RetentionMetrics, useValue: new RetentionMetrics() },
+        { provide: RetentionMetrics, useValue: metrics },
         { provide: RetentionEventPublisher, inject: [NATS_CONNECTION], useFactory: (nc: NatsConnection) => new RetentionEventPublisher(nc) },
         {
           provide: RETENTION_COMPONENTS,

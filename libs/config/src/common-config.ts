@@ -1,4 +1,5 @@
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, ValidateBy, type ValidationOptions } from 'class-validator';
+import { Transform } from 'class-transformer';
 import * as ipaddr from 'ipaddr.js';
 import type { NatsClientSettings } from '@wirehook/nats';
 import { EnvBoolean, EnvInt, EnvList, SecretSetting } from './load-config';
@@ -17,6 +18,17 @@ import { EnvFile, IsReadableSettingFile, type SettingFile } from './setting-file
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the mixin pattern requires this constructor type
 type Constructor<T = object> = new (...args: any[]) => T;
+
+/** A setting that must differ from another one (two listeners cannot share a port). */
+function IsNotEqualTo(other: string, options: ValidationOptions) {
+  return ValidateBy(
+    {
+      name: 'isNotEqualTo',
+      validator: { validate: (value: unknown, args) => value !== (args?.object as Record<string, unknown> | undefined)?.[other] },
+    },
+    options,
+  );
+}
 
 /** Settings every app has. */
 export class AppConfig {
@@ -61,6 +73,19 @@ export class AppConfig {
   @MinLength(16, { message: 'METRICS_TOKEN must be at least 16 characters' })
   @Matches(/^[\x21-\x7e]+$/, { message: 'METRICS_TOKEN must be printable ASCII without spaces' })
   METRICS_TOKEN?: string;
+
+  /**
+   * When set, `GET /metrics` is served only on this port, by a listener of its own, and PORT
+   * answers 404 for it: what exposes PORT (an Ingress) never exposes the metrics. Unset, the
+   * metrics are on PORT.
+   */
+  @EnvInt()
+  @IsOptional()
+  @IsInt({ message: 'METRICS_PORT must be an integer between 1 and 65535, other than PORT' })
+  @Min(1, { message: 'METRICS_PORT must be an integer between 1 and 65535, other than PORT' })
+  @Max(65535, { message: 'METRICS_PORT must be an integer between 1 and 65535, other than PORT' })
+  @IsNotEqualTo('PORT', { message: 'METRICS_PORT must be an integer between 1 and 65535, other than PORT' })
+  METRICS_PORT?: number;
 
   // How to authenticate to NATS: at most one way. `*_FILE` settings name files holding the
   // secret (mounted secrets); they are read once, at boot.
@@ -171,26 +196,70 @@ export function withMongo<T extends Constructor>(Base: T) {
   return MongoSettings;
 }
 
-/** The base64 text of exactly 32 bytes. */
-function IsBase64Key(options: ValidationOptions) {
-  return ValidateBy(
-    {
-      name: 'isBase64Key',
-      validator: {
-        validate: (value: unknown) =>
-          typeof value === 'string' && /^[A-Za-z0-9+/]{43}=$/.test(value) && Buffer.from(value, 'base64').length === 32,
-      },
-    },
-    options,
-  );
+function isBase64Key(value: unknown): value is string {
+  return typeof value === 'string' && /^[A-Za-z0-9+/]{43}=$/.test(value) && Buffer.from(value, 'base64').length === 32;
 }
 
-/** Adds the key that encrypts secrets at rest. */
+/** The base64 text of exactly 32 bytes. */
+function IsBase64Key(options: ValidationOptions) {
+  return ValidateBy({ name: 'isBase64Key', validator: { validate: isBase64Key } }, options);
+}
+
+/**
+ * The first problem of a list of previous encryption keys, or undefined. Keys are compared as
+ * bytes: two base64 texts may spell one key.
+ */
+function previousKeysProblem(previous: unknown, current: unknown): string | undefined {
+  const name = 'CONFIG_ENCRYPTION_PREVIOUS_KEYS';
+  if (!Array.isArray(previous)) return `${name} must be a comma-separated list of base64 keys of 32 bytes`;
+  const seen = new Set<string>();
+  const currentKey = isBase64Key(current) ? Buffer.from(current, 'base64').toString('hex') : undefined;
+  for (const [index, entry] of previous.entries()) {
+    const position = `entry ${index + 1} of ${previous.length}`;
+    if (!isBase64Key(entry)) return `${name} must be a comma-separated list of base64 keys of 32 bytes (openssl rand -base64 32); ${position} is not one`;
+    const bytes = Buffer.from(entry, 'base64').toString('hex');
+    if (bytes === currentKey) return `${name} must not list CONFIG_ENCRYPTION_KEY (${position} is the current key): list only the keys it replaced`;
+    if (seen.has(bytes)) return `${name} lists the same key twice (${position})`;
+    seen.add(bytes);
+  }
+  return undefined;
+}
+
+/** Valid previous keys: each a base64 32-byte key, none repeated, none the current key. */
+function ArePreviousKeys() {
+  return ValidateBy({
+    name: 'arePreviousKeys',
+    validator: {
+      validate: (value: unknown, args) => previousKeysProblem(value, (args?.object as { CONFIG_ENCRYPTION_KEY?: unknown }).CONFIG_ENCRYPTION_KEY) === undefined,
+      defaultMessage: (args) =>
+        previousKeysProblem(args?.value, (args?.object as { CONFIG_ENCRYPTION_KEY?: unknown }).CONFIG_ENCRYPTION_KEY) ?? 'CONFIG_ENCRYPTION_PREVIOUS_KEYS is invalid',
+    },
+  });
+}
+
+/** Adds the key ring that encrypts secrets at rest. */
 export function withEncryptionKey<T extends Constructor>(Base: T) {
   class EncryptionSettings extends Base {
+    /** Encrypts every secret written; decrypts those written with it. */
     @SecretSetting()
     @IsBase64Key({ message: 'CONFIG_ENCRYPTION_KEY must be the base64 text of 32 random bytes (openssl rand -base64 32)' })
     CONFIG_ENCRYPTION_KEY!: string;
+
+    /**
+     * Keys that CONFIG_ENCRYPTION_KEY replaced: they only decrypt values still written with
+     * them, until `npm run rotate-encryption-key` has encrypted those again with the current
+     * key. Separated by commas (or, in a `_FILE`, by line breaks too); a base64 key holds neither.
+     */
+    @SecretSetting()
+    @Transform(({ value }) =>
+      typeof value === 'string'
+        ? value
+            .split(/[\s,]+/)
+            .filter((item) => item.length > 0)
+        : value,
+    )
+    @ArePreviousKeys()
+    CONFIG_ENCRYPTION_PREVIOUS_KEYS: string[] = [];
   }
   return EncryptionSettings;
 }

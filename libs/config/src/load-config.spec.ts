@@ -56,6 +56,39 @@ describe('loadConfig', () => {
     );
   });
 
+  describe('CONFIG_ENCRYPTION_PREVIOUS_KEYS', () => {
+    const previous = [SecretBox.generateKey(), SecretBox.generateKey()];
+
+    it('is empty unless set, and takes keys separated by commas', () => {
+      expect(loadConfig(SampleConfig, { CONFIG_ENCRYPTION_KEY: key }).CONFIG_ENCRYPTION_PREVIOUS_KEYS).toEqual([]);
+      expect(loadConfig(SampleConfig, { CONFIG_ENCRYPTION_KEY: key, CONFIG_ENCRYPTION_PREVIOUS_KEYS: ` ${previous[0]}, ${previous[1]},` }).CONFIG_ENCRYPTION_PREVIOUS_KEYS).toEqual(previous);
+    });
+
+    it('names the malformed entry without showing any key', () => {
+      const error = errorOf({ CONFIG_ENCRYPTION_KEY: key, CONFIG_ENCRYPTION_PREVIOUS_KEYS: `${previous[0]},not-a-key-but-secret` });
+      expect(error.problems).toEqual([
+        'CONFIG_ENCRYPTION_PREVIOUS_KEYS must be a comma-separated list of base64 keys of 32 bytes (openssl rand -base64 32); entry 2 of 2 is not one (the value is a secret and not shown)',
+      ]);
+      expect(error.message).not.toContain(previous[0]);
+      expect(error.message).not.toContain('not-a-key-but-secret');
+    });
+
+    it('refuses the current key and a key listed twice, comparing the keys and not their spelling', () => {
+      expect(errorOf({ CONFIG_ENCRYPTION_KEY: key, CONFIG_ENCRYPTION_PREVIOUS_KEYS: `${previous[0]},${key}` }).problems).toEqual([
+        'CONFIG_ENCRYPTION_PREVIOUS_KEYS must not list CONFIG_ENCRYPTION_KEY (entry 2 of 2 is the current key): list only the keys it replaced (the value is a secret and not shown)',
+      ]);
+      expect(errorOf({ CONFIG_ENCRYPTION_KEY: key, CONFIG_ENCRYPTION_PREVIOUS_KEYS: `${previous[0]},${previous[1]},${previous[0]}` }).problems).toEqual([
+        'CONFIG_ENCRYPTION_PREVIOUS_KEYS lists the same key twice (entry 3 of 3) (the value is a secret and not shown)',
+      ]);
+      // The last base64 digit carries 2 bits a 32-byte key does not use: another spelling, the same key.
+      const digits = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+      const last = digits.indexOf(key[42]);
+      const respelled = `${key.slice(0, 42)}${digits[last ^ 1]}=`;
+      expect(Buffer.from(respelled, 'base64').equals(Buffer.from(key, 'base64'))).toBe(true);
+      expect(errorOf({ CONFIG_ENCRYPTION_KEY: key, CONFIG_ENCRYPTION_PREVIOUS_KEYS: respelled }).problems[0]).toContain('must not list CONFIG_ENCRYPTION_KEY');
+    });
+  });
+
   describe('secrets from files (X_FILE)', () => {
     const directory = mkdtempSync(join(tmpdir(), 'wirehook-config-'));
     const file = (name: string, content: string) => {
@@ -90,6 +123,18 @@ describe('loadConfig', () => {
       const error = errorOf({ CONFIG_ENCRYPTION_KEY_FILE: file('bad.key', 'not-a-key-but-secret') });
       expect(error.message).toContain('CONFIG_ENCRYPTION_KEY must be the base64 text of 32 random bytes (openssl rand -base64 32) (the value is a secret and not shown)');
       expect(error.message).not.toContain('not-a-key-but-secret');
+    });
+
+    it('reads previous encryption keys from a file, one a line or separated by commas', () => {
+      const previous = [SecretBox.generateKey(), SecretBox.generateKey(), SecretBox.generateKey()];
+      const config = loadConfig(SampleConfig, {
+        CONFIG_ENCRYPTION_KEY: key,
+        CONFIG_ENCRYPTION_PREVIOUS_KEYS_FILE: file('previous.keys', `${previous[0]}\n${previous[1]},${previous[2]}\n`),
+      });
+      expect(config.CONFIG_ENCRYPTION_PREVIOUS_KEYS).toEqual(previous);
+      expect(errorOf({ CONFIG_ENCRYPTION_KEY: key, CONFIG_ENCRYPTION_PREVIOUS_KEYS_FILE: file('current.keys', `${key}\n`) }).problems[0]).toMatch(
+        /^CONFIG_ENCRYPTION_PREVIOUS_KEYS must not list CONFIG_ENCRYPTION_KEY .*\(the value is a secret and not shown\)$/,
+      );
     });
 
     it('leaves a _FILE variable the class reads itself to that setting (NATS_PASSWORD_FILE)', () => {

@@ -112,6 +112,12 @@ function bruteForce(inputs: RollupInput[], tenantId: string, endpointId: string 
   const classes = countBy((row) => row.statusClass);
   const sorted = rows.map((row) => row.durationMs).sort((a, b) => a - b);
   const percentile = (p: number) => (sorted.length === 0 ? null : sorted[nearestRank(p, sorted.length)]);
+  const hourDurations = new Map<string, number[]>();
+  for (const row of rows) {
+    const start = new Date(Math.floor(row.createdAt.getTime() / HOUR_MS) * HOUR_MS).toISOString();
+    hourDurations.set(start, [...(hourDurations.get(start) ?? []), row.durationMs]);
+  }
+  const hourP95 = new Map([...hourDurations].map(([start, durations]) => [start, durations.sort((a, b) => a - b)[nearestRank(0.95, durations.length)]]));
   return {
     exact: {
       attempts: rows.length,
@@ -123,17 +129,22 @@ function bruteForce(inputs: RollupInput[], tenantId: string, endpointId: string 
       hours: [...hours].sort(([a], [b]) => a - b).map(([start, hour]) => ({ start: new Date(start).toISOString(), ...hour })),
     },
     percentiles: { p50: percentile(0.5), p95: percentile(0.95), p99: percentile(0.99) },
+    hourP95,
   };
 }
 
 function expectMatchesBruteForce(stats: RollupStats, inputs: RollupInput[], tenantId: string, endpointId: string | undefined, from: Date, to: Date): void {
-  const { exact, percentiles } = bruteForce(inputs, tenantId, endpointId, from, to);
+  const { exact, percentiles, hourP95 } = bruteForce(inputs, tenantId, endpointId, from, to);
   expect(exact.attempts).toBeGreaterThan(0);
   expect(stats).toMatchObject(exact);
   for (const name of ['p50', 'p95', 'p99'] as const) {
     const expected = percentiles[name] as number;
     expect(stats.durationMs[name]).not.toBeNull();
     expect(Math.abs((stats.durationMs[name] as number) - expected)).toBeLessThanOrEqual(DURATION_PERCENTILE_RELATIVE_ERROR * expected);
+  }
+  for (const hour of stats.hours) {
+    const expected = hourP95.get(hour.start) as number;
+    expect({ hour: hour.start, within: Math.abs((hour.p95Ms as number) - expected) <= DURATION_PERCENTILE_RELATIVE_ERROR * expected }).toEqual({ hour: hour.start, within: true });
   }
 }
 

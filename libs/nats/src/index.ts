@@ -9,3 +9,4 @@ export * from './nats.module';
 export * from './nats-health';
 export * from './rpc-payload';
 export * from './jetstream-setup';
+export * from './consumer-lag.metrics';

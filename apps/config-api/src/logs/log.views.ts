@@ -312,6 +312,9 @@ class HourBucketView {
 
   @ApiProperty()
   success!: number;
+
+  @ApiProperty({ type: Number, nullable: true, description: "p95 duration of the hour's attempts in ms, within percentile_error (null without attempts)", example: 180 })
+  p95_ms!: number | null;
 }
 
 /** Statistics of the whole hours a window touches. */
@@ -337,6 +340,6 @@ export class LogStatsResponse implements LogStatsView {
   @ApiProperty({ type: [ErrorCodeCountView] })
   top_error_codes!: ErrorCodeCountView[];
 
-  @ApiProperty({ type: [HourBucketView], description: 'Attempts per hour (hours without attempts are listed with zeros)' })
+  @ApiProperty({ type: [HourBucketView], description: 'Attempts, successes and p95 duration per hour (hours without attempts are listed with zeros)' })
   buckets!: HourBucketView[];
 }

@@ -30,4 +30,9 @@ export class PlatformSettingsRepository {
       return (await this.get(id)) as string;
     }
   }
+
+  /** Stores the value, replacing any stored one. */
+  async put(id: string, value: string): Promise<void> {
+    await this.settings.replaceOne({ _id: id }, { value }, { upsert: true });
+  }
 }

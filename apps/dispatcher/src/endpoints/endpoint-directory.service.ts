@@ -71,7 +71,11 @@ export class EndpointDirectory implements OnModuleInit, OnApplicationShutdown {
     this.logger.info({ tenants: this.tenants.size, endpoints: this.endpointCount() }, 'endpoint configuration loaded');
   }
 
-  /** Refuses to start with another key than config-api's (it would fail every delivery). */
+  /**
+   * Refuses to start with a key ring that lacks the key config-api's stored secrets are written
+   * with (it would fail every delivery). While a key is rotated, the check value stays under the
+   * old key until every secret is re-encrypted, so a ring holding either key of the rotation boots.
+   */
   private async checkEncryptionKey(bucket: KV): Promise<void> {
     const check = await bucket.get(ENCRYPTION_KEY_CHECK_CONFIG_KEY);
     if (!check || check.operation !== 'PUT') return;
@@ -79,7 +83,9 @@ export class EndpointDirectory implements OnModuleInit, OnApplicationShutdown {
       this.secretBox.verifyKeyCheck(check.string());
     } catch (error) {
       if (!(error instanceof SecretDecryptionError)) throw error;
-      throw new Error("CONFIG_ENCRYPTION_KEY differs from config-api's key: the dispatcher could not decrypt any endpoint secret");
+      throw new Error(
+        "CONFIG_ENCRYPTION_KEY differs from config-api's key, and no key of CONFIG_ENCRYPTION_PREVIOUS_KEYS is it: the dispatcher could not decrypt any endpoint secret",
+      );
     }
   }
 

@@ -1,6 +1,7 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { HealthCheck, HealthCheckError, HealthCheckService, type HealthIndicatorResult } from '@nestjs/terminus';
 import type { NatsConnection } from '@nats-io/transport-node';
+import { MetricsRegistry, registerReadinessMetric } from '@wirehook/config';
 import { NATS_CONNECTION, natsHealthIndicator } from '@wirehook/nats';
 import { EndpointDirectory } from '../endpoints/endpoint-directory.service';
 
@@ -14,7 +15,11 @@ export class HealthController {
     private readonly health: HealthCheckService,
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
     private readonly directory: EndpointDirectory,
-  ) {}
+    registry: MetricsRegistry,
+  ) {
+    // wirehook_ready: the same check at each scrape, so an alert sees an app that runs but is not ready.
+    registerReadinessMetric(registry, () => this.ready());
+  }
 
   @Get('live')
   live(): { status: 'ok' } {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram } from 'prom-client';
-import { DELIVERY_STATUSES, DeadLetterReason, type DeliveryStatus } from '@wirehook/contracts';
+import { DELIVERY_STATUSES, DeadLetterReason, ENDPOINT_DISABLED_REASONS, type DeliveryStatus, type EndpointDisabledReason } from '@wirehook/contracts';
 import { MetricsRegistry } from '@wirehook/config';
 
 /** The dispatcher's Prometheus metrics. */
@@ -49,6 +49,8 @@ export class DispatcherMetrics {
     for (const kind of ['tenant', 'endpoint']) this.configRejected.inc({ kind }, 0);
     for (const status of DELIVERY_STATUSES) this.attempts.inc({ status }, 0);
     for (const reason of Object.values(DeadLetterReason)) this.deadLettered.inc({ reason }, 0);
+    // At zero from the start: an alert on increase() sees the first disable only if the series exists before it.
+    for (const reason of ENDPOINT_DISABLED_REASONS) this.disabled.inc({ reason }, 0);
   }
 
   replicasSeen(count: number): void {
@@ -70,7 +72,7 @@ export class DispatcherMetrics {
     this.deadLettered.inc({ reason });
   }
 
-  endpointDisabled(reason: string): void {
+  endpointDisabled(reason: EndpointDisabledReason): void {
     this.disabled.inc({ reason });
   }
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { Consumer, ConsumerMessages, JetStreamClient, JetStreamManager, JsMsg } from '@nats-io/jetstream';
 import type { Logger } from 'pino';
-import { Counter } from 'prom-client';
+import { Counter, Gauge } from 'prom-client';
 import { LOGGER, MetricsRegistry } from '@wirehook/config';
 import {
   AttemptRecordedMessage,
@@ -114,6 +114,7 @@ export class AttemptWriter implements OnApplicationBootstrap, BeforeApplicationS
   private writingSince: number | null = null;
 
   private readonly recordsWritten: Counter;
+  private readonly lastWrite: Gauge;
 
   constructor(
     private readonly config: LogServiceConfig,
@@ -124,6 +125,11 @@ export class AttemptWriter implements OnApplicationBootstrap, BeforeApplicationS
     registry: MetricsRegistry,
   ) {
     this.recordsWritten = new Counter({ name: 'wirehook_attempt_records_written_total', help: 'Attempt records written to MongoDB', registers: [registry] });
+    this.lastWrite = new Gauge({
+      name: 'wirehook_log_last_write_timestamp_seconds',
+      help: 'Unix time of the last write of attempt records to MongoDB by this process (0 before the first)',
+      registers: [registry],
+    });
   }
 
   /**
@@ -306,7 +312,7 @@ export class AttemptWriter implements OnApplicationBootstrap, BeforeApplicationS
     try {
       await this.recordAll(pending);
       const written = pending.splice(0, pending.length);
-      this.recordsWritten.inc(written.reduce((sum, item) => sum + entriesOf(item), 0));
+      this.written(written.reduce((sum, item) => sum + entriesOf(item), 0));
       // A lost ack only means a redelivery, which the unique attempt key absorbs.
       await Promise.all(written.map(({ message }) => message.ackAck().catch(() => false)));
       return;
@@ -320,12 +326,18 @@ export class AttemptWriter implements OnApplicationBootstrap, BeforeApplicationS
     }
   }
 
+  /** Counts entries MongoDB took; the time of it tells "writes stalled" from "nothing to write". */
+  private written(entries: number): void {
+    this.recordsWritten.inc(entries);
+    this.lastWrite.setToCurrentTime();
+  }
+
   /** Writes one message's entries, dead-lettering what MongoDB refuses, then acks it. */
   private async storeAlone(entry: PendingMessage): Promise<void> {
     const { message } = entry;
     try {
       await this.recordAll([entry]);
-      this.recordsWritten.inc(entriesOf(entry));
+      this.written(entriesOf(entry));
       await message.ackAck().catch(() => false);
       return;
     } catch (error) {

@@ -192,7 +192,8 @@ export function toStatsView(stats: RollupStats): LogStatsView {
   const buckets: LogStatsView['buckets'] = [];
   for (let hour = stats.coveredFrom.getTime(); hour < stats.coveredTo.getTime(); hour += HOUR_MS) {
     const start = new Date(hour).toISOString();
-    buckets.push({ start, attempts: hours.get(start)?.attempts ?? 0, success: hours.get(start)?.success ?? 0 });
+    const counted = hours.get(start);
+    buckets.push({ start, attempts: counted?.attempts ?? 0, success: counted?.success ?? 0, p95_ms: counted?.p95Ms ?? null });
   }
   const success = stats.byStatus.success;
   return {

@@ -2,7 +2,7 @@ import { Controller, Get, Inject } from '@nestjs/common';
 import { HealthCheck, HealthCheckError, HealthCheckService } from '@nestjs/terminus';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Connection } from 'mongoose';
-import { IndexCheck, MONGO_CONNECTION, indexHealthIndicator, pingMongo } from '@wirehook/config';
+import { IndexCheck, MONGO_CONNECTION, MetricsRegistry, indexHealthIndicator, pingMongo, registerReadinessMetric } from '@wirehook/config';
 import { NATS_CONNECTION, natsHealthIndicator } from '@wirehook/nats';
 
 /** Liveness, and readiness: NATS connected, MongoDB answering, the indexes in place. */
@@ -13,7 +13,11 @@ export class HealthController {
     private readonly indexes: IndexCheck,
     @Inject(NATS_CONNECTION) private readonly nc: NatsConnection,
     @Inject(MONGO_CONNECTION) private readonly mongo: Connection,
-  ) {}
+    registry: MetricsRegistry,
+  ) {
+    // wirehook_ready: the same check at each scrape, so an alert sees an app that runs but is not ready.
+    registerReadinessMetric(registry, () => this.ready());
+  }
 
   @Get('live')
   live(): { status: 'ok' } {

@@ -1,13 +1,15 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, collectDefaultMetrics } from 'prom-client';
+import { MetricsRegistry } from '@wirehook/config';
 import { RETENTION_RUN_RESULTS, type RetentionRunSummaryMessage } from '@wirehook/contracts';
 
 /**
  * retention-cron's Prometheus metrics, in a registry of the app's own (not prom-client's global
- * one, so two apps in one test process never collide). Every label value is created at zero so
- * alerts see a series before the first run.
+ * one, so two apps in one test process never collide), served by the shared metrics module.
+ * Every label value is created at zero so alerts see a series before the first run. Its series
+ * carry no `app` label, unlike the other apps': dashboards built on them stay valid.
  */
 export class RetentionMetrics {
-  readonly registry = new Registry();
+  readonly registry = new MetricsRegistry();
 
   private readonly runs = new Counter({
     name: 'wirehook_retention_runs_total',
@@ -43,6 +45,12 @@ export class RetentionMetrics {
     registers: [this.registry],
   });
 
+  private readonly lastSuccess = new Gauge({
+    name: 'wirehook_retention_last_success_timestamp_seconds',
+    help: 'Unix time at which the last successful (completed, not dry) retention run of this process finished; 0 before the first',
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
     for (const result of RETENTION_RUN_RESULTS) {
@@ -62,11 +70,9 @@ export class RetentionMetrics {
     if (summary.dryRun) return;
     this.deleted.inc({ kind: 'deliveries' }, summary.deleted.deliveries);
     this.deleted.inc({ kind: 'attempts' }, summary.deleted.attempts);
-    if (summary.result === 'completed') this.lastCompleted.set(Date.parse(summary.finishedAt) / 1000);
-  }
-
-  /** The text exposition format. */
-  async exposition(): Promise<string> {
-    return this.registry.metrics();
+    if (summary.result !== 'completed') return;
+    const finishedAt = Date.parse(summary.finishedAt) / 1000;
+    this.lastCompleted.set(finishedAt);
+    this.lastSuccess.set(finishedAt);
   }
 }

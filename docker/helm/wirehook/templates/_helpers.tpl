@@ -87,6 +87,36 @@ app.kubernetes.io/component: {{ .component }}
       key: {{ ternary (index .root.Values.existingSecretKeys .key) .name (not (empty .root.Values.existingSecret)) }}
 {{- end }}
 
+{{/* CONFIG_ENCRYPTION_PREVIOUS_KEYS of the chart's Secret: secrets.previousEncryptionKeys joined with commas ("" when none). */}}
+{{- define "wirehook.previousEncryptionKeys" -}}
+{{- $keys := .Values.secrets.previousEncryptionKeys | default "" }}
+{{- if kindIs "slice" $keys }}{{ join "," $keys | nospace }}{{ else }}{{ toString $keys | nospace }}{{ end }}
+{{- end }}
+
+{{/*
+The env entry of CONFIG_ENCRYPTION_PREVIOUS_KEYS (config-api and dispatcher): from the chart's
+Secret when secrets.previousEncryptionKeys is set, or from existingSecret as an optional key (so
+a Secret without it still starts the pods).
+*/}}
+{{- define "wirehook.previousKeysEnv" -}}
+{{- if .Values.existingSecret }}
+{{- with .Values.existingSecretKeys.configEncryptionPreviousKeys }}
+- name: CONFIG_ENCRYPTION_PREVIOUS_KEYS
+  valueFrom:
+    secretKeyRef:
+      name: {{ $.Values.existingSecret }}
+      key: {{ . }}
+      optional: true
+{{- end }}
+{{- else if include "wirehook.previousEncryptionKeys" . }}
+- name: CONFIG_ENCRYPTION_PREVIOUS_KEYS
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "wirehook.secretName" . }}
+      key: CONFIG_ENCRYPTION_PREVIOUS_KEYS
+{{- end }}
+{{- end }}
+
 {{/* Whether the dispatcher mounts extra CAs ("true" or ""). */}}
 {{- define "wirehook.extraCa.enabled" -}}
 {{- with .Values.delivery.extraCa }}{{ if or .configMapName .secretName }}true{{ end }}{{ end }}
@@ -107,9 +137,22 @@ app.kubernetes.io/component: {{ .component }}
 {{- if lt (len (.Values.secrets.adminApiKey | toString)) 24 }}
 {{- fail "secrets.adminApiKey must be at least 24 characters (openssl rand -hex 32), or set existingSecret" }}
 {{- end }}
+{{- with include "wirehook.previousEncryptionKeys" . }}
+{{- range $i, $key := splitList "," . }}
+{{- if not (regexMatch "^[A-Za-z0-9+/]{43}=$" $key) }}
+{{- fail (printf "secrets.previousEncryptionKeys: key %d must be the base64 of 32 bytes, like configEncryptionKey" (add1 $i)) }}
+{{- end }}
+{{- end }}
+{{- end }}
 {{- end }}
 {{- if ge (int64 .Values.shutdownTimeoutMs) (mul (int64 .Values.terminationGracePeriodSeconds) 1000) }}
 {{- fail "shutdownTimeoutMs must be less than terminationGracePeriodSeconds x 1000" }}
+{{- end }}
+{{- if lt (int .Values.retention.failedDays) (int .Values.retention.defaultDays) }}
+{{- fail "retention.failedDays must be at least retention.defaultDays" }}
+{{- end }}
+{{- if lt (int64 .Values.retention.leaseTtlMs) (mul (int64 .Values.retention.batchPauseMs) 2) }}
+{{- fail "retention.leaseTtlMs must be at least twice retention.batchPauseMs (the lease is renewed before every batch)" }}
 {{- end }}
 {{- if and .Values.metrics.requireToken (not .Values.existingSecret) }}
 {{- if not (regexMatch "^[\\x21-\\x7e]{16,}$" (.Values.secrets.metricsToken | toString)) }}
@@ -128,6 +171,18 @@ app.kubernetes.io/component: {{ .component }}
 {{- range $spec := include "wirehook.apps" . | fromYamlArray }}
 {{- $key := index $spec 1 }}
 {{- $app := index $.Values $key }}
+{{- /* The preStop sleep runs before SIGTERM, so the shutdown gets only what is left of the grace period. */}}
+{{- $preStopMs := mul (int64 (index $app "preStopSleepSeconds" | default 0)) 1000 }}
+{{- if ge (add (int64 $.Values.shutdownTimeoutMs) $preStopMs) (mul (int64 $.Values.terminationGracePeriodSeconds) 1000) }}
+{{- fail (printf "shutdownTimeoutMs + %s.preStopSleepSeconds x 1000 (%d ms) must be less than terminationGracePeriodSeconds x 1000 (%d ms)" $key (add (int64 $.Values.shutdownTimeoutMs) $preStopMs) (mul (int64 $.Values.terminationGracePeriodSeconds) 1000)) }}
+{{- end }}
+{{- if eq (int $app.port) (int $.Values.metrics.port) }}
+{{- fail (printf "metrics.port (%d) must differ from %s.port: /metrics has a listener of its own" (int $.Values.metrics.port) $key) }}
+{{- end }}
+{{- /* config-api's Service listens on service.port, the others' on their app port: a Service port appears once. */}}
+{{- if and (eq $key "configApi") (eq (int $app.service.port) (int $.Values.metrics.port)) }}
+{{- fail (printf "metrics.port (%d) must differ from configApi.service.port: the config-api Service exposes both" (int $.Values.metrics.port)) }}
+{{- end }}
 {{- with index $app "podAntiAffinity" }}
 {{- include "wirehook.validatePodAntiAffinity" (dict "name" (printf "%s.podAntiAffinity" $key) "value" .) }}
 {{- end }}
@@ -419,11 +474,13 @@ Volumes of every app for NATS authentication and TLS. Mode 0440: readable by the
 {{- define "wirehook.env.config-api" -}}
 {{ include "wirehook.secretEnv" (dict "root" . "name" "MONGODB_URI" "key" "mongodbUri") }}
 {{ include "wirehook.secretEnv" (dict "root" . "name" "CONFIG_ENCRYPTION_KEY" "key" "configEncryptionKey") }}
+{{- with include "wirehook.previousKeysEnv" . }}{{ . }}{{ end }}
 {{ include "wirehook.secretEnv" (dict "root" . "name" "ADMIN_API_KEY" "key" "adminApiKey") }}
 {{- end }}
 
 {{- define "wirehook.env.dispatcher" -}}
 {{ include "wirehook.secretEnv" (dict "root" . "name" "CONFIG_ENCRYPTION_KEY" "key" "configEncryptionKey") }}
+{{- with include "wirehook.previousKeysEnv" . }}{{ . }}{{ end }}
 {{- with .Values.dispatcher.nodeOptions }}
 - name: NODE_OPTIONS
   value: {{ . | quote }}
@@ -494,7 +551,7 @@ spec:
         {{- end }}
         {{- if $root.Values.metrics.podAnnotations }}
         prometheus.io/scrape: "true"
-        prometheus.io/port: {{ $app.port | int | quote }}
+        prometheus.io/port: {{ $root.Values.metrics.port | int | quote }}
         prometheus.io/path: /metrics
         {{- end }}
         {{- with (merge (dict) (index $app "podAnnotations" | default dict) $root.Values.podAnnotations) }}
@@ -519,9 +576,18 @@ spec:
             - name: http
               containerPort: {{ $app.port | int }}
               protocol: TCP
+            - name: metrics
+              containerPort: {{ $root.Values.metrics.port | int }}
+              protocol: TCP
           envFrom:
             - configMapRef:
                 name: {{ include "wirehook.fullname" $root }}
+            {{- with $root.Values.extraEnvFrom }}
+            {{- toYaml . | nindent 12 }}
+            {{- end }}
+            {{- with index $app "extraEnvFrom" }}
+            {{- toYaml . | nindent 12 }}
+            {{- end }}
           env:
             - name: PORT
               value: {{ $app.port | int | quote }}
@@ -644,4 +710,35 @@ spec:
       port: {{ .port | int }}
       targetPort: http
       protocol: TCP
+    - name: metrics
+      port: {{ .root.Values.metrics.port | int }}
+      targetPort: metrics
+      protocol: TCP
+{{- end }}
+
+{{/*
+One NetworkPolicy egress rule from a networkPolicy.egress destination ({to, cidrs, ports}): to
+its peers and CIDRs on its ports (TCP, plus UDP for DNS on 53); with neither peers nor CIDRs, to
+any address on those ports.
+*/}}
+{{- define "wirehook.networkPolicy.egressRule" -}}
+- ports:
+    {{- range .ports }}
+    - port: {{ . }}
+      protocol: TCP
+    {{- if eq (int .) 53 }}
+    - port: {{ . }}
+      protocol: UDP
+    {{- end }}
+    {{- end }}
+  {{- if or .to .cidrs }}
+  to:
+    {{- with .to }}
+    {{- toYaml . | nindent 4 }}
+    {{- end }}
+    {{- range .cidrs }}
+    - ipBlock:
+        cidr: {{ . }}
+    {{- end }}
+  {{- end }}
 {{- end }}

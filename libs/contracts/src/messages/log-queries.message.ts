@@ -104,8 +104,11 @@ export interface LogStatsView {
   duration_ms: { avg: number | null; p50: number | null; p95: number | null; p99: number | null; percentile_error: number };
   top_events: Array<{ event: string; count: number }>;
   top_error_codes: Array<{ code: string; count: number }>;
-  /** Attempts per hour in the window (hours without attempts are listed with zeros). */
-  buckets: Array<{ start: string; attempts: number; success: number }>;
+  /**
+   * Attempts per hour in the window (hours without attempts are listed with zeros), with the
+   * p95 duration of the hour's attempts (null without attempts; within `percentile_error`).
+   */
+  buckets: Array<{ start: string; attempts: number; success: number; p95_ms: number | null }>;
 }
 
 /**

@@ -39,6 +39,9 @@ const UPSERT_ROUNDS = 3;
 /** The percentiles statistics report, as fractions for nearest-rank. */
 const REPORTED_PERCENTILES = { p50: 0.5, p95: 0.95, p99: 0.99 } as const;
 
+/** The percentile reported for each hour of a window. */
+const HOUR_PERCENTILES = { p95: 0.95 } as const;
+
 /** What a rollup counts of one inserted attempt; a `DeliveryAttemptDocument` is one. */
 export interface RollupInput {
   tenantId: string;
@@ -78,8 +81,12 @@ export interface RollupStats {
   topEvents: Array<{ eventType: string; count: number }>;
   /** The {@link ROLLUP_TOP_COUNT} most frequent error codes: count descending, then code ascending. */
   topErrorCodes: Array<{ code: string; count: number }>;
-  /** Hours that have attempts, oldest first; `start` is the hour's ISO instant. */
-  hours: Array<{ start: string; attempts: number; success: number }>;
+  /**
+   * Hours that have attempts, oldest first; `start` is the hour's ISO instant and `p95Ms` the
+   * nearest-rank p95 of that hour's durations (from the hour's merged histograms, within the
+   * same error as `durationMs`).
+   */
+  hours: Array<{ start: string; attempts: number; success: number; p95Ms: number | null }>;
   /** Rollup documents read: at most hours × endpoints. */
   documentsRead: number;
   /**
@@ -231,7 +238,8 @@ export class DeliveryRollupRepository {
     const byErrorCode = new Map<string, number>();
     const byEventKey = new Map<string, number>();
     const histogram: DurationHistogram = new Map();
-    const hours = new Map<number, { attempts: number; success: number }>();
+    // Each hour merges its endpoints' histograms too, for the p95 of each bucket of the charts.
+    const hours = new Map<number, { attempts: number; success: number; histogram: DurationHistogram }>();
     for await (const row of cursor as AsyncIterable<RollupRow>) {
       documentsRead += 1;
       attempts += row.attempts;
@@ -241,9 +249,10 @@ export class DeliveryRollupRepository {
       addCounts(byErrorCode, row.byErrorCode);
       addCounts(byEventKey, row.byEventType);
       mergeDurationHistogram(histogram, row.durationHistogram ?? {});
-      const hour = hours.get(row.hour.getTime()) ?? { attempts: 0, success: 0 };
+      const hour = hours.get(row.hour.getTime()) ?? { attempts: 0, success: 0, histogram: new Map() };
       hour.attempts += row.attempts;
       hour.success += row.byStatus?.success ?? 0;
+      mergeDurationHistogram(hour.histogram, row.durationHistogram ?? {});
       hours.set(row.hour.getTime(), hour);
     }
 
@@ -260,7 +269,12 @@ export class DeliveryRollupRepository {
       hours: [...hours.entries()]
         .filter(([, hour]) => hour.attempts > 0)
         .sort(([a], [b]) => a - b)
-        .map(([start, hour]) => ({ start: new Date(start).toISOString(), ...hour })),
+        .map(([start, hour]) => ({
+          start: new Date(start).toISOString(),
+          attempts: hour.attempts,
+          success: hour.success,
+          p95Ms: durationPercentiles(hour.histogram, HOUR_PERCENTILES).p95,
+        })),
       documentsRead,
       // One endpoint has one rollup per hour, so only a tenant-wide read can reach its limit.
       truncated: endpointId === undefined && documentsRead >= limit,

@@ -1,0 +1,14 @@
+import type { Provider } from '@nestjs/common';
+import type { JetStreamManager } from '@nats-io/jetstream';
+import type { Logger } from 'pino';
+import { LOGGER, MetricsRegistry } from '@wirehook/config';
+import { ConsumerNames, StreamNames } from '@wirehook/contracts';
+import { ConsumerLagMetrics, JETSTREAM_MANAGER } from '@wirehook/nats';
+
+/** The backlog of attempt records waiting to be written to MongoDB. */
+export const logServiceConsumerLagProvider: Provider = {
+  provide: ConsumerLagMetrics,
+  inject: [JETSTREAM_MANAGER, MetricsRegistry, LOGGER],
+  useFactory: (jsm: JetStreamManager, registry: MetricsRegistry, logger: Logger) =>
+    new ConsumerLagMetrics(jsm, [{ stream: StreamNames.attempts, name: ConsumerNames.attemptWriter }], registry, logger),
+};
