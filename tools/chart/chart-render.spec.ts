@@ -31,7 +31,7 @@ const variants: Record<string, Values> = {
     metrics: { requireToken: true },
     mongodbWriteTimeoutMs: 5000,
     delivery: { extraCa: { secretName: 'internal-ca' } },
-    configApi: { maxWebhooksPerTenant: 30, rpcTimeoutMs: 4000 },
+    configApi: { maxWebhooksPerTenant: 30, rpcTimeoutMs: 4000, replayRatePerSecond: 20, replayMaxDeliveryBacklog: 500 },
     logService: { writeBatchSize: 50, writeMaxWaitMs: 100, queryConcurrency: 8, queryConcurrencyPerTenant: 2, queryQueueWaitMs: 500, queryMaxTimeMs: 2000 },
   },
   'a NATS token': { natsAuth: { method: 'token', token: 'nats-token' } },

@@ -3,7 +3,7 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { Connection } from 'mongoose';
 import { SecretBox, SecretDecryptionError, connectMongo, loadConfig } from '@wirehook/config';
 import { ENCRYPTION_KEY_CHECK_CONFIG_KEY, KvBucketNames, type EndpointSnapshotMessage } from '@wirehook/contracts';
-import { ApiClient, capturingLogger, startTestServers, type TestServers } from '@wirehook/testing';
+import { ApiClient, capturingLogger, createTestCertificates, startTestServers, testClientCertificate, type ClientCertificatePem, type TestServers } from '@wirehook/testing';
 import { EncryptionKeyCheck, EncryptionKeyMismatchError } from '../src/secrets/encryption-key-check.service';
 import { KeyRotationConfig } from '../src/secrets/key-rotation.config';
 import { PlatformSettingsRepository } from '../src/secrets/platform-settings.repository';
@@ -23,7 +23,11 @@ const encryptedValuesOf = (snapshot: EndpointSnapshotMessage | undefined) => [
   ...(snapshot?.secrets.map((secret) => secret.encrypted) ?? []),
   ...(snapshot?.auth ? [snapshot.auth.encryptedValue] : []),
   ...Object.values(snapshot?.encryptedHeaders ?? {}),
+  ...(snapshot?.tlsClient ? [snapshot.tlsClient.encryptedCertificate, snapshot.tlsClient.encryptedPrivateKey] : []),
+  ...(snapshot?.encryptedProxyUrl ? [snapshot.encryptedProxyUrl] : []),
 ];
+
+const PROXY_URL = 'http://relay:canary-proxy-password@127.0.0.1:3128';
 
 describe('rotating the encryption key', () => {
   let servers: TestServers;
@@ -35,6 +39,7 @@ describe('rotating the encryption key', () => {
   const underA: Array<{ id: string; secrets: string[]; token?: string; header?: string }> = [];
   const createdUnderB: typeof underA = [];
   let adminKey: string;
+  let clientCertificate: ClientCertificatePem;
 
   const start = async (env: Record<string, string>) => {
     await api?.close();
@@ -52,6 +57,7 @@ describe('rotating the encryption key', () => {
 
   beforeAll(async () => {
     servers = await startTestServers('config-api-key-rotation');
+    clientCertificate = testClientCertificate(createTestCertificates());
     nc = await connect({ servers: servers.natsUrl });
     mongo = await connectMongo(servers.mongoUri, '1');
     await start({ CONFIG_ENCRYPTION_KEY: keyA });
@@ -64,6 +70,8 @@ describe('rotating the encryption key', () => {
       secret: 'whsec_Y2FuYXJ5LXNpZ25pbmctc2VjcmV0LW9mLTMyLWJ5dGVzIQ==',
       auth: { type: 'bearer', token: 'canary-bearer-token' },
       headers: { 'X-Team': 'canary-header-value' },
+      tls_client: { certificate: clientCertificate.certificate, private_key: clientCertificate.privateKey },
+      proxy_url: PROXY_URL,
     });
     expect(full).toMatchObject({ status: 201 });
     const rotated = await admin.post<Body>(`/api/v1/webhooks/${full.body.data.id}/secret/rotate`, { grace_period_seconds: 3600 });
@@ -161,6 +169,11 @@ describe('rotating the encryption key', () => {
       if (webhook.token) expect(onlyB.decrypt(snapshot?.auth?.encryptedValue as string)).toBe(webhook.token);
       if (webhook.header) expect(Object.values(snapshot?.encryptedHeaders ?? {}).map((value) => onlyB.decrypt(value))).toContain(webhook.header);
     }
+    // The client certificate, its key and the proxy URL (which holds a password) too.
+    const withCertificate = await snapshotOf(underA[0].id);
+    expect(onlyB.decrypt(withCertificate?.tlsClient?.encryptedCertificate as string)).toBe(clientCertificate.certificate);
+    expect(onlyB.decrypt(withCertificate?.tlsClient?.encryptedPrivateKey as string)).toBe(clientCertificate.privateKey);
+    expect(onlyB.decrypt(withCertificate?.encryptedProxyUrl as string)).toBe(PROXY_URL);
     // Running it again changes nothing.
     expect(await rotateEncryptionKey(config, capturingLogger('rotate-encryption-key').logger)).toMatchObject({ reencrypted: 0, snapshotsRepublished: 0, keyCheck: 'unchanged' });
   });

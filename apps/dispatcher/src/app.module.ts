@@ -50,6 +50,7 @@ export class DispatcherModule {
             requireHttps: config.DELIVERY_REQUIRE_HTTPS,
             extraCaFile: config.DELIVERY_EXTRA_CA_FILE,
             responseBodyLimitBytes: config.DELIVERY_RESPONSE_BODY_LIMIT_BYTES,
+            proxy: { httpsProxy: config.HTTPS_PROXY, httpProxy: config.HTTP_PROXY, noProxy: config.NO_PROXY },
           }),
         },
         {

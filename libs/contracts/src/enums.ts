@@ -28,6 +28,8 @@ export const AttemptErrorCode = {
   ssrfBlocked: 'ssrf_blocked',
   network: 'network',
   endpointUnavailable: 'endpoint_unavailable',
+  /** The endpoint's OAuth2 token URL did not give an access token (refused, failed or answered without one). */
+  authToken: 'auth_token',
 } as const;
 export type AttemptErrorCode = (typeof AttemptErrorCode)[keyof typeof AttemptErrorCode];
 export const ATTEMPT_ERROR_CODES = Object.values(AttemptErrorCode);
@@ -48,6 +50,8 @@ export const EndpointAuthType = {
   none: 'none',
   bearer: 'bearer',
   header: 'header',
+  /** OAuth2 client credentials: the dispatcher gets an access token from a token URL and sends it as a bearer token. */
+  oauth2: 'oauth2',
 } as const;
 export type EndpointAuthType = (typeof EndpointAuthType)[keyof typeof EndpointAuthType];
 

@@ -11,3 +11,6 @@ export * from './nats-cluster';
 export * from './secured-nats';
 export * from './asyncapi-document';
 export * from './openapi-responses';
+export * from './oauth2-token-server';
+export * from './connect-proxy';
+export * from './mutual-tls';

@@ -36,8 +36,18 @@ export function toEndpointSnapshot(endpoint: EndpointDocument): EndpointSnapshot
     active: endpoint.active,
     secrets: endpoint.secrets.map((secret) => ({ encrypted: secret.encrypted, expiresAt: secret.expiresAt?.toISOString() })),
     auth: endpoint.auth
-      ? { type: endpoint.auth.type, headerName: endpoint.auth.headerName ?? undefined, encryptedValue: endpoint.auth.encryptedValue }
+      ? {
+          type: endpoint.auth.type,
+          headerName: endpoint.auth.headerName ?? undefined,
+          encryptedValue: endpoint.auth.encryptedValue,
+          tokenUrl: endpoint.auth.tokenUrl,
+          clientId: endpoint.auth.clientId,
+          scope: endpoint.auth.scope ?? undefined,
+          audience: endpoint.auth.audience ?? undefined,
+        }
       : undefined,
+    tlsClient: endpoint.tlsClient ? { encryptedCertificate: endpoint.tlsClient.encryptedCertificate, encryptedPrivateKey: endpoint.tlsClient.encryptedPrivateKey } : undefined,
+    encryptedProxyUrl: endpoint.proxy?.encryptedUrl,
     encryptedHeaders: endpoint.encryptedHeaders,
     timeoutMs: endpoint.timeoutMs,
     retryScheduleMs: endpoint.retryScheduleMs ?? undefined,

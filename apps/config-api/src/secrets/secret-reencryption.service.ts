@@ -38,11 +38,18 @@ export interface ReencryptionReport {
 const RACE_ATTEMPTS = 5;
 
 /** Every encrypted value of a stored endpoint, by field name. */
-function encryptedFieldsOf(endpoint: Pick<EndpointDocument, 'secrets' | 'auth' | 'encryptedHeaders'>): Array<[string, string]> {
+function encryptedFieldsOf(endpoint: Pick<EndpointDocument, 'secrets' | 'auth' | 'encryptedHeaders' | 'tlsClient' | 'proxy'>): Array<[string, string]> {
   return [
     ...endpoint.secrets.map((secret, index): [string, string] => [`secrets[${index}]`, secret.encrypted]),
     ...(endpoint.auth ? [['auth', endpoint.auth.encryptedValue] as [string, string]] : []),
     ...Object.entries(endpoint.encryptedHeaders).map(([name, value]): [string, string] => [`headers.${name}`, value]),
+    ...(endpoint.tlsClient
+      ? [
+          ['tls_client.certificate', endpoint.tlsClient.encryptedCertificate] as [string, string],
+          ['tls_client.private_key', endpoint.tlsClient.encryptedPrivateKey] as [string, string],
+        ]
+      : []),
+    ...(endpoint.proxy ? [['proxy_url', endpoint.proxy.encryptedUrl] as [string, string]] : []),
   ];
 }
 
@@ -64,6 +71,9 @@ function storedSnapshotOf(bytes: Uint8Array): StoredSnapshot | undefined {
     ...snapshot.secrets.map((secret) => secret?.encrypted),
     snapshot.auth?.encryptedValue,
     ...Object.values(snapshot.encryptedHeaders ?? {}),
+    snapshot.tlsClient?.encryptedCertificate,
+    snapshot.tlsClient?.encryptedPrivateKey,
+    snapshot.encryptedProxyUrl,
   ].filter((value): value is string => typeof value === 'string');
   return { revision: snapshot.revision, encrypted };
 }
@@ -172,6 +182,14 @@ export class SecretReencryptionService {
       secrets: endpoint.secrets.map((secret, index) => ({ ...secret, encrypted: again(`secrets[${index}]`, secret.encrypted) })),
       auth: endpoint.auth ? { ...endpoint.auth, encryptedValue: again('auth', endpoint.auth.encryptedValue) } : null,
       encryptedHeaders: Object.fromEntries(Object.entries(endpoint.encryptedHeaders).map(([name, value]) => [name, again(`headers.${name}`, value)])),
+      tlsClient: endpoint.tlsClient
+        ? {
+            ...endpoint.tlsClient,
+            encryptedCertificate: again('tls_client.certificate', endpoint.tlsClient.encryptedCertificate),
+            encryptedPrivateKey: again('tls_client.private_key', endpoint.tlsClient.encryptedPrivateKey),
+          }
+        : (endpoint.tlsClient ?? null),
+      proxy: endpoint.proxy ? { ...endpoint.proxy, encryptedUrl: again('proxy_url', endpoint.proxy.encryptedUrl) } : (endpoint.proxy ?? null),
       revision: endpoint.revision + 1,
     };
     if (unreadable.length === 0) return next;

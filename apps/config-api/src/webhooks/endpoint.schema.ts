@@ -9,8 +9,13 @@ export interface EndpointDocument {
   events: string[];
   active: boolean;
   secrets: Array<{ encrypted: string; createdAt: Date; expiresAt: Date | null }>;
-  auth: { type: 'bearer' | 'header'; headerName: string | null; encryptedValue: string } | null;
+  /** `encryptedValue` is the bearer token, the header value or the OAuth2 client secret. */
+  auth: EndpointAuthDocument | null;
   encryptedHeaders: Record<string, string>;
+  /** Client certificate and key for mutual TLS (encrypted), with what the API shows of the certificate; absent or null: none. */
+  tlsClient?: EndpointTlsClientDocument | null;
+  /** Per-endpoint proxy URL, encrypted (it may hold credentials), and the same URL with its password masked; absent or null: none. */
+  proxy?: { encryptedUrl: string; maskedUrl: string } | null;
   timeoutMs: number;
   retryScheduleMs: number[] | null;
   /** The preset `retryScheduleMs` came from (`quick`, `none`), shown back to the tenant; null for the default or a custom schedule. */
@@ -27,6 +32,28 @@ export interface EndpointDocument {
   updatedAt: Date;
 }
 
+export interface EndpointAuthDocument {
+  type: 'bearer' | 'header' | 'oauth2';
+  headerName: string | null;
+  encryptedValue: string;
+  /** OAuth2 client credentials (type `oauth2` only). */
+  tokenUrl?: string;
+  clientId?: string;
+  scope?: string | null;
+  audience?: string | null;
+}
+
+export interface EndpointTlsClientDocument {
+  encryptedCertificate: string;
+  encryptedPrivateKey: string;
+  /** Of the leaf certificate, as `X509Certificate` gives them. */
+  subject: string;
+  issuer: string;
+  notAfter: Date;
+  /** SHA-256 fingerprint of the leaf certificate, colon-separated hex. */
+  fingerprint256: string;
+}
+
 export const ENDPOINTS_COLLECTION = 'endpoints';
 
 export const endpointSchema = new Schema<EndpointDocument>(
@@ -40,6 +67,8 @@ export const endpointSchema = new Schema<EndpointDocument>(
     secrets: { type: Schema.Types.Mixed, required: true },
     auth: { type: Schema.Types.Mixed, default: null },
     encryptedHeaders: { type: Schema.Types.Mixed, default: {} },
+    tlsClient: { type: Schema.Types.Mixed, default: null },
+    proxy: { type: Schema.Types.Mixed, default: null },
     timeoutMs: { type: Number, required: true },
     retryScheduleMs: { type: [Number], default: null },
     retryPolicy: { type: String, default: null },

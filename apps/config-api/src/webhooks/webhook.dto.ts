@@ -19,10 +19,20 @@ import {
   ValidateNested,
   type ValidationOptions,
 } from 'class-validator';
-import { EVENT_PATTERN_PATTERN, IsOptionalNotNull, MAX_CUSTOM_HEADERS, headerNameProblem, headerValueProblem } from '@wirehook/contracts';
+import {
+  EVENT_PATTERN_PATTERN,
+  IsOptionalNotNull,
+  MAX_CUSTOM_HEADERS,
+  OAUTH2_FIELD_MAX_LENGTH,
+  TLS_PEM_MAX_LENGTH,
+  headerNameProblem,
+  headerValueProblem,
+} from '@wirehook/contracts';
 
 export const RETRY_POLICIES = ['default', 'quick', 'none'] as const;
 export type RetryPolicyName = (typeof RETRY_POLICIES)[number];
+/** OAuth2 client ids, secrets, scopes and audiences: visible ASCII and spaces (RFC 6749 allows no more). */
+const OAUTH2_TEXT_PATTERN = new RegExp(`^[\\x20-\\x7e]{1,${OAUTH2_FIELD_MAX_LENGTH}}$`);
 /** Highest `page` of the webhook list (a tenant has at most a few dozen webhooks). */
 export const MAX_LIST_PAGE = 10_000;
 
@@ -85,9 +95,9 @@ function IsCustomHeaders(options?: ValidationOptions) {
 }
 
 export class WebhookAuthDto {
-  @ApiProperty({ enum: ['none', 'bearer', 'header'] })
-  @IsIn(['none', 'bearer', 'header'], { message: 'auth.type must be one of none, bearer, header' })
-  type!: 'none' | 'bearer' | 'header';
+  @ApiProperty({ enum: ['none', 'bearer', 'header', 'oauth2'] })
+  @IsIn(['none', 'bearer', 'header', 'oauth2'], { message: 'auth.type must be one of none, bearer, header, oauth2' })
+  type!: 'none' | 'bearer' | 'header' | 'oauth2';
 
   @ApiPropertyOptional({ description: 'Token sent as Authorization: Bearer <token> (type bearer).' })
   @ValidateIf((auth: WebhookAuthDto) => auth.type === 'bearer')
@@ -109,6 +119,54 @@ export class WebhookAuthDto {
   @IsString({ message: 'auth.header_value is required for header auth' })
   @IsHeaderValue()
   header_value?: string;
+
+  @ApiPropertyOptional({
+    example: 'https://auth.example.com/oauth/token',
+    description: 'Type oauth2: the token endpoint (client credentials grant); checked as endpoint URLs are (HTTPS, a public address).',
+  })
+  @ValidateIf((auth: WebhookAuthDto) => auth.type === 'oauth2')
+  @IsString({ message: 'auth.token_url is required for oauth2 auth' })
+  @MaxLength(2048, { message: 'auth.token_url must be at most 2048 characters' })
+  token_url?: string;
+
+  @ApiPropertyOptional({ example: 'wirehook', description: 'Type oauth2: the client id.' })
+  @ValidateIf((auth: WebhookAuthDto) => auth.type === 'oauth2')
+  @IsString({ message: 'auth.client_id is required for oauth2 auth' })
+  @Matches(OAUTH2_TEXT_PATTERN, { message: `auth.client_id must be 1 to ${OAUTH2_FIELD_MAX_LENGTH} printable characters` })
+  client_id?: string;
+
+  @ApiPropertyOptional({ description: 'Type oauth2: the client secret; stored encrypted, never returned.' })
+  @ValidateIf((auth: WebhookAuthDto) => auth.type === 'oauth2')
+  @IsString({ message: 'auth.client_secret is required for oauth2 auth' })
+  @Matches(OAUTH2_TEXT_PATTERN, { message: `auth.client_secret must be 1 to ${OAUTH2_FIELD_MAX_LENGTH} printable characters` })
+  client_secret?: string;
+
+  @ApiPropertyOptional({ example: 'webhooks:write', description: 'Type oauth2: the scope to ask for (space-separated), if any.' })
+  @IsOptional()
+  @IsString()
+  @Matches(OAUTH2_TEXT_PATTERN, { message: `auth.scope must be 1 to ${OAUTH2_FIELD_MAX_LENGTH} printable characters` })
+  scope?: string;
+
+  @ApiPropertyOptional({ example: 'https://api.example.com', description: 'Type oauth2: the audience to ask for, if any (Auth0, Okta).' })
+  @IsOptional()
+  @IsString()
+  @Matches(OAUTH2_TEXT_PATTERN, { message: `auth.audience must be 1 to ${OAUTH2_FIELD_MAX_LENGTH} printable characters` })
+  audience?: string;
+}
+
+export class WebhookTlsClientDto {
+  @ApiProperty({
+    example: '-----BEGIN CERTIFICATE-----\n...\n-----END CERTIFICATE-----\n',
+    description: `PEM client certificate, leaf first, then any intermediates (at most ${TLS_PEM_MAX_LENGTH} characters); must not be expired.`,
+  })
+  @IsString({ message: 'tls_client.certificate is required: the PEM client certificate' })
+  @MaxLength(TLS_PEM_MAX_LENGTH, { message: `tls_client.certificate must be at most ${TLS_PEM_MAX_LENGTH} characters` })
+  certificate!: string;
+
+  @ApiProperty({ example: '-----BEGIN PRIVATE KEY-----\n...\n-----END PRIVATE KEY-----\n', description: 'PEM private key of the certificate, not encrypted with a passphrase; stored encrypted, never returned.' })
+  @IsString({ message: 'tls_client.private_key is required: the PEM private key of the certificate' })
+  @MaxLength(TLS_PEM_MAX_LENGTH, { message: `tls_client.private_key must be at most ${TLS_PEM_MAX_LENGTH} characters` })
+  private_key!: string;
 }
 
 export class WebhookRetryDto {
@@ -129,10 +187,10 @@ export class WebhookRetryDto {
 
 /**
  * Settings shared by create and update, all optional. `null` clears the optional ones
- * (description, auth, headers, rate_limit) and is refused for the others.
+ * (description, auth, tls_client, proxy_url, headers, rate_limit) and is refused for the others.
  */
 export class WebhookSettingsDto {
-  @ApiPropertyOptional({ example: 'CRM sync', nullable: true, description: 'null clears it' })
+  @ApiPropertyOptional({ type: String, example: 'CRM sync', nullable: true, description: 'null clears it' })
   @IsOptional()
   @IsString()
   @MaxLength(500)
@@ -150,7 +208,27 @@ export class WebhookSettingsDto {
   @Type(() => WebhookAuthDto)
   auth?: WebhookAuthDto | null;
 
+  @ApiPropertyOptional({ type: WebhookTlsClientDto, nullable: true, description: 'Client certificate for endpoints that require mutual TLS; null removes it.' })
+  @IsOptional()
+  @IsObject({ message: 'tls_client must be an object such as { "certificate": "-----BEGIN CERTIFICATE-----...", "private_key": "-----BEGIN PRIVATE KEY-----..." }' })
+  @ValidateNested()
+  @Type(() => WebhookTlsClientDto)
+  tls_client?: WebhookTlsClientDto | null;
+
   @ApiPropertyOptional({
+    type: String,
+    example: 'http://user:password@proxy.example.com:3128',
+    nullable: true,
+    description: "An http:// or https:// proxy this endpoint's requests go through (CONNECT tunnel), instead of the dispatcher's HTTPS_PROXY; credentials in it are stored encrypted. null removes it.",
+  })
+  @IsOptional()
+  @IsString({ message: 'proxy_url must be a URL such as http://proxy.example.com:3128' })
+  @MaxLength(2048, { message: 'proxy_url must be at most 2048 characters' })
+  proxy_url?: string | null;
+
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { type: 'string' },
     example: { 'X-Team': 'billing' },
     nullable: true,
     description: `At most ${MAX_CUSTOM_HEADERS}; values Latin-1 without CR, LF or NUL, at most 4096 characters; not the names the platform sends or connection headers. null removes them all.`,
@@ -180,7 +258,7 @@ export class WebhookSettingsDto {
   @Max(100, { message: 'max_concurrency must be between 1 and 100' })
   max_concurrency?: number;
 
-  @ApiPropertyOptional({ example: 50, nullable: true, description: 'Requests per second at most; absent or null for no limit.' })
+  @ApiPropertyOptional({ type: Number, example: 50, nullable: true, description: 'Requests per second at most; absent or null for no limit.' })
   @IsOptional()
   @IsInt({ message: 'rate_limit must be between 1 and 10000 requests per second' })
   @Min(1, { message: 'rate_limit must be between 1 and 10000 requests per second' })
@@ -232,6 +310,7 @@ export class UpdateWebhookDto extends WebhookSettingsDto {
 }
 
 export class ListQueryDto {
+  @ApiPropertyOptional({ minimum: 1, maximum: MAX_LIST_PAGE, default: 1 })
   @IsOptional()
   @Type(() => Number)
   @IsInt({ message: `page must be an integer between 1 and ${MAX_LIST_PAGE}` })
@@ -239,6 +318,7 @@ export class ListQueryDto {
   @Max(MAX_LIST_PAGE, { message: `page must be an integer between 1 and ${MAX_LIST_PAGE}` })
   page?: number;
 
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 25 })
   @IsOptional()
   @Type(() => Number)
   @IsInt({ message: 'per_page must be an integer between 1 and 100' })

@@ -8,6 +8,7 @@ import { ConfigReplicator } from '../replication/config-replicator.service';
 import { EndpointRepository } from './endpoint.repository';
 import type { EndpointDocument } from './endpoint.schema';
 import { EndpointUrlValidator } from './endpoint-url.validator';
+import { checkTlsClientCertificate } from './tls-client-certificate';
 import type { CreateWebhookDto, UpdateWebhookDto, WebhookSettingsDto } from './webhook.dto';
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -54,6 +55,8 @@ export class WebhookService {
       secrets: [{ encrypted: this.secretBox.encrypt(input.secret ?? generateSecret()), createdAt: now, expiresAt: null }],
       auth: null,
       encryptedHeaders: {},
+      tlsClient: null,
+      proxy: null,
       timeoutMs: DEFAULT_TIMEOUT_MS,
       retryScheduleMs: null,
       retryPolicy: null,
@@ -67,8 +70,9 @@ export class WebhookService {
       updatedAt: now,
     };
     this.applySettings(endpoint, input);
-    // The URL check may resolve DNS; the local checks above answer first.
+    // The URL checks may resolve DNS; the local checks above answer first.
     endpoint.url = await this.urls.normalize(input.url);
+    await this.checkConnectionUrls(endpoint, input);
     this.replicator.assertDeliverable(endpoint);
     await this.endpoints.insert(endpoint);
     await this.replicator.publishEndpoint(endpoint);
@@ -101,6 +105,7 @@ export class WebhookService {
     if (input.events !== undefined) next.events = input.events;
     this.applySettings(next, input);
     if (input.url !== undefined) next.url = await this.urls.normalize(input.url);
+    await this.checkConnectionUrls(next, input);
     // Nothing is stored that the dispatcher would refuse to apply.
     this.replicator.assertDeliverable(next);
     const reEnabled = input.active === true && !current.active;
@@ -167,6 +172,24 @@ export class WebhookService {
     return this.secretBox.decrypt(endpoint.secrets[0].encrypted);
   }
 
+  /**
+   * Checks the URLs besides the endpoint's own that deliveries connect to, as endpoint URLs are
+   * checked (scheme, address policy): the OAuth2 token URL and the per-endpoint proxy.
+   */
+  private async checkConnectionUrls(endpoint: EndpointDocument, input: WebhookSettingsDto): Promise<void> {
+    if (input.auth?.type === 'oauth2' && endpoint.auth?.type === 'oauth2' && endpoint.auth.tokenUrl !== undefined) {
+      endpoint.auth.tokenUrl = await this.urls.normalize(endpoint.auth.tokenUrl, 'auth.token_url');
+    }
+    if (input.proxy_url !== undefined) {
+      if (input.proxy_url === null) {
+        endpoint.proxy = null;
+      } else {
+        const proxy = await this.urls.normalizeProxy(input.proxy_url);
+        endpoint.proxy = { encryptedUrl: this.secretBox.encrypt(proxy.url), maskedUrl: proxy.masked };
+      }
+    }
+  }
+
   /** Applies the settings present in `input`; `null` clears an optional one (the DTO refuses it on the others). */
   private applySettings(endpoint: EndpointDocument, input: WebhookSettingsDto): void {
     if (input.description !== undefined) endpoint.description = input.description ?? '';
@@ -189,7 +212,28 @@ export class WebhookService {
           ? { type: 'bearer', headerName: null, encryptedValue: this.secretBox.encrypt(auth.token as string) }
           : auth?.type === 'header'
             ? { type: 'header', headerName: (auth.header_name as string).toLowerCase(), encryptedValue: this.secretBox.encrypt(auth.header_value as string) }
-            : null;
+            : auth?.type === 'oauth2'
+              ? {
+                  type: 'oauth2',
+                  headerName: null,
+                  encryptedValue: this.secretBox.encrypt(auth.client_secret as string),
+                  // Checked (and normalized) with the other URLs, in checkConnectionUrls.
+                  tokenUrl: auth.token_url as string,
+                  clientId: auth.client_id as string,
+                  scope: auth.scope ?? null,
+                  audience: auth.audience ?? null,
+                }
+              : null;
+    }
+    if (input.tls_client !== undefined) {
+      const tls = input.tls_client;
+      endpoint.tlsClient = tls
+        ? {
+            ...checkTlsClientCertificate(tls.certificate, tls.private_key),
+            encryptedCertificate: this.secretBox.encrypt(tls.certificate),
+            encryptedPrivateKey: this.secretBox.encrypt(tls.private_key),
+          }
+        : null;
     }
     if (input.headers !== undefined) {
       endpoint.encryptedHeaders = {};

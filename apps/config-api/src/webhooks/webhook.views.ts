@@ -5,8 +5,8 @@ import { RETRY_POLICIES, type RetryPolicyName } from './webhook.dto';
 export const SECRET_MASK = '********';
 
 export class WebhookAuthView {
-  @ApiProperty({ enum: ['none', 'bearer', 'header'] })
-  type!: 'none' | 'bearer' | 'header';
+  @ApiProperty({ enum: ['none', 'bearer', 'header', 'oauth2'] })
+  type!: 'none' | 'bearer' | 'header' | 'oauth2';
 
   @ApiPropertyOptional({ example: SECRET_MASK, description: 'Masked (type bearer)' })
   token?: string;
@@ -16,6 +16,36 @@ export class WebhookAuthView {
 
   @ApiPropertyOptional({ example: SECRET_MASK, description: 'Masked (type header)' })
   header_value?: string;
+
+  @ApiPropertyOptional({ example: 'https://auth.example.com/oauth/token', description: 'Type oauth2' })
+  token_url?: string;
+
+  @ApiPropertyOptional({ example: 'wirehook', description: 'Type oauth2' })
+  client_id?: string;
+
+  @ApiPropertyOptional({ example: SECRET_MASK, description: 'Masked (type oauth2)' })
+  client_secret?: string;
+
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'webhooks:write', description: 'Type oauth2' })
+  scope?: string | null;
+
+  @ApiPropertyOptional({ type: String, nullable: true, example: null, description: 'Type oauth2' })
+  audience?: string | null;
+}
+
+/** What the API shows of an endpoint's client certificate; the certificate and its key are never returned. */
+export class WebhookTlsClientView {
+  @ApiProperty({ example: 'CN=wirehook client, O=Example' })
+  subject!: string;
+
+  @ApiProperty({ example: 'CN=Example Issuing CA' })
+  issuer!: string;
+
+  @ApiProperty({ format: 'date-time', description: 'When the certificate expires; deliveries fail with tls after it' })
+  not_after!: string;
+
+  @ApiProperty({ example: 'AB:CD:...', description: 'SHA-256 fingerprint of the certificate, colon-separated hex' })
+  fingerprint_sha256!: string;
 }
 
 export class WebhookRetryView {
@@ -45,6 +75,12 @@ export class WebhookView {
 
   @ApiProperty({ type: WebhookAuthView })
   auth!: WebhookAuthView;
+
+  @ApiProperty({ type: WebhookTlsClientView, nullable: true, description: 'The client certificate presented for mutual TLS; null when none' })
+  tls_client!: WebhookTlsClientView | null;
+
+  @ApiProperty({ type: String, nullable: true, example: 'http://user:********@proxy.example.com:3128', description: 'The per-endpoint proxy, password masked; null: the dispatcher-wide HTTPS_PROXY rules' })
+  proxy_url!: string | null;
 
   @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, example: { 'X-Team': SECRET_MASK }, description: 'Custom header names; values masked' })
   headers!: Record<string, string>;

@@ -6,9 +6,16 @@ import { Access, TenantId } from '../auth/access.decorator';
 import type { EndpointDocument } from './endpoint.schema';
 import { CreateWebhookDto, ListQueryDto, RotateSecretDto, UpdateWebhookDto } from './webhook.dto';
 import { WebhookService } from './webhook.service';
-import { RotatedSecretView, SECRET_MASK, WebhookSecretView, WebhookView } from './webhook.views';
+import { RotatedSecretView, SECRET_MASK, WebhookSecretView, WebhookView, type WebhookAuthView } from './webhook.views';
 
 const DEFAULT_GRACE_SECONDS = 24 * 60 * 60;
+
+function authView(auth: EndpointDocument['auth']): WebhookAuthView {
+  if (!auth) return { type: 'none' };
+  if (auth.type === 'bearer') return { type: 'bearer', token: SECRET_MASK };
+  if (auth.type === 'header') return { type: 'header', header_name: auth.headerName, header_value: SECRET_MASK };
+  return { type: 'oauth2', token_url: auth.tokenUrl, client_id: auth.clientId, client_secret: SECRET_MASK, scope: auth.scope ?? null, audience: auth.audience ?? null };
+}
 
 /** An endpoint as the API shows it: secret values are never returned here. */
 export function webhookView(endpoint: EndpointDocument): WebhookView {
@@ -18,11 +25,16 @@ export function webhookView(endpoint: EndpointDocument): WebhookView {
     description: endpoint.description,
     events: endpoint.events,
     active: endpoint.active,
-    auth: endpoint.auth
-      ? endpoint.auth.type === 'bearer'
-        ? { type: 'bearer', token: SECRET_MASK }
-        : { type: 'header', header_name: endpoint.auth.headerName, header_value: SECRET_MASK }
-      : { type: 'none' },
+    auth: authView(endpoint.auth),
+    tls_client: endpoint.tlsClient
+      ? {
+          subject: endpoint.tlsClient.subject,
+          issuer: endpoint.tlsClient.issuer,
+          not_after: endpoint.tlsClient.notAfter.toISOString(),
+          fingerprint_sha256: endpoint.tlsClient.fingerprint256,
+        }
+      : null,
+    proxy_url: endpoint.proxy?.maskedUrl ?? null,
     headers: Object.fromEntries(Object.keys(endpoint.encryptedHeaders).map((name) => [name, SECRET_MASK])),
     secret: SECRET_MASK,
     timeout_ms: endpoint.timeoutMs,

@@ -1,6 +1,18 @@
 import { IsInt, IsOptional, IsString, Max, Min, ValidateBy } from 'class-validator';
-import { AppConfig, EnvInt, EnvList, withDeliveryPolicy, withEncryptionKey } from '@wirehook/config';
+import { AppConfig, EnvInt, EnvList, SecretSetting, withDeliveryPolicy, withEncryptionKey } from '@wirehook/config';
+import { proxyUrlProblem } from '../delivery/egress-proxy';
 import { parseDuration } from '../delivery/retry-schedule';
+
+/** An `http://` or `https://` proxy origin, credentials allowed; the message never repeats the value (it may hold a password). */
+function IsProxyUrl() {
+  return ValidateBy({
+    name: 'isProxyUrl',
+    validator: {
+      validate: (value: unknown) => typeof value === 'string' && proxyUrlProblem(value) === undefined,
+      defaultMessage: (args) => `${args?.property} ${typeof args?.value === 'string' ? proxyUrlProblem(args.value) : 'must be a URL such as http://proxy.internal:3128'}`,
+    },
+  });
+}
 
 /** A comma-separated list of durations such as `5s,5m,30m,2h`. */
 function IsDurationList() {
@@ -66,6 +78,27 @@ export class DispatcherConfig extends withDeliveryPolicy(withEncryptionKey(AppCo
   @Min(1000)
   @Max(600_000)
   DELIVERY_ACK_WAIT_MS = 60_000;
+
+  /**
+   * Proxy for deliveries to https:// endpoints (and their OAuth2 token URLs), through HTTP
+   * CONNECT tunnels; credentials may be given in it (`http://user:password@proxy:3128`).
+   * Only the upper-case name is read. Endpoints with their own `proxy_url` use that instead.
+   */
+  @SecretSetting()
+  @IsOptional()
+  @IsProxyUrl()
+  HTTPS_PROXY?: string;
+
+  /** Proxy for deliveries to http:// endpoints (only allowed with DELIVERY_REQUIRE_HTTPS=false). */
+  @SecretSetting()
+  @IsOptional()
+  @IsProxyUrl()
+  HTTP_PROXY?: string;
+
+  /** Hosts (and their subdomains), IP addresses and CIDRs, optionally with `:port`, reached without the proxy; `*` for all. */
+  @EnvList()
+  @IsString({ each: true })
+  NO_PROXY: string[] = [];
 
   /** Default delays before attempts 2, 3, ... (endpoints may override); jittered by ±20%. */
   @EnvList()

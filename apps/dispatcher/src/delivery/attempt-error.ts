@@ -14,6 +14,7 @@ const SENTENCES: Record<AttemptErrorCode, string> = {
   [AttemptErrorCode.ssrfBlocked]: 'Address not allowed: wirehook does not send webhooks to this URL or address',
   [AttemptErrorCode.network]: 'Network error: the request to the endpoint failed before an answer came',
   [AttemptErrorCode.endpointUnavailable]: 'Endpoint unavailable: the endpoint could not be reached',
+  [AttemptErrorCode.authToken]: "OAuth2 token request failed: wirehook could not get an access token from the endpoint's token URL",
 };
 
 /** TLS failures a user can act on, told apart by the code Node.js gives them. */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { JetStreamClient } from '@nats-io/jetstream';
 import type { Logger } from 'pino';
@@ -20,7 +21,8 @@ import { DispatcherMetrics } from '../metrics/dispatcher.metrics';
 import { nextRetryDelay, parseDuration } from './retry-schedule';
 import { DispatcherConfig } from '../config/dispatcher.config';
 import { signWebhook } from './signature';
-import { WebhookSender, type SendResult } from './webhook-sender';
+import { OAuth2TokenCache, type OAuth2Credentials, type TokenRequestContext } from './oauth2-token-cache';
+import { WebhookSender, type EndpointTransport, type SendResult } from './webhook-sender';
 
 export const USER_AGENT = 'wirehook/0.1.0 (+https://github.com/wirehook/wirehook)';
 const REDACTED = '[redacted]';
@@ -34,6 +36,17 @@ interface PreparedHeaders {
   sent: Record<string, string>;
   /** The same names, lower-cased, with `[redacted]` for the attempt record. */
   redacted: Record<string, string>;
+  /** The client certificate and proxy of the endpoint, when it has either. */
+  transport?: EndpointTransport;
+  /** OAuth2 client credentials, when the endpoint's auth is `oauth2`. */
+  oauth2?: OAuth2Credentials;
+}
+
+/** A short name for a set of values (ciphertexts, settings), to tell one setup from the next. */
+function fingerprintOf(...parts: Array<string | undefined>): string {
+  const hash = createHash('sha256');
+  for (const part of parts) hash.update(part ?? '').update('\0');
+  return hash.digest('base64url');
 }
 
 /** Result of one attempt, for the caller that settles the task message. */
@@ -63,6 +76,7 @@ export class DeliveryService {
   private readonly throttledRetryMinMs: number;
   /** Decrypted headers by endpoint snapshot; a snapshot replaced in the directory is dropped with it. */
   private readonly prepared = new WeakMap<EndpointSnapshotMessage, PreparedHeaders>();
+  private readonly tokens: OAuth2TokenCache;
 
   constructor(
     config: DispatcherConfig,
@@ -76,6 +90,7 @@ export class DeliveryService {
   ) {
     this.defaultScheduleMs = config.DELIVERY_RETRY_SCHEDULE.map((delay) => parseDuration(delay) as number);
     this.throttledRetryMinMs = config.DELIVERY_THROTTLED_RETRY_MIN_MS;
+    this.tokens = new OAuth2TokenCache(sender);
   }
 
   /**
@@ -112,10 +127,35 @@ export class DeliveryService {
       for (const [name, encrypted] of Object.entries(endpoint.encryptedHeaders)) sent[name] = this.secretBox.decrypt(encrypted);
       if (endpoint.auth?.type === 'bearer') sent.authorization = `Bearer ${this.secretBox.decrypt(endpoint.auth.encryptedValue)}`;
       if (endpoint.auth?.type === 'header' && endpoint.auth.headerName) sent[endpoint.auth.headerName.toLowerCase()] = this.secretBox.decrypt(endpoint.auth.encryptedValue);
+      const redacted = Object.fromEntries(Object.keys(sent).map((name) => [name.toLowerCase(), REDACTED]));
+      const auth = endpoint.auth;
+      let oauth2: OAuth2Credentials | undefined;
+      if (auth?.type === 'oauth2' && auth.tokenUrl && auth.clientId) {
+        redacted.authorization = REDACTED;
+        oauth2 = {
+          key: fingerprintOf(auth.tokenUrl, auth.clientId, auth.encryptedValue, auth.scope, auth.audience),
+          tokenUrl: auth.tokenUrl,
+          clientId: auth.clientId,
+          clientSecret: this.secretBox.decrypt(auth.encryptedValue),
+          scope: auth.scope,
+          audience: auth.audience,
+        };
+      }
+      const tls = endpoint.tlsClient;
+      const transport: EndpointTransport | undefined =
+        tls || endpoint.encryptedProxyUrl
+          ? {
+              key: fingerprintOf(tls?.encryptedCertificate, tls?.encryptedPrivateKey, endpoint.encryptedProxyUrl),
+              clientCertificate: tls ? { cert: this.secretBox.decrypt(tls.encryptedCertificate), key: this.secretBox.decrypt(tls.encryptedPrivateKey) } : undefined,
+              proxyUrl: endpoint.encryptedProxyUrl ? this.secretBox.decrypt(endpoint.encryptedProxyUrl) : undefined,
+            }
+          : undefined;
       prepared = {
         secrets: endpoint.secrets.map((secret) => ({ plain: this.secretBox.decrypt(secret.encrypted), expiresAtMs: secret.expiresAt ? Date.parse(secret.expiresAt) : undefined })),
         sent,
-        redacted: Object.fromEntries(Object.keys(sent).map((name) => [name.toLowerCase(), REDACTED])),
+        redacted,
+        transport,
+        oauth2,
       };
       this.prepared.set(endpoint, prepared);
     }
@@ -126,7 +166,7 @@ export class DeliveryService {
     const startedAt = new Date();
     const { headers, redacted } = this.buildHeaders(endpoint, task, startedAt);
     this.metrics.attemptStarted(endpoint.id);
-    const result = await this.sender.send({ url: endpoint.url, headers, body: task.body, timeoutMs: endpoint.timeoutMs });
+    const result = await this.send(endpoint, headers, task.body);
     const completedAt = new Date();
     const outcome = judgeAttempt(result);
 
@@ -175,6 +215,30 @@ export class DeliveryService {
     await this.trackHealth(endpoint, task, outcome, completedAt);
     this.logger.debug({ deliveryId: task.deliveryId, attempt: task.attempt, status, durationMs: result.durationMs }, 'attempt finished');
     return { record, retry };
+  }
+
+  /**
+   * Sends one request to the endpoint. With OAuth2 auth it carries a bearer token from the
+   * token cache; when the endpoint answers 401 the token is fetched again once and the request
+   * repeated at once, within this attempt (the token may have been revoked or rotated early).
+   * The duration is then that of the whole exchange, token requests included.
+   */
+  private async send(endpoint: EndpointSnapshotMessage, headers: Record<string, string>, body: string): Promise<SendResult> {
+    const prepared = this.preparedHeadersOf(endpoint);
+    const request = { url: endpoint.url, body, timeoutMs: endpoint.timeoutMs, endpointId: endpoint.id, transport: prepared.transport };
+    const credentials = prepared.oauth2;
+    if (!credentials) return this.sender.send({ ...request, headers });
+    const started = performance.now();
+    const elapsed = () => Math.round(performance.now() - started);
+    const context: TokenRequestContext = { endpointId: endpoint.id, transport: prepared.transport, timeoutMs: endpoint.timeoutMs, userAgent: USER_AGENT };
+    const first = await this.tokens.token(credentials, context);
+    if (first.error) return { error: first.error, durationMs: elapsed() };
+    const result = await this.sender.send({ ...request, headers: { ...headers, authorization: `Bearer ${first.token}` } });
+    if (result.response?.status !== 401) return { ...result, durationMs: elapsed() };
+    const fresh = await this.tokens.refresh(credentials, context, first.token);
+    if (fresh.error) return { error: fresh.error, durationMs: elapsed() };
+    const retried = await this.sender.send({ ...request, headers: { ...headers, authorization: `Bearer ${fresh.token}` } });
+    return { ...retried, durationMs: elapsed() };
   }
 
   /** Successes reset an endpoint's health, failures count towards disabling it; test sends count for nothing. */

@@ -1,18 +1,42 @@
 import type { lookup as dnsLookup } from 'node:dns';
 import { readFileSync } from 'node:fs';
-import { createSecureContext, rootCertificates } from 'node:tls';
-import { Agent } from 'undici';
+import { createSecureContext, rootCertificates, type SecureContext } from 'node:tls';
+import { Agent, Pool, ProxyAgent, type Dispatcher, type buildConnector } from 'undici';
 import { AddressPolicy } from '@wirehook/config';
 import { AttemptErrorCode, type AttemptErrorRecord, type AttemptResponseRecord } from '@wirehook/contracts';
 import { attemptError } from './attempt-error';
-import { createGuardedLookup, SsrfBlockedError } from './guarded-lookup';
+import { EgressProxy, type EgressProxySettings } from './egress-proxy';
+import { createGuardedLookup, SsrfBlockedError, type LookupFunction } from './guarded-lookup';
 import { ResponseCollector } from './response-collector';
 
+/** A client certificate (PEM chain, leaf first) and its private key, in clear. */
+export interface ClientCertificate {
+  cert: string;
+  key: string;
+}
+
+/**
+ * How one endpoint's requests connect, decrypted from its snapshot: a client certificate for
+ * mutual TLS and/or a proxy of its own. `key` names this setup: when it changes, the endpoint's
+ * connection pools are replaced.
+ */
+export interface EndpointTransport {
+  key: string;
+  clientCertificate?: ClientCertificate;
+  proxyUrl?: string;
+}
+
+/** One POST: a webhook, or a token request for one. */
 export interface OutgoingWebhook {
   url: string;
   headers: Record<string, string>;
   body: string;
   timeoutMs: number;
+  /** The endpoint the request is for, whose own connection pools it uses when it has a {@link EndpointTransport}. */
+  endpointId?: string;
+  transport?: EndpointTransport;
+  /** Longest body kept; the sender's `responseBodyLimitBytes` when absent. */
+  responseBodyLimitBytes?: number;
 }
 
 /** What happened to one request: a response, or an error with a stable code. */
@@ -27,8 +51,21 @@ export interface WebhookSenderOptions {
   requireHttps: boolean;
   extraCaFile?: string;
   responseBodyLimitBytes: number;
+  /** The dispatcher-wide proxy (HTTPS_PROXY, HTTP_PROXY, NO_PROXY); none when absent. */
+  proxy?: EgressProxySettings;
   /** Replaces DNS resolution (tests of rebinding); the address policy still applies. */
   resolve?: typeof dnsLookup;
+}
+
+/** Connection pool settings of every agent. */
+const POOL_OPTIONS = { keepAliveTimeout: 30_000, connections: 64 } as const;
+/** Endpoints whose own pools (client certificate, own proxy) are kept; the oldest is closed beyond it. */
+const ENDPOINT_TRANSPORT_LIMIT = 10_000;
+
+/** The pools of one endpoint with a transport of its own, by the proxy they go through ('' for none). */
+interface EndpointPools {
+  key: string;
+  byProxy: Map<string, { dispatcher?: Dispatcher; refused?: AttemptErrorRecord }>;
 }
 
 const NETWORK_CODES: Record<string, AttemptErrorCode> = {
@@ -55,6 +92,8 @@ interface UrlTarget {
   refused?: AttemptErrorRecord;
   origin: string;
   path: string;
+  /** The dispatcher-wide proxy this URL goes through, if any (HTTPS_PROXY / HTTP_PROXY less NO_PROXY). */
+  proxy?: string;
 }
 
 /** The messages of an error and its causes, outermost first: `fetch failed: other side closed`. */
@@ -84,25 +123,47 @@ export function classifySendError(error: unknown, timeoutMs?: number): AttemptEr
 
 /**
  * Sends webhooks with undici: keep-alive connection pools per origin, no redirects followed,
- * no proxy from the environment, and every connection checked against the address policy at
- * connect time (after DNS). IP-literal hosts never reach DNS, so they are checked up front.
+ * and every connection checked against the address policy at connect time (after DNS). IP-literal
+ * hosts never reach DNS, so they are checked up front.
+ *
+ * Proxies: the environment is never read here; the dispatcher-wide proxy comes from the
+ * validated config (HTTPS_PROXY, HTTP_PROXY, NO_PROXY) and an endpoint may have one of its own.
+ * Requests go through a proxy as CONNECT tunnels (TLS to the endpoint end to end), and the
+ * proxy resolves the endpoint's host itself, so the connect-time guard cannot see the address
+ * the proxy dials. Before each new tunnel the dispatcher therefore resolves the endpoint's host
+ * itself and refuses the tunnel when any address is forbidden, exactly as for a direct
+ * connection: a generic proxy has no policy of its own, and relying on it would open the
+ * platform's network to every tenant. What remains is the window between the two lookups (DNS
+ * rebinding); a proxy that refuses private ranges itself closes it. The operator's proxy is
+ * trusted at any address (it is usually in the cluster); an endpoint's own proxy is a
+ * tenant's URL and must pass the address policy like an endpoint URL.
+ *
+ * Endpoints with a client certificate or a proxy of their own get pools of their own (the TLS
+ * context carries the certificate), kept until that setup changes.
  */
 export class WebhookSender {
   private readonly agent: Agent;
   private readonly policy: AddressPolicy;
+  private readonly lookup: LookupFunction;
+  private readonly egress: EgressProxy;
+  private readonly extraCa?: string;
+  private readonly secureContext?: SecureContext;
   /** What {@link checkUrl} found for each URL: every delivery to an endpoint asks about the same one. */
   private readonly targets = new Map<string, UrlTarget>();
+  /** Tunnels through the dispatcher-wide proxies, shared by the endpoints without a transport of their own. */
+  private readonly sharedProxies = new Map<string, Dispatcher>();
+  /** Pools of endpoints with a transport of their own, by endpoint id; oldest first. */
+  private readonly endpointPools = new Map<string, EndpointPools>();
 
   constructor(private readonly options: WebhookSenderOptions) {
     this.policy = new AddressPolicy(options.allowCidrs);
+    this.lookup = createGuardedLookup(this.policy, options.resolve);
+    this.egress = new EgressProxy(options.proxy ?? {});
+    this.extraCa = options.extraCaFile ? readFileSync(options.extraCaFile, 'utf8') : undefined;
     // One TLS context for every connection: given as a `ca` list, the ~140 root certificates
     // would be parsed again for each new connection (and a hanging endpoint makes many).
-    const secureContext = options.extraCaFile ? createSecureContext({ ca: [...rootCertificates, readFileSync(options.extraCaFile, 'utf8')] }) : undefined;
-    this.agent = new Agent({
-      keepAliveTimeout: 30_000,
-      connections: 64,
-      connect: { secureContext, lookup: createGuardedLookup(this.policy, options.resolve) } as Agent.Options['connect'],
-    });
+    this.secureContext = this.extraCa ? createSecureContext({ ca: [...rootCertificates, this.extraCa] }) : undefined;
+    this.agent = new Agent({ ...POOL_OPTIONS, connect: { secureContext: this.secureContext, lookup: this.lookup } as Agent.Options['connect'] });
   }
 
   /** Refuses URLs the platform must never call; `undefined` when the URL may be tried. */
@@ -137,19 +198,111 @@ export class WebhookSender {
       const verdict = this.policy.check(parsed.hostname);
       if (!verdict.allowed) return refuse(AttemptErrorCode.ssrfBlocked, new SsrfBlockedError(parsed.hostname, verdict.reason).message);
     }
-    return { origin: parsed.origin, path: `${parsed.pathname}${parsed.search}` };
+    return { origin: parsed.origin, path: `${parsed.pathname}${parsed.search}`, proxy: this.egress.proxyFor(parsed) };
+  }
+
+  /** The pools a request goes through: the shared ones, or the endpoint's own; refused when the endpoint's proxy is not allowed. */
+  private dispatcherFor(target: UrlTarget, webhook: OutgoingWebhook): { dispatcher?: Dispatcher; refused?: AttemptErrorRecord } {
+    const transport = webhook.transport;
+    const ownProxy = transport?.proxyUrl;
+    const proxy = ownProxy ?? target.proxy;
+    if (!transport?.clientCertificate && !ownProxy) {
+      if (!proxy) return { dispatcher: this.agent };
+      let shared = this.sharedProxies.get(proxy);
+      if (!shared) {
+        shared = this.build(proxy, undefined, false);
+        this.sharedProxies.set(proxy, shared);
+      }
+      return { dispatcher: shared };
+    }
+    const id = webhook.endpointId ?? transport.key;
+    let pools = this.endpointPools.get(id);
+    if (pools && pools.key !== transport.key) {
+      this.closePools(pools);
+      this.endpointPools.delete(id);
+      pools = undefined;
+    }
+    if (!pools) {
+      if (this.endpointPools.size >= ENDPOINT_TRANSPORT_LIMIT) {
+        const [oldest] = this.endpointPools.keys();
+        this.closePools(this.endpointPools.get(oldest) as EndpointPools);
+        this.endpointPools.delete(oldest);
+      }
+      pools = { key: transport.key, byProxy: new Map() };
+      this.endpointPools.set(id, pools);
+    }
+    let entry = pools.byProxy.get(proxy ?? '');
+    if (!entry) {
+      const refused = ownProxy ? this.judgeOwnProxy(ownProxy) : undefined;
+      entry = refused ? { refused } : { dispatcher: this.build(proxy, transport.clientCertificate, ownProxy !== undefined) };
+      pools.byProxy.set(proxy ?? '', entry);
+    }
+    return entry;
+  }
+
+  /** An endpoint's own proxy at an IP address the policy forbids (names are checked at connect time, after DNS). */
+  private judgeOwnProxy(proxyUrl: string): AttemptErrorRecord | undefined {
+    let host: string;
+    try {
+      host = new URL(proxyUrl).hostname;
+    } catch {
+      return attemptError(AttemptErrorCode.ssrfBlocked, "the endpoint's proxy_url is not a valid URL");
+    }
+    if (!AddressPolicy.isIpLiteral(host)) return undefined;
+    const verdict = this.policy.check(host);
+    return verdict.allowed ? undefined : attemptError(AttemptErrorCode.ssrfBlocked, `the endpoint's proxy: ${new SsrfBlockedError(host, verdict.reason).message}`);
+  }
+
+  /**
+   * Pools for one way of connecting: direct, or through `proxy` (CONNECT tunnels whose target is
+   * checked first, see the class comment); with `certificate` presented to endpoints that ask.
+   * `guardProxy`: the proxy is an endpoint's own and its address must pass the policy too.
+   */
+  private build(proxy: string | undefined, certificate: ClientCertificate | undefined, guardProxy: boolean): Dispatcher {
+    const targetContext = certificate
+      ? createSecureContext({ ...(this.extraCa ? { ca: [...rootCertificates, this.extraCa] } : {}), cert: certificate.cert, key: certificate.key })
+      : this.secureContext;
+    if (!proxy) return new Agent({ ...POOL_OPTIONS, connect: { secureContext: targetContext, lookup: this.lookup } as Agent.Options['connect'] });
+    return new ProxyAgent({
+      uri: proxy,
+      ...POOL_OPTIONS,
+      requestTls: { secureContext: targetContext } as buildConnector.BuildOptions,
+      proxyTls: { secureContext: this.secureContext, ...(guardProxy ? { lookup: this.lookup } : {}) } as buildConnector.BuildOptions,
+      factory: (origin, options) => {
+        const poolOptions = options as Pool.Options & { connect: buildConnector.connector };
+        return new Pool(origin, { ...poolOptions, connect: this.guardTunnel(poolOptions.connect) });
+      },
+    });
+  }
+
+  /** Checks the tunnel's target host against the address policy (resolving it here) before the proxy is asked to connect. */
+  private guardTunnel(connect: buildConnector.connector): buildConnector.connector {
+    return (options, callback) => {
+      this.lookup(options.hostname.replace(/^\[|\]$/g, ''), { all: true }, (error) => {
+        if (error) callback(error, null);
+        else connect(options, callback);
+      });
+    };
+  }
+
+  private closePools(pools: EndpointPools): void {
+    // In-flight requests finish first; nothing waits for the close.
+    for (const { dispatcher } of pools.byProxy.values()) dispatcher?.close().catch(() => undefined);
   }
 
   async send(webhook: OutgoingWebhook): Promise<SendResult> {
     const started = performance.now();
-    const { refused, origin, path } = this.targetOf(webhook.url);
-    if (refused) return { error: refused, durationMs: 0 };
-    const collector = new ResponseCollector(this.options.responseBodyLimitBytes);
+    const target = this.targetOf(webhook.url);
+    if (target.refused) return { error: target.refused, durationMs: 0 };
+    const { origin, path } = target;
+    const { dispatcher, refused } = this.dispatcherFor(target, webhook);
+    if (!dispatcher) return { error: refused, durationMs: 0 };
+    const collector = new ResponseCollector(webhook.responseBodyLimitBytes ?? this.options.responseBodyLimitBytes);
     // A plain timer rather than AbortSignal.timeout, which costs ~10 µs per request here (the
     // weak references it keeps for its clean-up); the reason is the one it would give.
     const timer = setTimeout(() => collector.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')), webhook.timeoutMs);
     try {
-      this.agent.dispatch(
+      dispatcher.dispatch(
         { origin, path, method: 'POST', headers: webhook.headers, body: webhook.body, headersTimeout: webhook.timeoutMs, bodyTimeout: webhook.timeoutMs },
         collector,
       );
@@ -166,6 +319,8 @@ export class WebhookSender {
   }
 
   async close(): Promise<void> {
-    await this.agent.close();
+    const own = [...this.endpointPools.values()].flatMap((pools) => [...pools.byProxy.values()].map((entry) => entry.dispatcher));
+    this.endpointPools.clear();
+    await Promise.all([this.agent, ...this.sharedProxies.values(), ...own].map((dispatcher) => dispatcher?.close()));
   }
 }

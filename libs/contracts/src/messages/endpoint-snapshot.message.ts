@@ -63,6 +63,12 @@ export const HEADER_VALUE_MAX_LENGTH = 4096;
 export const ENCRYPTED_VALUE_MAX_LENGTH = 16_384;
 /** Custom headers an endpoint may configure. */
 export const MAX_CUSTOM_HEADERS = 20;
+/** Longest PEM text (client certificate chain or private key) an endpoint may configure, in characters. */
+export const TLS_PEM_MAX_LENGTH = 32_768;
+/** Longest encrypted PEM in a snapshot: a {@link TLS_PEM_MAX_LENGTH} text, encrypted and base64, with room to spare. */
+export const ENCRYPTED_PEM_MAX_LENGTH = 48_000;
+/** Longest OAuth2 client id, scope or audience. */
+export const OAUTH2_FIELD_MAX_LENGTH = 1024;
 
 /**
  * Why `name` cannot be configured as a delivery header, or undefined when it can. `use` is
@@ -126,18 +132,53 @@ export class EndpointSecretSnapshot {
 }
 
 export class EndpointAuthSnapshot {
-  @IsIn([EndpointAuthType.bearer, EndpointAuthType.header])
-  type!: typeof EndpointAuthType.bearer | typeof EndpointAuthType.header;
+  @IsIn([EndpointAuthType.bearer, EndpointAuthType.header, EndpointAuthType.oauth2])
+  type!: typeof EndpointAuthType.bearer | typeof EndpointAuthType.header | typeof EndpointAuthType.oauth2;
 
-  /** Header name for `header` auth; absent for `bearer`. */
+  /** Header name for `header` auth; absent for `bearer` and `oauth2`. */
   @ValidateIf((auth: EndpointAuthSnapshot) => auth.type === EndpointAuthType.header || auth.headerName !== undefined)
   @IsAuthHeaderName()
   headerName?: string;
 
-  /** Token or header value, encrypted. */
+  /** Token or header value, or the OAuth2 client secret, encrypted. */
   @IsString()
   @MaxLength(ENCRYPTED_VALUE_MAX_LENGTH)
   encryptedValue!: string;
+
+  /** `oauth2`: where the dispatcher asks for access tokens (client credentials grant). */
+  @ValidateIf((auth: EndpointAuthSnapshot) => auth.type === EndpointAuthType.oauth2 || auth.tokenUrl !== undefined)
+  @IsString()
+  @MaxLength(2048)
+  tokenUrl?: string;
+
+  /** `oauth2`: the client id, sent with the secret in HTTP Basic auth to the token URL. */
+  @ValidateIf((auth: EndpointAuthSnapshot) => auth.type === EndpointAuthType.oauth2 || auth.clientId !== undefined)
+  @IsString()
+  @MaxLength(OAUTH2_FIELD_MAX_LENGTH)
+  clientId?: string;
+
+  /** `oauth2`: the `scope` asked for, if any. */
+  @IsOptional()
+  @IsString()
+  @MaxLength(OAUTH2_FIELD_MAX_LENGTH)
+  scope?: string;
+
+  /** `oauth2`: the `audience` asked for, if any (Auth0, Okta and others want one). */
+  @IsOptional()
+  @IsString()
+  @MaxLength(OAUTH2_FIELD_MAX_LENGTH)
+  audience?: string;
+}
+
+/** A client certificate (PEM, leaf first, then any intermediates) and its private key, both encrypted, presented to endpoints that ask for one (mutual TLS). */
+export class EndpointTlsClientSnapshot {
+  @IsString()
+  @MaxLength(ENCRYPTED_PEM_MAX_LENGTH)
+  encryptedCertificate!: string;
+
+  @IsString()
+  @MaxLength(ENCRYPTED_PEM_MAX_LENGTH)
+  encryptedPrivateKey!: string;
 }
 
 /**
@@ -178,6 +219,21 @@ export class EndpointSnapshotMessage {
   @ValidateNested()
   @Type(() => EndpointAuthSnapshot)
   auth?: EndpointAuthSnapshot;
+
+  /** Client certificate for mutual TLS; absent when the endpoint does not present one. */
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => EndpointTlsClientSnapshot)
+  tlsClient?: EndpointTlsClientSnapshot;
+
+  /**
+   * An HTTP(S) proxy (`http://user:password@proxy:3128`) this endpoint's requests go through,
+   * encrypted (it may hold credentials); absent: the dispatcher's HTTPS_PROXY/HTTP_PROXY rules.
+   */
+  @IsOptional()
+  @IsString()
+  @MaxLength(ENCRYPTED_VALUE_MAX_LENGTH)
+  encryptedProxyUrl?: string;
 
   /** Extra request headers; values encrypted. */
   @IsDeliveryHeaderMap(MAX_CUSTOM_HEADERS, ENCRYPTED_VALUE_MAX_LENGTH)
