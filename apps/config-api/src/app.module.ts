@@ -23,6 +23,10 @@ import { LOG_SERVICE_CLIENT, LogServiceClient } from './logs/log-service.client'
 import { LogsController } from './logs/logs.controller';
 import { configApiConsumerLagProvider } from './metrics/consumer-lag.metrics';
 import { ConfigReplicator } from './replication/config-replicator.service';
+import { ReplayRepository } from './replays/replay.repository';
+import { ReplayRunner } from './replays/replay-runner.service';
+import { ReplayService } from './replays/replay.service';
+import { ReplaysController } from './replays/replays.controller';
 import { RETENTION_CLIENT, RetentionClient } from './retention/retention.client';
 import { RetentionController } from './retention/retention.controller';
 import { EncryptionKeyCheck } from './secrets/encryption-key-check.service';
@@ -59,7 +63,7 @@ export class ConfigApiModule {
           { name: RETENTION_CLIENT, transport: Transport.NATS, options: nestNatsOptions(config.natsClientSettings(), 'config-api-retention-rpc') },
         ]),
       ],
-      controllers: [HealthController, RetentionController, TenantsController, WebhooksController, LogsController, EventsController, WebhookReceiverController, DeliveryCommandsController, MeController, DashboardController],
+      controllers: [HealthController, RetentionController, TenantsController, WebhooksController, LogsController, EventsController, WebhookReceiverController, DeliveryCommandsController, ReplaysController, MeController, DashboardController],
       providers: [
         { provide: ConfigApiConfig, useValue: config },
         { provide: LOGGER, useValue: logger },
@@ -86,6 +90,13 @@ export class ConfigApiModule {
           inject: [MONGO_CONNECTION],
           useFactory: (connection: Connection) => new EndpointRepository(connection),
         },
+        {
+          provide: ReplayRepository,
+          inject: [MONGO_CONNECTION],
+          useFactory: (connection: Connection) => new ReplayRepository(connection),
+        },
+        ReplayRunner,
+        ReplayService,
         {
           provide: PlatformSettingsRepository,
           inject: [MONGO_CONNECTION],

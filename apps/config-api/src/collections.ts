@@ -1,5 +1,6 @@
 import type { IndexedCollection } from '@wirehook/config';
 import { API_KEYS_COLLECTION, apiKeySchema } from './api-keys/api-key.schema';
+import { REPLAYS_COLLECTION, replaySchema } from './replays/replay.schema';
 import { TENANTS_COLLECTION, tenantSchema } from './tenants/tenant.schema';
 import { ENDPOINTS_COLLECTION, endpointSchema } from './webhooks/endpoint.schema';
 
@@ -12,4 +13,5 @@ export const CONFIG_API_COLLECTIONS: readonly IndexedCollection[] = [
   { collection: TENANTS_COLLECTION, schema: tenantSchema },
   { collection: API_KEYS_COLLECTION, schema: apiKeySchema },
   { collection: ENDPOINTS_COLLECTION, schema: endpointSchema },
+  { collection: REPLAYS_COLLECTION, schema: replaySchema },
 ];

@@ -9,6 +9,8 @@ interface RouteContext {
   tenantId: string;
   keyId: string;
   receiverUrl: string;
+  /** Set by the rule's `prepare`. */
+  replayId?: string;
 }
 
 interface RouteRule {
@@ -17,6 +19,15 @@ interface RouteRule {
   tenantResource?: boolean;
   path: (context: RouteContext) => string;
   body?: (context: RouteContext) => unknown;
+  /** Makes a further resource of tenant A the path names (as its admin). */
+  prepare?: (context: RouteContext, admin: ApiClient) => Promise<Partial<RouteContext>>;
+}
+
+/** A replay of the last minute (no events: it completes at once) of the context's webhook. */
+async function replayOf(context: RouteContext, admin: ApiClient): Promise<Partial<RouteContext>> {
+  const created = await admin.post<{ data: { id: string } }>(`/api/v1/webhooks/${context.webhookId}/replay`, { from: new Date(Date.now() - 60_000).toISOString() });
+  if (created.status !== 202) throw new Error(`creating a replay answered ${created.status}: ${JSON.stringify(created.body)}`);
+  return { replayId: created.body.data.id };
 }
 
 /** The expected access of every route. The test fails when the app has a route missing here. */
@@ -64,6 +75,15 @@ const MATRIX: Record<string, RouteRule> = {
     path: (c) => `/api/v1/webhooks/${c.webhookId}/recover`,
     body: () => ({ from: '2026-01-01T00:00:00Z', to: '2026-01-02T00:00:00Z' }),
   },
+  'POST /api/v1/webhooks/:id/replay': {
+    access: 'admin',
+    tenantResource: true,
+    path: (c) => `/api/v1/webhooks/${c.webhookId}/replay`,
+    body: () => ({ from: new Date(Date.now() - 60_000).toISOString() }),
+  },
+  'GET /api/v1/webhooks/:id/replays': { access: 'viewer', tenantResource: true, path: (c) => `/api/v1/webhooks/${c.webhookId}/replays` },
+  'GET /api/v1/replays/:replayId': { access: 'viewer', tenantResource: true, prepare: replayOf, path: (c) => `/api/v1/replays/${c.replayId}` },
+  'POST /api/v1/replays/:replayId/cancel': { access: 'admin', tenantResource: true, prepare: replayOf, path: (c) => `/api/v1/replays/${c.replayId}/cancel` },
   'GET /api/v1/me': { access: 'viewer', path: () => '/api/v1/me' },
   'GET /api/v1/retention': { access: 'viewer', path: () => '/api/v1/retention' },
   'PUT /api/v1/retention': { access: 'admin', path: () => '/api/v1/retention', body: () => ({ success_days: 7, failed_days: 14 }) },
@@ -135,6 +155,7 @@ describe('authorization matrix of every config-api route', () => {
       const key = await api.operator.post<{ data: { id: string } }>(`/api/v1/tenants/${tenantId}/api-keys`, { role: 'viewer' });
       const webhook = await tenantAdmin.post<{ data: { id: string } }>('/api/v1/webhooks', { url: receiver.url(), events: ['a.b'] });
       const context: RouteContext = { webhookId: webhook.body.data.id, tenantId, keyId: key.body.data.id, receiverUrl: receiver.url() };
+      Object.assign(context, await rule.prepare?.(context, tenantAdmin));
       const answer = await clients[caller].request(method, rule.path(context), rule.body?.(context));
       const want = expected(rule, caller);
       wanted.push(`${caller}: ${want}`);

@@ -1,3 +1,5 @@
+import { createHash, randomBytes } from 'node:crypto';
+
 /**
  * Subjects, streams, consumers and buckets shared by every app.
  *
@@ -190,4 +192,37 @@ export function tenantConfigKey(tenantId: string): string {
 
 export function endpointConfigKey(tenantId: string, endpointId: string): string {
   return `${ConfigKeyPrefixes.endpoints}.${tenantId}.${endpointId}`;
+}
+
+const DELIVERY_ID_ALPHABET = 'abcdefghijklmnopqrstuvwxyz234567';
+
+/**
+ * The delivery id (`webhook-id`) of an event for an endpoint. It is derived, not random, so a
+ * redelivered or replayed event gets the same id and receivers can de-duplicate on it. Shared
+ * by fan-out (dispatcher) and replay (config-api): both must give an event the same id.
+ */
+export function deliveryIdFor(tenantId: string, eventId: string, endpointId: string): string {
+  const digest = createHash('sha256').update(`${tenantId}\n${eventId}\n${endpointId}`).digest();
+  let id = '';
+  for (let i = 0; i < 26; i += 1) id += DELIVERY_ID_ALPHABET[digest[i] & 31];
+  return `msg_${id}`;
+}
+
+/** A random delivery id, for deliveries that belong to no published event (test sends). */
+export function randomDeliveryId(): string {
+  return `msg_${Array.from(randomBytes(26), (byte) => DELIVERY_ID_ALPHABET[byte & 31]).join('')}`;
+}
+
+/** The event id of an event published without one: its sequence in the events stream (what fan-out uses). */
+export function streamEventId(streamSequence: number): string {
+  return `seq_${streamSequence}`;
+}
+
+/**
+ * The JetStream message id of a delivery task a replay queues: unlike fan-out's (the delivery id
+ * alone), it lets a replay re-send a delivery that was made before, while the same replay
+ * queuing the same delivery twice within the duplicate window (a runner taking over) stores it once.
+ */
+export function replayTaskMessageId(deliveryId: string, replayId: string): string {
+  return `${deliveryId}_${replayId}`;
 }

@@ -30,4 +30,18 @@ export class ConfigApiConfig extends withDeliveryPolicy(withEncryptionKey(withMo
   @Min(100)
   @Max(60000)
   RPC_TIMEOUT_MS = 5000;
+
+  /** Delivery tasks one replay queues per second at most, so live traffic goes first. */
+  @EnvInt()
+  @IsInt({ message: 'REPLAY_RATE_PER_SECOND must be an integer between 1 and 10000' })
+  @Min(1, { message: 'REPLAY_RATE_PER_SECOND must be an integer between 1 and 10000' })
+  @Max(10000, { message: 'REPLAY_RATE_PER_SECOND must be an integer between 1 and 10000' })
+  REPLAY_RATE_PER_SECOND = 50;
+
+  /** Replays wait while more delivery tasks than this wait for the dispatcher (0: while any wait). */
+  @EnvInt()
+  @IsInt({ message: 'REPLAY_MAX_DELIVERY_BACKLOG must be an integer between 0 and 1000000' })
+  @Min(0, { message: 'REPLAY_MAX_DELIVERY_BACKLOG must be an integer between 0 and 1000000' })
+  @Max(1_000_000, { message: 'REPLAY_MAX_DELIVERY_BACKLOG must be an integer between 0 and 1000000' })
+  REPLAY_MAX_DELIVERY_BACKLOG = 1000;
 }

@@ -9,6 +9,7 @@ import {
   RpcErrorCode,
   RpcPatterns,
   TEST_EVENT_TYPE,
+  randomDeliveryId,
   TestWebhookRequestMessage,
   type AttemptRecordedMessage,
   type AttemptResultView,
@@ -16,7 +17,6 @@ import {
   type EndpointSnapshotMessage,
 } from '@wirehook/contracts';
 import { validRpcPayload } from '@wirehook/nats';
-import { randomDeliveryId } from '../delivery/delivery-id';
 import { DeliveryService } from '../delivery/delivery.service';
 import { EndpointDirectory } from '../endpoints/endpoint-directory.service';
 

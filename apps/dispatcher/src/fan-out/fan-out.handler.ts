@@ -9,9 +9,11 @@ import {
   PublishedEventMessage,
   TENANT_ID_PATTERN,
   decodeFlatMessage,
+  deliveryIdFor,
   deliveryTaskSubject,
   encodeMessage,
   parseEventSubject,
+  streamEventId,
   type DeliveriesCreatedMessage,
   type DeliveryTaskMessage,
 } from '@wirehook/contracts';
@@ -19,7 +21,6 @@ import { JETSTREAM } from '@wirehook/nats';
 import { AttemptLogPublisher } from '../attempt-log/attempt-log.publisher';
 import { DispatcherConfig } from '../config/dispatcher.config';
 import { DeadLetterPublisher } from '../dead-letters/dead-letter.publisher';
-import { deliveryIdFor } from '../delivery/delivery-id';
 import { DeliveryTaskHandler } from '../delivery/delivery-task.handler';
 import { EndpointDirectory } from '../endpoints/endpoint-directory.service';
 
@@ -81,7 +82,7 @@ export class FanOutHandler {
       return this.deadLetters.deadLetter(message, DeadLetterReason.unknownTenant, `tenant '${tenantId}' does not exist`, tenantId);
     }
 
-    const eventId = event.id ?? `seq_${message.info.streamSequence}`;
+    const eventId = event.id ?? streamEventId(message.info.streamSequence);
     const timestamp = event.timestamp ?? new Date(message.info.timestampNanos / 1e6).toISOString();
     const createdAt = new Date().toISOString();
     const endpoints = this.directory.subscribersOf(tenantId, eventType).map((endpoint) => ({ endpoint, deliveryId: deliveryIdFor(tenantId, eventId, endpoint.id) }));

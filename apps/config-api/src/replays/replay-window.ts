@@ -1,0 +1,58 @@
+import { DomainError } from '../errors/domain.error';
+import { windowEnd, windowStart } from '../logs/time-window';
+
+/** Longest window one replay covers: the events stream keeps a week. */
+export const MAX_REPLAY_WINDOW_DAYS = 7;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** What the events stream holds, from its stream info. */
+export interface KeptEvents {
+  /** How long the stream keeps an event (its `max_age`), in milliseconds. */
+  maxAgeMs: number;
+  /** Sequence and store time of its oldest event (`state.first_seq`, `state.first_ts`). */
+  firstSequence: number;
+  firstStoredAt: Date;
+}
+
+/**
+ * The oldest moment whose events are all still in the stream: `max_age` ago, or, once older
+ * events have been removed (the first sequence is past 1), the oldest event kept.
+ */
+export function keptSince(kept: KeptEvents, now: Date): Date {
+  // max_age 0 keeps events until removed by hand.
+  const byAge = kept.maxAgeMs > 0 ? now.getTime() - kept.maxAgeMs : -Infinity;
+  const byRemoval = kept.firstSequence > 1 ? kept.firstStoredAt.getTime() : -Infinity;
+  return new Date(Math.max(byAge, byRemoval));
+}
+
+function invalid(code: string, field: 'from' | 'to', message: string): DomainError {
+  return new DomainError('invalid', code, message, { [field]: [message] });
+}
+
+/**
+ * The window of a replay as instants, checked: a date alone is the whole day (UTC) as in the
+ * log filters, `to` defaults to now, `from` must not be after `to`, neither in the future, at
+ * most {@link MAX_REPLAY_WINDOW_DAYS} days, and `from` inside what the stream still keeps (the
+ * message names that range, so the caller can choose again).
+ */
+export function replayWindow(input: { from: string; to?: string }, kept: KeptEvents, now: Date): { from: Date; to: Date } {
+  const from = windowStart(input.from);
+  const to = input.to === undefined ? now : windowEnd(input.to);
+  for (const [field, at] of [['from', from], ['to', to]] as const) {
+    if (Number.isNaN(at.getTime())) throw invalid('invalid_window', field, `${field} must be a calendar date or date-time such as 2026-03-01T12:00:00Z`);
+  }
+  if (from.getTime() > to.getTime()) throw invalid('invalid_window', 'from', 'from must not be after to');
+  if (to.getTime() > now.getTime()) throw invalid('window_in_future', 'to', `to must not be in the future (it is now ${now.toISOString()}); leave it out to replay up to now`);
+  if (to.getTime() - from.getTime() > MAX_REPLAY_WINDOW_DAYS * DAY_MS) {
+    throw invalid('window_too_long', 'from', `a replay covers at most ${MAX_REPLAY_WINDOW_DAYS} days; split the window`);
+  }
+  const since = keptSince(kept, now);
+  if (from.getTime() < since.getTime()) {
+    throw invalid(
+      'window_outside_kept_range',
+      'from',
+      `events are kept from ${since.toISOString()} to now (${now.toISOString()}); from must be at or after ${since.toISOString()}`,
+    );
+  }
+  return { from, to };
+}
