@@ -11,7 +11,7 @@ import { ApiKeyGuard } from './auth/api-key.guard';
 import { MeController } from './auth/me.controller';
 import { CONFIG_API_COLLECTIONS } from './collections';
 import { ConfigApiConfig } from './config/config-api.config';
-import { DashboardController } from './dashboard/dashboard.controller';
+import { DashboardController, DashboardFiles } from './dashboard/dashboard.controller';
 import { DeliveryCommandsController } from './deliveries/delivery-commands.controller';
 import { DeliveryCommandsService } from './deliveries/delivery-commands.service';
 import { DISPATCHER_CLIENT, DispatcherClient } from './deliveries/dispatcher.client';
@@ -50,7 +50,8 @@ class MongoCloser implements OnApplicationShutdown {
 
 @Module({})
 export class ConfigApiModule {
-  static forRoot(config: ConfigApiConfig, logger: Logger): DynamicModule {
+  /** `dashboardDir`: where the built dashboard is (`dist/dashboard` by default; tests bring their own). */
+  static forRoot(config: ConfigApiConfig, logger: Logger, { dashboardDir }: { dashboardDir?: string } = {}): DynamicModule {
     return {
       module: ConfigApiModule,
       imports: [
@@ -67,6 +68,7 @@ export class ConfigApiModule {
       providers: [
         { provide: ConfigApiConfig, useValue: config },
         { provide: LOGGER, useValue: logger },
+        { provide: DashboardFiles, useValue: new DashboardFiles(dashboardDir) },
         { provide: SecretBox, useValue: SecretBox.fromConfig(config) },
         { provide: MONGO_CONNECTION, useFactory: () => connectMongo(config.MONGODB_URI, config.MONGODB_WRITE_CONCERN, { writeTimeoutMs: config.MONGODB_WRITE_TIMEOUT_MS }) },
         {

@@ -1,12 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ValidationPipe, type INestApplication } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { MetricsRegistry } from '@wirehook/config';
 import { describeValidationErrors } from '@wirehook/contracts';
 import { serveAsyncApiDocument } from './api-docs/asyncapi-document';
+import { buildOpenApiDocument } from './api-docs/openapi-document';
 import { DomainError } from './errors/domain.error';
 import { HttpExceptionFilter } from './errors/http-exception.filter';
 import { JsonObjectBodyPipe } from './errors/json-object-body.pipe';
@@ -70,15 +71,7 @@ export function configureHttp(app: INestApplication, logger: Logger): void {
     }),
   );
   express.use(`/${API_DOCS_PATH}`, apiDocsHeaders);
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('wirehook API')
-      .setDescription('Webhook endpoints, events, delivery logs and operator routes. Authenticate with Authorization: Bearer <key>.')
-      .setVersion('1')
-      .addBearerAuth()
-      .build(),
-  );
+  const document = buildOpenApiDocument(app);
   // No validator badge: it would load an image from validator.swagger.io.
   SwaggerModule.setup(API_DOCS_PATH, app, document, { jsonDocumentUrl: 'api/docs-json', swaggerOptions: { validatorUrl: null } });
   serveAsyncApiDocument(app);

@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ApiClient, HttpsReceiver, createTestCertificates, startTestServers, type TestServers } from '@wirehook/testing';
 import type { AccessLevel } from '../src/auth/principal';
 import { startConfigApi, type ConfigApiHarness } from './support/config-api-harness';
@@ -30,6 +33,9 @@ async function replayOf(context: RouteContext, admin: ApiClient): Promise<Partia
   return { replayId: created.body.data.id };
 }
 
+/** A file of the stand-in for the built dashboard. */
+const BUILT_ASSET = 'index-0a1b2c3d.css';
+
 /** The expected access of every route. The test fails when the app has a route missing here. */
 const MATRIX: Record<string, RouteRule> = {
   'GET /health/live': { access: 'public', path: () => '/health/live' },
@@ -38,7 +44,8 @@ const MATRIX: Record<string, RouteRule> = {
   'GET /': { access: 'public', path: () => '/' },
   'GET /api/asyncapi.yaml': { access: 'public', path: () => '/api/asyncapi.yaml' },
   'GET /api/asyncapi.json': { access: 'public', path: () => '/api/asyncapi.json' },
-  'GET /dashboard/:file': { access: 'public', path: () => '/dashboard/dashboard.css' },
+  'GET /favicon.svg': { access: 'public', path: () => '/favicon.svg' },
+  'GET /assets/:file': { access: 'public', path: () => `/assets/${BUILT_ASSET}` },
   'POST /api/v1/webhook-receiver': { access: 'public', path: () => '/api/v1/webhook-receiver', body: () => ({ event: 'a.b' }) },
   'POST /api/v1/tenants': { access: 'operator', path: () => '/api/v1/tenants', body: () => ({ name: 'New tenant' }) },
   'GET /api/v1/tenants': { access: 'operator', path: () => '/api/v1/tenants' },
@@ -115,7 +122,10 @@ describe('authorization matrix of every config-api route', () => {
 
   beforeAll(async () => {
     servers = await startTestServers('config-api-authorization');
-    api = await startConfigApi(servers, { MAX_WEBHOOKS_PER_TENANT: '1000' });
+    const dashboardDir = mkdtempSync(join(tmpdir(), 'wirehook-dashboard-'));
+    mkdirSync(join(dashboardDir, 'assets'));
+    for (const file of ['index.html', 'favicon.svg', `assets/${BUILT_ASSET}`]) writeFileSync(join(dashboardDir, file), file);
+    api = await startConfigApi(servers, { MAX_WEBHOOKS_PER_TENANT: '1000' }, { dashboardDir });
     receiver = await HttpsReceiver.start(createTestCertificates());
     const a = await api.tenant('tenant-a');
     const b = await api.tenant('tenant-b');

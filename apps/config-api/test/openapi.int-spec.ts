@@ -3,7 +3,7 @@ import { startConfigApi, type ConfigApiHarness } from './support/config-api-harn
 import { servedRoutes } from './support/served-routes';
 
 /** Routes that are not part of the API (operations, the dashboard and the AsyncAPI document). */
-const NOT_API = /^(GET \/health\/|GET \/metrics$|GET \/$|GET \/dashboard\/|GET \/api\/asyncapi\.(yaml|json)$)/;
+const NOT_API = /^(GET \/health\/|GET \/metrics$|GET \/$|GET \/assets\/|GET \/favicon\.svg$|GET \/api\/asyncapi\.(yaml|json)$)/;
 
 describe('the OpenAPI document', () => {
   let servers: TestServers;
@@ -60,6 +60,17 @@ describe('the OpenAPI document', () => {
       if (operation?.requestBody && !errors.includes('400')) problems.push(`${route}: 400 not declared`);
     }
     expect(problems).toEqual([]);
+  });
+
+  it('types every property: no field is an object without properties (what a scalar or a union without `type` becomes)', () => {
+    const untyped: string[] = [];
+    for (const [name, schema] of Object.entries(document.components.schemas)) {
+      for (const [property, definition] of Object.entries((schema.properties ?? {}) as Record<string, Record<string, unknown>>)) {
+        const composite = ['$ref', 'allOf', 'oneOf', 'anyOf', 'properties', 'additionalProperties'].some((key) => key in definition);
+        if (definition['type'] === 'object' && !composite) untyped.push(`${name}.${property}`);
+      }
+    }
+    expect(untyped).toEqual([]);
   });
 
   it('answers as it documents: bodies fit the declared schemas, errors included', async () => {

@@ -93,7 +93,7 @@ export class AttemptLogResponse extends LoggedDeliveryFields implements AttemptL
   error_code!: AttemptErrorCode | null;
 
   @ApiProperty({
-    oneOf: [{ type: 'object' }, { type: 'array', items: {} }, { type: 'string' }, { type: 'number' }, { type: 'boolean' }],
+    oneOf: [{ type: 'object', additionalProperties: true }, { type: 'array', items: {} }, { type: 'string' }, { type: 'number' }, { type: 'boolean' }],
     nullable: true,
     description: `The payload sent: whole JSON when short, else its first ${LOG_PREVIEW_CHARS} characters as text`,
   })

@@ -23,8 +23,11 @@ export interface ConfigApiHarness {
   close(): Promise<void>;
 }
 
-/** Boots config-api after migrating its collections, as a deployment runs the migration first. */
-export async function startConfigApi(servers: TestServers, env: Record<string, string> = {}): Promise<ConfigApiHarness> {
+/**
+ * Boots config-api after migrating its collections, as a deployment runs the migration first.
+ * `dashboardDir` stands in for the built dashboard (`npm run build` makes the real one).
+ */
+export async function startConfigApi(servers: TestServers, env: Record<string, string> = {}, { dashboardDir }: { dashboardDir?: string } = {}): Promise<ConfigApiHarness> {
   const operatorKey = `op_${randomBytes(24).toString('hex')}`;
   const encryptionKey = env.CONFIG_ENCRYPTION_KEY ?? SecretBox.generateKey();
   const config = loadConfig(ConfigApiConfig, {
@@ -44,7 +47,7 @@ export async function startConfigApi(servers: TestServers, env: Record<string, s
     await connection.close();
   }
   const { logger, lines: logs } = capturingLogger('config-api');
-  const app = await NestFactory.create(ConfigApiModule.forRoot(config, logger), { logger: false });
+  const app = await NestFactory.create(ConfigApiModule.forRoot(config, logger, { dashboardDir }), { logger: false });
   configureHttp(app, logger);
   await app.listen(0, '127.0.0.1');
   const baseUrl = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
