@@ -205,6 +205,41 @@ describe('the dashboard: webhooks, in a browser', () => {
     expect((await admin.get<{ data: { active: boolean } }>(`/api/v1/webhooks/${ordersId}`)).body.data.active).toBe(true);
   });
 
+  it('replays in the page the events published while the webhook was paused, and follows the replay to its end', async () => {
+    const header = page.locator('.page-header');
+    // The window starts a minute before the pause, in the browser's time (the form's datetime-local is to the minute).
+    const from = await page.evaluate<string>('new Date(Date.now() - 60_000 - new Date().getTimezoneOffset() * 60_000).toISOString().slice(0, 16)');
+    await page.getByRole('button', { name: 'Pause', exact: true }).click();
+    await header.locator('.webhook-badge').filter({ hasText: 'Paused' }).waitFor();
+    const ids = ['evt_paused_1', 'evt_paused_2', 'evt_paused_3'];
+    for (const id of ids) {
+      expect((await admin.post('/api/v1/events', { id, event: 'order.created', data: { mark: id } })).status).toBe(202);
+    }
+    const carrying = (path: string) => receiver.requestsTo(path).filter((request) => ids.some((id) => request.body.includes(`"${id}"`)));
+    // The billing webhook takes order.* too: once it has the three, they have been fanned out, and the paused one got none.
+    await eventually(async () => carrying(LONG_URL_PATH).length === 3, STEP_TIMEOUT);
+    expect(carrying('/hooks/orders')).toEqual([]);
+    await page.getByRole('button', { name: 'Resume', exact: true }).click();
+    await header.locator('.webhook-badge').filter({ hasText: 'Active' }).waitFor();
+
+    const card = page.getByRole('region', { name: 'Replay events' });
+    await card.getByLabel('From', { exact: true }).fill(from);
+    await card.getByRole('button', { name: 'Replay events' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Replay these events?' });
+    expect(await dialog.textContent()).toMatch(/to now that Orders CRM v2 is subscribed to now is sent to its endpoint again/);
+    await dialog.getByRole('button', { name: 'Start replay' }).click();
+
+    const replay = card.getByTestId('replay').first();
+    await eventually(async () => (await replay.getAttribute('data-state')) === 'completed', STEP_TIMEOUT);
+    expect(await replay.locator('dl').textContent()).toMatch(/^Events scanned\d+Matched3Deliveries queued3$/);
+    expect(await replay.getByRole('progressbar').getAttribute('value')).toBe('100');
+    expect(await card.getByRole('button', { name: 'Cancel replay' }).count()).toBe(0);
+    await eventually(async () => carrying('/hooks/orders').length === 3, STEP_TIMEOUT);
+    expect(new Set(carrying('/hooks/orders').map((request) => request.headers['webhook-id'])).size).toBe(3);
+    await checkAccessibility('webhook with a replay');
+    await browser.screenshot('webhooks-04-replay');
+  });
+
   it('fits a 390 px wide phone without sideways scrolling, on the list and on a webhook', async () => {
     await expectNoSidewaysScroll(390);
     await browser.screenshot('webhooks-04-detail-phone');
@@ -228,9 +263,12 @@ describe('the dashboard: webhooks, in a browser', () => {
     await page.getByRole('link', { name: 'Orders CRM v2', exact: true }).click();
     await heading('Orders CRM v2').waitFor();
     await page.locator('.tile').first().waitFor();
-    for (const name of ['Send test', 'Pause', 'Resume', 'Delete', 'Reveal secret', 'Rotate secret', 'Count failed deliveries']) {
+    for (const name of ['Send test', 'Pause', 'Resume', 'Delete', 'Reveal secret', 'Rotate secret', 'Count failed deliveries', 'Replay events', 'Cancel replay']) {
       expect({ name, count: await page.getByRole('button', { name, exact: true }).count() }).toEqual({ name, count: 0 });
     }
+    // The replay of the admin's visit, without its form.
+    expect(await page.getByTestId('replay').first().getAttribute('data-state')).toBe('completed');
+    expect(await page.getByLabel('From', { exact: true }).count()).toBe(0);
     expect(await page.getByRole('link', { name: 'Edit', exact: true }).count()).toBe(0);
     expect(await page.getByRole('link', { name: 'View logs' }).getAttribute('href')).toBe(`#/logs?webhook_id=${ordersId}`);
     await checkAccessibility('webhook detail as viewer');
@@ -246,7 +284,7 @@ describe('the dashboard: webhooks, in a browser', () => {
   });
 
   it('has no serious accessibility problem on any of these pages, light or dark', () => {
-    expect(Object.keys(accessibility)).toHaveLength(14);
+    expect(Object.keys(accessibility)).toHaveLength(16);
     expect(Object.entries(accessibility).filter(([, violations]) => violations.length > 0)).toEqual([]);
   });
 

@@ -11,6 +11,8 @@ export type LogPagination = Schemas['LogPaginationView'];
 export type LogStats = Schemas['LogStatsResponse'];
 export type AttemptResult = Schemas['AttemptResultResponse'];
 export type RetentionPolicy = Schemas['RetentionPolicyResponse'];
+export type Replay = Schemas['ReplayView'];
+export type ReplayRequest = Schemas['CreateReplayDto'];
 export type Caller = Schemas['CallerView'];
 export type ApiRole = Caller['role'];
 

@@ -5,6 +5,8 @@ interface ConfirmDialogProps {
   title: string;
   children: ReactNode;
   confirmLabel: string;
+  /** The button that closes the dialog without doing anything. */
+  cancelLabel?: string;
   danger?: boolean;
   busy?: boolean;
   onConfirm(): void;
@@ -12,7 +14,7 @@ interface ConfirmDialogProps {
 }
 
 /** A modal question (the browser's own <dialog>: focus is kept inside, Escape cancels). */
-export function ConfirmDialog({ open, title, children, confirmLabel, danger = false, busy = false, onConfirm, onCancel }: ConfirmDialogProps) {
+export function ConfirmDialog({ open, title, children, confirmLabel, cancelLabel = 'Cancel', danger = false, busy = false, onConfirm, onCancel }: ConfirmDialogProps) {
   const dialog = useRef<HTMLDialogElement>(null);
   const titleId = useId();
   useEffect(() => {
@@ -34,7 +36,7 @@ export function ConfirmDialog({ open, title, children, confirmLabel, danger = fa
       <div className="dialog-body">{children}</div>
       <div className="actions">
         <button type="button" className="button" onClick={onCancel} disabled={busy}>
-          Cancel
+          {cancelLabel}
         </button>
         <button type="button" className={`button ${danger ? 'button-danger' : 'button-primary'}`} onClick={onConfirm} disabled={busy}>
           {confirmLabel}

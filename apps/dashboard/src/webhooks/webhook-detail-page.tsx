@@ -13,6 +13,7 @@ import { WebhookConfiguration } from './webhook-configuration';
 import { WebhookHealth } from './webhook-health';
 import { webhookLogsPath, webhookName, webhookPath } from './webhook-model';
 import { WebhookRecover } from './webhook-recover';
+import { WebhookReplay } from './webhook-replay';
 import { WebhookSecret } from './webhook-secret';
 import { WebhookStateBadge } from './webhook-state';
 import { WebhookStats, statsWindowFrom } from './webhook-stats';
@@ -174,6 +175,7 @@ function WebhookDetail({ webhook, reloading, failed, reload }: WebhookDetailProp
           <WebhookRecover webhookId={webhook.id} />
         </div>
       )}
+      <WebhookReplay webhook={webhook} />
       {confirmDelete && (
       <ConfirmDialog
         open

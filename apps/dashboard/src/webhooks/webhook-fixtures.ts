@@ -1,4 +1,4 @@
-import type { AttemptLog, LogStats, Webhook } from '../api/client';
+import type { AttemptLog, LogStats, Replay, Webhook } from '../api/client';
 import { FakeApi } from '../test/fake-api';
 
 /** A stored webhook as the API answers it (secrets masked). */
@@ -77,6 +77,30 @@ export function someStats(overrides: Partial<LogStats> = {}): LogStats {
   };
 }
 
+/** A replay of the morning of 2 March 2026, done. */
+export function aReplay(overrides: Partial<Replay> = {}): Replay {
+  return {
+    id: 'rpl_1',
+    webhook_id: 'ep_orders',
+    state: 'completed',
+    from: '2026-03-02T08:00:00.000Z',
+    to: '2026-03-02T10:00:00.000Z',
+    events: null,
+    requested_by: 'key_admin',
+    events_scanned: 120,
+    events_matched: 40,
+    deliveries_queued: 38,
+    last_sequence: 4812,
+    reached_at: '2026-03-02T09:59:00.000Z',
+    error: null,
+    created_at: '2026-03-02T11:00:00.000Z',
+    updated_at: '2026-03-02T11:00:05.000Z',
+    started_at: '2026-03-02T11:00:01.000Z',
+    finished_at: '2026-03-02T11:00:05.000Z',
+    ...overrides,
+  };
+}
+
 const pagination = (total: number) => ({ current_page: 1, per_page: 1, total, last_page: Math.max(1, total), total_exact: true, has_more: total > 1, next_cursor: null });
 
 /**
@@ -104,5 +128,6 @@ export function webhookApi(webhook: Webhook = aWebhook(), { failedDeliveries = 1
     }))
     .on('GET /api/v1/webhooks/:id/secret', () => ({ body: { success: true, data: { secret: 'whsec_first' } } }))
     .on('POST /api/v1/webhooks/:id/secret/rotate', () => ({ body: { success: true, data: { secret: 'whsec_second', previous_secret_expires_at: '2026-03-03T10:00:00.000Z' } } }))
+    .on('GET /api/v1/webhooks/:id/replays', () => ({ body: { success: true, data: [], pagination: { current_page: 1, per_page: 5, total: 0, last_page: 1 } } }))
     .on('POST /api/v1/webhooks/:id/recover', () => ({ body: { success: true, data: { queued: Math.min(failedDeliveries, 1000), truncated: failedDeliveries > 1000 } } }));
 }
