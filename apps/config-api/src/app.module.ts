@@ -6,6 +6,7 @@ import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
 import { IndexCheck, LOGGER, MONGO_CONNECTION, MetricsModule, SecretBox, connectMongo } from '@wirehook/config';
 import { NatsModule, nestNatsOptions } from '@wirehook/nats';
+import { TracingModule } from '@wirehook/tracing';
 import { ApiKeyRepository } from './api-keys/api-key.repository';
 import { ApiKeyGuard } from './auth/api-key.guard';
 import { MeController } from './auth/me.controller';
@@ -58,6 +59,7 @@ export class ConfigApiModule {
         NatsModule.forRoot(config, 'config-api'),
         TerminusModule,
         MetricsModule.forRoot('config-api', { token: config.METRICS_TOKEN, port: config.METRICS_PORT, logger }),
+        TracingModule.forRoot({ otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: config.OTEL_SERVICE_NAME ?? 'config-api' }, logger),
         ClientsModule.register([
           { name: LOG_SERVICE_CLIENT, transport: Transport.NATS, options: nestNatsOptions(config.natsClientSettings(), 'config-api-rpc') },
           { name: DISPATCHER_CLIENT, transport: Transport.NATS, options: nestNatsOptions(config.natsClientSettings(), 'config-api-dispatcher-rpc') },

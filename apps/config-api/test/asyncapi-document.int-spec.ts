@@ -15,6 +15,7 @@ import {
   RetentionRunSummaryMessage,
   RetentionSubjects,
   TENANT_ID_PATTERN,
+  TraceHeaders,
   encodeMessage,
   validatePlain,
 } from '@wirehook/contracts';
@@ -107,7 +108,7 @@ describe('docs/asyncapi.yaml', () => {
   it("names the platform's subjects, dead-letter reasons and headers", () => {
     const { channels, components } = document.yaml;
     expect(channels.deadLetters.parameters?.reason.enum).toEqual(Object.values(DeadLetterReason));
-    expect(Object.keys(components.schemas.EventHeaders.properties as object)).toEqual([MessageHeaders.messageId, 'traceparent']);
+    expect(Object.keys(components.schemas.EventHeaders.properties as object)).toEqual([MessageHeaders.messageId, TraceHeaders.traceparent, TraceHeaders.tracestate]);
     expect(document.checkMessage('webhooks.events.acme.resume.bulk_upload_parse.started', { event: 'resume.bulk_upload_parse.started', data: {} })).toEqual({
       channel: 'events',
       parameters: { tenantId: 'acme', eventType: 'resume.bulk_upload_parse.started' },

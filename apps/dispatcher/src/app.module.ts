@@ -3,6 +3,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import type { Logger } from 'pino';
 import { LOGGER, MetricsModule, SecretBox } from '@wirehook/config';
 import { NatsModule } from '@wirehook/nats';
+import { TracingModule } from '@wirehook/tracing';
 import { AttemptLogPublisher } from './attempt-log/attempt-log.publisher';
 import { DeliveryCommandsHandler } from './commands/delivery-commands.handler';
 import { DispatcherConfig } from './config/dispatcher.config';
@@ -37,7 +38,12 @@ export class DispatcherModule {
   static forRoot(config: DispatcherConfig, logger: Logger): DynamicModule {
     return {
       module: DispatcherModule,
-      imports: [NatsModule.forRoot(config, 'dispatcher'), TerminusModule, MetricsModule.forRoot('dispatcher', { token: config.METRICS_TOKEN, port: config.METRICS_PORT, logger })],
+      imports: [
+        NatsModule.forRoot(config, 'dispatcher'),
+        TerminusModule,
+        MetricsModule.forRoot('dispatcher', { token: config.METRICS_TOKEN, port: config.METRICS_PORT, logger }),
+        TracingModule.forRoot({ otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: config.OTEL_SERVICE_NAME ?? 'dispatcher' }, logger),
+      ],
       controllers: [HealthController, DeliveryCommandsHandler],
       providers: [
         { provide: DispatcherConfig, useValue: config },

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { IndexCheck, LOGGER, MONGO_CONNECTION, MetricsModule, connectMongo } from '@wirehook/config';
 import { DeliveryLogs } from '@wirehook/delivery-logs';
 import { NatsModule } from '@wirehook/nats';
+import { TracingModule } from '@wirehook/tracing';
 import { AttemptWriter } from './attempts/attempt-writer.service';
 import { LOG_SERVICE_COLLECTIONS } from './collections';
 import { LogServiceConfig } from './config/log-service.config';
@@ -27,7 +28,12 @@ export class LogServiceModule {
   static forRoot(config: LogServiceConfig, logger: Logger): DynamicModule {
     return {
       module: LogServiceModule,
-      imports: [NatsModule.forRoot(config, 'log-service'), TerminusModule, MetricsModule.forRoot('log-service', { token: config.METRICS_TOKEN, port: config.METRICS_PORT, logger })],
+      imports: [
+        NatsModule.forRoot(config, 'log-service'),
+        TerminusModule,
+        MetricsModule.forRoot('log-service', { token: config.METRICS_TOKEN, port: config.METRICS_PORT, logger }),
+        TracingModule.forRoot({ otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: config.OTEL_SERVICE_NAME ?? 'log-service' }, logger),
+      ],
       controllers: [HealthController, LogsHandler],
       providers: [
         { provide: LogServiceConfig, useValue: config },

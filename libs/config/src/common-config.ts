@@ -87,6 +87,20 @@ export class AppConfig {
   @IsNotEqualTo('PORT', { message: 'METRICS_PORT must be an integer between 1 and 65535, other than PORT' })
   METRICS_PORT?: number;
 
+  /**
+   * OpenTelemetry collector (OTLP over HTTP, JSON) the app exports its spans to, as a base URL:
+   * spans go to `<it>/v1/traces`. Unset, no span is made or exported; a trace context received
+   * with an event is still passed on to the endpoints.
+   */
+  @IsOptional()
+  @Matches(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, { message: 'OTEL_EXPORTER_OTLP_ENDPOINT must be an http:// or https:// URL of an OTLP collector, such as http://otel-collector:4318' })
+  OTEL_EXPORTER_OTLP_ENDPOINT?: string;
+
+  /** `service.name` of the app's spans; unset, the app's name (config-api, dispatcher, log-service). */
+  @IsOptional()
+  @Matches(/^[\x21-\x7e]{1,128}$/, { message: 'OTEL_SERVICE_NAME must be 1-128 printable ASCII characters without spaces' })
+  OTEL_SERVICE_NAME?: string;
+
   // How to authenticate to NATS: at most one way. `*_FILE` settings name files holding the
   // secret (mounted secrets); they are read once, at boot.
 

@@ -2,6 +2,7 @@ export * from './wire-names';
 export * from './identifiers';
 export * from './enums';
 export * from './validation';
+export * from './trace-context';
 export * from './messages/published-event.message';
 export * from './messages/delivery-task.message';
 export * from './messages/attempt-recorded.message';

@@ -1,4 +1,4 @@
-import { AttemptTrigger, DeliveryStatus, LOG_PREVIEW_CHARS, type AttemptRecordedMessage, type DeliveriesCreatedMessage } from '@wirehook/contracts';
+import { AttemptTrigger, DeliveryStatus, LOG_PREVIEW_CHARS, traceIdOf, type AttemptRecordedMessage, type DeliveriesCreatedMessage } from '@wirehook/contracts';
 import { attemptIdOf, pendingAttemptIdOf, redactHeaders, statusClassOf } from './attempts/attempt-fields';
 import type { DeliveryAttemptRepository } from './attempts/delivery-attempt.repository';
 import type { DeliveryAttemptDocument } from './attempts/delivery-attempt.schema';
@@ -61,6 +61,7 @@ function toAttemptDocument(record: AttemptRecordedMessage): DeliveryAttemptDocum
     completedAt: new Date(record.completedAt),
     nextAttemptAt: record.nextAttemptAt ? new Date(record.nextAttemptAt) : null,
     createdAt: startedAt,
+    traceId: record.traceparent ? traceIdOf(record.traceparent) : null,
   };
 }
 

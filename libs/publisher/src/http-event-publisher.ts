@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { traceHeadersOf, type PublishOptions } from './trace-options';
 import { prepareEvent, type WebhookEvent } from './webhook-event';
 
 /** An event published over HTTP: the API key that publishes it is its source. */
@@ -90,12 +91,17 @@ export class HttpEventPublisher {
     this.requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
   }
 
-  /** Publishes one event for the API key's tenant; resolves once JetStream stored it. */
-  async publish(event: HttpWebhookEvent): Promise<HttpPublishResult> {
+  /**
+   * Publishes one event for the API key's tenant; resolves once JetStream stored it. `options`
+   * may carry the publishing operation's trace context, sent as the `traceparent` and
+   * `tracestate` HTTP headers (config-api continues the trace).
+   */
+  async publish(event: HttpWebhookEvent, options?: PublishOptions): Promise<HttpPublishResult> {
     const message = prepareEvent(event);
     const body = JSON.stringify(message);
+    const trace = Object.fromEntries(traceHeadersOf(options));
     for (let attempt = 1; ; attempt += 1) {
-      const outcome = await this.send(body, message.id);
+      const outcome = await this.send(body, message.id, trace);
       if (outcome.accepted) return { eventId: outcome.eventId, duplicate: outcome.duplicate, attempts: attempt };
       if (!outcome.retryable || attempt >= this.maxAttempts) throw outcome.failure(attempt);
       await sleep(this.backoffMs(attempt, outcome.retryAfterMs));
@@ -109,12 +115,12 @@ export class HttpEventPublisher {
     return Math.min(this.maxBackoffMs, Math.max(jittered, serverAsks));
   }
 
-  private async send(body: string, idempotencyKey: string): Promise<Outcome> {
+  private async send(body: string, idempotencyKey: string, trace: Record<string, string>): Promise<Outcome> {
     let response: Response;
     try {
       response = await fetch(this.endpoint, {
         method: 'POST',
-        headers: { authorization: `Bearer ${this.options.apiKey}`, 'content-type': 'application/json', 'idempotency-key': idempotencyKey },
+        headers: { ...trace, authorization: `Bearer ${this.options.apiKey}`, 'content-type': 'application/json', 'idempotency-key': idempotencyKey },
         body,
         signal: AbortSignal.timeout(this.requestTimeoutMs),
       });

@@ -1,4 +1,5 @@
 export type { WebhookEvent } from './webhook-event';
+export type { PublishOptions } from './trace-options';
 export * from './webhook-event-publisher';
 export * from './http-event-publisher';
 // Errors a caller may meet, and the connection settings, from where they live.

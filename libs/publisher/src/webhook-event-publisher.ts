@@ -1,7 +1,9 @@
 import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
+import { headers as natsHeaders, type MsgHdrs } from '@nats-io/nats-core';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { InvalidMessageError, TENANT_ID_PATTERN, encodeMessage, eventSubject } from '@wirehook/contracts/events';
 import { connectNats, type NatsClientSettings } from '@wirehook/nats/client';
+import { traceHeadersOf, type PublishOptions } from './trace-options';
 import { prepareEvent, type WebhookEvent } from './webhook-event';
 
 export interface PublishResult {
@@ -10,6 +12,15 @@ export interface PublishResult {
   sequence: number;
   /** True when JetStream already had an event with this id (a retried publish). */
   duplicate: boolean;
+}
+
+/** NATS headers carrying the trace context of `options`; undefined without a valid one. */
+function natsTraceHeadersOf(options: PublishOptions | undefined): MsgHdrs | undefined {
+  const trace = traceHeadersOf(options);
+  if (trace.length === 0) return undefined;
+  const headers = natsHeaders();
+  for (const [name, value] of trace) headers.set(name, value);
+  return headers;
 }
 
 /** Where and how {@link WebhookEventPublisher.connect} connects: servers, credentials, TLS. */
@@ -53,13 +64,16 @@ export class WebhookEventPublisher {
     await this.ownConnection?.drain();
   }
 
-  /** Publishes one event for a tenant; resolves once JetStream has stored it. */
-  async publish(tenantId: string, event: WebhookEvent): Promise<PublishResult> {
+  /**
+   * Publishes one event for a tenant; resolves once JetStream has stored it. `options` may carry
+   * the publishing operation's trace context (`traceparent`, `tracestate`), sent as NATS headers.
+   */
+  async publish(tenantId: string, event: WebhookEvent, options?: PublishOptions): Promise<PublishResult> {
     if (!TENANT_ID_PATTERN.test(tenantId)) {
       throw new InvalidMessageError(['tenantId must be 1-63 lowercase letters, digits, _ or -, starting with a letter or digit']);
     }
     const message = prepareEvent(event);
-    const ack = await this.js.publish(eventSubject(tenantId, message.event), encodeMessage(message), { msgID: message.id });
+    const ack = await this.js.publish(eventSubject(tenantId, message.event), encodeMessage(message), { msgID: message.id, headers: natsTraceHeadersOf(options) });
     return { eventId: message.id, sequence: ack.seq, duplicate: ack.duplicate };
   }
 }

@@ -69,6 +69,18 @@ describe('HttpEventPublisher against a stand-in for POST /api/v1/events', () => 
     expect(request.body).toEqual({ ...event, id: 'inv-1-paid', identifiers: { invoiceId: 'inv-1' }, timestamp: expect.any(String) });
   });
 
+  it('sends a trace context as traceparent and tracestate on every attempt, and leaves an invalid one out', async () => {
+    ingest = await ScriptedIngest.start([unavailable, { status: 202 }]);
+    const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    await publisherFor(ingest).publish(event, { traceparent, tracestate: 'rojo=1' });
+    expect(ingest.requests.map((request) => [request.headers.traceparent, request.headers.tracestate])).toEqual([
+      [traceparent, 'rojo=1'],
+      [traceparent, 'rojo=1'],
+    ]);
+    await publisherFor(ingest).publish(event, { traceparent: 'not-a-traceparent', tracestate: 'rojo=1' });
+    expect([ingest.requests[2].headers.traceparent, ingest.requests[2].headers.tracestate]).toEqual([undefined, undefined]);
+  });
+
   it('retries 503, 502, 504 and 429 with the same event, id and timestamp, waiting as Retry-After asks', async () => {
     ingest = await ScriptedIngest.start([unavailable, { status: 502, body: '<html>bad gateway</html>' }, { status: 504, body: {} }, { status: 429, headers: { 'retry-after': '1' } }, { status: 202 }]);
     const result = await publisherFor(ingest).publish(event);

@@ -37,6 +37,26 @@ describe('WebhookEventPublisher.connect against a NATS that requires a token and
     await expect(publisher.publish('acme', { event: 'invoice.paid', data: {} })).rejects.toThrow();
   });
 
+  it('sends a trace context as NATS headers beside Nats-Msg-Id, and leaves an invalid one out', async () => {
+    const publisher = await WebhookEventPublisher.connect(nats.settings);
+    const reader = await connectNats(nats.settings, 'stream-reader');
+    try {
+      const traceparent = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+      const traced = await publisher.publish('acme', { id: 'evt-traced', event: 'invoice.paid', data: {} }, { traceparent, tracestate: 'rojo=1' });
+      const invalid = await publisher.publish('acme', { id: 'evt-bad-trace', event: 'invoice.paid', data: {} }, { traceparent: '00-nope' });
+      const jsm = await jetstreamManager(reader);
+      const headersOf = async (seq: number) => {
+        const stored = await jsm.streams.getMessage(StreamNames.events, { seq });
+        return Object.fromEntries([...(stored?.header?.keys() ?? [])].map((name) => [name, stored?.header.get(name)]));
+      };
+      expect(await headersOf(traced.sequence)).toEqual({ 'Nats-Msg-Id': 'evt-traced', traceparent, tracestate: 'rojo=1' });
+      expect(await headersOf(invalid.sequence)).toEqual({ 'Nats-Msg-Id': 'evt-bad-trace' });
+    } finally {
+      await reader.close();
+      await publisher.close();
+    }
+  });
+
   it('fails at once, naming the refusal, when NATS refuses its token', async () => {
     const connecting = WebhookEventPublisher.connect({ ...nats.settings, auth: { method: 'token', token: 'not-the-token' } });
     await expect(connecting).rejects.toThrow(NatsAccessError);

@@ -14,3 +14,4 @@ export * from './openapi-responses';
 export * from './oauth2-token-server';
 export * from './connect-proxy';
 export * from './mutual-tls';
+export * from './otlp-receiver';

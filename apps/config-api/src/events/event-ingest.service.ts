@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { EVENT_ID_PATTERN } from '@wirehook/contracts';
+import { EVENT_ID_PATTERN, eventSubject, type TraceContext } from '@wirehook/contracts';
 import { NATS_CONNECTION } from '@wirehook/nats';
 import { WebhookEventPublisher, type PublishResult } from '@wirehook/publisher';
+import { SpanAttributes, SpanNames, Tracing } from '@wirehook/tracing';
 import { ConfigApiConfig } from '../config/config-api.config';
 import { DomainError } from '../errors/domain.error';
 import type { IngestEventDto } from './event.dto';
@@ -20,12 +21,17 @@ export class EventIngestService {
   constructor(
     private readonly config: ConfigApiConfig,
     @Inject(NATS_CONNECTION) nc: NatsConnection,
+    private readonly tracing: Tracing,
   ) {
     this.publisher = new WebhookEventPublisher(nc);
   }
 
-  /** Publishes an event for a tenant; the delivery logs name the API key that published it as its client. */
-  async ingest(tenantId: string, keyId: string, input: IngestEventDto, idempotencyKey?: string): Promise<PublishResult> {
+  /**
+   * Publishes an event for a tenant; the delivery logs name the API key that published it as its
+   * client. The publish is a span of the caller's trace (`trace`, from its `traceparent`), whose
+   * context the event carries on to fan-out.
+   */
+  async ingest(tenantId: string, keyId: string, input: IngestEventDto, idempotencyKey?: string, trace?: TraceContext): Promise<PublishResult> {
     if (idempotencyKey !== undefined && !EVENT_ID_PATTERN.test(idempotencyKey)) {
       throw new DomainError('invalid', 'invalid_idempotency_key', 'Idempotency-Key must be 1-128 characters of letters, digits, _ . : -');
     }
@@ -38,14 +44,27 @@ export class EventIngestService {
     if (size > limit) {
       throw new DomainError('too_large', 'payload_too_large', `the event is ${size} bytes; events may be at most ${limit} bytes: send less data, or a reference the receiver can fetch`);
     }
+    const span = this.tracing.startSpan(SpanNames.publishEvent, 'producer', trace);
+    if (span.recording) {
+      span.setAttributes({
+        [SpanAttributes.tenantId]: tenantId,
+        [SpanAttributes.eventType]: event.event,
+        [SpanAttributes.eventId]: event.id,
+        [SpanAttributes.messagingSystem]: 'nats',
+        [SpanAttributes.messagingDestination]: eventSubject(tenantId, event.event),
+      });
+    }
     try {
-      return await this.publisher.publish(tenantId, event);
+      return await this.publisher.publish(tenantId, event, span.context);
     } catch {
+      span.fail('NATS did not store the event');
       throw new DomainError(
         'unavailable',
         'event_bus_unavailable',
         'the event was not accepted because NATS is unavailable; retry with the same id or Idempotency-Key',
       );
+    } finally {
+      span.end();
     }
   }
 }

@@ -119,6 +119,14 @@ export class AttemptLogResponse extends LoggedDeliveryFields implements AttemptL
 
   @ApiProperty({ format: 'date-time' })
   delivered_at!: string;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: '4bf92f3577b34da6a3ce929d0e0e4736',
+    description: 'W3C trace id (32 hex) of the trace the attempt belongs to (the publisher\'s traceparent, or a trace of wirehook\'s own when it exports spans); null outside a trace',
+  })
+  trace_id!: string | null;
 }
 
 /** One delivery (event × endpoint) with its latest state, as listed with view=deliveries. */

@@ -1068,6 +1068,11 @@ export interface components {
             duration_ms: number;
             /** Format: date-time */
             delivered_at: string;
+            /**
+             * @description W3C trace id (32 hex) of the trace the attempt belongs to (the publisher's traceparent, or a trace of wirehook's own when it exports spans); null outside a trace
+             * @example 4bf92f3577b34da6a3ce929d0e0e4736
+             */
+            trace_id: string | null;
         };
         DeliveryLogResponse: {
             /** @example acme */
@@ -1242,6 +1247,11 @@ export interface components {
             duration_ms: number;
             /** Format: date-time */
             delivered_at: string;
+            /**
+             * @description W3C trace id (32 hex) of the trace the attempt belongs to (the publisher's traceparent, or a trace of wirehook's own when it exports spans); null outside a trace
+             * @example 4bf92f3577b34da6a3ce929d0e0e4736
+             */
+            trace_id: string | null;
             request: components["schemas"]["SentRequestView"];
             /** @description null when no response came (timeout, connection error) */
             response: components["schemas"]["ReceivedResponseView"] | null;
@@ -3134,6 +3144,10 @@ export interface operations {
             query?: never;
             header: {
                 "idempotency-key": string;
+                /** @description W3C Trace Context of the publishing operation: the event's deliveries join this trace (an invalid value is ignored) */
+                traceparent?: string;
+                /** @description W3C Trace Context vendor entries, passed on with a valid traceparent */
+                tracestate?: string;
                 /** @description Makes retries of the same request publish once */
                 "Idempotency-Key"?: string;
             };

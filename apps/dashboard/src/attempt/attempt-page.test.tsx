@@ -47,6 +47,20 @@ describe('the attempt page', () => {
     expect(within(timeline).getByText('Attempt #1 (this one)')).toBeInTheDocument();
   });
 
+  it('shows the trace the attempt belongs to', async () => {
+    const traced = detail({ id: `${FIRST.delivery_id}_3`, trace_id: '4bf92f3577b34da6a3ce929d0e0e4736' });
+    renderPage(`/logs/${traced.id}`, { api: attemptApi({ [traced.id]: traced }) });
+    const summary = await screen.findByRole('region', { name: 'Summary' });
+    const row = (term: string) => within(summary).getByText(term, { selector: 'dt' }).parentElement as HTMLElement;
+    expect(within(row('Trace')).getByText('4bf92f3577b34da6a3ce929d0e0e4736')).toBeInTheDocument();
+  });
+
+  it('shows a dash as the trace of an attempt made outside a trace', async () => {
+    renderPage(`/logs/${FIRST.id}`, { api: attemptApi({ [FIRST.id]: FIRST }) });
+    const summary = await screen.findByRole('region', { name: 'Summary' });
+    expect(within(summary).getByText('Trace', { selector: 'dt' }).nextElementSibling).toHaveTextContent('—');
+  });
+
   it('shows a hostile response body as text, never as markup', async () => {
     const { container } = renderPage(`/logs/${FIRST.id}`, { api: attemptApi({ [FIRST.id]: FIRST }) });
     const body = await screen.findByRole('region', { name: 'Response body' });

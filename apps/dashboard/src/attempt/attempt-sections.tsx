@@ -52,6 +52,8 @@ export function Summary({ log }: { log: LogDetail }) {
     ],
     ['Trigger', log.trigger === 'auto' ? 'Automatic' : log.trigger === 'manual' ? 'Retried by hand' : 'Test send'],
     ['Published by', log.client_id ? <Mono text={log.client_id} /> : '—'],
+    // The W3C trace id: search it in the tracing backend (Jaeger, Tempo...) to see the whole trace.
+    ['Trace', log.trace_id ? <Mono text={log.trace_id} /> : '—'],
     ['Duration', formatDuration(log.duration_ms)],
     ['Sent', formatDate(log.created_at)],
     ['Completed', formatDate(log.delivered_at)],

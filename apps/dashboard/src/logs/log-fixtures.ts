@@ -34,6 +34,7 @@ export function attemptRow(overrides: Partial<AttemptLog> = {}): AttemptLog {
     response_headers_truncated: false,
     duration_ms: 143,
     delivered_at: '2026-03-01T12:00:01Z',
+    trace_id: null,
     ...overrides,
   };
 }

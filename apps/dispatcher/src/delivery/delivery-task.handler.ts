@@ -3,7 +3,8 @@ import type { JsMsg } from '@nats-io/jetstream';
 import type { Logger } from 'pino';
 import { LOGGER } from '@wirehook/config';
 import { HAND_BACK_DELAY_MS } from '@wirehook/nats';
-import { DeadLetterReason, DeliveryTaskMessage, InvalidMessageError, decodeFlatMessage, type EndpointSnapshotMessage } from '@wirehook/contracts';
+import { DeadLetterReason, DeliveryTaskMessage, InvalidMessageError, decodeFlatMessage, type EndpointSnapshotMessage, type TraceContext } from '@wirehook/contracts';
+import { traceContextOfHeaders } from '@wirehook/tracing';
 import { DispatcherConfig } from '../config/dispatcher.config';
 import { EndpointGate, type EndpointLimits } from './endpoint-gate';
 import { DeadLetterPublisher } from '../dead-letters/dead-letter.publisher';
@@ -57,8 +58,10 @@ export class DeliveryTaskHandler {
       const detail = `endpoint '${task.endpointId}' of tenant '${task.tenantId}' does not exist (deleted?)`;
       return this.deadLetters.deadLetter(message, DeadLetterReason.unknownEndpoint, detail, task.tenantId);
     }
+    // The fan-out span the delivery belongs to, from the task's headers (absent outside a trace).
+    const trace = traceContextOfHeaders(message.headers);
     if (!endpoint.active) {
-      await this.deliveries.park(task);
+      await this.deliveries.park(task, trace);
       message.ack();
       return;
     }
@@ -71,7 +74,7 @@ export class DeliveryTaskHandler {
     const accepted = await this.gate.submit(
       endpoint.id,
       limits,
-      () => this.attempt(message, endpoint, task),
+      () => this.attempt(message, endpoint, task, trace),
       () => message.working(),
       () => message.nak(HAND_BACK_DELAY_MS),
     );
@@ -83,14 +86,14 @@ export class DeliveryTaskHandler {
    * and it and this process have room this moment. The returned promise settles once the
    * attempt record and any retry are stored (it rejects when they could not be); the caller
    * holds the event until then. Undefined when the delivery has to wait: the caller stores it
-   * as a task instead, which this handler settles later.
+   * as a task instead, which this handler settles later. `trace` is the fan-out's span context.
    */
-  attemptNow(endpoint: EndpointSnapshotMessage, task: DeliveryTaskMessage): Promise<void> | undefined {
+  attemptNow(endpoint: EndpointSnapshotMessage, task: DeliveryTaskMessage, trace: TraceContext | undefined): Promise<void> | undefined {
     if (!endpoint.active) return undefined;
     const limits = this.limitsOf(endpoint);
     if (limits.maxConcurrency === 0) return undefined;
     return this.gate.tryStart(endpoint.id, limits, async () => {
-      await this.deliveries.attempt(endpoint, task);
+      await this.deliveries.attempt(endpoint, task, trace);
     });
   }
 
@@ -99,11 +102,11 @@ export class DeliveryTaskHandler {
     return this.membership.shareOf(endpoint.id, { maxConcurrency: endpoint.maxConcurrency, ratePerSecond: endpoint.rateLimitPerSecond });
   }
 
-  private async attempt(message: JsMsg, endpoint: EndpointSnapshotMessage, task: DeliveryTaskMessage): Promise<void> {
+  private async attempt(message: JsMsg, endpoint: EndpointSnapshotMessage, task: DeliveryTaskMessage, trace: TraceContext | undefined): Promise<void> {
     // Tell JetStream the message is still being worked on, so a slow endpoint is not attempted twice.
     const keepAlive = setInterval(() => message.working(), this.workingIntervalMs);
     try {
-      await this.deliveries.attempt(endpoint, task);
+      await this.deliveries.attempt(endpoint, task, trace);
       message.ack();
     } catch (error) {
       this.logger.error({ err: error, deliveryId: task.deliveryId }, 'delivery attempt failed; redelivering later');

@@ -7,13 +7,16 @@ import {
   AttemptErrorCode,
   AttemptTrigger,
   DeliveryStatus,
+  TraceHeaders,
   encodeMessage,
   retryTaskSubject,
   type AttemptRecordedMessage,
   type DeliveryTaskMessage,
   type EndpointSnapshotMessage,
+  type TraceContext,
 } from '@wirehook/contracts';
 import { JETSTREAM } from '@wirehook/nats';
+import { SpanAttributes, SpanNames, Tracing, natsHeadersOf, type TraceSpan } from '@wirehook/tracing';
 import { AttemptLogPublisher } from '../attempt-log/attempt-log.publisher';
 import { describeUnsuccessfulResponse, judgeAttempt, type AttemptOutcome } from './attempt-outcome';
 import { EndpointHealthTracker } from '../health-tracking/endpoint-health.tracker';
@@ -87,6 +90,7 @@ export class DeliveryService {
     private readonly health: EndpointHealthTracker,
     private readonly metrics: DispatcherMetrics,
     private readonly attemptLog: AttemptLogPublisher,
+    private readonly tracing: Tracing,
   ) {
     this.defaultScheduleMs = config.DELIVERY_RETRY_SCHEDULE.map((delay) => parseDuration(delay) as number);
     this.throttledRetryMinMs = config.DELIVERY_THROTTLED_RETRY_MIN_MS;
@@ -96,9 +100,15 @@ export class DeliveryService {
   /**
    * Builds the request headers: Standard Webhooks, the compatibility headers, auth and custom
    * ones. `webhook-timestamp` is this attempt's time (what Standard Webhooks signs);
-   * `X-Webhook-Timestamp` is when the event occurred, as the product notes define it.
+   * `X-Webhook-Timestamp` is when the event occurred, as the product notes define it. Inside a
+   * trace, `traceparent` (and `tracestate`) name the attempt's span as the receiver's parent.
    */
-  buildHeaders(endpoint: EndpointSnapshotMessage, task: DeliveryTaskMessage, now: Date): { headers: Record<string, string>; redacted: Record<string, string> } {
+  buildHeaders(
+    endpoint: EndpointSnapshotMessage,
+    task: DeliveryTaskMessage,
+    now: Date,
+    trace?: TraceContext,
+  ): { headers: Record<string, string>; redacted: Record<string, string> } {
     const prepared = this.preparedHeadersOf(endpoint);
     const timestampSeconds = Math.floor(now.getTime() / 1000);
     const secrets = prepared.secrets.filter((secret) => secret.expiresAtMs === undefined || secret.expiresAtMs > now.getTime()).map((secret) => secret.plain);
@@ -113,6 +123,11 @@ export class DeliveryService {
       'x-webhook-timestamp': task.eventTimestamp ?? eventTimestampOf(task.body) ?? now.toISOString(),
       'x-webhook-signature': signature,
     };
+    if (trace !== undefined) {
+      const traced: Record<string, string> = standard;
+      traced[TraceHeaders.traceparent] = trace.traceparent;
+      if (trace.tracestate !== undefined) traced[TraceHeaders.tracestate] = trace.tracestate;
+    }
     return { headers: { ...prepared.sent, ...standard }, redacted: { ...standard, ...prepared.redacted } };
   }
 
@@ -162,13 +177,33 @@ export class DeliveryService {
     return prepared;
   }
 
-  async attempt(endpoint: EndpointSnapshotMessage, task: DeliveryTaskMessage): Promise<AttemptReport> {
+  /**
+   * Makes one attempt, as a span of the delivery's trace: `parent` is the context of the event's
+   * fan-out (carried by the task, on every retry too). The endpoint is sent the attempt's context,
+   * and so is log-service with the record; a retry carries `parent` on.
+   */
+  async attempt(endpoint: EndpointSnapshotMessage, task: DeliveryTaskMessage, parent?: TraceContext): Promise<AttemptReport> {
+    const span = this.tracing.startSpan(SpanNames.deliveryAttempt, 'client', parent);
+    const trace = span.context;
     const startedAt = new Date();
-    const { headers, redacted } = this.buildHeaders(endpoint, task, startedAt);
-    this.metrics.attemptStarted(endpoint.id);
-    const result = await this.send(endpoint, headers, task.body);
-    const completedAt = new Date();
-    const outcome = judgeAttempt(result);
+    let result: SendResult;
+    let outcome: AttemptOutcome;
+    let completedAt: Date;
+    let redacted: Record<string, string>;
+    try {
+      const built = this.buildHeaders(endpoint, task, startedAt, trace);
+      redacted = built.redacted;
+      this.metrics.attemptStarted(endpoint.id);
+      result = await this.send(endpoint, built.headers, task.body);
+      completedAt = new Date();
+      outcome = judgeAttempt(result);
+      if (span.recording) this.describeAttempt(span, endpoint, task, result, outcome);
+    } catch (error) {
+      span.fail('the attempt could not be made');
+      throw error;
+    } finally {
+      span.end();
+    }
 
     let status: DeliveryStatus = DeliveryStatus.failed;
     let retry: DeliveryTaskMessage | undefined;
@@ -207,10 +242,11 @@ export class DeliveryService {
       completedAt: completedAt.toISOString(),
       nextAttemptAt: retry?.notBefore,
     };
+    if (trace !== undefined) record.traceparent = trace.traceparent;
     // The record is stored before the follow-up is scheduled and before the task is acked, so a
     // crash at any point repeats work (same ids, de-duplicated) instead of losing it.
     await this.attemptLog.recordAttempt(record);
-    if (retry) await this.scheduleRetry(retry, `${task.deliveryId}_${retry.attempt}`);
+    if (retry) await this.scheduleRetry(retry, `${task.deliveryId}_${retry.attempt}`, parent);
     this.metrics.attemptFinished(endpoint.id, status, result.durationMs, retry !== undefined);
     await this.trackHealth(endpoint, task, outcome, completedAt);
     this.logger.debug({ deliveryId: task.deliveryId, attempt: task.attempt, status, durationMs: result.durationMs }, 'attempt finished');
@@ -241,6 +277,26 @@ export class DeliveryService {
     return { ...retried, durationMs: elapsed() };
   }
 
+  /** The attempt's attributes and, unless it succeeded, its error status (a retried failure is one too). */
+  private describeAttempt(span: TraceSpan, endpoint: EndpointSnapshotMessage, task: DeliveryTaskMessage, result: SendResult, outcome: AttemptOutcome): void {
+    const status = result.response?.status;
+    const errorCode = this.errorOf(result)?.code;
+    span.setAttributes({
+      [SpanAttributes.tenantId]: task.tenantId,
+      [SpanAttributes.endpointId]: endpoint.id,
+      [SpanAttributes.deliveryId]: task.deliveryId,
+      [SpanAttributes.eventId]: task.eventId,
+      [SpanAttributes.eventType]: task.eventType,
+      [SpanAttributes.attempt]: task.attempt,
+      [SpanAttributes.trigger]: task.trigger,
+      [SpanAttributes.httpMethod]: 'POST',
+      [SpanAttributes.httpStatus]: status,
+      [SpanAttributes.errorCode]: errorCode,
+      [SpanAttributes.errorType]: errorCode === AttemptErrorCode.httpStatus && status !== undefined ? String(status) : errorCode,
+    });
+    if (outcome.kind !== 'success') span.fail(result.error?.message ?? (status !== undefined ? describeUnsuccessfulResponse(status) : 'the attempt failed'));
+  }
+
   /** Successes reset an endpoint's health, failures count towards disabling it; test sends count for nothing. */
   private async trackHealth(endpoint: EndpointSnapshotMessage, task: DeliveryTaskMessage, outcome: AttemptOutcome, at: Date): Promise<void> {
     if (task.trigger === AttemptTrigger.test) return;
@@ -249,15 +305,18 @@ export class DeliveryService {
     return this.health.recordFailure(endpoint, at);
   }
 
-  /** Puts a task back on the retry subject, to be attempted at `notBefore`. */
-  async scheduleRetry(task: DeliveryTaskMessage, messageId: string): Promise<void> {
-    await this.js.publish(retryTaskSubject(task.tenantId, task.endpointId), encodeMessage(task), { msgID: messageId });
+  /**
+   * Puts a task back on the retry subject, to be attempted at `notBefore`; `trace` (the fan-out's
+   * context) goes with it as NATS headers, so a retry hours later still belongs to the trace.
+   */
+  async scheduleRetry(task: DeliveryTaskMessage, messageId: string, trace?: TraceContext): Promise<void> {
+    await this.js.publish(retryTaskSubject(task.tenantId, task.endpointId), encodeMessage(task), { msgID: messageId, headers: natsHeadersOf(trace) });
   }
 
-  /** Parks a task of a paused endpoint; it looks again later and keeps its attempt number. */
-  async park(task: DeliveryTaskMessage): Promise<void> {
+  /** Parks a task of a paused endpoint; it looks again later and keeps its attempt number and trace. */
+  async park(task: DeliveryTaskMessage, trace?: TraceContext): Promise<void> {
     const notBefore = new Date(Date.now() + PAUSED_RECHECK_MS).toISOString();
-    await this.scheduleRetry({ ...task, notBefore }, `${task.deliveryId}_${task.attempt}_parked_${Date.now()}`);
+    await this.scheduleRetry({ ...task, notBefore }, `${task.deliveryId}_${task.attempt}_parked_${Date.now()}`, trace);
   }
 
   private errorOf(result: SendResult): AttemptRecordedMessage['error'] {

@@ -16,8 +16,10 @@ import {
   streamEventId,
   type DeliveriesCreatedMessage,
   type DeliveryTaskMessage,
+  type TraceContext,
 } from '@wirehook/contracts';
 import { JETSTREAM } from '@wirehook/nats';
+import { SpanAttributes, SpanNames, Tracing, natsHeadersOf, traceContextOfHeaders, type TraceSpan } from '@wirehook/tracing';
 import { AttemptLogPublisher } from '../attempt-log/attempt-log.publisher';
 import { DispatcherConfig } from '../config/dispatcher.config';
 import { DeadLetterPublisher } from '../dead-letters/dead-letter.publisher';
@@ -50,21 +52,39 @@ export class FanOutHandler {
     private readonly deliveryTasks: DeliveryTaskHandler,
     @Inject(JETSTREAM) private readonly js: JetStreamClient,
     @Inject(LOGGER) private readonly logger: Logger,
+    private readonly tracing: Tracing,
   ) {
     // Well inside the ack wait, so JetStream never hands out an event whose deliveries are being attempted.
     this.keepAliveTimer = setInterval(() => this.held.forEach((message) => message.working()), Math.floor(config.DELIVERY_ACK_WAIT_MS / 3));
     this.keepAliveTimer.unref();
   }
 
+  /**
+   * Fans one event out, as a span of the publisher's trace (its `traceparent` header; an invalid
+   * one is ignored). The span's context goes with every delivery: to its first attempt, or as a
+   * header of its task, so that every attempt, retries included, belongs to the trace.
+   */
   async handle(message: JsMsg): Promise<void> {
+    const span = this.tracing.startSpan(SpanNames.fanOut, 'consumer', traceContextOfHeaders(message.headers));
+    try {
+      await this.fanOut(message, span);
+    } catch (error) {
+      span.fail('fan-out failed; the event is fanned out again');
+      throw error;
+    } finally {
+      span.end();
+    }
+  }
+
+  private async fanOut(message: JsMsg, span: TraceSpan): Promise<void> {
     const target = parseEventSubject(message.subject);
     if (!target || !TENANT_ID_PATTERN.test(target.tenantId)) {
-      return this.deadLetters.deadLetter(message, DeadLetterReason.invalidSubject, `'${message.subject}' is not webhooks.events.<tenantId>.<eventType>`);
+      return this.refuse(message, span, DeadLetterReason.invalidSubject, `'${message.subject}' is not webhooks.events.<tenantId>.<eventType>`);
     }
     const { tenantId, eventType } = target;
     if (message.data.length > this.config.DELIVERY_MAX_PAYLOAD_BYTES) {
       const detail = `event body is ${message.data.length} bytes; the limit is ${this.config.DELIVERY_MAX_PAYLOAD_BYTES}`;
-      return this.deadLetters.deadLetter(message, DeadLetterReason.payloadTooLarge, detail, tenantId);
+      return this.refuse(message, span, DeadLetterReason.payloadTooLarge, detail, tenantId);
     }
     let event: PublishedEventMessage;
     try {
@@ -72,14 +92,14 @@ export class FanOutHandler {
     } catch (error) {
       if (!(error instanceof InvalidMessageError)) throw error;
       const reason = error.reason === 'malformed_json' ? DeadLetterReason.malformedJson : DeadLetterReason.invalidFields;
-      return this.deadLetters.deadLetter(message, reason, error.message, tenantId);
+      return this.refuse(message, span, reason, error.message, tenantId);
     }
     if (event.event !== eventType) {
       const detail = `event '${event.event}' does not match the subject's event type '${eventType}'`;
-      return this.deadLetters.deadLetter(message, DeadLetterReason.invalidFields, detail, tenantId);
+      return this.refuse(message, span, DeadLetterReason.invalidFields, detail, tenantId);
     }
     if (!this.directory.hasTenant(tenantId)) {
-      return this.deadLetters.deadLetter(message, DeadLetterReason.unknownTenant, `tenant '${tenantId}' does not exist`, tenantId);
+      return this.refuse(message, span, DeadLetterReason.unknownTenant, `tenant '${tenantId}' does not exist`, tenantId);
     }
 
     const eventId = event.id ?? streamEventId(message.info.streamSequence);
@@ -114,6 +134,10 @@ export class FanOutHandler {
         endpointUrl: endpoint.url,
       })),
     };
+    if (span.recording) {
+      span.setAttributes({ [SpanAttributes.tenantId]: tenantId, [SpanAttributes.eventType]: eventType, [SpanAttributes.eventId]: eventId, [SpanAttributes.deliveries]: endpoints.length });
+    }
+    const trace = span.context;
     const recordCreated = endpoints.length > 0 ? this.attemptLog.recordCreated(created) : undefined;
     const stored: Array<Promise<void> | undefined> = [recordCreated];
     const attempting: Promise<void>[] = [];
@@ -132,15 +156,15 @@ export class FanOutHandler {
         attempt: 1,
         trigger: AttemptTrigger.auto,
       };
-      const attempt = this.deliveryTasks.attemptNow(endpoint, task);
+      const attempt = this.deliveryTasks.attemptNow(endpoint, task, trace);
       if (!attempt) {
-        stored.push(this.storeTask(task));
+        stored.push(this.storeTask(task, trace));
         continue;
       }
       attempting.push(
         attempt.catch((error: unknown) => {
           this.logger.warn({ err: error, deliveryId }, 'the first attempt could not be recorded; storing the delivery as a task');
-          return this.storeTask(task);
+          return this.storeTask(task, trace);
         }),
       );
     }
@@ -157,9 +181,24 @@ export class FanOutHandler {
     else this.ackWhenSettled(message, attempting);
   }
 
-  /** Stores a delivery as a task, to be attempted when its endpoint has room. */
-  private storeTask(task: DeliveryTaskMessage): Promise<void> {
-    return this.js.publish(deliveryTaskSubject(task.tenantId, task.endpointId), encodeMessage(task), { msgID: task.deliveryId }).then(() => undefined);
+  /** Dead-letters an event that cannot be fanned out; the span says why. */
+  private refuse(message: JsMsg, span: TraceSpan, reason: DeadLetterReason, detail: string, tenantId?: string): Promise<void> {
+    if (span.recording) {
+      span.setAttributes({ [SpanAttributes.deadLetterReason]: reason, [SpanAttributes.tenantId]: tenantId });
+      span.fail(`dead-lettered: ${reason}`);
+    }
+    return this.deadLetters.deadLetter(message, reason, detail, tenantId);
+  }
+
+  /**
+   * Stores a delivery as a task, to be attempted when its endpoint has room. The trace context
+   * travels as NATS headers, beside the task's JSON: a dispatcher of an earlier version reads the
+   * task as before.
+   */
+  private storeTask(task: DeliveryTaskMessage, trace: TraceContext | undefined): Promise<void> {
+    return this.js
+      .publish(deliveryTaskSubject(task.tenantId, task.endpointId), encodeMessage(task), { msgID: task.deliveryId, headers: natsHeadersOf(trace) })
+      .then(() => undefined);
   }
 
   /**

@@ -20,6 +20,7 @@ import {
   type AttemptLogBatch,
   type DeadLetterMessage,
 } from '@wirehook/contracts';
+import { SpanAttributes, SpanNames, Tracing, type TraceSpan } from '@wirehook/tracing';
 import { DeliveryLogs, redactHeaders } from '@wirehook/delivery-logs';
 import { JETSTREAM, JETSTREAM_MANAGER, openDurableConsumer } from '@wirehook/nats';
 import { LogServiceConfig } from '../config/log-service.config';
@@ -123,6 +124,7 @@ export class AttemptWriter implements OnApplicationBootstrap, BeforeApplicationS
     @Inject(JETSTREAM_MANAGER) private readonly jsm: JetStreamManager,
     @Inject(LOGGER) private readonly logger: Logger,
     registry: MetricsRegistry,
+    private readonly tracing: Tracing,
   ) {
     this.recordsWritten = new Counter({ name: 'wirehook_attempt_records_written_total', help: 'Attempt records written to MongoDB', registers: [registry] });
     this.lastWrite = new Gauge({
@@ -367,11 +369,41 @@ export class AttemptWriter implements OnApplicationBootstrap, BeforeApplicationS
     await message.ackAck().catch(() => false);
   }
 
-  private recordAll(pending: PendingMessage[]): Promise<void> {
-    return this.logs.recorder.record(
-      pending.flatMap(({ attempts }) => attempts),
-      pending.flatMap(({ created }) => created),
-    );
+  /** Writes the entries; when spans are exported, each attempt of a trace gets a write span, child of the attempt's. */
+  private async recordAll(pending: PendingMessage[]): Promise<void> {
+    const attempts = pending.flatMap((item) => item.attempts);
+    const spans = this.tracing.exporting ? this.writeSpans(attempts) : [];
+    try {
+      await this.logs.recorder.record(
+        attempts,
+        pending.flatMap(({ created }) => created),
+      );
+    } catch (error) {
+      for (const span of spans) span.fail(isTransientWriteFailure(error) ? 'MongoDB did not take the write; it is retried' : 'MongoDB refused the write');
+      throw error;
+    } finally {
+      for (const span of spans) span.end();
+    }
+  }
+
+  private writeSpans(attempts: AttemptRecordedMessage[]): TraceSpan[] {
+    const spans: TraceSpan[] = [];
+    for (const attempt of attempts) {
+      if (attempt.traceparent === undefined) continue;
+      const span = this.tracing.startSpan(SpanNames.attemptLogWrite, 'consumer', { traceparent: attempt.traceparent });
+      if (span.recording) {
+        span.setAttributes({
+          [SpanAttributes.tenantId]: attempt.tenantId,
+          [SpanAttributes.endpointId]: attempt.endpointId,
+          [SpanAttributes.deliveryId]: attempt.deliveryId,
+          [SpanAttributes.attempt]: attempt.attempt,
+          [SpanAttributes.deliveryStatus]: attempt.status,
+          'wirehook.batch.attempts': attempts.length,
+        });
+      }
+      spans.push(span);
+    }
+    return spans;
   }
 
   /** Keeps a record that can never be stored on the dead-letter stream, then takes it out of the queue. */

@@ -70,6 +70,7 @@ export function toAttemptView(row: AttemptRow, previewChars = LOG_PREVIEW_CHARS)
     next_attempt_at: row.nextAttemptAt?.toISOString() ?? null,
     delivered_at: row.completedAt.toISOString(),
     created_at: row.createdAt.toISOString(),
+    trace_id: row.traceId ?? null,
   };
 }
 

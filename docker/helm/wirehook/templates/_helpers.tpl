@@ -591,6 +591,10 @@ spec:
           env:
             - name: PORT
               value: {{ $app.port | int | quote }}
+            {{- if $root.Values.tracing.otlpEndpoint }}
+            - name: OTEL_SERVICE_NAME
+              value: {{ printf "%s%s" ($root.Values.tracing.serviceNamePrefix | default "") $component | quote }}
+            {{- end }}
             {{- include (printf "wirehook.env.%s" $component) $root | nindent 12 }}
             {{- with include "wirehook.natsEnv" $root | trim }}
             {{- . | nindent 12 }}

@@ -22,6 +22,7 @@ import {
   type DeliveryStatus,
 } from '../enums';
 import { IsClientId, IsDeliveryId, IsEndpointId, IsEventId, IsEventType, IsTenantId } from '../identifiers';
+import { IsTraceparent } from '../trace-context';
 import { IsStringRecord } from '../validation';
 import { MAX_ATTEMPTS_PER_DELIVERY } from './delivery-task.message';
 
@@ -157,6 +158,16 @@ export class AttemptRecordedMessage extends DeliveredEventFields {
   @IsOptional()
   @IsISO8601({ strict: true })
   nextAttemptAt?: string;
+
+  /**
+   * The trace context of the attempt (W3C `traceparent`: the attempt's span when spans are
+   * exported, else the publisher's context passed through); absent when the event came without
+   * one and nothing is exported. log-service stores its trace id and parents its write span on it.
+   * Added after the first version: a log-service that predates it refuses records that carry it.
+   */
+  @IsOptional()
+  @IsTraceparent()
+  traceparent?: string;
 }
 
 /** One delivery fan-out created: the endpoint it goes to. */

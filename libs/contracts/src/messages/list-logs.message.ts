@@ -175,6 +175,8 @@ export interface AttemptLogView {
   next_attempt_at: string | null;
   delivered_at: string;
   created_at: string;
+  /** The W3C trace id (32 hex) the attempt belongs to; null when it was made outside a trace. */
+  trace_id: string | null;
 }
 
 /** One delivery (event × endpoint) with its latest state. */

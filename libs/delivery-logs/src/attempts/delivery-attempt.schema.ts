@@ -40,6 +40,8 @@ export interface DeliveryAttemptDocument {
   nextAttemptAt: Date | null;
   /** When the attempt was made; the time every list sorts and filters by. */
   createdAt: Date;
+  /** The W3C trace id (32 hex) of the attempt; null or absent (attempts stored before it was kept) outside a trace. */
+  traceId?: string | null;
 }
 
 export const DELIVERY_ATTEMPTS_COLLECTION = 'delivery_attempts';
@@ -72,6 +74,7 @@ export const deliveryAttemptSchema = new Schema<DeliveryAttemptDocument>(
     completedAt: { type: Date, required: true },
     nextAttemptAt: { type: Date, default: null },
     createdAt: { type: Date, required: true },
+    traceId: { type: String, default: null },
   },
   { collection: DELIVERY_ATTEMPTS_COLLECTION, versionKey: false, autoCreate: false, autoIndex: false, minimize: false },
 );
