@@ -39,7 +39,7 @@ export function Summary({ log }: { log: LogDetail }) {
     [
       'Identifiers',
       identifiers.length ? (
-        <ul className="attempt-chips">
+        <ul className="chip-list attempt-chips">
           {identifiers.map(([name, value]) => (
             <li key={name} className="chip mono">
               {name}={value}

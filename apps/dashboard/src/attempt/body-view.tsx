@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { saveFile } from '../components/save-file';
 
 /** Bodies longer than this show their beginning first: a browser slows down on megabytes of text. */
 export const SHOWN_CHARS = 20_000;
@@ -36,17 +37,7 @@ export function BodyView({ text, label, fileName, testId }: BodyViewProps) {
   const [whole, setWhole] = useState(false);
   const pretty = prettyBody(text);
   const cut = !whole && pretty.length > SHOWN_CHARS;
-  function download() {
-    const url = URL.createObjectURL(new Blob([text], { type: 'text/plain;charset=utf-8' }));
-    const link = document.createElement('a');
-    link.href = url;
-    link.download = fileName;
-    link.hidden = true;
-    document.body.append(link);
-    link.click();
-    link.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 60_000);
-  }
+  const download = () => saveFile(new Blob([text], { type: 'text/plain;charset=utf-8' }), fileName);
   return (
     <div className="attempt-body">
       <pre className="code" tabIndex={0} role="region" aria-label={label} data-testid={testId}>

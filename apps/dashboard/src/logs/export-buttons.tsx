@@ -2,23 +2,11 @@ import { useState } from 'react';
 import { unwrap } from '../api/client';
 import { describeError } from '../api/describe-error';
 import { useSession } from '../app/session';
+import { saveFile } from '../components/save-file';
 import { useToast } from '../components/toasts';
 import { exportQuery, type LogFilters } from './log-filters';
 
 type Format = 'csv' | 'ndjson';
-
-/** Saves `blob` as a file: the key travels in a header, so the download cannot be a plain link. */
-function save(blob: Blob, name: string) {
-  const url = URL.createObjectURL(blob);
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = name;
-  link.hidden = true;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
-}
 
 /** Export CSV / NDJSON: every attempt matching the filters (not just this page), oldest first. */
 export function ExportButtons({ filters }: { filters: LogFilters }) {
@@ -36,7 +24,7 @@ export function ExportButtons({ filters }: { filters: LogFilters }) {
       });
       const blob = (await unwrap(call)) as Blob;
       const name = /filename="([^"]+)"/.exec(disposition)?.[1] ?? `deliveries.${format}`;
-      save(blob, name);
+      saveFile(blob, name);
       toast(`Export saved as ${name}.`);
     } catch (failure) {
       toast(`Export failed: ${describeError(failure)}`, 'bad');

@@ -95,9 +95,9 @@ export function BucketCharts({ buckets }: { buckets: Bucket[] }) {
         buckets={buckets}
         top={formatCount(busiest)}
         legend={
-          <span className="webhook-legend">
-            <span className="webhook-legend-ok">Succeeded</span>
-            <span className="webhook-legend-bad">Failed or retried</span>
+          <span className="legend">
+            <span className="legend-ok">Succeeded</span>
+            <span className="legend-bad">Failed or retried</span>
           </span>
         }
       >

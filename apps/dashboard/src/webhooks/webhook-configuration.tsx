@@ -13,7 +13,7 @@ export function WebhookConfiguration({ webhook }: { webhook: Webhook }) {
         <dd className="mono break">{webhook.url}</dd>
         <dt>Events</dt>
         <dd>
-          <ul className="webhook-chips" aria-label="Events">
+          <ul className="chip-list" aria-label="Events">
             {webhook.events.map((event) => (
               <li key={event} className="webhook-chip">
                 {event}

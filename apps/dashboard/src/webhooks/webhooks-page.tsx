@@ -120,7 +120,7 @@ function WebhookRow({ webhook }: { webhook: Webhook }) {
         )}
       </td>
       <td data-label="Events">
-        <ul className="webhook-chips" aria-label="Events">
+        <ul className="chip-list" aria-label="Events">
           {webhook.events.slice(0, EVENTS_SHOWN).map((event) => (
             <li key={event} className="webhook-chip" title={event}>
               {event}
