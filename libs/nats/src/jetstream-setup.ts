@@ -17,14 +17,17 @@ function isTransient(error: unknown): boolean {
   return error instanceof TimeoutError || (error instanceof Error && error.name === 'JetStreamNotEnabled') || (error instanceof JetStreamApiError && error.status === 503);
 }
 
-/** Runs a start-up step (creating streams, buckets, consumers), repeating it while JetStream is briefly unavailable. */
-export async function whileJetStreamSettles<T>(step: () => Promise<T>): Promise<T> {
+/**
+ * Runs a start-up step (creating streams, buckets, consumers), repeating it while JetStream is
+ * briefly unavailable, or while `alsoTransient` says an error is one the step expects to pass.
+ */
+export async function whileJetStreamSettles<T>(step: () => Promise<T>, alsoTransient: (error: unknown) => boolean = () => false): Promise<T> {
   const deadline = Date.now() + SETUP_DEADLINE_MS;
   for (;;) {
     try {
       return await step();
     } catch (error) {
-      if (!isTransient(error) || Date.now() > deadline) throw error;
+      if (!(isTransient(error) || alsoTransient(error)) || Date.now() > deadline) throw error;
       await new Promise((done) => setTimeout(done, RETRY_PAUSE_MS));
     }
   }

@@ -1,4 +1,4 @@
-import { jetstreamManager } from '@nats-io/jetstream';
+import { JetStreamApiCodes, JetStreamApiError, jetstreamManager } from '@nats-io/jetstream';
 import { Kvm, type KV } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { HealthBucketNames, KvBucketNames, MembershipBucketNames } from '@wirehook/contracts';
@@ -39,7 +39,10 @@ export async function ensureBuckets(nc: NatsConnection, replicas: number): Promi
   const jsm = await jetstreamManager(nc);
   await Promise.all(
     BUCKET_NAMES.map(async (name) => {
-      const status = await (await openBucket(nc, name, replicas)).status();
+      const bucket = await openBucket(nc, name, replicas);
+      // On a cluster, a bucket another app has just created can be unknown for a moment to the
+      // server that answers: its stream is found once the creation has reached every node.
+      const status = await whileJetStreamSettles(() => bucket.status(), (error) => error instanceof JetStreamApiError && error.code === JetStreamApiCodes.StreamNotFound);
       const stream = status.streamInfo.config;
       if (status.replicas !== replicas) await jsm.streams.update(stream.name, { ...stream, num_replicas: replicas });
       await untilLed(jsm, stream.name);
