@@ -32,8 +32,9 @@ const FAILURE_REDELIVERY_MS = 5_000;
 /**
  * Turns one published event into one delivery per subscribed endpoint, each with the exact
  * body to send and a deterministic delivery id (its `webhook-id`). A delivery whose endpoint
- * has room is attempted at once, here; any other is stored as a task (the delivery id is its
- * JetStream message id, so a redelivered event stores no second task) for the task consumer.
+ * has room is attempted at once, here, on the event's first delivery; any other is stored as a
+ * task (the delivery id is its JetStream message id, so a redelivered event stores no second
+ * task) for the task consumer.
  * The event is acked only once every delivery is stored: as a task, or as the record of its
  * first attempt and any retry. Most deliveries thus cost no stored message of their own.
  */
@@ -156,7 +157,10 @@ export class FanOutHandler {
         attempt: 1,
         trigger: AttemptTrigger.auto,
       };
-      const attempt = this.deliveryTasks.attemptNow(endpoint, task, trace);
+      // A redelivered event may have left tasks behind (the process that fanned it out before
+      // died, or storing failed midway): attempting here could deliver such a task's delivery a
+      // second time. Stored as a task instead, a delivery already stored is dropped by its id.
+      const attempt = message.redelivered ? undefined : this.deliveryTasks.attemptNow(endpoint, task, trace);
       if (!attempt) {
         stored.push(this.storeTask(task, trace));
         continue;
