@@ -15,12 +15,14 @@ const boundaries = (extraForAll = []) => [
       { sourceTag: 'type:runtime', onlyDependOnLibsWithTags: ['type:contracts', 'type:runtime', ...extraForAll] },
       { sourceTag: 'type:data', onlyDependOnLibsWithTags: ['type:contracts', 'type:runtime', ...extraForAll] },
       { sourceTag: 'type:publisher', onlyDependOnLibsWithTags: ['type:contracts', 'type:runtime', ...extraForAll] },
-      { sourceTag: 'type:testing', onlyDependOnLibsWithTags: [...runtimeLibs, 'type:testing'] },
+      // Starting nats-server, the MongoDB-wire server and built apps on one machine: npm start, tests, benchmarks.
+      { sourceTag: 'type:launch', onlyDependOnLibsWithTags: [] },
+      { sourceTag: 'type:testing', onlyDependOnLibsWithTags: [...runtimeLibs, 'type:launch', 'type:testing'] },
       { sourceTag: 'type:app', onlyDependOnLibsWithTags: [...runtimeLibs, ...extraForAll] },
-      { sourceTag: 'type:tool', onlyDependOnLibsWithTags: [...runtimeLibs, 'type:testing'] },
+      { sourceTag: 'type:tool', onlyDependOnLibsWithTags: [...runtimeLibs, 'type:launch', 'type:testing'] },
       // The dashboard talks to the API over HTTP only: its types come from the OpenAPI document.
       { sourceTag: 'type:web', onlyDependOnLibsWithTags: [] },
-      { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: [...runtimeLibs, 'type:testing'] },
+      { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: [...runtimeLibs, 'type:launch', 'type:testing'] },
     ],
   },
 ];
@@ -41,7 +43,7 @@ export default tseslint.config(
   {
     // Tests may use the testing library.
     files: ['**/*.spec.ts', '**/test/**/*.ts', 'e2e/**/*.ts'],
-    rules: { '@nx/enforce-module-boundaries': boundaries(['type:testing']) },
+    rules: { '@nx/enforce-module-boundaries': boundaries(['type:testing', 'type:launch']) },
   },
   {
     // The one place that reads the environment.

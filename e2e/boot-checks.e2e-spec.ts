@@ -2,8 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SecretBox } from '@wirehook/config';
-import { freePort, startTestServers, withDatabase, type TestServers } from '@wirehook/testing';
+import { SecretBox } from '@wirehook/secret-box';
+import { freePort } from '@wirehook/local-run';
+import { startTestServers, withDatabase, type TestServers } from '@wirehook/testing';
 import { AppProcess, migrateDatabase } from './support/app-process';
 
 describe('an app refuses to start with bad settings, and says why', () => {

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { MongoClient } from 'mongodb';
 import type { AttemptLogView, DeliveryLogView, LogDetailView } from '@wirehook/contracts';
 import type { WebhookEventPublisher } from '@wirehook/publisher';
-import { eventually, freePort, type ApiClient, type HttpsReceiver, type TestServers } from '@wirehook/testing';
+import { eventually, type ApiClient, type HttpsReceiver, type TestServers } from '@wirehook/testing';
+import { freePort } from '@wirehook/local-run';
 import type { EmbeddedRun } from './support/embedded-run';
 import { RunningSystem } from './support/running-system';
 

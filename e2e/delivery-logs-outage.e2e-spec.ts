@@ -4,7 +4,8 @@ import { MongoClient } from 'mongodb';
 import { loadConfig } from '@wirehook/config';
 import { StreamNames } from '@wirehook/contracts';
 import type { WebhookEventPublisher } from '@wirehook/publisher';
-import { eventually, startMongoWireServer, type ApiClient, type HttpsReceiver, type LocalServer, type TestServers } from '@wirehook/testing';
+import { eventually, type ApiClient, type HttpsReceiver, type TestServers } from '@wirehook/testing';
+import { startMongoWireServer, type LocalServer } from '@wirehook/local-run';
 import type { EmbeddedRun } from './support/embedded-run';
 import { RunningSystem } from './support/running-system';
 

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ApiClient, freePortBlock, startTestServers, type TestServers } from '@wirehook/testing';
+import { ApiClient, startTestServers, type TestServers } from '@wirehook/testing';
+import { freePortBlock } from '@wirehook/local-run';
 import { EmbeddedRun } from './support/embedded-run';
 
 type KeyRow = { id: string; role: string; name: string | null; revoked_at: string | null };

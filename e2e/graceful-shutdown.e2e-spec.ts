@@ -1,6 +1,7 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { WebhookEventPublisher } from '@wirehook/publisher';
-import { ApiClient, HttpsReceiver, createTestCertificates, eventually, freePort, startTestServers, type TestServers } from '@wirehook/testing';
+import { ApiClient, HttpsReceiver, createTestCertificates, eventually, startTestServers, type TestServers } from '@wirehook/testing';
+import { freePort } from '@wirehook/local-run';
 import { AppProcess, appEnvironment, migrateDatabase } from './support/app-process';
 
 const EVENTS = 60;

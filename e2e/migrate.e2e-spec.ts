@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
-import { freePort, migrateNodeArguments, startTestServers, type TestServers } from '@wirehook/testing';
+import { freePort, migrateNodeArguments } from '@wirehook/local-run';
+import { startTestServers, type TestServers } from '@wirehook/testing';
 
 const ROOT = resolve(__dirname, '..');
 

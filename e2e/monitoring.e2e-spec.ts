@@ -3,7 +3,8 @@ import { join, resolve } from 'node:path';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { load } from 'js-yaml';
 import { WebhookEventPublisher } from '@wirehook/publisher';
-import { ApiClient, HttpsReceiver, createTestCertificates, eventually, freePort, startTestServers, type TestServers } from '@wirehook/testing';
+import { ApiClient, HttpsReceiver, createTestCertificates, eventually, startTestServers, type TestServers } from '@wirehook/testing';
+import { freePort } from '@wirehook/local-run';
 import { AppProcess, appEnvironment, migrateDatabase, type AppName } from './support/app-process';
 import { metricNames, metricsInPromQl, parseExposition, type Sample } from './support/prometheus-text';
 

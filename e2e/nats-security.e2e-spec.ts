@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { StreamNames, type AttemptLogView } from '@wirehook/contracts';
 import { WebhookEventPublisher } from '@wirehook/publisher';
-import { eventually, freePortBlock, startSecuredNatsCluster, untrustedNatsCreds, type SecuredNatsCluster } from '@wirehook/testing';
+import { eventually, startSecuredNatsCluster, untrustedNatsCreds, type SecuredNatsCluster } from '@wirehook/testing';
+import { freePortBlock } from '@wirehook/local-run';
 import { EmbeddedRun } from './support/embedded-run';
 import { RunningSystem } from './support/running-system';
 

@@ -1,8 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { SecretBox } from '@wirehook/config';
-import { appNodeArguments, eventually, runBuiltMigration, type TestServers } from '@wirehook/testing';
+import { SecretBox } from '@wirehook/secret-box';
+import { appNodeArguments, runBuiltMigration } from '@wirehook/local-run';
+import { eventually, type TestServers } from '@wirehook/testing';
 
 /**
  * The environment of apps run one by one against a test file's servers: fresh keys, loopback

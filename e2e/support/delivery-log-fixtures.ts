@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jetstream, type JetStreamClient } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { attemptSubject, encodeMessage, type AttemptRecordedMessage, type DeliveryStatus } from '@wirehook/contracts';
-import { ApiClient, eventually, freePortBlock, startTestServers, type TestServers } from '@wirehook/testing';
+import { attemptIdOf, attemptSubject, encodeMessage, type AttemptRecordedMessage, type DeliveryStatus } from '@wirehook/contracts';
+import { ApiClient, eventually, startTestServers, type TestServers } from '@wirehook/testing';
+import { freePortBlock } from '@wirehook/local-run';
 import { EmbeddedRun } from './embedded-run';
 
 /** The system started as the README says, with a NATS connection to seed attempt records onto JetStream. */
@@ -136,7 +137,7 @@ export function deliveryRecords(tenantId: string, label: string, webhook: Webhoo
 /** Publishes attempt records onto JetStream as the dispatcher does. */
 export async function publishAttempts(js: JetStreamClient, records: AttemptRecordedMessage[]): Promise<void> {
   for (const record of records) {
-    await js.publish(attemptSubject(record.tenantId), encodeMessage(record), { msgID: `${record.deliveryId}_${record.attempt}` });
+    await js.publish(attemptSubject(record.tenantId), encodeMessage(record), { msgID: attemptIdOf(record) });
   }
 }
 

@@ -1,4 +1,4 @@
-import type { AttemptRecordedMessage } from '@wirehook/contracts';
+import { attemptIdOf, type AttemptRecordedMessage } from '@wirehook/contracts';
 
 /** What the oracle needs of a row of either view. */
 export interface OracleRow {
@@ -18,7 +18,7 @@ export type LogQuery = Partial<Record<'webhook_id' | 'status' | 'status_class' |
 /** One row per attempt. */
 export function attemptRows(records: AttemptRecordedMessage[]): OracleRow[] {
   return records.map((record) => ({
-    id: `${record.deliveryId}_${record.attempt}`,
+    id: attemptIdOf(record),
     webhook_id: record.endpointId,
     webhook_name: record.endpointName,
     url: record.endpointUrl,

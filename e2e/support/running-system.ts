@@ -5,15 +5,8 @@ import { join } from 'node:path';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { natsConnectionOptions, type NatsClientSettings } from '@wirehook/nats';
 import { WebhookEventPublisher } from '@wirehook/publisher';
-import {
-  ApiClient,
-  HttpsReceiver,
-  createTestCertificates,
-  freePortBlock,
-  startTestServers,
-  type TestCertificates,
-  type TestServers,
-} from '@wirehook/testing';
+import { ApiClient, HttpsReceiver, createTestCertificates, startTestServers, type TestCertificates, type TestServers } from '@wirehook/testing';
+import { freePortBlock } from '@wirehook/local-run';
 import { EmbeddedRun } from './embedded-run';
 
 /** A NATS of the test's own that the system is to use instead of the test servers' open one (a `SecuredNatsServer`). */

@@ -4,9 +4,10 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { MongoClient, type Db } from 'mongodb';
-import { SecretBox } from '@wirehook/config';
+import { SecretBox } from '@wirehook/secret-box';
 import { WebhookEventPublisher } from '@wirehook/publisher';
-import { ApiClient, appNodeArguments, freePort, runBuiltMigration, startTestServers, type ServerEnvironment, type TestServers } from '@wirehook/testing';
+import { ApiClient, startTestServers, type ServerEnvironment, type TestServers } from '@wirehook/testing';
+import { appNodeArguments, freePort, runBuiltMigration } from '@wirehook/local-run';
 
 export const APP_NAMES = ['config-api', 'dispatcher', 'log-service', 'retention-cron'] as const;
 export type AppName = (typeof APP_NAMES)[number];

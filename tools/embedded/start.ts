@@ -11,16 +11,10 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
-import { AppConfig, EnvInt, SecretBox, SecretSetting, loadConfig } from '@wirehook/config';
-import {
-  ServerEnvironment,
-  appNodeArguments,
-  findExecutable,
-  runBuiltMigration,
-  startMongoWireServer,
-  startNatsServer,
-  type LocalServer,
-} from '@wirehook/testing';
+import { AppConfig, EnvInt, SecretSetting, loadConfig } from '@wirehook/config';
+import { SecretBox } from '@wirehook/secret-box';
+import { ServerEnvironment } from '@wirehook/testing';
+import { appNodeArguments, findExecutable, runBuiltMigration, startMongoWireServer, startNatsServer, type LocalServer } from '@wirehook/local-run';
 
 class EmbeddedRunConfig extends ServerEnvironment {
   @SecretSetting()

@@ -1,4 +1,4 @@
-import type { IndexedCollection } from '@wirehook/config';
+import type { IndexedCollection } from '@wirehook/mongo';
 import { API_KEYS_COLLECTION, apiKeySchema } from './api-keys/api-key.schema';
 import { REPLAYS_COLLECTION, replaySchema } from './replays/replay.schema';
 import { TENANTS_COLLECTION, tenantSchema } from './tenants/tenant.schema';

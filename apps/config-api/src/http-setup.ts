@@ -4,7 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
-import { MetricsRegistry } from '@wirehook/config';
+import { MetricsRegistry } from '@wirehook/metrics';
 import { describeValidationErrors } from '@wirehook/contracts';
 import { serveAsyncApiDocument } from './api-docs/asyncapi-document';
 import { buildOpenApiDocument } from './api-docs/openapi-document';

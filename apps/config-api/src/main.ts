@@ -1,4 +1,4 @@
-import { runApp } from '@wirehook/config';
+import { runApp } from '@wirehook/bootstrap';
 import { ConfigApiModule } from './app.module';
 import { ConfigApiConfig } from './config/config-api.config';
 import { configureHttp } from './http-setup';

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { migrateMain } from '@wirehook/config';
+import { migrateMain } from '@wirehook/mongo';
 import { CONFIG_API_COLLECTIONS } from './collections';
 
 // `node dist/apps/config-api/src/migrate.js`: the indexes of config-api's collections (npm run migrate runs every app's).

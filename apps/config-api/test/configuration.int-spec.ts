@@ -1,7 +1,8 @@
 import { Kvm } from '@nats-io/kv';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { IsOptional, IsString } from 'class-validator';
-import { SecretBox, loadConfig } from '@wirehook/config';
+import { SecretBox } from '@wirehook/secret-box';
+import { loadConfig } from '@wirehook/config';
 import { KvBucketNames, endpointConfigKey, tenantConfigKey } from '@wirehook/contracts';
 import { ApiClient, HttpsReceiver, createTestCertificates, eventually, startTestServers, type TestServers } from '@wirehook/testing';
 import { startConfigApi, type ConfigApiHarness } from './support/config-api-harness';

@@ -1,7 +1,9 @@
 import { Kvm } from '@nats-io/kv';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { Connection } from 'mongoose';
-import { SecretBox, SecretDecryptionError, connectMongo, loadConfig } from '@wirehook/config';
+import { SecretBox, SecretDecryptionError } from '@wirehook/secret-box';
+import { connectMongo } from '@wirehook/mongo';
+import { loadConfig } from '@wirehook/config';
 import { ENCRYPTION_KEY_CHECK_CONFIG_KEY, KvBucketNames, type EndpointSnapshotMessage } from '@wirehook/contracts';
 import { ApiClient, capturingLogger, createTestCertificates, startTestServers, testClientCertificate, type ClientCertificatePem, type TestServers } from '@wirehook/testing';
 import { EncryptionKeyCheck, EncryptionKeyMismatchError } from '../src/secrets/encryption-key-check.service';

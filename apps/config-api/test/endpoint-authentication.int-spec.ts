@@ -1,7 +1,8 @@
 import { X509Certificate } from 'node:crypto';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { Connection } from 'mongoose';
-import { SecretBox, connectMongo } from '@wirehook/config';
+import { SecretBox } from '@wirehook/secret-box';
+import { connectMongo } from '@wirehook/mongo';
 import {
   ApiClient,
   createTestCertificates,

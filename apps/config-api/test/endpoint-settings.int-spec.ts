@@ -1,5 +1,5 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { SecretBox } from '@wirehook/config';
+import { SecretBox } from '@wirehook/secret-box';
 import { ApiClient, startTestServers, type TestServers } from '@wirehook/testing';
 import { startConfigApi, type ConfigApiHarness } from './support/config-api-harness';
 import { endpointSnapshot } from './support/endpoint-snapshots';

@@ -1,11 +1,10 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import mongoose, { type Connection } from 'mongoose';
-import { connectMongo, migrateIndexes } from '@wirehook/config';
+import { connectMongo, migrateIndexes } from '@wirehook/mongo';
 import { DELIVERIES_COLLECTION, DELIVERY_LOG_COLLECTIONS, DeliveryLogs } from '@wirehook/delivery-logs';
-import { ApiClient, buildAttemptRecord, eventually, freePort, startTestServers, type TestServers } from '@wirehook/testing';
+import { ApiClient, buildAttemptRecord, compileApp, eventually, startTestServers, type TestServers } from '@wirehook/testing';
+import { freePort } from '@wirehook/local-run';
 import { startConfigApi, type ConfigApiHarness } from './support/config-api-harness';
 
 const ROOT = resolve(__dirname, '..', '..', '..');
@@ -19,24 +18,18 @@ type Body = { data: Record<string, unknown>; error: { code: string; message: str
  * command, and the delivery logs' indexes (log-service's, which this test does not start).
  */
 async function startRetentionCron(servers: TestServers): Promise<{ process: ChildProcess; output: () => string; stop(): Promise<void> }> {
-  const out = mkdtempSync(join(tmpdir(), 'wirehook-retention-cron-'));
-  const sources = ['apps/retention-cron/src', 'libs/config/src', 'libs/contracts/src', 'libs/delivery-logs/src', 'libs/nats/src'];
-  execFileSync(process.execPath, [join(ROOT, 'node_modules/@swc/cli/bin/swc.js'), ...sources, '--config-file', '.swcrc', '--out-dir', out, '--quiet'], { cwd: ROOT, stdio: 'pipe' });
+  const compiled = compileApp('retention-cron');
   const env = {
-    NODE_PATH: join(ROOT, 'node_modules'),
     NATS_URL: servers.natsUrl,
     MONGODB_URI: servers.mongoUri,
     MONGODB_WRITE_CONCERN: '1',
     LOG_LEVEL: 'warn',
   };
-  execFileSync(process.execPath, [join(out, 'apps/retention-cron/src/migrate.js')], { env, stdio: 'pipe' });
+  execFileSync(process.execPath, [compiled.entry('src/migrate.js')], { env: { ...env, NODE_PATH: join(ROOT, 'node_modules') }, stdio: 'pipe' });
   const connection = await connectMongo(servers.mongoUri, '1');
   await migrateIndexes(connection, DELIVERY_LOG_COLLECTIONS).finally(() => connection.close());
   const port = await freePort();
-  const child = spawn(process.execPath, [join(out, 'apps/retention-cron/src/main.js')], {
-    env: { ...env, PORT: String(port), RETENTION_SCHEDULE: 'off', RETENTION_BATCH_PAUSE_MS: '0' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = compiled.spawn('src/main.js', [], { ...env, PORT: String(port), RETENTION_SCHEDULE: 'off', RETENTION_BATCH_PAUSE_MS: '0' });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -56,7 +49,7 @@ async function startRetentionCron(servers: TestServers): Promise<{ process: Chil
         child.kill('SIGTERM');
         await exited;
       }
-      rmSync(out, { recursive: true, force: true });
+      compiled.remove();
     },
   };
 }

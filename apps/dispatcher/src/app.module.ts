@@ -1,7 +1,9 @@
 import { Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import type { Logger } from 'pino';
-import { LOGGER, MetricsModule, SecretBox } from '@wirehook/config';
+import { LOGGER } from '@wirehook/logging';
+import { MetricsModule } from '@wirehook/metrics';
+import { SecretBox } from '@wirehook/secret-box';
 import { NatsModule } from '@wirehook/nats';
 import { TracingModule } from '@wirehook/tracing';
 import { AttemptLogPublisher } from './attempt-log/attempt-log.publisher';

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { JetStreamClient, JetStreamManager, JsMsg } from '@nats-io/jetstream';
 import type { Logger } from 'pino';
-import { LOGGER } from '@wirehook/config';
+import { LOGGER } from '@wirehook/logging';
 import { ConsumerNames, DeliverySubjects, EventSubjects, StreamNames } from '@wirehook/contracts';
 import { JETSTREAM, JETSTREAM_MANAGER, JetStreamWorker, openDurableConsumer, type DurableConsumerSettings } from '@wirehook/nats';
 import { DispatcherConfig } from './config/dispatcher.config';

@@ -1,4 +1,4 @@
-import { runApp } from '@wirehook/config';
+import { runApp } from '@wirehook/bootstrap';
 import { DispatcherModule } from './app.module';
 import { DispatcherConfig } from './config/dispatcher.config';
 

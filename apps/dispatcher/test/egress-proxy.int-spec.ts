@@ -1,5 +1,5 @@
 import type { LookupAddress, lookup } from 'node:dns';
-import { SecretBox } from '@wirehook/config';
+import { SecretBox } from '@wirehook/secret-box';
 import {
   ConnectProxy,
   HttpsReceiver,

@@ -1,4 +1,4 @@
-import { SecretBox } from '@wirehook/config';
+import { SecretBox } from '@wirehook/secret-box';
 import {
   HttpsReceiver,
   MutualTlsReceiver,

@@ -1,6 +1,7 @@
 import type { LookupAddress, lookup } from 'node:dns';
 import { createServer, type Server, type Socket } from 'node:net';
-import { HttpsReceiver, createTestCertificates, freePort, type TestCertificates } from '@wirehook/testing';
+import { HttpsReceiver, createTestCertificates, type TestCertificates } from '@wirehook/testing';
+import { freePort } from '@wirehook/local-run';
 import { WebhookSender } from '../src/delivery/webhook-sender';
 
 const send = (sender: WebhookSender, url: string, timeoutMs = 5000) =>

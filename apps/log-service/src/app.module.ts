@@ -2,7 +2,9 @@ import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '
 import { TerminusModule } from '@nestjs/terminus';
 import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
-import { IndexCheck, LOGGER, MONGO_CONNECTION, MetricsModule, connectMongo } from '@wirehook/config';
+import { IndexCheck, MONGO_CONNECTION, connectMongo } from '@wirehook/mongo';
+import { LOGGER } from '@wirehook/logging';
+import { MetricsModule } from '@wirehook/metrics';
 import { DeliveryLogs } from '@wirehook/delivery-logs';
 import { NatsModule } from '@wirehook/nats';
 import { TracingModule } from '@wirehook/tracing';

@@ -1,4 +1,4 @@
-import type { IndexedCollection } from '@wirehook/config';
+import type { IndexedCollection } from '@wirehook/mongo';
 import { DELIVERY_LOG_COLLECTIONS } from '@wirehook/delivery-logs';
 
 /**

@@ -1,4 +1,4 @@
-import { runApp } from '@wirehook/config';
+import { runApp } from '@wirehook/bootstrap';
 import { LogServiceModule } from './app.module';
 import { LogServiceConfig } from './config/log-service.config';
 

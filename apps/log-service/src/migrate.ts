@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { migrateMain } from '@wirehook/config';
+import { migrateMain } from '@wirehook/mongo';
 import { LOG_SERVICE_COLLECTIONS } from './collections';
 
 // `node dist/apps/log-service/src/migrate.js`: the indexes of the delivery logs (npm run migrate runs every app's).

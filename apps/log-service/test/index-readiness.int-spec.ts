@@ -1,4 +1,4 @@
-import { connectMongo, missingIndexes } from '@wirehook/config';
+import { connectMongo, missingIndexes } from '@wirehook/mongo';
 import { eventually, startTestServers, type TestServers } from '@wirehook/testing';
 import { LOG_SERVICE_COLLECTIONS } from '../src/collections';
 import { migrateLogService, startLogService, type LogServiceHarness } from './support/log-service-harness';

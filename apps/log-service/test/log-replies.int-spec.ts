@@ -1,5 +1,5 @@
 import type { Connection } from 'mongoose';
-import { connectMongo, migrateIndexes } from '@wirehook/config';
+import { connectMongo, migrateIndexes } from '@wirehook/mongo';
 import { LOG_REPLY_BUDGET_BYTES, type AttemptLogView, type AttemptRecordedMessage } from '@wirehook/contracts';
 import { DELIVERY_LOG_COLLECTIONS, DeliveryLogs } from '@wirehook/delivery-logs';
 import { buildAttemptRecord, logReads, recordCommands, startTestServers, unboundedParts, type SentCommand, type TestServers } from '@wirehook/testing';

@@ -1,7 +1,8 @@
 import { IsOptional, IsString } from 'class-validator';
 import { loadConfig } from '@wirehook/config';
 import { ConsumerNames, StreamNames } from '@wirehook/contracts';
-import { buildAttemptRecord, eventually, startMongoWireServer, startTestServers, type LocalServer, type TestServers } from '@wirehook/testing';
+import { buildAttemptRecord, eventually, startTestServers, type TestServers } from '@wirehook/testing';
+import { startMongoWireServer, type LocalServer } from '@wirehook/local-run';
 import { startLogService, type LogServiceHarness } from './support/log-service-harness';
 
 /** How long MongoDB stays away: long enough for the writer to be waiting on it, well under JetStream's ack wait. */

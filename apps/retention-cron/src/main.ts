@@ -1,4 +1,4 @@
-import { runApp } from '@wirehook/config';
+import { runApp } from '@wirehook/bootstrap';
 import { RetentionCronModule } from './app.module';
 import { RetentionCronConfig } from './config/retention-cron.config';
 import { connectRetentionRpc } from './rpc-transport';

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import pino from 'pino';
-import { ConfigError, connectMongo, loadConfig } from '@wirehook/config';
+import { ConfigError, loadConfig } from '@wirehook/config';
+import { connectMongo } from '@wirehook/mongo';
 import type { RetentionRunResult } from '@wirehook/contracts';
 import { RetentionCronConfig } from './config/retention-cron.config';
 import { createRetentionComponents } from './retention/retention-components';

@@ -4,7 +4,8 @@ import { NestFactory } from '@nestjs/core';
 import { ClientProxyFactory, Transport, type ClientProxy } from '@nestjs/microservices';
 import { connect, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import { firstValueFrom } from 'rxjs';
-import { loadConfig, migrateIndexes } from '@wirehook/config';
+import { loadConfig } from '@wirehook/config';
+import { migrateIndexes } from '@wirehook/mongo';
 import {
   RetentionRpcPatterns,
   RetentionRunSummaryMessage,

@@ -1,18 +1,17 @@
 import type { RetentionRunSummaryMessage } from '@wirehook/contracts';
-import { eventually, startTestServers, type TestServers } from '@wirehook/testing';
-import { compileRetentionCron, watchProcess, type CompiledRetentionCron } from './support/compiled-app';
+import { compileApp, eventually, startTestServers, watchProcess, type CompiledApp, type TestServers } from '@wirehook/testing';
 import { clearCollections, expectedLogs, seedDeliveries, storedLogs, type SeedSpec } from './support/delivery-log-seed';
 import { startReplica, type RetentionReplica } from './support/retention-harness';
 
 describe('the run-once command, and a runner killed mid-run', () => {
   let servers: TestServers;
-  let compiled: CompiledRetentionCron;
+  let compiled: CompiledApp;
   let replica: RetentionReplica;
   let env: Record<string, string>;
 
   beforeAll(async () => {
     servers = await startTestServers('retention-run-once');
-    compiled = compileRetentionCron();
+    compiled = compileApp('retention-cron');
     env = { MONGODB_URI: servers.mongoUri, MONGODB_WRITE_CONCERN: '1', LOG_LEVEL: 'debug', RETENTION_LEASE_TTL_MS: '3000' };
     replica = await startReplica(servers.mongoUri, { RETENTION_LEASE_TTL_MS: '3000' });
   });

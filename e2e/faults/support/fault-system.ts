@@ -4,23 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { MongoClient, type Db } from 'mongodb';
-import { SecretBox, loadConfig } from '@wirehook/config';
+import { SecretBox } from '@wirehook/secret-box';
+import { loadConfig } from '@wirehook/config';
 import { WebhookEventPublisher } from '@wirehook/publisher';
-import {
-  ApiClient,
-  HttpsReceiver,
-  ServerEnvironment,
-  createTestCertificates,
-  eventually,
-  NatsCluster,
-  resetSharedNats,
-  findExecutable,
-  freePort,
-  startMongoWireServer,
-  startNatsServer,
-  withDatabase,
-  type LocalServer,
-} from '@wirehook/testing';
+import { ApiClient, HttpsReceiver, ServerEnvironment, createTestCertificates, eventually, NatsCluster, resetSharedNats, withDatabase } from '@wirehook/testing';
+import { findExecutable, freePort, startMongoWireServer, startNatsServer, type LocalServer } from '@wirehook/local-run';
 import { AppProcess, migrateDatabase, type AppName } from '../../support/app-process';
 
 /** Servers to use instead of private ones; the NATS and MongoDB outages need private ones. */

@@ -3,7 +3,7 @@ import { Transform } from 'class-transformer';
 import * as ipaddr from 'ipaddr.js';
 import type { NatsClientSettings } from '@wirehook/nats';
 import { EnvBoolean, EnvInt, EnvList, SecretSetting } from './load-config';
-import { LOG_LEVELS, type AppLogLevel } from './json-logger';
+import { LOG_LEVELS, type AppLogLevel } from '@wirehook/logging';
 import {
   IsKeyOfCertificate,
   IsNatsCredsFile,

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppConfig, withDeliveryPolicy, withEncryptionKey, withMongo } from './common-config';
 import { ConfigError, loadConfig } from './load-config';
-import { SecretBox } from './secret-box';
+import { SecretBox } from '@wirehook/secret-box';
 
 class SampleConfig extends withDeliveryPolicy(withEncryptionKey(AppConfig)) {}
 

@@ -83,6 +83,19 @@ export const ConsumerNames = {
   endpointDisabledApplier: 'config-api-endpoint-disabled',
 } as const;
 
+/**
+ * Where each durable consumer reads: its stream, its name and the subjects it takes. The app
+ * that owns a consumer adds how long a message may stay unacknowledged and how many may be
+ * pending, which are its own tuning.
+ */
+export const ConsumerBindings = {
+  fanOut: { stream: StreamNames.events, name: ConsumerNames.fanOut, filterSubject: EventSubjects.all },
+  deliveries: { stream: StreamNames.deliveries, name: ConsumerNames.deliveries, filterSubject: DeliverySubjects.allTasks },
+  retries: { stream: StreamNames.deliveries, name: ConsumerNames.retries, filterSubject: DeliverySubjects.allRetries },
+  attemptWriter: { stream: StreamNames.attempts, name: ConsumerNames.attemptWriter, filterSubject: AttemptSubjects.all },
+  endpointDisabledApplier: { stream: StreamNames.operations, name: ConsumerNames.endpointDisabledApplier, filterSubject: OperationalSubjects.endpointDisabled },
+} as const;
+
 export const KvBucketNames = {
   /**
    * Configuration replicated from config-api to the dispatcher: `tenants.<tenantId>` holds a
@@ -225,4 +238,25 @@ export function streamEventId(streamSequence: number): string {
  */
 export function replayTaskMessageId(deliveryId: string, replayId: string): string {
   return `${deliveryId}_${replayId}`;
+}
+
+/**
+ * The id of one attempt of a delivery (`<delivery id>_<attempt number>`): the attempt log's
+ * row id, the `log_id` of the API, and the JetStream message id of its record.
+ */
+export function attemptIdOf(attempt: { deliveryId: string; attempt: number }): string {
+  return `${attempt.deliveryId}_${attempt.attempt}`;
+}
+
+/**
+ * The id of the row a pending delivery shows in the attempts view until its first attempt:
+ * attempt number 0, which no real attempt has.
+ */
+export function pendingAttemptIdOf(deliveryId: string): string {
+  return attemptIdOf({ deliveryId, attempt: 0 });
+}
+
+/** Whether `id` is an attempt id (as opposed to a delivery id, which has no attempt number). */
+export function isAttemptId(id: string): boolean {
+  return /_\d+$/.test(id);
 }

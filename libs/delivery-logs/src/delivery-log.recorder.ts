@@ -1,5 +1,5 @@
-import { AttemptTrigger, DeliveryStatus, LOG_PREVIEW_CHARS, traceIdOf, type AttemptRecordedMessage, type DeliveriesCreatedMessage } from '@wirehook/contracts';
-import { attemptIdOf, pendingAttemptIdOf, redactHeaders, statusClassOf } from './attempts/attempt-fields';
+import { AttemptTrigger, DeliveryStatus, LOG_PREVIEW_CHARS, attemptIdOf, pendingAttemptIdOf, traceIdOf, type AttemptRecordedMessage, type DeliveriesCreatedMessage } from '@wirehook/contracts';
+import { redactHeaders, statusClassOf } from './attempts/attempt-fields';
 import type { DeliveryAttemptRepository } from './attempts/delivery-attempt.repository';
 import type { DeliveryAttemptDocument } from './attempts/delivery-attempt.schema';
 import type { DeliveryRepository } from './deliveries/delivery.repository';

@@ -1,6 +1,6 @@
 import type { Connection } from 'mongoose';
 import type { CommandStartedEvent } from 'mongodb';
-import { connectMongo } from '@wirehook/config';
+import { connectMongo } from '@wirehook/mongo';
 import { DELIVERY_STATUSES, STATUS_CLASSES, type AttemptErrorCode, type DeliveryStatus } from '@wirehook/contracts';
 import { startTestServers, type TestServers } from '@wirehook/testing';
 import { DELIVERY_ROLLUPS_COLLECTION, DeliveryRollupIndex, deliveryRollupSchema, type DeliveryRollupDocument, type RollupStatusClass } from '../src/rollups/delivery-rollup.schema';

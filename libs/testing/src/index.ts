@@ -1,6 +1,4 @@
-export * from './app-launch';
 export * from './capturing-logger';
-export * from './local-servers';
 export * from './eventually';
 export * from './https-receiver';
 export * from './test-servers';
@@ -15,3 +13,4 @@ export * from './oauth2-token-server';
 export * from './connect-proxy';
 export * from './mutual-tls';
 export * from './otlp-receiver';
+export * from './compiled-app';

@@ -6,7 +6,7 @@ import { connect } from '@nats-io/transport-node';
 import { loadConfig } from '@wirehook/config';
 import { natsConnectionOptions, whileJetStreamSettles, type NatsClientSettings } from '@wirehook/nats';
 import { eventually } from './eventually';
-import { findExecutable, freePort, startNatsServer, type LocalServer } from './local-servers';
+import { findExecutable, freePort, startNatsServer, type LocalServer } from '@wirehook/local-run';
 import { ServerEnvironment } from './test-servers';
 
 export interface NatsClusterOptions {

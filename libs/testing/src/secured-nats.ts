@@ -6,7 +6,7 @@ import { createAccount, createOperator, createUser, encodeAccount, encodeOperato
 import { AppConfig, loadConfig } from '@wirehook/config';
 import type { NatsClientSettings } from '@wirehook/nats';
 import { createTestCertificates, type TestCertificates } from './https-receiver';
-import { findExecutable, startNatsServer, type LocalServer } from './local-servers';
+import { findExecutable, startNatsServer, type LocalServer } from '@wirehook/local-run';
 import { NatsCluster } from './nats-cluster';
 import { ServerEnvironment } from './test-servers';
 

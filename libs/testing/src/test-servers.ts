@@ -8,7 +8,7 @@ import { StreamNames } from '@wirehook/contracts';
 import { SecretSetting, loadConfig } from '@wirehook/config';
 import { BUCKET_NAMES, connectNats } from '@wirehook/nats';
 import { MongoClient } from 'mongodb';
-import { findExecutable, startMongoWireServer, startNatsServer, type LocalServer } from './local-servers';
+import { findExecutable, startMongoWireServer, startNatsServer, type LocalServer } from '@wirehook/local-run';
 
 /**
  * Where the tests, the fault suite, the benchmark and the embedded run find their servers:

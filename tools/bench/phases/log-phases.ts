@@ -1,5 +1,5 @@
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { StreamNames, attemptSubject, encodeMessage } from '@wirehook/contracts';
+import { StreamNames, attemptIdOf, attemptSubject, encodeMessage } from '@wirehook/contracts';
 import { DELIVERIES_COLLECTION, DELIVERY_ATTEMPTS_COLLECTION, DELIVERY_LOG_COLLECTIONS, type DeliveryAttemptDocument, type DeliveryDocument } from '@wirehook/delivery-logs';
 import { buildAttemptRecord } from '@wirehook/testing';
 import { MemorySampler, preciseNow, sleep } from '../load';
@@ -56,7 +56,7 @@ export async function measureIngest(context: BenchContext): Promise<IngestResult
   const lane = async () => {
     for (let index = next++; index < records.length; index = next++) {
       const record = records[index];
-      await js.publish(attemptSubject(INGEST_TENANT), encodeMessage(record), { msgID: `${record.deliveryId}_${record.attempt}` });
+      await js.publish(attemptSubject(INGEST_TENANT), encodeMessage(record), { msgID: attemptIdOf(record) });
     }
   };
   await Promise.all(Array.from({ length: 256 }, lane));

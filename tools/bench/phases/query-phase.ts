@@ -1,8 +1,8 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { ApiClient } from '@wirehook/testing';
-import { connectMongo } from '@wirehook/config';
-import type { LogsPage } from '@wirehook/contracts';
-import { DELIVERIES_COLLECTION, DELIVERY_ATTEMPTS_COLLECTION, DELIVERY_ROLLUPS_COLLECTION, DeliveryLogs, EVENT_PAYLOADS_COLLECTION, attemptIdOf } from '@wirehook/delivery-logs';
+import { connectMongo } from '@wirehook/mongo';
+import { attemptIdOf, type LogsPage } from '@wirehook/contracts';
+import { DELIVERIES_COLLECTION, DELIVERY_ATTEMPTS_COLLECTION, DELIVERY_ROLLUPS_COLLECTION, DeliveryLogs, EVENT_PAYLOADS_COLLECTION } from '@wirehook/delivery-logs';
 import { MemorySampler, latencySummary, preciseNow } from '../load';
 import { LogCommandCounter, type CommandCount } from './command-counter';
 import { recordPeaks, type BenchContext } from './context';

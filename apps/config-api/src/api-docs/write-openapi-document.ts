@@ -1,7 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { NestFactory } from '@nestjs/core';
 import pino from 'pino';
-import { SecretBox, loadConfig } from '@wirehook/config';
+import { SecretBox } from '@wirehook/secret-box';
+import { loadConfig } from '@wirehook/config';
 import { ConfigApiModule } from '../app.module';
 import { ConfigApiConfig } from '../config/config-api.config';
 import { buildOpenApiDocument } from './openapi-document';

@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { PUBLIC_ROUTE_KEY } from '@wirehook/config';
+import { PUBLIC_ROUTE_KEY } from '@wirehook/metrics';
 import { ApiKeyRepository } from '../api-keys/api-key.repository';
 import { ConfigApiConfig } from '../config/config-api.config';
 import { DomainError } from '../errors/domain.error';

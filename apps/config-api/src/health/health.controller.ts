@@ -3,7 +3,8 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckError, HealthCheckService } from '@nestjs/terminus';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Connection } from 'mongoose';
-import { IndexCheck, MONGO_CONNECTION, MetricsRegistry, indexHealthIndicator, pingMongo, registerReadinessMetric } from '@wirehook/config';
+import { IndexCheck, MONGO_CONNECTION, indexHealthIndicator, pingMongo } from '@wirehook/mongo';
+import { MetricsRegistry, registerReadinessMetric } from '@wirehook/metrics';
 import { NATS_CONNECTION, natsHealthIndicator } from '@wirehook/nats';
 import { Access } from '../auth/access.decorator';
 

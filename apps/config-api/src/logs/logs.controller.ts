@@ -3,7 +3,7 @@ import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Logger } from 'pino';
-import { LOGGER } from '@wirehook/config';
+import { LOGGER } from '@wirehook/logging';
 import {
   DEFAULT_PER_PAGE,
   ENDPOINT_ID_PATTERN,

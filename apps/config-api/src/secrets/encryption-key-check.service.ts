@@ -1,7 +1,8 @@
 import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
-import { LOGGER, SecretBox, SecretDecryptionError } from '@wirehook/config';
+import { LOGGER } from '@wirehook/logging';
+import { SecretBox, SecretDecryptionError } from '@wirehook/secret-box';
 import { ENCRYPTION_KEY_CHECK_CONFIG_KEY, KvBucketNames } from '@wirehook/contracts';
 import { NATS_CONNECTION, openBucket } from '@wirehook/nats';
 import { PlatformSettingsRepository } from './platform-settings.repository';

@@ -1,5 +1,7 @@
 import pino, { type Logger } from 'pino';
-import { ConfigError, SecretBox, connectMongo, loadConfig } from '@wirehook/config';
+import { ConfigError, loadConfig } from '@wirehook/config';
+import { SecretBox } from '@wirehook/secret-box';
+import { connectMongo } from '@wirehook/mongo';
 import { KvBucketNames } from '@wirehook/contracts';
 import { connectNats, openBucket } from '@wirehook/nats';
 import { EndpointRepository } from '../webhooks/endpoint.repository';

@@ -1,6 +1,6 @@
 import type { KV } from '@nats-io/kv';
 import type { Logger } from 'pino';
-import { SecretBox, SecretDecryptionError } from '@wirehook/config';
+import { SecretBox, SecretDecryptionError } from '@wirehook/secret-box';
 import { InvalidMessageError, encodeMessage, endpointConfigKey, type EndpointSnapshotMessage } from '@wirehook/contracts';
 import { encodeEndpointSnapshot, toEndpointSnapshot } from '../replication/config-replicator.service';
 import { EndpointRepository } from '../webhooks/endpoint.repository';

@@ -1,8 +1,8 @@
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { JetStreamClient, JetStreamManager, JsMsg } from '@nats-io/jetstream';
 import type { Logger } from 'pino';
-import { LOGGER } from '@wirehook/config';
-import { ConsumerNames, EndpointDisabledMessage, InvalidMessageError, OperationalSubjects, StreamNames, decodeMessage } from '@wirehook/contracts';
+import { LOGGER } from '@wirehook/logging';
+import { ConsumerBindings, EndpointDisabledMessage, InvalidMessageError, decodeMessage } from '@wirehook/contracts';
 import { JETSTREAM, JETSTREAM_MANAGER, JetStreamWorker, openDurableConsumer } from '@wirehook/nats';
 import { WebhookService } from './webhook.service';
 
@@ -22,14 +22,7 @@ export class EndpointDisabledHandler implements OnApplicationBootstrap, BeforeAp
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const settings = {
-      stream: StreamNames.operations,
-      name: ConsumerNames.endpointDisabledApplier,
-      filterSubject: OperationalSubjects.endpointDisabled,
-      ackWaitMs: 30_000,
-      maxAckPending: 100,
-    };
-    const consumer = await openDurableConsumer(this.js, this.jsm, settings);
+    const consumer = await openDurableConsumer(this.js, this.jsm, { ...ConsumerBindings.endpointDisabledApplier, ackWaitMs: 30_000, maxAckPending: 100 });
     this.worker = new JetStreamWorker(consumer, (message) => this.handle(message), { concurrency: 4, failureRedeliveryMs: 5000, logger: this.logger });
     await this.worker.start();
   }

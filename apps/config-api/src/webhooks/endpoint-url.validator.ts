@@ -1,7 +1,8 @@
 import { lookup } from 'node:dns/promises';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { AddressPolicy, LOGGER } from '@wirehook/config';
+import { AddressPolicy } from '@wirehook/address-policy';
+import { LOGGER } from '@wirehook/logging';
 import { ConfigApiConfig } from '../config/config-api.config';
 import { DomainError } from '../errors/domain.error';
 

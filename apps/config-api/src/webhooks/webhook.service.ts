@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { LOGGER, SecretBox } from '@wirehook/config';
+import { LOGGER } from '@wirehook/logging';
+import { SecretBox } from '@wirehook/secret-box';
 import { ConfigApiConfig } from '../config/config-api.config';
 import { DomainError, NotFoundError } from '../errors/domain.error';
 import { ConfigReplicator } from '../replication/config-replicator.service';

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { JetStreamClient, JsMsg } from '@nats-io/jetstream';
 import type { Logger } from 'pino';
-import { LOGGER } from '@wirehook/config';
+import { LOGGER } from '@wirehook/logging';
 import { deadLetterSubject, encodeMessage, type DeadLetterMessage, type DeadLetterReason } from '@wirehook/contracts';
 import { JETSTREAM } from '@wirehook/nats';
 import { DispatcherMetrics } from '../metrics/dispatcher.metrics';

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { JsMsg } from '@nats-io/jetstream';
 import type { Logger } from 'pino';
-import { LOGGER } from '@wirehook/config';
+import { LOGGER } from '@wirehook/logging';
 import { HAND_BACK_DELAY_MS } from '@wirehook/nats';
 import { DeadLetterReason, DeliveryTaskMessage, InvalidMessageError, decodeFlatMessage, type EndpointSnapshotMessage, type TraceContext } from '@wirehook/contracts';
 import { traceContextOfHeaders } from '@wirehook/tracing';

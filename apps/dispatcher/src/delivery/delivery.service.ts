@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { JetStreamClient } from '@nats-io/jetstream';
 import type { Logger } from 'pino';
-import { LOGGER, SecretBox } from '@wirehook/config';
+import { LOGGER } from '@wirehook/logging';
+import { SecretBox } from '@wirehook/secret-box';
 import {
   AttemptErrorCode,
   AttemptTrigger,

@@ -1,5 +1,5 @@
 import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
-import type { AddressPolicy } from '@wirehook/config';
+import type { AddressPolicy } from '@wirehook/address-policy';
 
 /** Raised when a host resolves to an address the platform may not connect to. */
 export class SsrfBlockedError extends Error {

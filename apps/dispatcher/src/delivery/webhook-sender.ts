@@ -2,7 +2,7 @@ import type { lookup as dnsLookup } from 'node:dns';
 import { readFileSync } from 'node:fs';
 import { createSecureContext, rootCertificates, type SecureContext } from 'node:tls';
 import { Agent, Pool, ProxyAgent, type Dispatcher, type buildConnector } from 'undici';
-import { AddressPolicy } from '@wirehook/config';
+import { AddressPolicy } from '@wirehook/address-policy';
 import { AttemptErrorCode, type AttemptErrorRecord, type AttemptResponseRecord } from '@wirehook/contracts';
 import { attemptError } from './attempt-error';
 import { EgressProxy, type EgressProxySettings } from './egress-proxy';

@@ -1,6 +1,7 @@
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
-import { MetricsRegistry, SecretBox } from '@wirehook/config';
+import { MetricsRegistry } from '@wirehook/metrics';
+import { SecretBox } from '@wirehook/secret-box';
 import { encodeMessage, endpointConfigKey, tenantConfigKey, type EndpointSnapshotMessage } from '@wirehook/contracts';
 import { DispatcherMetrics } from '../metrics/dispatcher.metrics';
 import { EndpointDirectory } from './endpoint-directory.service';

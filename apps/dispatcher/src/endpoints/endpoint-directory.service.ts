@@ -13,7 +13,8 @@ import {
   eventMatchesPattern,
 } from '@wirehook/contracts';
 import { NATS_CONNECTION, openBucket } from '@wirehook/nats';
-import { LOGGER, SecretBox, SecretDecryptionError } from '@wirehook/config';
+import { LOGGER } from '@wirehook/logging';
+import { SecretBox, SecretDecryptionError } from '@wirehook/secret-box';
 import { DispatcherMetrics } from '../metrics/dispatcher.metrics';
 
 /** A configuration entry this process could not apply. */

@@ -1,7 +1,7 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { HealthCheck, HealthCheckError, HealthCheckService, type HealthIndicatorResult } from '@nestjs/terminus';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { MetricsRegistry, registerReadinessMetric } from '@wirehook/config';
+import { MetricsRegistry, registerReadinessMetric } from '@wirehook/metrics';
 import { NATS_CONNECTION, natsHealthIndicator } from '@wirehook/nats';
 import { EndpointDirectory } from '../endpoints/endpoint-directory.service';
 

@@ -4,7 +4,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { KV, KvWatchEntry } from '@nats-io/kv';
 import type { NatsConnection, QueuedIterator } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
-import { LOGGER } from '@wirehook/config';
+import { LOGGER } from '@wirehook/logging';
 import { MembershipBucketNames } from '@wirehook/contracts';
 import { NATS_CONNECTION, openBucket } from '@wirehook/nats';
 import type { EndpointLimits } from '../delivery/endpoint-gate';

@@ -1,7 +1,8 @@
 import type { Provider } from '@nestjs/common';
 import type { JetStreamManager } from '@nats-io/jetstream';
 import type { Logger } from 'pino';
-import { LOGGER, MetricsRegistry } from '@wirehook/config';
+import { LOGGER } from '@wirehook/logging';
+import { MetricsRegistry } from '@wirehook/metrics';
 import { ConsumerNames, DeliverySubjects, EventSubjects, StreamNames } from '@wirehook/contracts';
 import { ConsumerLagMetrics, JETSTREAM_MANAGER } from '@wirehook/nats';
 

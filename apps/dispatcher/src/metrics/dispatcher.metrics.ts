@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Gauge, Histogram } from 'prom-client';
 import { DELIVERY_STATUSES, DeadLetterReason, ENDPOINT_DISABLED_REASONS, type DeliveryStatus, type EndpointDisabledReason } from '@wirehook/contracts';
-import { MetricsRegistry } from '@wirehook/config';
+import { MetricsRegistry } from '@wirehook/metrics';
 
 /** The dispatcher's Prometheus metrics. */
 @Injectable()

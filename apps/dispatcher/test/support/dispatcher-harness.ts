@@ -5,7 +5,8 @@ import { AckPolicy, jetstream, jetstreamManager, type JetStreamClient } from '@n
 import { Kvm, type KV } from '@nats-io/kv';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import pino from 'pino';
-import { SecretBox, loadConfig } from '@wirehook/config';
+import { SecretBox } from '@wirehook/secret-box';
+import { loadConfig } from '@wirehook/config';
 import {
   AttemptRecordedMessage,
   AttemptSubjects,

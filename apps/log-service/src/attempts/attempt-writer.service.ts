@@ -2,16 +2,15 @@ import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationB
 import type { Consumer, ConsumerMessages, JetStreamClient, JetStreamManager, JsMsg } from '@nats-io/jetstream';
 import type { Logger } from 'pino';
 import { Counter, Gauge } from 'prom-client';
-import { LOGGER, MetricsRegistry } from '@wirehook/config';
+import { LOGGER } from '@wirehook/logging';
+import { MetricsRegistry } from '@wirehook/metrics';
 import {
   AttemptRecordedMessage,
-  AttemptSubjects,
+  ConsumerBindings,
   DeliveriesCreatedMessage,
   parseAttemptSubject,
-  ConsumerNames,
   DeadLetterReason,
   InvalidMessageError,
-  StreamNames,
   deadLetterSubject,
   decodeMessage,
   encodeMessage,
@@ -144,13 +143,7 @@ export class AttemptWriter implements OnApplicationBootstrap, BeforeApplicationS
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    const consumer = await openDurableConsumer(this.js, this.jsm, {
-      stream: StreamNames.attempts,
-      name: ConsumerNames.attemptWriter,
-      filterSubject: AttemptSubjects.all,
-      ackWaitMs: ACK_WAIT_MS,
-      maxAckPending: 20_000,
-    });
+    const consumer = await openDurableConsumer(this.js, this.jsm, { ...ConsumerBindings.attemptWriter, ackWaitMs: ACK_WAIT_MS, maxAckPending: 20_000 });
     this.loop = this.pull(consumer);
   }
 

@@ -2,7 +2,8 @@ import { Controller, Get, Inject } from '@nestjs/common';
 import { HealthCheck, HealthCheckError, HealthCheckService } from '@nestjs/terminus';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Connection } from 'mongoose';
-import { IndexCheck, MONGO_CONNECTION, MetricsRegistry, indexHealthIndicator, pingMongo, registerReadinessMetric } from '@wirehook/config';
+import { IndexCheck, MONGO_CONNECTION, indexHealthIndicator, pingMongo } from '@wirehook/mongo';
+import { MetricsRegistry, registerReadinessMetric } from '@wirehook/metrics';
 import { NATS_CONNECTION, natsHealthIndicator } from '@wirehook/nats';
 import { AttemptWriter } from '../attempts/attempt-writer.service';
 

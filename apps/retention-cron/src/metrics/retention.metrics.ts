@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, collectDefaultMetrics } from 'prom-client';
-import { MetricsRegistry } from '@wirehook/config';
+import { MetricsRegistry } from '@wirehook/metrics';
 import { RETENTION_RUN_RESULTS, type RetentionRunSummaryMessage } from '@wirehook/contracts';
 
 /**

@@ -2,7 +2,7 @@ import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationB
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { CronJob } from 'cron';
 import type { Logger } from 'pino';
-import { LOGGER } from '@wirehook/config';
+import { LOGGER } from '@wirehook/logging';
 import { RetentionCronConfig, SCHEDULE_OFF } from '../config/retention-cron.config';
 import { RetentionRunner } from './retention-runner.service';
 

@@ -1,5 +1,6 @@
 import mongoose, { type Connection } from 'mongoose';
-import { loadConfig, migrateIndexes } from '@wirehook/config';
+import { loadConfig } from '@wirehook/config';
+import { migrateIndexes } from '@wirehook/mongo';
 import { capturingLogger, type LogLine } from '@wirehook/testing';
 import { RETENTION_CRON_REQUIRED_COLLECTIONS } from '../../src/collections';
 import { RetentionCronConfig } from '../../src/config/retention-cron.config';

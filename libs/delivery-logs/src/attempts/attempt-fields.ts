@@ -1,17 +1,4 @@
-import type { AttemptRecordedMessage, StatusClass } from '@wirehook/contracts';
-
-/** The attempt id of an attempt record: the unique attempt key. */
-export function attemptIdOf(record: Pick<AttemptRecordedMessage, 'deliveryId' | 'attempt'>): string {
-  return `${record.deliveryId}_${record.attempt}`;
-}
-
-/**
- * The id of the row a pending delivery shows in the attempts view until its first attempt:
- * attempt number 0, which no real attempt has.
- */
-export function pendingAttemptIdOf(deliveryId: string): string {
-  return attemptIdOf({ deliveryId, attempt: 0 });
-}
+import type { StatusClass } from '@wirehook/contracts';
 
 /** What a secret header value is stored as. */
 export const REDACTED = '[redacted]';

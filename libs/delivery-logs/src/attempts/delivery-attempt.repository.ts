@@ -1,7 +1,6 @@
 import type { Connection, Model } from 'mongoose';
-import { MAX_ATTEMPTS_PER_DELIVERY } from '@wirehook/contracts';
+import { MAX_ATTEMPTS_PER_DELIVERY, pendingAttemptIdOf } from '@wirehook/contracts';
 import type { LogQueryLimits } from '../log-query-limits';
-import { pendingAttemptIdOf } from './attempt-fields';
 import { insertMissing } from '../shared/insert-missing';
 import { logRowSource, type LogRowSource } from '../shared/log-rows';
 import { AttemptIndex, DELIVERY_ATTEMPTS_COLLECTION, deliveryAttemptSchema, type DeliveryAttemptDocument } from './delivery-attempt.schema';

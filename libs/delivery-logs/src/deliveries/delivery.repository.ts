@@ -1,7 +1,6 @@
 import type { Connection, Model } from 'mongoose';
-import { DeliveryStatus, type AttemptRecordedMessage, type DeliveriesCreatedMessage } from '@wirehook/contracts';
+import { DeliveryStatus, attemptIdOf, pendingAttemptIdOf, type AttemptRecordedMessage, type DeliveriesCreatedMessage } from '@wirehook/contracts';
 import type { LogQueryLimits } from '../log-query-limits';
-import { attemptIdOf, pendingAttemptIdOf } from '../attempts/attempt-fields';
 import { payloadIdOf } from '../payloads/event-payload.repository';
 import { idsByTenant } from '../shared/ids-by-tenant';
 import { insertMissing, isOnlyDuplicateKeys } from '../shared/insert-missing';

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Connection, mongo } from 'mongoose';
-import { connectMongo, loadConfig, migrateIndexes } from '@wirehook/config';
+import { connectMongo, migrateIndexes } from '@wirehook/mongo';
+import { loadConfig } from '@wirehook/config';
 import { ServerEnvironment, logReads, recordCommands, withDatabase, type SentCommand } from '@wirehook/testing';
 import {
   AttemptIndex,

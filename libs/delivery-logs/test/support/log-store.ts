@@ -1,5 +1,5 @@
 import type { Connection } from 'mongoose';
-import { connectMongo, migrateIndexes } from '@wirehook/config';
+import { connectMongo, migrateIndexes } from '@wirehook/mongo';
 import { recordCommands, startTestServers, type SentCommand, type TestServers } from '@wirehook/testing';
 import { DELIVERY_LOG_COLLECTIONS, DeliveryLogs } from '../../src';
 

@@ -1,4 +1,4 @@
-import type { ListLogsRequestMessage, LogFilterMessage } from '@wirehook/contracts';
+import { isAttemptId, type ListLogsRequestMessage, type LogFilterMessage } from '@wirehook/contracts';
 import type { DeliveryAttemptDocument, DeliveryDocument, DeliveryLogs } from '../../../src';
 import { LogQueryError } from '../../../src';
 import { encodeCursor } from '../../../src/queries/log-cursor';
@@ -46,7 +46,7 @@ function cursorAfter(firstPageCursor: string | null, row: RowKeyFields, sort: Li
 
 /** What log-service's `LogsHandler.get` reads for an attempt id, or for a delivery id (its latest attempt). */
 async function detail(logs: DeliveryLogs, tenantId: string, id: string): Promise<unknown> {
-  const attemptId = /_\d+$/.test(id) ? id : (await logs.deliveries.find(tenantId, id))?.lastAttemptId;
+  const attemptId = isAttemptId(id) ? id : (await logs.deliveries.find(tenantId, id))?.lastAttemptId;
   const attempt = attemptId ? await logs.attempts.find(tenantId, attemptId) : null;
   if (!attempt) throw new Error(`${id} is not seeded`);
   return Promise.all([logs.deliveries.find(tenantId, attempt.deliveryId), logs.attempts.ofDelivery(tenantId, attempt.deliveryId), logs.payloads.bodies(tenantId, [attempt.payloadId])]);

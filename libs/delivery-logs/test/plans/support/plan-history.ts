@@ -1,11 +1,10 @@
 import type { Connection } from 'mongoose';
-import { AttemptErrorCode, DeliveryStatus, type AttemptRecordedMessage } from '@wirehook/contracts';
+import { AttemptErrorCode, DeliveryStatus, attemptIdOf, type AttemptRecordedMessage } from '@wirehook/contracts';
 import { buildAttemptRecord } from '@wirehook/testing';
 import {
   DELIVERIES_COLLECTION,
   DELIVERY_ATTEMPTS_COLLECTION,
   EVENT_PAYLOADS_COLLECTION,
-  attemptIdOf,
   payloadIdOf,
   statusClassOf,
   type DeliveryAttemptDocument,

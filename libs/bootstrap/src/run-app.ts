@@ -4,12 +4,9 @@ import type { DynamicModule, INestApplication } from '@nestjs/common';
 import { Transport, type MicroserviceOptions } from '@nestjs/microservices';
 import type { Logger } from 'pino';
 import { nestNatsOptions } from '@wirehook/nats';
-import { createLogger, JsonLogger } from './json-logger';
-import type { AppConfig } from './common-config';
-import { ConfigError, loadConfig } from './load-config';
-
-/** Injection token of the process's pino logger. */
-export const LOGGER = Symbol('LOGGER');
+import { createLogger, JsonLogger } from '@wirehook/logging';
+import type { AppConfig } from '@wirehook/config';
+import { ConfigError, loadConfig } from '@wirehook/config';
 
 export interface RunAppOptions<C extends AppConfig> {
   name: string;

@@ -3,10 +3,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-const ROOT = resolve(__dirname, '..', '..', '..', '..');
+const ROOT = resolve(__dirname, '..', '..', '..');
 
-/** retention-cron compiled as `npm run build` compiles it, into a folder of the test's own. */
-export interface CompiledRetentionCron {
+/** An app compiled as `npm run build` compiles it, into a folder of the test's own. */
+export interface CompiledApp {
   /** Path of a compiled entrypoint, e.g. `src/run-once.js`. */
   entry(relative: string): string;
   /** Starts a compiled entrypoint with exactly `env` (plus where to find node_modules). */
@@ -15,17 +15,17 @@ export interface CompiledRetentionCron {
 }
 
 /**
- * Compiles retention-cron and the libraries it uses with the repository's swc settings, so a
- * test can run the real entrypoints as processes (and kill them) without touching `dist/`.
+ * Compiles an app and the libraries with the repository's swc settings, so a test can run the
+ * app's real entrypoints as processes (and kill them) without touching `dist/`.
  */
-export function compileRetentionCron(): CompiledRetentionCron {
-  const out = mkdtempSync(join(tmpdir(), 'wirehook-retention-build-'));
-  const sources = ['apps/retention-cron/src', 'libs/config/src', 'libs/contracts/src', 'libs/delivery-logs/src', 'libs/nats/src'];
+export function compileApp(app: string): CompiledApp {
+  const out = mkdtempSync(join(tmpdir(), `wirehook-${app}-build-`));
+  const sources = [`apps/${app}/src`, 'libs'];
   execFileSync(process.execPath, [join(ROOT, 'node_modules/@swc/cli/bin/swc.js'), ...sources, '--config-file', '.swcrc', '--out-dir', out, '--quiet'], {
     cwd: ROOT,
     stdio: 'pipe',
   });
-  const entry = (relative: string) => join(out, 'apps/retention-cron', relative);
+  const entry = (relative: string) => join(out, 'apps', app, relative);
   return {
     entry,
     spawn: (relative, args, env) =>

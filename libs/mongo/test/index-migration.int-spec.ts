@@ -1,6 +1,7 @@
 import { IsOptional, IsString } from 'class-validator';
 import mongoose, { Schema, type Connection } from 'mongoose';
-import { loadConfig, migrateIndexes, missingIndexes, type IndexedCollection } from '../src';
+import { loadConfig } from '@wirehook/config';
+import { migrateIndexes, missingIndexes, type IndexedCollection } from '../src';
 import { startTestServers, type TestServers } from '@wirehook/testing';
 
 class MigrationTestEnvironment {

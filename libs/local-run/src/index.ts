@@ -1,0 +1,2 @@
+export * from './local-servers';
+export * from './app-launch';

@@ -1,0 +1,4 @@
+export * from './mongo-connection';
+export * from './index-migration';
+export * from './index-check';
+export * from './migrate-command';
