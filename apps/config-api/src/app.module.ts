@@ -1,14 +1,16 @@
-import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { ClientsModule, Transport } from '@nestjs/microservices';
 import { TerminusModule } from '@nestjs/terminus';
+import type { NatsConnection } from '@nats-io/transport-node';
 import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
-import { IndexCheck, MONGO_CONNECTION, connectMongo } from '@wirehook/mongo';
+import { HealthController, mongoHealthIndicator, readinessChecks } from '@wirehook/health';
+import { IndexCheck, MONGO_CONNECTION, indexHealthIndicator, mongoProviders } from '@wirehook/mongo';
 import { LOGGER } from '@wirehook/logging';
 import { MetricsModule } from '@wirehook/metrics';
 import { SecretBox } from '@wirehook/secret-box';
-import { NatsModule, nestNatsOptions } from '@wirehook/nats';
+import { NATS_CONNECTION, NatsModule, natsHealthIndicator, nestNatsOptions } from '@wirehook/nats';
 import { TracingModule } from '@wirehook/tracing';
 import { ApiKeyRepository } from './api-keys/api-key.repository';
 import { ApiKeyGuard } from './auth/api-key.guard';
@@ -21,7 +23,6 @@ import { DeliveryCommandsService } from './deliveries/delivery-commands.service'
 import { DISPATCHER_CLIENT, DispatcherClient } from './deliveries/dispatcher.client';
 import { EventIngestService } from './events/event-ingest.service';
 import { EventsController } from './events/events.controller';
-import { HealthController } from './health/health.controller';
 import { WebhookReceiverController } from './receiver/webhook-receiver.controller';
 import { LOG_SERVICE_CLIENT, LogServiceClient } from './logs/log-service.client';
 import { LogsController } from './logs/logs.controller';
@@ -43,14 +44,6 @@ import { EndpointUrlValidator } from './webhooks/endpoint-url.validator';
 import { EndpointDisabledHandler } from './webhooks/endpoint-disabled.handler';
 import { WebhookService } from './webhooks/webhook.service';
 import { WebhooksController } from './webhooks/webhooks.controller';
-
-class MongoCloser implements OnApplicationShutdown {
-  constructor(@Inject(MONGO_CONNECTION) private readonly connection: Connection) {}
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.connection.close();
-  }
-}
 
 @Module({})
 export class ConfigApiModule {
@@ -75,17 +68,17 @@ export class ConfigApiModule {
         { provide: LOGGER, useValue: logger },
         { provide: DashboardFiles, useValue: new DashboardFiles(dashboardDir) },
         { provide: SecretBox, useValue: SecretBox.fromConfig(config) },
-        { provide: MONGO_CONNECTION, useFactory: () => connectMongo(config.MONGODB_URI, config.MONGODB_WRITE_CONCERN, { writeTimeoutMs: config.MONGODB_WRITE_TIMEOUT_MS }) },
+        ...mongoProviders(config, CONFIG_API_COLLECTIONS, logger),
+        // Ready: NATS connected, MongoDB answering, the indexes in place.
+        readinessChecks([NATS_CONNECTION, MONGO_CONNECTION, IndexCheck], (nc: NatsConnection, mongo: Connection, indexes: IndexCheck) => [
+          () => natsHealthIndicator(nc),
+          () => mongoHealthIndicator(mongo),
+          () => indexHealthIndicator(indexes),
+        ]),
         {
           provide: TenantRepository,
           inject: [MONGO_CONNECTION],
           useFactory: (connection: Connection) => new TenantRepository(connection),
-        },
-        // Indexes are made by `npm run migrate`; until they exist, /health/ready names the missing ones.
-        {
-          provide: IndexCheck,
-          inject: [MONGO_CONNECTION],
-          useFactory: (connection: Connection) => new IndexCheck(connection, CONFIG_API_COLLECTIONS, logger),
         },
         {
           provide: ApiKeyRepository,
@@ -110,7 +103,6 @@ export class ConfigApiModule {
           useFactory: (connection: Connection) => new PlatformSettingsRepository(connection),
         },
         EncryptionKeyCheck,
-        MongoCloser,
         { provide: APP_GUARD, useClass: ApiKeyGuard },
         ConfigReplicator,
         TenantService,

@@ -1,10 +1,12 @@
 import { Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
+import type { NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
+import { HealthController, readinessChecks } from '@wirehook/health';
 import { LOGGER } from '@wirehook/logging';
 import { MetricsModule } from '@wirehook/metrics';
 import { SecretBox } from '@wirehook/secret-box';
-import { NatsModule } from '@wirehook/nats';
+import { NATS_CONNECTION, NatsModule, natsHealthIndicator } from '@wirehook/nats';
 import { TracingModule } from '@wirehook/tracing';
 import { AttemptLogPublisher } from './attempt-log/attempt-log.publisher';
 import { DeliveryCommandsHandler } from './commands/delivery-commands.handler';
@@ -13,13 +15,13 @@ import { DeadLetterPublisher } from './dead-letters/dead-letter.publisher';
 import { DeliveryTaskHandler } from './delivery/delivery-task.handler';
 import { EndpointGate } from './delivery/endpoint-gate';
 import { DeliveryService } from './delivery/delivery.service';
-import { WebhookSender } from './delivery/webhook-sender';
 import { DispatcherConsumers } from './dispatcher-consumers.service';
 import { EndpointDirectory } from './endpoints/endpoint-directory.service';
 import { FanOutHandler } from './fan-out/fan-out.handler';
 import { DispatcherMembership } from './membership/dispatcher-membership.service';
-import { HealthController } from './health/health.controller';
+import { configurationHealthIndicator } from './health/configuration-health';
 import { EndpointHealthTracker } from './health-tracking/endpoint-health.tracker';
+import { WebhookSender } from './delivery/webhook-sender';
 import { dispatcherConsumerLagProvider } from './metrics/consumer-lag.metrics';
 import { DispatcherMetrics } from './metrics/dispatcher.metrics';
 
@@ -77,6 +79,11 @@ export class DispatcherModule {
         DispatcherMembership,
         EndpointHealthTracker,
         EndpointDirectory,
+        // Ready: NATS connected, and every configuration entry applied.
+        readinessChecks([NATS_CONNECTION, EndpointDirectory], (nc: NatsConnection, directory: EndpointDirectory) => [
+          () => natsHealthIndicator(nc),
+          () => configurationHealthIndicator(directory),
+        ]),
         DeadLetterPublisher,
         DeliveryService,
         DeliveryTaskHandler,

@@ -1,29 +1,22 @@
-import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
+import type { NatsConnection } from '@nats-io/transport-node';
 import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
-import { IndexCheck, MONGO_CONNECTION, connectMongo } from '@wirehook/mongo';
+import { HealthController, mongoHealthIndicator, readinessChecks } from '@wirehook/health';
+import { IndexCheck, MONGO_CONNECTION, indexHealthIndicator, mongoProviders } from '@wirehook/mongo';
 import { LOGGER } from '@wirehook/logging';
 import { MetricsModule } from '@wirehook/metrics';
 import { DeliveryLogs } from '@wirehook/delivery-logs';
-import { NatsModule } from '@wirehook/nats';
+import { NATS_CONNECTION, NatsModule, natsHealthIndicator } from '@wirehook/nats';
 import { TracingModule } from '@wirehook/tracing';
 import { AttemptWriter } from './attempts/attempt-writer.service';
 import { LOG_SERVICE_COLLECTIONS } from './collections';
 import { LogServiceConfig } from './config/log-service.config';
-import { HealthController } from './health/health.controller';
 import { LogsHandler } from './logs/logs.handler';
 import { logServiceConsumerLagProvider } from './metrics/consumer-lag.metrics';
 import { TenantQueryLimiter } from './logs/tenant-query-gate';
 
-
-class MongoCloser implements OnApplicationShutdown {
-  constructor(@Inject(MONGO_CONNECTION) private readonly connection: Connection) {}
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.connection.close();
-  }
-}
 
 @Module({})
 export class LogServiceModule {
@@ -40,15 +33,18 @@ export class LogServiceModule {
       providers: [
         { provide: LogServiceConfig, useValue: config },
         { provide: LOGGER, useValue: logger },
-        { provide: MONGO_CONNECTION, useFactory: () => connectMongo(config.MONGODB_URI, config.MONGODB_WRITE_CONCERN, { writeTimeoutMs: config.MONGODB_WRITE_TIMEOUT_MS }) },
+        ...mongoProviders(config, LOG_SERVICE_COLLECTIONS, logger),
         {
           provide: DeliveryLogs,
           inject: [MONGO_CONNECTION],
           useFactory: (connection: Connection) => new DeliveryLogs(connection, { maxTimeMs: config.LOG_QUERY_MAX_TIME_MS }),
         },
-        // Indexes are made by `npm run migrate`; until they exist, /health/ready names the missing ones.
-        { provide: IndexCheck, inject: [MONGO_CONNECTION], useFactory: (connection: Connection) => new IndexCheck(connection, LOG_SERVICE_COLLECTIONS, logger) },
-        MongoCloser,
+        // Ready: NATS connected, MongoDB answering and accepting the last write, the indexes in place.
+        readinessChecks([NATS_CONNECTION, MONGO_CONNECTION, AttemptWriter, IndexCheck], (nc: NatsConnection, mongo: Connection, writer: AttemptWriter, indexes: IndexCheck) => [
+          () => natsHealthIndicator(nc),
+          () => mongoHealthIndicator(mongo, () => !writer.healthy),
+          () => indexHealthIndicator(indexes),
+        ]),
         AttemptWriter,
         TenantQueryLimiter,
         logServiceConsumerLagProvider,

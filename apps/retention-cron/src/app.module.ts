@@ -1,16 +1,16 @@
-import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { TerminusModule } from '@nestjs/terminus';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
-import { IndexCheck, MONGO_CONNECTION, connectMongo } from '@wirehook/mongo';
+import { HealthController, mongoHealthIndicator, readinessChecks } from '@wirehook/health';
+import { IndexCheck, MONGO_CONNECTION, indexHealthIndicator, mongoProviders } from '@wirehook/mongo';
 import { LOGGER } from '@wirehook/logging';
 import { MetricsModule } from '@wirehook/metrics';
-import { NATS_CONNECTION, NatsModule } from '@wirehook/nats';
+import { NATS_CONNECTION, NatsModule, natsHealthIndicator } from '@wirehook/nats';
 import { RETENTION_CRON_REQUIRED_COLLECTIONS } from './collections';
 import { RetentionCronConfig } from './config/retention-cron.config';
-import { HealthController } from './health/health.controller';
 import { RetentionMetrics } from './metrics/retention.metrics';
 import { RetentionPolicyService } from './policies/retention-policy.service';
 import { createRetentionComponents, type RetentionComponents } from './retention/retention-components';
@@ -18,14 +18,6 @@ import { RetentionEventPublisher } from './retention/retention-event.publisher';
 import { RetentionRunner } from './retention/retention-runner.service';
 import { RetentionScheduler } from './retention/retention-scheduler.service';
 import { RetentionHandler } from './retention/retention.handler';
-
-class MongoCloser implements OnApplicationShutdown {
-  constructor(@Inject(MONGO_CONNECTION) private readonly connection: Connection) {}
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.connection.close();
-  }
-}
 
 const RETENTION_COMPONENTS = Symbol('RETENTION_COMPONENTS');
 
@@ -46,14 +38,13 @@ export class RetentionCronModule {
       providers: [
         { provide: RetentionCronConfig, useValue: config },
         { provide: LOGGER, useValue: logger },
-        { provide: MONGO_CONNECTION, useFactory: () => connectMongo(config.MONGODB_URI, config.MONGODB_WRITE_CONCERN, { writeTimeoutMs: config.MONGODB_WRITE_TIMEOUT_MS }) },
-        MongoCloser,
-        // Indexes are made by `npm run migrate`; until they exist, /health/ready names the missing ones.
-        {
-          provide: IndexCheck,
-          inject: [MONGO_CONNECTION],
-          useFactory: (connection: Connection) => new IndexCheck(connection, RETENTION_CRON_REQUIRED_COLLECTIONS, logger),
-        },
+        ...mongoProviders(config, RETENTION_CRON_REQUIRED_COLLECTIONS, logger),
+        // Ready: NATS connected, MongoDB answering, the indexes in place.
+        readinessChecks([NATS_CONNECTION, MONGO_CONNECTION, IndexCheck], (nc: NatsConnection, mongo: Connection, indexes: IndexCheck) => [
+          () => natsHealthIndicator(nc),
+          () => mongoHealthIndicator(mongo),
+          () => indexHealthIndicator(indexes),
+        ]),
         { provide: RetentionMetrics, useValue: metrics },
         { provide: RetentionEventPublisher, inject: [NATS_CONNECTION], useFactory: (nc: NatsConnection) => new RetentionEventPublisher(nc) },
         {

@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { ClientProxyFactory, Transport, type ClientProxy } from '@nestjs/microservices';
 import { connect, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 import { firstValueFrom } from 'rxjs';
+import { startRpcHandlers } from '@wirehook/bootstrap';
 import { loadConfig } from '@wirehook/config';
 import { migrateIndexes } from '@wirehook/mongo';
 import {
@@ -20,7 +21,6 @@ import { RetentionCronModule } from '../src/app.module';
 import { RETENTION_CRON_REQUIRED_COLLECTIONS } from '../src/collections';
 import { RetentionCronConfig } from '../src/config/retention-cron.config';
 import { RetentionLeaseRepository } from '../src/lease/retention-lease.repository';
-import { connectRetentionRpc } from '../src/rpc-transport';
 import { clearCollections, logCollectionsOf, seedDeliveries, storedLogs, type LogCollections, type SeedSpec } from './support/delivery-log-seed';
 
 /** retention-cron booted in this process as main.ts boots it: HTTP, NATS request/reply, scheduler. */
@@ -28,7 +28,7 @@ async function bootApp(servers: TestServers, env: Record<string, string>): Promi
   const config = loadConfig(RetentionCronConfig, { NATS_URL: servers.natsUrl, MONGODB_URI: servers.mongoUri, MONGODB_WRITE_CONCERN: '1', ...env });
   const { logger, lines } = capturingLogger('retention-cron');
   const app = await NestFactory.create(RetentionCronModule.forRoot(config, logger), { logger: false });
-  await connectRetentionRpc(app, config);
+  await startRpcHandlers(app, config, 'retention-cron', 'retention-cron');
   await app.listen(0, '127.0.0.1');
   return { app, baseUrl: `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`, lines };
 }

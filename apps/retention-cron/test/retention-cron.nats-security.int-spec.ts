@@ -7,6 +7,7 @@ import { NestFactory } from '@nestjs/core';
 import { ClientProxyFactory, Transport, type ClientProxy } from '@nestjs/microservices';
 import { firstValueFrom } from 'rxjs';
 import mongoose from 'mongoose';
+import { startRpcHandlers } from '@wirehook/bootstrap';
 import { loadConfig } from '@wirehook/config';
 import { migrateIndexes } from '@wirehook/mongo';
 import { RetentionRpcPatterns, RetentionRunSummaryMessage, RetentionSubjects, decodeMessage, type RetentionPolicyView, type RunRetentionReply } from '@wirehook/contracts';
@@ -15,7 +16,6 @@ import { capturingLogger, eventually, startSecuredNatsServer, startTestServers, 
 import { RetentionCronModule } from '../src/app.module';
 import { RETENTION_CRON_REQUIRED_COLLECTIONS } from '../src/collections';
 import { RetentionCronConfig } from '../src/config/retention-cron.config';
-import { connectRetentionRpc } from '../src/rpc-transport';
 
 describe('retention-cron against a NATS that requires a .creds login and mutual TLS', () => {
   let nats: SecuredNatsServer;
@@ -46,7 +46,7 @@ describe('retention-cron against a NATS that requires a .creds login and mutual 
       const config = loadConfig(RetentionCronConfig, env);
       const { logger } = capturingLogger('retention-cron');
       app = await NestFactory.create(RetentionCronModule.forRoot(config, logger), { logger: false });
-      await connectRetentionRpc(app, config);
+      await startRpcHandlers(app, config, 'retention-cron', 'retention-cron');
       await app.listen(0, '127.0.0.1');
       baseUrl = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
       client = ClientProxyFactory.create({ transport: Transport.NATS, options: nestNatsOptions(nats.settings, 'test-client') });

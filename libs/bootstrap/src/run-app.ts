@@ -52,13 +52,7 @@ export async function runApp<C extends AppConfig>(options: RunAppOptions<C>): Pr
     const app = await NestFactory.create(options.module(config, logger), { logger: new JsonLogger(logger) });
     app.enableShutdownHooks();
     await options.configure?.(app, config, logger);
-    if (options.rpcQueue) {
-      app.connectMicroservice<MicroserviceOptions>({
-        transport: Transport.NATS,
-        options: { ...nestNatsOptions(config.natsClientSettings(), `${options.name}-rpc`), queue: options.rpcQueue },
-      });
-      await app.startAllMicroservices();
-    }
+    if (options.rpcQueue) await startRpcHandlers(app, config, options.name, options.rpcQueue);
     await app.listen(config.PORT, '0.0.0.0');
     logger.info({ port: config.PORT }, `${options.name} started`);
     return app;
@@ -66,4 +60,16 @@ export async function runApp<C extends AppConfig>(options: RunAppOptions<C>): Pr
     logger.fatal({ err: error }, `${options.name} failed to start`);
     process.exit(1);
   }
+}
+
+/**
+ * Starts answering the app's NATS request/reply handlers (`@MessagePattern`) in queue group
+ * `queue`, on a connection named `<name>-rpc`; `runApp` does it for an app with an `rpcQueue`.
+ */
+export async function startRpcHandlers(app: INestApplication, config: AppConfig, name: string, queue: string): Promise<void> {
+  app.connectMicroservice<MicroserviceOptions>({
+    transport: Transport.NATS,
+    options: { ...nestNatsOptions(config.natsClientSettings(), `${name}-rpc`), queue },
+  });
+  await app.startAllMicroservices();
 }

@@ -1,4 +1,4 @@
-import { attemptLogBatchSubject, attemptSubject, deliveriesCreatedSubject, parseAttemptSubject } from './wire-names';
+import { attemptIdOf, attemptLogBatchSubject, attemptSubject, deliveriesCreatedSubject, isAttemptId, parseAttemptSubject, pendingAttemptIdOf } from './wire-names';
 
 describe('attempt-stream subjects', () => {
   it('tells attempt records from created deliveries, with their tenant', () => {
@@ -11,4 +11,17 @@ describe('attempt-stream subjects', () => {
     'reads %s as no attempt-stream subject',
     (subject) => expect(parseAttemptSubject(subject)).toBeUndefined(),
   );
+});
+
+describe('attempt ids', () => {
+  it('are the delivery id and the attempt number, 0 for a delivery not attempted yet', () => {
+    expect(attemptIdOf({ deliveryId: 'msg_abc', attempt: 3 })).toBe('msg_abc_3');
+    expect(pendingAttemptIdOf('msg_abc')).toBe('msg_abc_0');
+  });
+
+  it('tell themselves from delivery ids', () => {
+    expect(isAttemptId(attemptIdOf({ deliveryId: 'msg_abc', attempt: 12 }))).toBe(true);
+    expect(isAttemptId('msg_abc')).toBe(false);
+    expect(isAttemptId('msg_abc_')).toBe(false);
+  });
 });

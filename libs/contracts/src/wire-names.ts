@@ -61,6 +61,27 @@ export const RpcPatterns = {
   recoverDeliveries: 'rpc.dispatcher.v1.deliveries.recover',
 } as const;
 
+/**
+ * Request/reply patterns answered by retention-cron (NATS, `@nestjs/microservices`, queue group
+ * `retention-cron`). Wire API: change one only by adding a new version next to it.
+ */
+export const RetentionRpcPatterns = {
+  /** The effective retention policy of a tenant: {@link GetRetentionPolicyRequestMessage} → {@link RetentionPolicyView}. */
+  getPolicy: 'rpc.retention-cron.v1.policy.get',
+  /** Stores a tenant's override: {@link SetRetentionPolicyRequestMessage} → {@link RetentionPolicyView}. */
+  setPolicy: 'rpc.retention-cron.v1.policy.set',
+  /** Removes a tenant's override, falling back to the defaults: {@link ResetRetentionPolicyRequestMessage} → {@link RetentionPolicyView}. */
+  resetPolicy: 'rpc.retention-cron.v1.policy.reset',
+  /** Runs a retention pass now: {@link RunRetentionRequestMessage} → {@link RunRetentionReply}. */
+  run: 'rpc.retention-cron.v1.run',
+} as const;
+
+/** Operational events of retention-cron (core NATS, not JetStream). Wire API, as above. */
+export const RetentionSubjects = {
+  /** A {@link RetentionRunSummaryMessage} after every run that held the lease, and every dry run. */
+  runCompleted: 'webhooks.ops.v1.retention.run-completed',
+} as const;
+
 export const StreamNames = {
   events: 'WEBHOOK_EVENTS',
   deliveries: 'WEBHOOK_DELIVERIES',
