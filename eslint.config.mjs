@@ -16,7 +16,7 @@ const boundaries = (extraForAll = []) => [
       { sourceTag: 'type:data', onlyDependOnLibsWithTags: ['type:contracts', 'type:runtime', ...extraForAll] },
       { sourceTag: 'type:publisher', onlyDependOnLibsWithTags: ['type:contracts', 'type:runtime', ...extraForAll] },
       // Starting nats-server, the MongoDB-wire server and built apps on one machine: npm start, tests, benchmarks.
-      { sourceTag: 'type:launch', onlyDependOnLibsWithTags: [] },
+      { sourceTag: 'type:launch', onlyDependOnLibsWithTags: ['type:contracts', 'type:runtime'] },
       { sourceTag: 'type:testing', onlyDependOnLibsWithTags: [...runtimeLibs, 'type:launch', 'type:testing'] },
       { sourceTag: 'type:app', onlyDependOnLibsWithTags: [...runtimeLibs, ...extraForAll] },
       { sourceTag: 'type:tool', onlyDependOnLibsWithTags: [...runtimeLibs, 'type:launch', 'type:testing'] },

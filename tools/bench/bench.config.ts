@@ -1,5 +1,5 @@
 import { IsOptional, IsString } from 'class-validator';
-import { ServerEnvironment } from '@wirehook/testing';
+import { ServerEnvironment } from '@wirehook/local-run';
 
 export const PHASES = ['throughput', 'replicas', 'pool', 'latency', 'fanout', 'ingest', 'queries'] as const;
 export type PhaseName = (typeof PHASES)[number];

@@ -3,13 +3,13 @@
  * memory of the built platform on this machine, everything on loopback. Prints a table and
  * writes JSON to bench-results/. Figures only: nothing here asserts a timing.
  */
+import 'reflect-metadata';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { resolve } from 'node:path';
 import { loadConfig } from '@wirehook/config';
-import { findExecutable } from '@wirehook/local-run';
-import { type ServerEnvironment } from '@wirehook/testing';
+import { findExecutable, type ServerEnvironment } from '@wirehook/local-run';
 import { BenchEnvironment, planFromArgs, type PhaseName } from './bench.config';
 import { sleep } from './load';
 import { BENCH_TENANT, awaitRoutes, type BenchContext } from './phases/context';

@@ -6,8 +6,8 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { MongoClient, type Db } from 'mongodb';
 import { SecretBox } from '@wirehook/secret-box';
 import { WebhookEventPublisher } from '@wirehook/publisher';
-import { ApiClient, startTestServers, type ServerEnvironment, type TestServers } from '@wirehook/testing';
-import { appNodeArguments, freePort, runBuiltMigration } from '@wirehook/local-run';
+import { ApiClient, startTestServers, type TestServers } from '@wirehook/testing';
+import { appNodeArguments, freePort, runBuiltMigration, type ServerEnvironment } from '@wirehook/local-run';
 
 export const APP_NAMES = ['config-api', 'dispatcher', 'log-service', 'retention-cron'] as const;
 export type AppName = (typeof APP_NAMES)[number];

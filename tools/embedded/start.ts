@@ -6,6 +6,7 @@
  * then starts the four apps, bootstraps a `default` tenant with an admin key (kept in the data
  * folder and used again while it works) and prints how to use it. Ctrl-C stops every process it started.
  */
+import 'reflect-metadata';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -13,8 +14,7 @@ import { randomBytes } from 'node:crypto';
 import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 import { AppConfig, EnvInt, SecretSetting, loadConfig } from '@wirehook/config';
 import { SecretBox } from '@wirehook/secret-box';
-import { ServerEnvironment } from '@wirehook/testing';
-import { appNodeArguments, findExecutable, runBuiltMigration, startMongoWireServer, startNatsServer, type LocalServer } from '@wirehook/local-run';
+import { ServerEnvironment, appNodeArguments, findExecutable, runBuiltMigration, startMongoWireServer, startNatsServer, type LocalServer } from '@wirehook/local-run';
 
 class EmbeddedRunConfig extends ServerEnvironment {
   @SecretSetting()

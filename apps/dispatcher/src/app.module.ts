@@ -21,7 +21,7 @@ import { FanOutHandler } from './fan-out/fan-out.handler';
 import { DispatcherMembership } from './membership/dispatcher-membership.service';
 import { configurationHealthIndicator } from './health/configuration-health';
 import { EndpointHealthTracker } from './health-tracking/endpoint-health.tracker';
-import { WebhookSender } from './delivery/webhook-sender';
+import { WebhookSender } from './http-client/webhook-sender';
 import { dispatcherConsumerLagProvider } from './metrics/consumer-lag.metrics';
 import { DispatcherMetrics } from './metrics/dispatcher.metrics';
 

@@ -2,7 +2,7 @@ import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationB
 import type { JetStreamClient, JetStreamManager, JsMsg } from '@nats-io/jetstream';
 import type { Logger } from 'pino';
 import { LOGGER } from '@wirehook/logging';
-import { ConsumerNames, DeliverySubjects, EventSubjects, StreamNames } from '@wirehook/contracts';
+import { ConsumerBindings } from '@wirehook/contracts';
 import { JETSTREAM, JETSTREAM_MANAGER, JetStreamWorker, openDurableConsumer, type DurableConsumerSettings } from '@wirehook/nats';
 import { DispatcherConfig } from './config/dispatcher.config';
 import { DeliveryTaskHandler } from './delivery/delivery-task.handler';
@@ -37,23 +37,17 @@ export class DispatcherConsumers implements OnApplicationBootstrap, BeforeApplic
     await this.startWorker(
       // Fan-out holds an event while the first attempts of its deliveries run (at most
       // DELIVERY_CONCURRENCY at once), so it waits as long as a task would, with room beyond them.
-      {
-        stream: StreamNames.events,
-        name: ConsumerNames.fanOut,
-        filterSubject: EventSubjects.all,
-        ackWaitMs: this.config.DELIVERY_ACK_WAIT_MS,
-        maxAckPending: concurrency + 1000,
-      },
+      { ...ConsumerBindings.fanOut, ackWaitMs: this.config.DELIVERY_ACK_WAIT_MS, maxAckPending: concurrency + 1000 },
       (message) => this.fanOut.handle(message),
       Math.min(64, concurrency),
     );
     await this.startWorker(
-      { stream: StreamNames.deliveries, name: ConsumerNames.deliveries, filterSubject: DeliverySubjects.allTasks, ackWaitMs: this.config.DELIVERY_ACK_WAIT_MS, maxAckPending: 10_000 },
+      { ...ConsumerBindings.deliveries, ackWaitMs: this.config.DELIVERY_ACK_WAIT_MS, maxAckPending: 10_000 },
       (message) => this.deliveryTasks.handle(message),
       concurrency,
     );
     await this.startWorker(
-      { stream: StreamNames.deliveries, name: ConsumerNames.retries, filterSubject: DeliverySubjects.allRetries, ackWaitMs: this.config.DELIVERY_ACK_WAIT_MS, maxAckPending: 1_000_000 },
+      { ...ConsumerBindings.retries, ackWaitMs: this.config.DELIVERY_ACK_WAIT_MS, maxAckPending: 1_000_000 },
       (message) => this.deliveryTasks.handle(message),
       concurrency,
     );

@@ -1,3 +1,4 @@
+import 'reflect-metadata';
 import { runApp } from '@wirehook/bootstrap';
 import { DispatcherModule } from './app.module';
 import { DispatcherConfig } from './config/dispatcher.config';

@@ -1,25 +1,11 @@
 import type { LookupAddress, lookup } from 'node:dns';
-import { SecretBox } from '@wirehook/secret-box';
-import {
-  ConnectProxy,
-  HttpsReceiver,
-  MutualTlsReceiver,
-  OAuth2TokenServer,
-  createTestCertificates,
-  eventually,
-  startTestServers,
-  testClientCertificate,
-  type TestCertificates,
-  type TestServers,
-} from '@wirehook/testing';
-import { WebhookSender } from '../src/delivery/webhook-sender';
-import { DispatcherHarness } from './support/dispatcher-harness';
+import { ConnectProxy, MutualTlsReceiver, OAuth2TokenServer, eventually, testClientCertificate, type HttpsReceiver, type TestCertificates } from '@wirehook/testing';
+import { WebhookSender } from '../src/http-client/webhook-sender';
+import { startDispatcherTestbed, type DispatcherHarness, type DispatcherTestbed } from './support/dispatcher-harness';
 
 /** Deliveries through HTTP CONNECT proxies: the dispatcher-wide one (HTTPS_PROXY, NO_PROXY) and an endpoint's own. */
 describe('egress proxies', () => {
-  const key = SecretBox.generateKey();
-  const box = SecretBox.fromBase64(key);
-  let servers: TestServers;
+  let testbed: DispatcherTestbed;
   let certificates: TestCertificates;
   let receiver: HttpsReceiver;
   let proxy: ConnectProxy;
@@ -27,24 +13,19 @@ describe('egress proxies', () => {
   let dispatcher: DispatcherHarness;
 
   beforeAll(async () => {
-    servers = await startTestServers('dispatcher-egress-proxy', { mongo: false });
-    certificates = createTestCertificates();
-    receiver = await HttpsReceiver.start(certificates);
     proxy = await ConnectProxy.start();
     ownProxy = await ConnectProxy.start();
     ownProxy.requiredAuthorization = `Basic ${Buffer.from('tenant:pa ss').toString('base64')}`;
-    dispatcher = await DispatcherHarness.start(servers, { CONFIG_ENCRYPTION_KEY: key, HTTPS_PROXY: proxy.url(), NO_PROXY: 'example.org,127.0.0.1' }, certificates.caFile);
-    await dispatcher.addTenant('acme');
+    testbed = await startDispatcherTestbed('dispatcher-egress-proxy', { HTTPS_PROXY: proxy.url(), NO_PROXY: 'example.org,127.0.0.1' });
+    ({ certificates, receiver, dispatcher } = testbed);
   });
 
   afterAll(async () => {
-    await dispatcher?.close();
-    await Promise.all([receiver?.stop(), proxy?.stop(), ownProxy?.stop()]);
-    await servers?.stop();
+    await testbed?.stop();
+    await Promise.all([proxy?.stop(), ownProxy?.stop()]);
   });
 
-  const addEndpoint = (overrides: Parameters<DispatcherHarness['addEndpoint']>[1]) =>
-    dispatcher.addEndpoint('acme', { secrets: [{ encrypted: box.encrypt(`whsec_${Buffer.alloc(32, 7).toString('base64')}`) }], retryScheduleMs: [], ...overrides });
+  const addEndpoint = (overrides: Parameters<DispatcherHarness['addEndpoint']>[1]) => dispatcher.addEndpoint('acme', { retryScheduleMs: [], ...overrides });
 
   const deliver = async (endpointId: string, event: string) => {
     await dispatcher.publisher.publish('acme', { event, data: {} });
@@ -68,7 +49,7 @@ describe('egress proxies', () => {
 
   it("sends an endpoint's deliveries through its own proxy, with the credentials in its URL", async () => {
     const tunnels = proxy.tunnels;
-    const endpoint = await addEndpoint({ url: receiver.url('/own-proxy'), events: ['proxy.own'], encryptedProxyUrl: box.encrypt(ownProxy.url('tenant:pa%20ss')) });
+    const endpoint = await addEndpoint({ url: receiver.url('/own-proxy'), events: ['proxy.own'], encryptedProxyUrl: dispatcher.encrypt(ownProxy.url('tenant:pa%20ss')) });
     expect(await deliver(endpoint.id, 'proxy.own')).toMatchObject({ status: 'success' });
     expect(ownProxy.targets).toEqual([`localhost:${receiver.port}`]);
     expect(proxy.tunnels).toBe(tunnels);
@@ -81,7 +62,7 @@ describe('egress proxies', () => {
       const endpoint = await addEndpoint({
         url: mtls.url(),
         events: ['proxy.mtls'],
-        tlsClient: { encryptedCertificate: box.encrypt(client.certificate), encryptedPrivateKey: box.encrypt(client.privateKey) },
+        tlsClient: { encryptedCertificate: dispatcher.encrypt(client.certificate), encryptedPrivateKey: dispatcher.encrypt(client.privateKey) },
       });
       expect(await deliver(endpoint.id, 'proxy.mtls')).toMatchObject({ status: 'success' });
       expect(proxy.targets.at(-1)).toMatch(/^localhost:\d+$/);

@@ -1,21 +1,9 @@
-import { SecretBox } from '@wirehook/secret-box';
-import {
-  HttpsReceiver,
-  MutualTlsReceiver,
-  OAuth2TokenServer,
-  createTestCertificates,
-  eventually,
-  startTestServers,
-  testClientCertificate,
-  type TestServers,
-} from '@wirehook/testing';
-import { DispatcherHarness } from './support/dispatcher-harness';
+import { MutualTlsReceiver, OAuth2TokenServer, eventually, testClientCertificate, type HttpsReceiver } from '@wirehook/testing';
+import { startDispatcherTestbed, type DispatcherHarness, type DispatcherTestbed } from './support/dispatcher-harness';
 
 /** Mutual TLS and OAuth2 client credentials, against a receiver that requires a client certificate and a real token endpoint. */
 describe('endpoint authentication: mutual TLS and OAuth2', () => {
-  const key = SecretBox.generateKey();
-  const box = SecretBox.fromBase64(key);
-  let servers: TestServers;
+  let testbed: DispatcherTestbed;
   let mtls: MutualTlsReceiver;
   let receiver: HttpsReceiver;
   let tokens: OAuth2TokenServer;
@@ -23,20 +11,16 @@ describe('endpoint authentication: mutual TLS and OAuth2', () => {
   let client: { certificate: string; privateKey: string };
 
   beforeAll(async () => {
-    servers = await startTestServers('dispatcher-endpoint-auth', { mongo: false });
-    const certificates = createTestCertificates();
-    client = testClientCertificate(certificates);
-    mtls = await MutualTlsReceiver.start(certificates);
-    receiver = await HttpsReceiver.start(certificates);
-    tokens = await OAuth2TokenServer.start(certificates);
-    dispatcher = await DispatcherHarness.start(servers, { CONFIG_ENCRYPTION_KEY: key }, certificates.caFile);
-    await dispatcher.addTenant('acme');
+    testbed = await startDispatcherTestbed('dispatcher-endpoint-auth');
+    ({ receiver, dispatcher } = testbed);
+    client = testClientCertificate(testbed.certificates);
+    mtls = await MutualTlsReceiver.start(testbed.certificates);
+    tokens = await OAuth2TokenServer.start(testbed.certificates);
   });
 
   afterAll(async () => {
-    await dispatcher?.close();
-    await Promise.all([mtls?.stop(), receiver?.stop(), tokens?.stop()]);
-    await servers?.stop();
+    await testbed?.stop();
+    await Promise.all([mtls?.stop(), tokens?.stop()]);
   });
 
   /** Publishes `count` events of a type only the endpoint under test subscribes to; waits for their attempt records. */
@@ -47,18 +31,14 @@ describe('endpoint authentication: mutual TLS and OAuth2', () => {
     return dispatcher.attemptsOf(endpointId).slice(before);
   };
 
-  /** An endpoint whose secrets are under this test's key (the harness's own key is replaced). */
-  const addEndpoint = (overrides: Parameters<DispatcherHarness['addEndpoint']>[1]) =>
-    dispatcher.addEndpoint('acme', { secrets: [{ encrypted: box.encrypt(`whsec_${Buffer.alloc(32, 7).toString('base64')}`) }], ...overrides });
-
-  const oauth2Auth = () => ({ type: 'oauth2' as const, tokenUrl: tokens.url(), clientId: tokens.clientId, encryptedValue: box.encrypt(tokens.clientSecret), scope: 'webhooks:write' });
+  const oauth2Auth = () => ({ type: 'oauth2' as const, tokenUrl: tokens.url(), clientId: tokens.clientId, encryptedValue: dispatcher.encrypt(tokens.clientSecret), scope: 'webhooks:write' });
 
   it('presents the endpoint client certificate to a receiver that requires one', async () => {
-    const endpoint = await addEndpoint({
+    const endpoint = await dispatcher.addEndpoint('acme', {
       url: mtls.url(),
       events: ['mtls.with'],
       retryScheduleMs: [],
-      tlsClient: { encryptedCertificate: box.encrypt(client.certificate), encryptedPrivateKey: box.encrypt(client.privateKey) },
+      tlsClient: { encryptedCertificate: dispatcher.encrypt(client.certificate), encryptedPrivateKey: dispatcher.encrypt(client.privateKey) },
     });
     const [attempt] = await deliver(endpoint.id, 'mtls.with');
     expect(attempt).toMatchObject({ status: 'success', response: { status: 200 } });
@@ -66,7 +46,7 @@ describe('endpoint authentication: mutual TLS and OAuth2', () => {
   });
 
   it('fails with tls without a client certificate', async () => {
-    const endpoint = await addEndpoint({ url: mtls.url(), events: ['mtls.without'], retryScheduleMs: [] });
+    const endpoint = await dispatcher.addEndpoint('acme', { url: mtls.url(), events: ['mtls.without'], retryScheduleMs: [] });
     const [attempt] = await deliver(endpoint.id, 'mtls.without');
     expect(attempt.status).toBe('failed');
     // Under TLS 1.3 the server checks the client's certificate after the client has finished its
@@ -76,7 +56,7 @@ describe('endpoint authentication: mutual TLS and OAuth2', () => {
   });
 
   it('fetches one token for many deliveries and sends it as a bearer token', async () => {
-    const endpoint = await addEndpoint({ url: receiver.url('/oauth-cached'), events: ['oauth.cached'], auth: oauth2Auth() });
+    const endpoint = await dispatcher.addEndpoint('acme', { url: receiver.url('/oauth-cached'), events: ['oauth.cached'], auth: oauth2Auth() });
     const before = tokens.requests.length;
     await deliver(endpoint.id, 'oauth.cached');
     const attempts = await deliver(endpoint.id, 'oauth.cached', 4);
@@ -92,7 +72,7 @@ describe('endpoint authentication: mutual TLS and OAuth2', () => {
   it('fetches a new token once the cached one expired', async () => {
     tokens.expiresInSeconds = 1;
     try {
-      const endpoint = await addEndpoint({ url: receiver.url('/oauth-expiry'), events: ['oauth.expiry'], auth: oauth2Auth() });
+      const endpoint = await dispatcher.addEndpoint('acme', { url: receiver.url('/oauth-expiry'), events: ['oauth.expiry'], auth: oauth2Auth() });
       const before = tokens.requests.length;
       await deliver(endpoint.id, 'oauth.expiry');
       const expired = Date.now() + 1000;
@@ -107,7 +87,7 @@ describe('endpoint authentication: mutual TLS and OAuth2', () => {
   });
 
   it('on a 401 fetches exactly one new token and retries within the same attempt', async () => {
-    const endpoint = await addEndpoint({ url: receiver.url('/oauth-revoked'), events: ['oauth.revoked'], auth: oauth2Auth() });
+    const endpoint = await dispatcher.addEndpoint('acme', { url: receiver.url('/oauth-revoked'), events: ['oauth.revoked'], auth: oauth2Auth() });
     await deliver(endpoint.id, 'oauth.revoked');
     const revoked = tokens.latest;
     const before = tokens.requests.length;
@@ -123,11 +103,11 @@ describe('endpoint authentication: mutual TLS and OAuth2', () => {
   });
 
   it('records a failed token request as auth_token and does not call the endpoint', async () => {
-    const endpoint = await addEndpoint({
+    const endpoint = await dispatcher.addEndpoint('acme', {
       url: receiver.url('/oauth-bad-secret'),
       events: ['oauth.bad'],
       retryScheduleMs: [],
-      auth: { ...oauth2Auth(), encryptedValue: box.encrypt('wrong secret') },
+      auth: { ...oauth2Auth(), encryptedValue: dispatcher.encrypt('wrong secret') },
     });
     const [attempt] = await deliver(endpoint.id, 'oauth.bad');
     expect(attempt.status).toBe('failed');
@@ -138,7 +118,7 @@ describe('endpoint authentication: mutual TLS and OAuth2', () => {
 
   it.each(['https://10.0.0.1/token', 'https://169.254.169.254/latest/meta-data'])('refuses a token URL at a forbidden address (%s)', async (tokenUrl) => {
     const before = tokens.requests.length;
-    const endpoint = await addEndpoint({
+    const endpoint = await dispatcher.addEndpoint('acme', {
       url: receiver.url('/oauth-ssrf'),
       events: ['oauth.ssrf'],
       auth: { ...oauth2Auth(), tokenUrl },

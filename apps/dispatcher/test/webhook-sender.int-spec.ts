@@ -2,7 +2,7 @@ import type { LookupAddress, lookup } from 'node:dns';
 import { createServer, type Server, type Socket } from 'node:net';
 import { HttpsReceiver, createTestCertificates, type TestCertificates } from '@wirehook/testing';
 import { freePort } from '@wirehook/local-run';
-import { WebhookSender } from '../src/delivery/webhook-sender';
+import { WebhookSender } from '../src/http-client/webhook-sender';
 
 const send = (sender: WebhookSender, url: string, timeoutMs = 5000) =>
   sender.send({ url, headers: { 'content-type': 'application/json' }, body: '{"event":"a.b"}', timeoutMs });

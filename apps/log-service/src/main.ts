@@ -1,3 +1,4 @@
+import 'reflect-metadata';
 import { runApp } from '@wirehook/bootstrap';
 import { LogServiceModule } from './app.module';
 import { LogServiceConfig } from './config/log-service.config';

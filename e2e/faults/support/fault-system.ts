@@ -7,8 +7,8 @@ import { MongoClient, type Db } from 'mongodb';
 import { SecretBox } from '@wirehook/secret-box';
 import { loadConfig } from '@wirehook/config';
 import { WebhookEventPublisher } from '@wirehook/publisher';
-import { ApiClient, HttpsReceiver, ServerEnvironment, createTestCertificates, eventually, NatsCluster, resetSharedNats, withDatabase } from '@wirehook/testing';
-import { findExecutable, freePort, startMongoWireServer, startNatsServer, type LocalServer } from '@wirehook/local-run';
+import { ApiClient, HttpsReceiver, createTestCertificates, eventually, NatsCluster, resetSharedNats, withDatabase } from '@wirehook/testing';
+import { ServerEnvironment, freePort, natsServerBinary, startMongoWireServer, startNatsServer, type LocalServer } from '@wirehook/local-run';
 import { AppProcess, migrateDatabase, type AppName } from '../../support/app-process';
 
 /** Servers to use instead of private ones; the NATS and MongoDB outages need private ones. */
@@ -153,9 +153,7 @@ export class FaultSystem {
   }
 
   async startNats(): Promise<void> {
-    const binary = findExecutable('nats-server', faultEnvironment.PATH);
-    if (!binary) throw new Error('nats-server is not installed: apt-get install -y nats-server, or set NATS_URL');
-    this.nats = await startNatsServer({ binary, storeDir: this.natsStoreDir, port: this.natsPort });
+    this.nats = await startNatsServer({ binary: natsServerBinary(faultEnvironment.PATH), storeDir: this.natsStoreDir, port: this.natsPort });
   }
 
   async stopNats(): Promise<void> {

@@ -308,6 +308,16 @@ export function withDeliveryPolicy<T extends Constructor>(Base: T) {
     @EnvList()
     @IsCidrList({ message: 'DELIVERY_ALLOW_CIDRS must be a comma-separated list of CIDRs such as 10.0.0.0/8,fd00::/8' })
     DELIVERY_ALLOW_CIDRS: string[] = [];
+
+    /**
+     * Largest event body: config-api refuses a larger POST /api/v1/events, and the dispatcher
+     * dead-letters a larger event published to NATS.
+     */
+    @EnvInt()
+    @IsInt()
+    @Min(1024)
+    @Max(1024 * 1024)
+    DELIVERY_MAX_PAYLOAD_BYTES = 256 * 1024;
   }
   return DeliveryPolicySettings;
 }

@@ -13,3 +13,4 @@ export * from './messages/retention.message';
 export * from './messages/log-queries.message';
 export * from './messages/delivery-commands.message';
 export * from './messages/endpoint-health.message';
+export * from './retry-after';

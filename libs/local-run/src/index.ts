@@ -1,2 +1,3 @@
 export * from './local-servers';
 export * from './app-launch';
+export * from './server-environment';

@@ -49,6 +49,13 @@ export function findExecutable(name: string, pathVariable: string): string | und
   return folders.map((folder) => join(folder, name)).find((candidate) => existsSync(candidate));
 }
 
+/** The nats-server executable on `pathVariable`; fails with how to install it when there is none. */
+export function natsServerBinary(pathVariable: string): string {
+  const binary = findExecutable('nats-server', pathVariable);
+  if (!binary) throw new Error('nats-server is not installed: apt-get install -y nats-server, or set NATS_URL to a NATS server with JetStream');
+  return binary;
+}
+
 /** The MongoDB-wire server binary shipped inside its npm package. */
 export function mongoWireServerBinary(): string {
   const packageJson = require.resolve('@jongodb/memory-server-bin-linux-x64-gnu/package.json');

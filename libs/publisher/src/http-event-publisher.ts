@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { parseRetryAfterMs } from '@wirehook/contracts/events';
 import { traceHeadersOf, type PublishOptions } from './trace-options';
 import { prepareEvent, type WebhookEvent } from './webhook-event';
 
@@ -59,15 +60,6 @@ interface ApiErrorBody {
 type Outcome =
   | { accepted: true; eventId: string; duplicate: boolean }
   | { accepted: false; retryable: boolean; retryAfterMs?: number; failure: (attempts: number) => HttpPublishError };
-
-/** `Retry-After` in milliseconds (seconds or an HTTP date); undefined when absent or unreadable. */
-function retryAfterMs(header: string | null): number | undefined {
-  if (header === null) return undefined;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(header);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
-}
 
 /**
  * Publishes events through config-api's `POST /api/v1/events`, for services without a NATS
@@ -149,7 +141,7 @@ export class HttpEventPublisher {
     return {
       accepted: false,
       retryable,
-      retryAfterMs: retryAfterMs(response.headers.get('retry-after')),
+      retryAfterMs: parseRetryAfterMs(response.headers.get('retry-after')),
       failure: (attempts) =>
         new HttpPublishError(
           retryable ? `wirehook did not take the event after ${attempts} attempts (${response.status} ${code}): ${detail}` : `wirehook refused the event (${response.status} ${code}): ${detail}`,

@@ -6,8 +6,7 @@ import { connect } from '@nats-io/transport-node';
 import { loadConfig } from '@wirehook/config';
 import { natsConnectionOptions, whileJetStreamSettles, type NatsClientSettings } from '@wirehook/nats';
 import { eventually } from './eventually';
-import { findExecutable, freePort, startNatsServer, type LocalServer } from '@wirehook/local-run';
-import { ServerEnvironment } from './test-servers';
+import { ServerEnvironment, natsServerBinary, freePort, startNatsServer, type LocalServer } from '@wirehook/local-run';
 
 export interface NatsClusterOptions {
   /** More nats-server arguments for every node, such as `-c` and a configuration file (the flags win over the file). */
@@ -42,8 +41,7 @@ export class NatsCluster {
 
   /** Starts `size` clustered nodes and resolves once JetStream answers through every one of them. */
   static async start(size = 3, options: NatsClusterOptions = {}): Promise<NatsCluster> {
-    const binary = findExecutable('nats-server', loadConfig(ServerEnvironment).PATH);
-    if (!binary) throw new Error('nats-server is not installed: apt-get install -y nats-server');
+    const binary = natsServerBinary(loadConfig(ServerEnvironment).PATH);
     const root = mkdtempSync(join(tmpdir(), 'wirehook-nats-cluster-'));
     const nodes: ClusterNode[] = [];
     for (let index = 0; index < size; index++) {

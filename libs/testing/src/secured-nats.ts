@@ -6,9 +6,8 @@ import { createAccount, createOperator, createUser, encodeAccount, encodeOperato
 import { AppConfig, loadConfig } from '@wirehook/config';
 import type { NatsClientSettings } from '@wirehook/nats';
 import { createTestCertificates, type TestCertificates } from './https-receiver';
-import { findExecutable, startNatsServer, type LocalServer } from '@wirehook/local-run';
+import { ServerEnvironment, natsServerBinary, startNatsServer, type LocalServer } from '@wirehook/local-run';
 import { NatsCluster } from './nats-cluster';
-import { ServerEnvironment } from './test-servers';
 
 /** How a {@link startSecuredNatsServer} server lets clients in. */
 export type NatsTestAuth = 'none' | 'password' | 'token' | 'nkey' | 'creds';
@@ -192,8 +191,7 @@ export async function writeSecuredNatsConfig(options: SecuredNatsOptions & { clu
  * logging in, and TLS or mutual TLS when asked, from a configuration file it writes.
  */
 export async function startSecuredNatsServer(options: SecuredNatsOptions): Promise<SecuredNatsServer> {
-  const binary = findExecutable('nats-server', loadConfig(ServerEnvironment).PATH);
-  if (!binary) throw new Error('nats-server is not installed: apt-get install -y nats-server');
+  const binary = natsServerBinary(loadConfig(ServerEnvironment).PATH);
   const config = await writeSecuredNatsConfig(options);
   const server = await startedOrRemoved(config, () =>
     startNatsServer({ binary, storeDir: join(dirname(config.configFile), 'store'), args: ['-c', config.configFile] }),

@@ -2,33 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { IsOptional, IsString } from 'class-validator';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { StreamNames } from '@wirehook/contracts';
-import { SecretSetting, loadConfig } from '@wirehook/config';
+import { loadConfig } from '@wirehook/config';
 import { BUCKET_NAMES, connectNats } from '@wirehook/nats';
 import { MongoClient } from 'mongodb';
-import { findExecutable, startMongoWireServer, startNatsServer, type LocalServer } from '@wirehook/local-run';
-
-/**
- * Where the tests, the fault suite, the benchmark and the embedded run find their servers:
- * `NATS_URL` / `MONGODB_URI` when given, else private ones they start; `PATH` to find
- * `nats-server`. What each does with given servers is said where it uses them.
- */
-export class ServerEnvironment {
-  @IsOptional()
-  @IsString()
-  NATS_URL?: string;
-
-  /** May carry a password: never shown in an error, and may come from `MONGODB_URI_FILE`. */
-  @SecretSetting()
-  @IsOptional()
-  @IsString()
-  MONGODB_URI?: string;
-
-  @IsString()
-  PATH = '';
-}
+import { ServerEnvironment, natsServerBinary, startMongoWireServer, startNatsServer, type LocalServer } from '@wirehook/local-run';
 
 /** Replaces the database name of a MongoDB URI, keeping hosts and options. */
 export function withDatabase(uri: string, database: string): string {
@@ -75,8 +54,7 @@ export async function startTestServers(name: string, options: { mongo?: boolean 
   if (natsUrl) {
     await resetSharedNats(natsUrl);
   } else {
-    const binary = findExecutable('nats-server', env.PATH);
-    if (!binary) throw new Error('nats-server is not installed: apt-get install -y nats-server, or set NATS_URL');
+    const binary = natsServerBinary(env.PATH);
     storeDir = mkdtempSync(join(tmpdir(), 'wirehook-nats-'));
     natsServer = await startNatsServer({ binary, storeDir });
     natsUrl = natsServer.url;

@@ -17,13 +17,6 @@ export class ConfigApiConfig extends withDeliveryPolicy(withEncryptionKey(withMo
   @Max(1000, { message: 'MAX_WEBHOOKS_PER_TENANT must be an integer between 1 and 1000' })
   MAX_WEBHOOKS_PER_TENANT = 20;
 
-  /** Largest event body accepted by POST /api/v1/events (the dispatcher enforces the same limit). */
-  @EnvInt()
-  @IsInt()
-  @Min(1024)
-  @Max(1024 * 1024)
-  DELIVERY_MAX_PAYLOAD_BYTES = 256 * 1024;
-
   /** How long config-api waits for an internal service to answer. */
   @EnvInt()
   @IsInt()

@@ -11,6 +11,7 @@ import {
   TEST_EVENT_TYPE,
   randomDeliveryId,
   TestWebhookRequestMessage,
+  attemptIdOf,
   type AttemptRecordedMessage,
   type AttemptResultView,
   type DeliveryTaskMessage,
@@ -24,7 +25,7 @@ import { EndpointDirectory } from '../endpoints/endpoint-directory.service';
 function resultOf(record: AttemptRecordedMessage): AttemptResultView {
   return {
     success: record.status === DeliveryStatus.success,
-    log_id: `${record.deliveryId}_${record.attempt}`,
+    log_id: attemptIdOf(record),
     delivery_id: record.deliveryId,
     attempt: record.attempt,
     http_status: record.response?.status ?? null,
@@ -72,7 +73,7 @@ export class DeliveryCommandsHandler {
       attempt: 1,
       trigger: AttemptTrigger.test,
     };
-    return resultOf((await this.deliveries.attempt(endpoint, task)).record);
+    return this.attemptWhileCallerWaits(endpoint, task);
   }
 
   @MessagePattern(RpcPatterns.retryDelivery)
@@ -81,6 +82,19 @@ export class DeliveryCommandsHandler {
     const endpoint = this.endpoint(request.tenantId, request.webhookId);
     const { tenantId, webhookId, ...redelivery } = request;
     const task: DeliveryTaskMessage = { ...redelivery, tenantId, endpointId: webhookId, trigger: AttemptTrigger.manual };
+    return this.attemptWhileCallerWaits(endpoint, task);
+  }
+
+  /**
+   * Makes a test send or a single manual retry at once, outside the endpoint gate: its
+   * concurrency cap and rate limit do not apply. On purpose: it is one request a person asked
+   * for and waits on over RPC, so queueing it behind the endpoint's backlog (or refusing it when
+   * the queue is full, or when another replica holds the whole cap) would leave them waiting or
+   * timing out on the very endpoint they are checking, while one request more is no load the
+   * limits exist to prevent. Requests that can be many (a recover) go through the retry stream
+   * and so through the gate, like every automatic attempt.
+   */
+  private async attemptWhileCallerWaits(endpoint: EndpointSnapshotMessage, task: DeliveryTaskMessage): Promise<AttemptResultView> {
     return resultOf((await this.deliveries.attempt(endpoint, task)).record);
   }
 
@@ -94,7 +108,7 @@ export class DeliveryCommandsHandler {
       request.deliveries.map((delivery) =>
         this.deliveries.scheduleRetry(
           { ...delivery, tenantId: request.tenantId, endpointId: request.webhookId, trigger: AttemptTrigger.manual, notBefore },
-          `${delivery.deliveryId}_${delivery.attempt}`,
+          attemptIdOf(delivery),
         ),
       ),
     );

@@ -1,6 +1,6 @@
 import { IsInt, IsOptional, IsString, Max, Min, ValidateBy } from 'class-validator';
 import { AppConfig, EnvInt, EnvList, SecretSetting, withDeliveryPolicy, withEncryptionKey } from '@wirehook/config';
-import { proxyUrlProblem } from '../delivery/egress-proxy';
+import { proxyUrlProblem } from '../http-client/egress-proxy';
 import { parseDuration } from '../delivery/retry-schedule';
 
 /** An `http://` or `https://` proxy origin, credentials allowed; the message never repeats the value (it may hold a password). */
@@ -36,13 +36,6 @@ export class DispatcherConfig extends withDeliveryPolicy(withEncryptionKey(AppCo
   @IsOptional()
   @IsString()
   DELIVERY_EXTRA_CA_FILE?: string;
-
-  /** Events with a larger body are dead-lettered. */
-  @EnvInt()
-  @IsInt()
-  @Min(1024)
-  @Max(1024 * 1024)
-  DELIVERY_MAX_PAYLOAD_BYTES = 256 * 1024;
 
   /** Response bodies are stored up to this size. */
   @EnvInt()

@@ -1,6 +1,6 @@
 import { AttemptErrorCode } from '@wirehook/contracts';
 import { judgeAttempt, retryAfterMs } from './attempt-outcome';
-import type { SendResult } from './webhook-sender';
+import type { SendResult } from '../http-client/webhook-sender';
 
 const response = (status: number, headers: Record<string, string> = {}): SendResult => ({
   response: { status, headers, body: '', bodyTruncated: false },

@@ -1,5 +1,5 @@
-import { AttemptErrorCode } from '@wirehook/contracts';
-import type { SendResult } from './webhook-sender';
+import { AttemptErrorCode, parseRetryAfterMs } from '@wirehook/contracts';
+import type { SendResult } from '../http-client/webhook-sender';
 
 /** The most we wait because an endpoint asked us to (Retry-After). */
 export const MAX_RETRY_AFTER_MS = 60 * 60 * 1000;
@@ -10,12 +10,9 @@ export type AttemptOutcome =
   | { kind: 'retry'; minDelayMs: number }
   | { kind: 'final'; disableEndpoint: boolean };
 
-/** Reads `Retry-After` as seconds or as an HTTP date; `0` when absent or unreadable. */
+/** The wait an endpoint's `Retry-After` asks for, at most {@link MAX_RETRY_AFTER_MS}; `0` when absent or unreadable. */
 export function retryAfterMs(value: string | undefined, now = Date.now()): number {
-  if (!value) return 0;
-  const seconds = Number(value);
-  const delay = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(value) - now;
-  return Number.isFinite(delay) && delay > 0 ? Math.min(delay, MAX_RETRY_AFTER_MS) : 0;
+  return Math.min(parseRetryAfterMs(value, now), MAX_RETRY_AFTER_MS);
 }
 
 /**

@@ -71,13 +71,15 @@ export class DeliveryTaskHandler {
       message.nak(NO_SHARE_REDELIVERY_MS);
       return;
     }
-    const accepted = await this.gate.submit(
-      endpoint.id,
+    // The POST happens in sendAndSettle, which the gate runs once the endpoint's limits allow:
+    // this worker waits at most for room in the gate, never for the endpoint's answer.
+    const accepted = await this.gate.submit({
+      endpointId: endpoint.id,
       limits,
-      () => this.attempt(message, endpoint, task, trace),
-      () => message.working(),
-      () => message.nak(HAND_BACK_DELAY_MS),
-    );
+      work: () => this.sendAndSettle(message, endpoint, task, trace),
+      keepAlive: () => message.working(),
+      giveBack: () => message.nak(HAND_BACK_DELAY_MS),
+    });
     if (!accepted) message.nak(this.gate.suggestedWaitMs(endpoint.id));
   }
 
@@ -102,7 +104,12 @@ export class DeliveryTaskHandler {
     return this.membership.shareOf(endpoint.id, { maxConcurrency: endpoint.maxConcurrency, ratePerSecond: endpoint.rateLimitPerSecond });
   }
 
-  private async attempt(message: JsMsg, endpoint: EndpointSnapshotMessage, task: DeliveryTaskMessage, trace: TraceContext | undefined): Promise<void> {
+  /**
+   * The work the gate runs for a task once the endpoint's limits allow: the attempt (the POST to
+   * the endpoint, recorded, with any retry scheduled; see {@link DeliveryService.attempt}), then
+   * the task message is acked, or handed back for later when the attempt could not be made or stored.
+   */
+  private async sendAndSettle(message: JsMsg, endpoint: EndpointSnapshotMessage, task: DeliveryTaskMessage, trace: TraceContext | undefined): Promise<void> {
     // Tell JetStream the message is still being worked on, so a slow endpoint is not attempted twice.
     const keepAlive = setInterval(() => message.working(), this.workingIntervalMs);
     try {

@@ -9,6 +9,7 @@ import {
   AttemptTrigger,
   DeliveryStatus,
   TraceHeaders,
+  attemptIdOf,
   encodeMessage,
   retryTaskSubject,
   type AttemptRecordedMessage,
@@ -24,9 +25,9 @@ import { EndpointHealthTracker } from '../health-tracking/endpoint-health.tracke
 import { DispatcherMetrics } from '../metrics/dispatcher.metrics';
 import { nextRetryDelay, parseDuration } from './retry-schedule';
 import { DispatcherConfig } from '../config/dispatcher.config';
-import { signWebhook } from './signature';
-import { OAuth2TokenCache, type OAuth2Credentials, type TokenRequestContext } from './oauth2-token-cache';
-import { WebhookSender, type EndpointTransport, type SendResult } from './webhook-sender';
+import { signWebhook } from '../http-client/signature';
+import { OAuth2TokenCache, type OAuth2Credentials, type TokenRequestContext } from '../http-client/oauth2-token-cache';
+import { WebhookSender, type EndpointTransport, type SendResult } from '../http-client/webhook-sender';
 
 export const USER_AGENT = 'wirehook/0.1.0 (+https://github.com/wirehook/wirehook)';
 const REDACTED = '[redacted]';
@@ -247,7 +248,7 @@ export class DeliveryService {
     // The record is stored before the follow-up is scheduled and before the task is acked, so a
     // crash at any point repeats work (same ids, de-duplicated) instead of losing it.
     await this.attemptLog.recordAttempt(record);
-    if (retry) await this.scheduleRetry(retry, `${task.deliveryId}_${retry.attempt}`, parent);
+    if (retry) await this.scheduleRetry(retry, attemptIdOf(retry), parent);
     this.metrics.attemptFinished(endpoint.id, status, result.durationMs, retry !== undefined);
     await this.trackHealth(endpoint, task, outcome, completedAt);
     this.logger.debug({ deliveryId: task.deliveryId, attempt: task.attempt, status, durationMs: result.durationMs }, 'attempt finished');
@@ -317,7 +318,10 @@ export class DeliveryService {
   /** Parks a task of a paused endpoint; it looks again later and keeps its attempt number and trace. */
   async park(task: DeliveryTaskMessage, trace?: TraceContext): Promise<void> {
     const notBefore = new Date(Date.now() + PAUSED_RECHECK_MS).toISOString();
-    await this.scheduleRetry({ ...task, notBefore }, `${task.deliveryId}_${task.attempt}_parked_${Date.now()}`, trace);
+    // The attempt's id may already name the retry that brought the task here, and a paused
+    // endpoint parks the same attempt again every PAUSED_RECHECK_MS: within the stream's duplicate
+    // window a park under that id would be dropped, so each park gets an id of its own.
+    await this.scheduleRetry({ ...task, notBefore }, `${attemptIdOf(task)}_parked_${Date.now()}`, trace);
   }
 
   private errorOf(result: SendResult): AttemptRecordedMessage['error'] {

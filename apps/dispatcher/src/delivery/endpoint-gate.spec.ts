@@ -30,7 +30,7 @@ describe('EndpointGate', () => {
   it('keeps an endpoint within its concurrency cap and starts waiting work as slots free', async () => {
     gate = new EndpointGate(1000, 100, 10_000);
     const jobs = controllable();
-    for (let i = 0; i < 5; i += 1) expect(await gate.submit('ep', { maxConcurrency: 2 }, jobs.work, noop, noop)).toBe(true);
+    for (let i = 0; i < 5; i += 1) expect(await gate.submit({ endpointId: 'ep', limits: { maxConcurrency: 2 }, work: jobs.work, keepAlive: noop, giveBack: noop })).toBe(true);
     expect(jobs.started()).toBe(2);
     expect(gate.inFlight('ep')).toBe(2);
     jobs.finishOne();
@@ -55,7 +55,7 @@ describe('EndpointGate', () => {
     expect(gate.tryStart('ep', { maxConcurrency: 2 }, jobs.work)).toBeUndefined();
     expect(jobs.started()).toBe(2);
     // Queued work for the endpoint goes first once a slot frees.
-    expect(await gate.submit('ep', { maxConcurrency: 2 }, jobs.work, noop, noop)).toBe(true);
+    expect(await gate.submit({ endpointId: 'ep', limits: { maxConcurrency: 2 }, work: jobs.work, keepAlive: noop, giveBack: noop })).toBe(true);
     jobs.finishOne();
     await first;
     await flush();
@@ -80,8 +80,8 @@ describe('EndpointGate', () => {
     gate = new EndpointGate(1000, 100, 10_000);
     const slow = controllable();
     const fast = controllable();
-    for (let i = 0; i < 50; i += 1) await gate.submit('slow', { maxConcurrency: 1 }, slow.work, noop, noop);
-    await gate.submit('fast', { maxConcurrency: 1 }, fast.work, noop, noop);
+    for (let i = 0; i < 50; i += 1) await gate.submit({ endpointId: 'slow', limits: { maxConcurrency: 1 }, work: slow.work, keepAlive: noop, giveBack: noop });
+    await gate.submit({ endpointId: 'fast', limits: { maxConcurrency: 1 }, work: fast.work, keepAlive: noop, giveBack: noop });
     expect(fast.started()).toBe(1);
     slow.finishAll();
     fast.finishAll();
@@ -90,7 +90,7 @@ describe('EndpointGate', () => {
   it('keeps the whole process within its global cap, holding submitters back until slots free', async () => {
     gate = new EndpointGate(3, 100, 10_000);
     const jobs = controllable();
-    const submitted = ['a', 'b', 'c', 'd', 'e'].map((endpoint) => gate.submit(endpoint, { maxConcurrency: 5 }, jobs.work, noop, noop));
+    const submitted = ['a', 'b', 'c', 'd', 'e'].map((endpoint) => gate.submit({ endpointId: endpoint, limits: { maxConcurrency: 5 }, work: jobs.work, keepAlive: noop, giveBack: noop }));
     await flush();
     expect(jobs.started()).toBe(3);
     expect(gate.totalInFlight).toBe(3);
@@ -109,11 +109,11 @@ describe('EndpointGate', () => {
     let clock = 0;
     gate = new EndpointGate(1000, 50, 10_000, () => clock);
     const jobs = controllable();
-    await gate.submit('slow', { maxConcurrency: 1 }, jobs.work, noop, noop);
+    await gate.submit({ endpointId: 'slow', limits: { maxConcurrency: 1 }, work: jobs.work, keepAlive: noop, giveBack: noop });
     clock = 10_000;
     jobs.finishOne();
     await flush();
-    for (let i = 0; i < 30; i += 1) await gate.submit('slow', { maxConcurrency: 1 }, jobs.work, noop, noop);
+    for (let i = 0; i < 30; i += 1) await gate.submit({ endpointId: 'slow', limits: { maxConcurrency: 1 }, work: jobs.work, keepAlive: noop, giveBack: noop });
     expect(gate.suggestedWaitMs('slow')).toBe(300_000);
     expect(gate.suggestedWaitMs('unknown')).toBe(250);
   });
@@ -122,7 +122,7 @@ describe('EndpointGate', () => {
     gate = new EndpointGate(1000, 3, 10_000);
     const jobs = controllable();
     const accepted: boolean[] = [];
-    for (let i = 0; i < 6; i += 1) accepted.push(await gate.submit('ep', { maxConcurrency: 1 }, jobs.work, noop, noop));
+    for (let i = 0; i < 6; i += 1) accepted.push(await gate.submit({ endpointId: 'ep', limits: { maxConcurrency: 1 }, work: jobs.work, keepAlive: noop, giveBack: noop }));
     expect(accepted).toEqual([true, true, true, true, false, false]);
     jobs.finishAll();
   });
@@ -131,7 +131,7 @@ describe('EndpointGate', () => {
     let clock = 0;
     gate = new EndpointGate(1000, 100, 10_000, () => clock);
     const jobs = controllable();
-    for (let i = 0; i < 4; i += 1) await gate.submit('ep', { maxConcurrency: 10, ratePerSecond: 2 }, jobs.work, noop, noop);
+    for (let i = 0; i < 4; i += 1) await gate.submit({ endpointId: 'ep', limits: { maxConcurrency: 10, ratePerSecond: 2 }, work: jobs.work, keepAlive: noop, giveBack: noop });
     expect(jobs.started()).toBe(2);
     clock = 499;
     jobs.finishAll();
@@ -147,7 +147,7 @@ describe('EndpointGate', () => {
     gate = new EndpointGate(1000, 100, 10_000, () => 0);
     const jobs = controllable();
     const accepted: boolean[] = [];
-    for (let i = 0; i < 8; i += 1) accepted.push(await gate.submit('ep', { maxConcurrency: 10, ratePerSecond: 2 }, jobs.work, noop, noop));
+    for (let i = 0; i < 8; i += 1) accepted.push(await gate.submit({ endpointId: 'ep', limits: { maxConcurrency: 10, ratePerSecond: 2 }, work: jobs.work, keepAlive: noop, giveBack: noop }));
     // Two start with the bucket's tokens, four (two seconds of the rate) wait, the rest go back to JetStream.
     expect(accepted).toEqual([true, true, true, true, true, true, false, false]);
     expect(jobs.started()).toBe(2);
@@ -160,8 +160,8 @@ describe('EndpointGate', () => {
     const jobs = controllable();
     const keptAlive = jest.fn();
     const givenBack = jest.fn();
-    await gate.submit('ep', { maxConcurrency: 1 }, jobs.work, noop, noop);
-    await gate.submit('ep', { maxConcurrency: 1 }, jobs.work, keptAlive, givenBack);
+    await gate.submit({ endpointId: 'ep', limits: { maxConcurrency: 1 }, work: jobs.work, keepAlive: noop, giveBack: noop });
+    await gate.submit({ endpointId: 'ep', limits: { maxConcurrency: 1 }, work: jobs.work, keepAlive: keptAlive, giveBack: givenBack });
     await new Promise((resolve) => setTimeout(resolve, 70));
     expect(keptAlive.mock.calls.length).toBeGreaterThanOrEqual(2);
     const stopped = gate.stop();

@@ -5,11 +5,19 @@ export interface EndpointLimits {
   ratePerSecond?: number;
 }
 
-interface Waiting {
+/** Work offered to the gate for one endpoint, and what to do with it while it waits. */
+export interface GateSubmission {
+  endpointId: string;
+  limits: EndpointLimits;
+  /** The work itself (for a delivery task: the attempt); runs once the endpoint's limits allow. */
   work: () => Promise<void>;
+  /** Called now and then while the work waits in the endpoint's queue. */
   keepAlive: () => void;
+  /** Called when the gate stops with the work still waiting, to hand it back. */
   giveBack: () => void;
 }
+
+type Waiting = Pick<GateSubmission, 'work' | 'keepAlive' | 'giveBack'>;
 
 interface EndpointState {
   limits: EndpointLimits;
@@ -64,7 +72,7 @@ export class EndpointGate {
    * which holds the caller back from pulling more (backpressure). Resolves false when the
    * endpoint's queue is full; the caller then hands the message back to JetStream for later.
    */
-  async submit(endpointId: string, limits: EndpointLimits, work: () => Promise<void>, keepAlive: () => void, giveBack: () => void): Promise<boolean> {
+  async submit({ endpointId, limits, work, keepAlive, giveBack }: GateSubmission): Promise<boolean> {
     const state = this.stateOf(endpointId, limits);
     state.limits = limits;
     if (state.queue.length === 0 && this.endpointAllows(state)) {

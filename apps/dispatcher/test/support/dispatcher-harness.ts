@@ -25,7 +25,7 @@ import {
 } from '@wirehook/contracts';
 import { WebhookEventPublisher } from '@wirehook/publisher';
 import { ensureStreams } from '@wirehook/nats';
-import { HttpsReceiver, createTestCertificates, eventually, startTestServers, type TestServers } from '@wirehook/testing';
+import { HttpsReceiver, createTestCertificates, eventually, startTestServers, type TestCertificates, type TestServers } from '@wirehook/testing';
 import { DispatcherModule } from '../../src/app.module';
 import { DispatcherConfig } from '../../src/config/dispatcher.config';
 import { EndpointDirectory } from '../../src/endpoints/endpoint-directory.service';
@@ -52,8 +52,9 @@ export class DispatcherHarness {
     private readonly secretBox: SecretBox,
   ) {}
 
+  /** `env.CONFIG_ENCRYPTION_KEY`, when given, is the key the harness encrypts endpoint settings with too. */
   static async start(servers: TestServers, env: Record<string, string> = {}, caFile?: string): Promise<DispatcherHarness> {
-    const encryptionKey = SecretBox.generateKey();
+    const encryptionKey = env.CONFIG_ENCRYPTION_KEY ?? SecretBox.generateKey();
     const config = loadConfig(DispatcherConfig, {
       NATS_URL: servers.natsUrl,
       CONFIG_ENCRYPTION_KEY: encryptionKey,
@@ -138,6 +139,11 @@ export class DispatcherHarness {
     await eventually(() => directory.get(snapshot.tenantId, snapshot.id)?.revision === snapshot.revision);
   }
 
+  /** Encrypts an endpoint setting (a proxy URL, a client certificate, a client secret) as config-api would. */
+  encrypt(plain: string): string {
+    return this.secretBox.encrypt(plain);
+  }
+
   attemptsOf(endpointId: string): AttemptRecordedMessage[] {
     return this.attempts.filter((attempt) => attempt.endpointId === endpointId).sort((a, b) => a.attempt - b.attempt);
   }
@@ -149,9 +155,13 @@ export class DispatcherHarness {
   }
 }
 
-/** A dispatcher under test with test servers and an HTTPS receiver it trusts; tenant 'acme' exists. */
+/**
+ * A dispatcher under test with test servers and an HTTPS receiver it trusts; tenant 'acme' exists.
+ * `certificates` signed the receiver's: the dispatcher trusts more receivers made from them.
+ */
 export interface DispatcherTestbed {
   servers: TestServers;
+  certificates: TestCertificates;
   receiver: HttpsReceiver;
   dispatcher: DispatcherHarness;
   stop(): Promise<void>;
@@ -168,6 +178,7 @@ export async function startDispatcherTestbed(name: string, env: Record<string, s
     const started = receiver;
     return {
       servers,
+      certificates,
       receiver: started,
       dispatcher,
       stop: async () => {

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { Connection, mongo } from 'mongoose';
 import { connectMongo, migrateIndexes } from '@wirehook/mongo';
 import { loadConfig } from '@wirehook/config';
-import { ServerEnvironment, logReads, recordCommands, withDatabase, type SentCommand } from '@wirehook/testing';
+import { ServerEnvironment } from '@wirehook/local-run';
+import { logReads, recordCommands, withDatabase, type SentCommand } from '@wirehook/testing';
 import {
   AttemptIndex,
   DELIVERIES_COLLECTION,
