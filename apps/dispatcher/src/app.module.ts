@@ -1,13 +1,10 @@
 import { Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
-import { TerminusModule } from '@nestjs/terminus';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from 'pino';
 import { HealthController, readinessChecks } from '@wirehook/health';
-import { LOGGER } from '@wirehook/logging';
-import { MetricsModule } from '@wirehook/metrics';
+import { AppFoundationModule } from '@wirehook/bootstrap';
 import { SecretBox } from '@wirehook/secret-box';
-import { NATS_CONNECTION, NatsModule, natsHealthIndicator } from '@wirehook/nats';
-import { TracingModule } from '@wirehook/tracing';
+import { NATS_CONNECTION, natsHealthIndicator } from '@wirehook/nats';
 import { AttemptLogPublisher } from './attempt-log/attempt-log.publisher';
 import { DeliveryCommandsHandler } from './commands/delivery-commands.handler';
 import { DispatcherConfig } from './config/dispatcher.config';
@@ -43,15 +40,10 @@ export class DispatcherModule {
     return {
       module: DispatcherModule,
       imports: [
-        NatsModule.forRoot(config, 'dispatcher'),
-        TerminusModule,
-        MetricsModule.forRoot('dispatcher', { token: config.METRICS_TOKEN, port: config.METRICS_PORT, logger }),
-        TracingModule.forRoot({ otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: config.OTEL_SERVICE_NAME ?? 'dispatcher' }, logger),
+        AppFoundationModule.forRoot('dispatcher', DispatcherConfig, config, logger),
       ],
       controllers: [HealthController, DeliveryCommandsHandler],
       providers: [
-        { provide: DispatcherConfig, useValue: config },
-        { provide: LOGGER, useValue: logger },
         { provide: SecretBox, useValue: SecretBox.fromConfig(config) },
         {
           provide: WebhookSender,

@@ -1,15 +1,12 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { TerminusModule } from '@nestjs/terminus';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
 import { HealthController, mongoHealthIndicator, readinessChecks } from '@wirehook/health';
 import { IndexCheck, MONGO_CONNECTION, indexHealthIndicator, mongoProviders } from '@wirehook/mongo';
-import { LOGGER } from '@wirehook/logging';
-import { MetricsModule } from '@wirehook/metrics';
+import { AppFoundationModule } from '@wirehook/bootstrap';
 import { DeliveryLogs } from '@wirehook/delivery-logs';
-import { NATS_CONNECTION, NatsModule, natsHealthIndicator } from '@wirehook/nats';
-import { TracingModule } from '@wirehook/tracing';
+import { NATS_CONNECTION, natsHealthIndicator } from '@wirehook/nats';
 import { AttemptWriter } from './attempts/attempt-writer.service';
 import { LOG_SERVICE_COLLECTIONS } from './collections';
 import { LogServiceConfig } from './config/log-service.config';
@@ -24,15 +21,10 @@ export class LogServiceModule {
     return {
       module: LogServiceModule,
       imports: [
-        NatsModule.forRoot(config, 'log-service'),
-        TerminusModule,
-        MetricsModule.forRoot('log-service', { token: config.METRICS_TOKEN, port: config.METRICS_PORT, logger }),
-        TracingModule.forRoot({ otlpEndpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: config.OTEL_SERVICE_NAME ?? 'log-service' }, logger),
+        AppFoundationModule.forRoot('log-service', LogServiceConfig, config, logger),
       ],
       controllers: [HealthController, LogsHandler],
       providers: [
-        { provide: LogServiceConfig, useValue: config },
-        { provide: LOGGER, useValue: logger },
         ...mongoProviders(config, LOG_SERVICE_COLLECTIONS, logger),
         {
           provide: DeliveryLogs,

@@ -1,14 +1,12 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
-import { TerminusModule } from '@nestjs/terminus';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
 import { HealthController, mongoHealthIndicator, readinessChecks } from '@wirehook/health';
 import { IndexCheck, MONGO_CONNECTION, indexHealthIndicator, mongoProviders } from '@wirehook/mongo';
-import { LOGGER } from '@wirehook/logging';
-import { MetricsModule } from '@wirehook/metrics';
-import { NATS_CONNECTION, NatsModule, natsHealthIndicator } from '@wirehook/nats';
+import { AppFoundationModule } from '@wirehook/bootstrap';
+import { NATS_CONNECTION, natsHealthIndicator } from '@wirehook/nats';
 import { RETENTION_CRON_REQUIRED_COLLECTIONS } from './collections';
 import { RetentionCronConfig } from './config/retention-cron.config';
 import { RetentionMetrics } from './metrics/retention.metrics';
@@ -29,15 +27,11 @@ export class RetentionCronModule {
     return {
       module: RetentionCronModule,
       imports: [
-        NatsModule.forRoot(config, 'retention-cron'),
-        TerminusModule,
+        AppFoundationModule.forRoot('retention-cron', RetentionCronConfig, config, logger, { metricsRegistry: metrics.registry }),
         ScheduleModule.forRoot(),
-        MetricsModule.forRoot('retention-cron', { token: config.METRICS_TOKEN, port: config.METRICS_PORT, logger, registry: metrics.registry }),
       ],
       controllers: [HealthController, RetentionHandler],
       providers: [
-        { provide: RetentionCronConfig, useValue: config },
-        { provide: LOGGER, useValue: logger },
         ...mongoProviders(config, RETENTION_CRON_REQUIRED_COLLECTIONS, logger),
         // Ready: NATS connected, MongoDB answering, the indexes in place.
         readinessChecks([NATS_CONNECTION, MONGO_CONNECTION, IndexCheck], (nc: NatsConnection, mongo: Connection, indexes: IndexCheck) => [
