@@ -5,7 +5,7 @@ import { SwaggerModule } from '@nestjs/swagger';
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { MetricsRegistry } from '@wirehook/metrics';
-import { describeValidationErrors } from '@wirehook/contracts';
+import { ApiErrorCode, describeValidationErrors } from '@wirehook/contracts';
 import { serveAsyncApiDocument } from './api-docs/asyncapi-document';
 import { buildOpenApiDocument } from './api-docs/openapi-document';
 import { DomainError } from './errors/domain.error';
@@ -66,7 +66,7 @@ export function configureHttp(app: INestApplication, logger: Logger): void {
           const field = problem.split(/[: ]/)[0];
           (fields[field] ??= []).push(problem);
         }
-        return new DomainError('invalid', 'validation_failed', problems.join('; '), fields);
+        return new DomainError('invalid', ApiErrorCode.validationFailed, problems.join('; '), fields);
       },
     }),
   );

@@ -1,6 +1,6 @@
 import type { Connection } from 'mongoose';
 import { connectMongo, migrateIndexes } from '@wirehook/mongo';
-import { LOG_REPLY_BUDGET_BYTES, type AttemptLogView, type AttemptRecordedMessage } from '@wirehook/contracts';
+import { LOG_REPLY_BUDGET_BYTES, type AttemptLogRecord, type AttemptRecordedMessage } from '@wirehook/contracts';
 import { DELIVERY_LOG_COLLECTIONS, DeliveryLogs } from '@wirehook/delivery-logs';
 import { buildAttemptRecord, logReads, recordCommands, startTestServers, unboundedParts, type SentCommand, type TestServers } from '@wirehook/testing';
 import { LogsHandler } from '../src/logs/logs.handler';
@@ -60,12 +60,11 @@ describe('log-service replies stay within the NATS payload, and every query it s
 
   it('answers a page of 100 attempts with 256 KB payloads within the budget, previews flagged as cut', async () => {
     const page = await handler.list({ tenantId: 'acme', view: 'attempts', page: 1, perPage: 100, sort: 'created_at', order: 'desc' });
-    expect(page.data).toHaveLength(100);
+    expect(page.rows).toHaveLength(100);
     expect(replySize(page)).toBeLessThanOrEqual(LOG_REPLY_BUDGET_BYTES);
-    const row = page.data[0] as AttemptLogView;
-    expect(row).toMatchObject({ request_payload_truncated: true, response_body_truncated: true, response_headers_truncated: true });
-    expect(typeof row.request_payload).toBe('string');
-    expect(records.some((record) => record.request.body.startsWith(row.request_payload as string))).toBe(true);
+    const row = page.rows[0] as AttemptLogRecord;
+    expect(row).toMatchObject({ payloadPreview: { cut: true }, response: { bodyPreview: { cut: true }, headersCut: true } });
+    expect(records.some((record) => record.request.body.startsWith(row.payloadPreview.text))).toBe(true);
   });
 
   it('gives an attempt in full: bodies too large for one reply come in chunks that put them back exactly', async () => {
@@ -93,11 +92,11 @@ describe('log-service replies stay within the NATS payload, and every query it s
     do {
       const page = await handler.exportPage({ tenantId: 'acme', limit: 100, after });
       expect(replySize(page)).toBeLessThanOrEqual(LOG_REPLY_BUDGET_BYTES);
-      page.data.forEach((row) => seen.add(row.id));
-      for (const row of page.data) {
-        const record = byAttemptId.get(row.id);
-        expect(row.full.request_body.length).toBe(record?.request.body.length);
-        if (row.full.request_body.text !== null) expect(row.full.request_body.text).toBe(record?.request.body);
+      page.rows.forEach((row) => seen.add(row.attempt.id));
+      for (const row of page.rows) {
+        const record = byAttemptId.get(row.attempt.id);
+        expect(row.requestBody.length).toBe(record?.request.body.length);
+        if (row.requestBody.text !== null) expect(row.requestBody.text).toBe(record?.request.body);
       }
       after = page.next ?? undefined;
       pages += 1;
@@ -120,8 +119,8 @@ describe('log-service replies stay within the NATS payload, and every query it s
 
   it('answers statistics from the rollups', async () => {
     const stats = await handler.stats({ tenantId: 'acme', from: '2026-03-01T00:00:00Z', to: '2026-03-02T00:00:00Z' });
-    expect(stats.totals).toMatchObject({ attempts: 100, failed: 100 });
-    expect(stats.by_status_class['5xx']).toBe(100);
+    expect(stats).toMatchObject({ attempts: 100, byStatus: { failed: 100 } });
+    expect(stats.byStatusClass['5xx']).toBe(100);
     expect(commands.some((command) => command.collection === 'delivery_attempts')).toBe(false);
   });
 });

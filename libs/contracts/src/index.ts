@@ -1,8 +1,10 @@
 export * from './wire-names';
 export * from './identifiers';
 export * from './enums';
+export * from './api-error-codes';
 export * from './validation';
 export * from './trace-context';
+export * from './retry-after';
 export * from './messages/published-event.message';
 export * from './messages/delivery-task.message';
 export * from './messages/attempt-recorded.message';
@@ -13,4 +15,3 @@ export * from './messages/retention.message';
 export * from './messages/log-queries.message';
 export * from './messages/delivery-commands.message';
 export * from './messages/endpoint-health.message';
-export * from './retry-after';

@@ -50,11 +50,14 @@ export const OperationalSubjects = {
 
 /** Request/reply patterns answered by internal services (NATS, `@nestjs/microservices`). */
 export const RpcPatterns = {
-  listLogs: 'rpc.log-service.v1.logs.list',
-  getLog: 'rpc.log-service.v1.logs.get',
+  // v2 of the log queries answers records (camelCase, cut to fit the reply) that config-api turns
+  // into the public views; v1 answered the public views themselves and is no longer answered:
+  // a config-api still asking v1 gets no responder, a prompt 503, until it is rolled out too.
+  listLogs: 'rpc.log-service.v2.logs.list',
+  getLog: 'rpc.log-service.v2.logs.get',
   getLogBody: 'rpc.log-service.v1.logs.body',
-  logStats: 'rpc.log-service.v1.logs.stats',
-  exportPage: 'rpc.log-service.v1.logs.export-page',
+  logStats: 'rpc.log-service.v2.logs.stats',
+  exportPage: 'rpc.log-service.v2.logs.export-page',
   failedDeliveries: 'rpc.log-service.v1.deliveries.failed',
   testWebhook: 'rpc.dispatcher.v1.webhooks.test',
   retryDelivery: 'rpc.dispatcher.v1.deliveries.retry',

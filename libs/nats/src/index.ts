@@ -6,6 +6,7 @@ export * from './streams';
 export * from './kv';
 export * from './jetstream-worker';
 export * from './nats.module';
+export * from './nats-rpc-client';
 export * from './nats-health';
 export * from './rpc-payload';
 export * from './jetstream-setup';

@@ -5,6 +5,7 @@ import type { NatsClientSettings } from './nats-client-settings';
 import { connectNats } from './nats-connection';
 import { whileJetStreamSettles } from './jetstream-setup';
 import { ensureBuckets } from './kv';
+import { NatsRpcClient } from './nats-rpc-client';
 import { ensureStreams } from './streams';
 
 export const NATS_CONNECTION = Symbol('NATS_CONNECTION');
@@ -36,7 +37,8 @@ export interface NatsModuleConfig {
 }
 
 /**
- * One NATS connection per process, with JetStream handles. The platform's streams and KV
+ * One NATS connection per process, with JetStream handles and a Nest client proxy for the
+ * other apps' request/reply handlers ({@link NatsRpcClient}). The platform's streams and KV
  * buckets are created (or updated) before anything else uses them.
  */
 @Module({})
@@ -63,9 +65,10 @@ export class NatsModule {
           inject: [NATS_CONNECTION],
           useFactory: (nc: NatsConnection): Promise<JetStreamManager> => jetstreamManager(nc),
         },
+        { provide: NatsRpcClient, inject: [NATS_CONNECTION], useFactory: (nc: NatsConnection) => new NatsRpcClient(nc) },
         NatsConnectionCloser,
       ],
-      exports: [NATS_CONNECTION, JETSTREAM, JETSTREAM_MANAGER],
+      exports: [NATS_CONNECTION, JETSTREAM, JETSTREAM_MANAGER, NatsRpcClient],
     };
   }
 }

@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { ApiErrorCode } from '@wirehook/contracts';
 import { PUBLIC_ROUTE_KEY } from '@wirehook/metrics';
 import { ApiKeyRepository } from '../api-keys/api-key.repository';
 import { ConfigApiConfig } from '../config/config-api.config';
@@ -38,29 +39,29 @@ export class ApiKeyGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const level = this.reflector.getAllAndOverride<AccessLevel | undefined>(ACCESS_KEY, [context.getHandler(), context.getClass()]);
     if (level === 'public' || this.reflector.get<boolean | undefined>(PUBLIC_ROUTE_KEY, context.getHandler())) return true;
-    if (!level) throw new DomainError('forbidden', 'forbidden', 'this route is not open to API keys');
+    if (!level) throw new DomainError('forbidden', ApiErrorCode.forbidden, 'this route is not open to API keys');
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const principal = await this.authenticate(request.headers.authorization);
     request.principal = principal;
     if (level === 'operator') {
-      if (principal.kind !== 'operator') throw new DomainError('forbidden', 'forbidden', 'this route needs the operator key (ADMIN_API_KEY)');
+      if (principal.kind !== 'operator') throw new DomainError('forbidden', ApiErrorCode.forbidden, 'this route needs the operator key (ADMIN_API_KEY)');
       return true;
     }
-    if (principal.kind !== 'tenant') throw new DomainError('forbidden', 'forbidden', 'this route needs a tenant API key');
+    if (principal.kind !== 'tenant') throw new DomainError('forbidden', ApiErrorCode.forbidden, 'this route needs a tenant API key');
     if (level === 'admin' && principal.role !== 'admin') {
-      throw new DomainError('forbidden', 'forbidden', 'this route needs a tenant key with the admin role');
+      throw new DomainError('forbidden', ApiErrorCode.forbidden, 'this route needs a tenant key with the admin role');
     }
     return true;
   }
 
   private async authenticate(header: string | undefined): Promise<Principal> {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
-    if (!match) throw new DomainError('unauthorized', 'unauthorized', 'missing API key: send Authorization: Bearer <key>');
+    if (!match) throw new DomainError('unauthorized', ApiErrorCode.unauthorized, 'missing API key: send Authorization: Bearer <key>');
     const key = match[1];
     const presented = createHash('sha256').update(key).digest();
     if (timingSafeEqual(presented, this.operatorKeyHash)) return { kind: 'operator' };
     const stored = await this.keys.findActiveByHash(presented.toString('hex'));
-    if (!stored) throw new DomainError('unauthorized', 'unauthorized', 'invalid or revoked API key');
+    if (!stored) throw new DomainError('unauthorized', ApiErrorCode.unauthorized, 'invalid or revoked API key');
     const now = new Date();
     if (!stored.lastUsedAt || now.getTime() - stored.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS) {
       void this.keys.touch(stored._id, now).catch(() => undefined);

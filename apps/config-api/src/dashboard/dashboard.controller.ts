@@ -3,6 +3,7 @@ import { basename, join, resolve } from 'node:path';
 import { Controller, Get, Param, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { ApiErrorCode } from '@wirehook/contracts';
 import { Access } from '../auth/access.decorator';
 import { DomainError, NotFoundError } from '../errors/domain.error';
 
@@ -44,8 +45,8 @@ export class DashboardFiles {
       content = readFile(join(this.dir, name)).catch((error: unknown) => {
         this.files.delete(name);
         if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-        if (name === 'index.html') throw new DomainError('unavailable', 'dashboard_not_built', 'the dashboard is not built; run npm run build');
-        throw new NotFoundError('dashboard_file', name);
+        if (name === 'index.html') throw new DomainError('unavailable', ApiErrorCode.dashboardNotBuilt, 'the dashboard is not built; run npm run build');
+        throw new NotFoundError(ApiErrorCode.dashboardFileNotFound, name);
       });
       this.files.set(name, content);
     }
@@ -80,7 +81,7 @@ export class DashboardController {
   @Get('assets/:file')
   async asset(@Param('file') file: string, @Res() response: Response): Promise<void> {
     const type = ASSET_NAME.test(file) ? TYPES[file.slice(file.lastIndexOf('.'))] : undefined;
-    if (!type) throw new NotFoundError('dashboard_file', file);
+    if (!type) throw new NotFoundError(ApiErrorCode.dashboardFileNotFound, file);
     this.send(response, await this.files.read(join('assets', file)), type, 'public, max-age=31536000, immutable');
   }
 

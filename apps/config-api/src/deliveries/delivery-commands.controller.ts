@@ -1,6 +1,7 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsISO8601 } from 'class-validator';
+import { ApiErrorCode } from '@wirehook/contracts';
 import { ApiData, ApiErrors } from '../api-docs/api-responses';
 import { Access, TenantId } from '../auth/access.decorator';
 import { DomainError } from '../errors/domain.error';
@@ -24,9 +25,9 @@ function recoverWindow(body: RecoverDto): { from: string; to: string } {
   const to = windowEnd(body.to);
   for (const [field, at] of [['from', from], ['to', to]] as const) {
     const message = `${field} must be a calendar date or date-time such as 2026-03-01T12:00:00Z`;
-    if (Number.isNaN(at.getTime())) throw new DomainError('invalid', 'invalid_window', message, { [field]: [message] });
+    if (Number.isNaN(at.getTime())) throw new DomainError('invalid', ApiErrorCode.invalidWindow, message, { [field]: [message] });
   }
-  if (from.getTime() > to.getTime()) throw new DomainError('invalid', 'invalid_window', 'from must not be after to', { from: ['from must not be after to'] });
+  if (from.getTime() > to.getTime()) throw new DomainError('invalid', ApiErrorCode.invalidWindow, 'from must not be after to', { from: ['from must not be after to'] });
   return { from: from.toISOString(), to: to.toISOString() };
 }
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { MAX_RECOVER_DELIVERIES, TEST_EVENT_TYPE, type AttemptResultView } from '@wirehook/contracts';
+import { ApiErrorCode, MAX_RECOVER_DELIVERIES, TEST_EVENT_TYPE, type AttemptResultView } from '@wirehook/contracts';
 import { DomainError } from '../errors/domain.error';
 import { LogServiceClient } from '../logs/log-service.client';
 import { WebhookService } from '../webhooks/webhook.service';
@@ -26,12 +26,12 @@ export class DeliveryCommandsService {
   async retry(tenantId: string, logId: string): Promise<AttemptResultView> {
     const log = await this.logs.getLog({ tenantId, id: logId });
     const delivery = log.delivery;
-    if (!delivery) throw new DomainError('not_found', 'delivery_not_found', `the delivery of log '${logId}' was not found`);
+    if (!delivery) throw new DomainError('not_found', ApiErrorCode.deliveryNotFound, `the delivery of log '${logId}' was not found`);
     if (delivery.status === 'retrying') {
-      throw new DomainError('conflict', 'retry_scheduled', `an automatic retry of this delivery is scheduled at ${delivery.next_attempt_at}; wait for it`);
+      throw new DomainError('conflict', ApiErrorCode.retryScheduled, `an automatic retry of this delivery is scheduled at ${delivery.next_attempt_at}; wait for it`);
     }
     if (delivery.status === 'pending') {
-      throw new DomainError('conflict', 'not_attempted_yet', 'this delivery has not been attempted yet; its first attempt is on its way');
+      throw new DomainError('conflict', ApiErrorCode.notAttemptedYet, 'this delivery has not been attempted yet; its first attempt is on its way');
     }
     await this.webhooks.get(tenantId, log.webhook_id);
     return this.dispatcher.retry({

@@ -1,5 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { ClientProxy } from '@nestjs/microservices';
+import { Injectable } from '@nestjs/common';
 import {
   RpcPatterns,
   type AttemptResultView,
@@ -7,10 +6,10 @@ import {
   type RetryDeliveryRequestMessage,
   type TestWebhookRequestMessage,
 } from '@wirehook/contracts';
+import { NatsRpcClient } from '@wirehook/nats';
 import { ConfigApiConfig } from '../config/config-api.config';
 import { callService } from '../rpc/rpc-call';
 
-export const DISPATCHER_CLIENT = 'DISPATCHER_CLIENT';
 /** A request that makes a delivery waits for the endpoint's answer too (timeouts are at most 30 s). */
 const DELIVERY_COMMAND_TIMEOUT_MS = 40_000;
 
@@ -18,7 +17,7 @@ const DELIVERY_COMMAND_TIMEOUT_MS = 40_000;
 @Injectable()
 export class DispatcherClient {
   constructor(
-    @Inject(DISPATCHER_CLIENT) private readonly client: ClientProxy,
+    private readonly client: NatsRpcClient,
     private readonly config: ConfigApiConfig,
   ) {}
 

@@ -1,3 +1,5 @@
+import { ApiErrorCode } from '@wirehook/contracts';
+
 /** What kind of failure a domain error is; the HTTP edge maps each kind to one status. */
 export type DomainErrorKind = 'invalid' | 'unauthorized' | 'forbidden' | 'not_found' | 'conflict' | 'too_large' | 'too_many_requests' | 'unavailable';
 
@@ -5,7 +7,7 @@ export type DomainErrorKind = 'invalid' | 'unauthorized' | 'forbidden' | 'not_fo
 export class DomainError extends Error {
   constructor(
     readonly kind: DomainErrorKind,
-    readonly code: string,
+    readonly code: ApiErrorCode,
     message: string,
     readonly fields?: Record<string, string[]>,
   ) {
@@ -14,9 +16,21 @@ export class DomainError extends Error {
   }
 }
 
+/** What each code of a {@link NotFoundError} is about, as its message names it. */
+const NOT_FOUND_SUBJECTS = {
+  [ApiErrorCode.tenantNotFound]: 'tenant',
+  [ApiErrorCode.apiKeyNotFound]: 'api key',
+  [ApiErrorCode.webhookNotFound]: 'webhook',
+  [ApiErrorCode.replayNotFound]: 'replay',
+  [ApiErrorCode.dashboardFileNotFound]: 'dashboard file',
+} as const;
+
+export type NotFoundCode = keyof typeof NOT_FOUND_SUBJECTS;
+
+/** Nothing with this id belongs to the caller: "webhook 'x' was not found". */
 export class NotFoundError extends DomainError {
-  constructor(what: string, id: string) {
-    super('not_found', `${what}_not_found`, `${what.replace(/_/g, ' ')} '${id}' was not found`);
+  constructor(code: NotFoundCode, id: string) {
+    super('not_found', code, `${NOT_FOUND_SUBJECTS[code]} '${id}' was not found`);
   }
 }
 
@@ -27,7 +41,7 @@ export class NotFoundError extends DomainError {
 export class TooManyRequestsError extends DomainError {
   readonly retryAfterSeconds: number;
 
-  constructor(code: string, message: string, retryAfterSeconds: number) {
+  constructor(code: ApiErrorCode, message: string, retryAfterSeconds: number) {
     super('too_many_requests', code, message);
     this.retryAfterSeconds = Number.isFinite(retryAfterSeconds) ? Math.max(1, Math.ceil(retryAfterSeconds)) : 1;
   }

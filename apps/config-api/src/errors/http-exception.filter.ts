@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Catch, HttpException, HttpStatus, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { Response } from 'express';
 import type { Logger } from 'pino';
+import { ApiErrorCode } from '@wirehook/contracts';
 import { DomainError, TooManyRequestsError, type DomainErrorKind } from './domain.error';
 import { JsonTooDeepError } from './json-nesting';
 
@@ -16,18 +17,18 @@ const STATUS_OF_KIND: Record<DomainErrorKind, number> = {
   unavailable: HttpStatus.SERVICE_UNAVAILABLE,
 };
 
-const CODE_OF_STATUS: Record<number, string> = {
-  400: 'invalid_request',
-  401: 'unauthorized',
-  403: 'forbidden',
-  404: 'not_found',
-  405: 'method_not_allowed',
-  413: 'payload_too_large',
-  415: 'unsupported_media_type',
+const CODE_OF_STATUS: Partial<Record<number, ApiErrorCode>> = {
+  400: ApiErrorCode.invalidRequest,
+  401: ApiErrorCode.unauthorized,
+  403: ApiErrorCode.forbidden,
+  404: ApiErrorCode.notFound,
+  405: ApiErrorCode.methodNotAllowed,
+  413: ApiErrorCode.payloadTooLarge,
+  415: ApiErrorCode.unsupportedMediaType,
 };
 
 export interface ErrorBody {
-  error: { code: string; message: string; fields?: Record<string, string[]>; error_id?: string };
+  error: { code: ApiErrorCode; message: string; fields?: Record<string, string[]>; error_id?: string };
 }
 
 /**
@@ -55,17 +56,17 @@ export class HttpExceptionFilter implements ExceptionFilter {
       const raw = exception.getResponse();
       const detail = typeof raw === 'object' && raw !== null ? (raw as { message?: unknown }).message : raw;
       const message = Array.isArray(detail) ? detail.join('; ') : String(detail ?? exception.message);
-      if (status < 500) return [status, { error: { code: CODE_OF_STATUS[status] ?? 'request_failed', message } }];
+      if (status < 500) return [status, { error: { code: CODE_OF_STATUS[status] ?? ApiErrorCode.requestFailed, message } }];
     }
-    if (exception instanceof JsonTooDeepError) return [400, { error: { code: 'body_too_deeply_nested', message: exception.message } }];
+    if (exception instanceof JsonTooDeepError) return [400, { error: { code: ApiErrorCode.bodyTooDeeplyNested, message: exception.message } }];
     // body-parser errors carry their own status (e.g. 413 for a body over the limit, 400 for bad JSON).
     const parserStatus = (exception as { status?: number; type?: string }).status;
     if (typeof parserStatus === 'number' && parserStatus >= 400 && parserStatus < 500) {
       const message = parserStatus === 413 ? `request body is larger than the limit (${(exception as { limit?: number }).limit} bytes)` : `request body is not valid JSON: ${(exception as Error).message}`;
-      return [parserStatus, { error: { code: CODE_OF_STATUS[parserStatus] ?? 'invalid_request', message } }];
+      return [parserStatus, { error: { code: CODE_OF_STATUS[parserStatus] ?? ApiErrorCode.invalidRequest, message } }];
     }
     const errorId = randomUUID();
     this.logger.error({ err: exception, errorId }, 'unexpected error');
-    return [500, { error: { code: 'internal_error', message: 'an unexpected error occurred; quote the error id when reporting it', error_id: errorId } }];
+    return [500, { error: { code: ApiErrorCode.internalError, message: 'an unexpected error occurred; quote the error id when reporting it', error_id: errorId } }];
   }
 }

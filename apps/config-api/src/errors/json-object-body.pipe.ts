@@ -1,4 +1,5 @@
 import { Injectable, type ArgumentMetadata, type PipeTransform } from '@nestjs/common';
+import { ApiErrorCode } from '@wirehook/contracts';
 import { DomainError } from './domain.error';
 
 const PRIMITIVES: unknown[] = [String, Boolean, Number, Array, Object];
@@ -12,7 +13,7 @@ export class JsonObjectBodyPipe implements PipeTransform {
   transform(value: unknown, metadata: ArgumentMetadata): unknown {
     if (metadata.type !== 'body' || !metadata.metatype || PRIMITIVES.includes(metadata.metatype)) return value;
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      throw new DomainError('invalid', 'invalid_body', 'the request body must be a JSON object (send Content-Type: application/json)');
+      throw new DomainError('invalid', ApiErrorCode.invalidBody, 'the request body must be a JSON object (send Content-Type: application/json)');
     }
     return value;
   }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { EVENT_ID_PATTERN, eventSubject, type TraceContext } from '@wirehook/contracts';
+import { ApiErrorCode, EVENT_ID_PATTERN, eventSubject, type TraceContext } from '@wirehook/contracts';
 import { NATS_CONNECTION } from '@wirehook/nats';
 import { WebhookEventPublisher, type PublishResult } from '@wirehook/publisher';
 import { SpanAttributes, SpanNames, Tracing } from '@wirehook/tracing';
@@ -33,16 +33,16 @@ export class EventIngestService {
    */
   async ingest(tenantId: string, keyId: string, input: IngestEventDto, idempotencyKey?: string, trace?: TraceContext): Promise<PublishResult> {
     if (idempotencyKey !== undefined && !EVENT_ID_PATTERN.test(idempotencyKey)) {
-      throw new DomainError('invalid', 'invalid_idempotency_key', 'Idempotency-Key must be 1-128 characters of letters, digits, _ . : -');
+      throw new DomainError('invalid', ApiErrorCode.invalidIdempotencyKey, 'Idempotency-Key must be 1-128 characters of letters, digits, _ . : -');
     }
     if (input.id && idempotencyKey && input.id !== idempotencyKey) {
-      throw new DomainError('invalid', 'conflicting_ids', 'id and the Idempotency-Key header differ; send one of them, or the same value');
+      throw new DomainError('invalid', ApiErrorCode.conflictingIds, 'id and the Idempotency-Key header differ; send one of them, or the same value');
     }
     const event = { ...input, id: input.id ?? idempotencyKey ?? `evt_${randomUUID()}`, source: `api-key:${keyId}` };
     const size = Buffer.byteLength(JSON.stringify(event));
     const limit = this.config.DELIVERY_MAX_PAYLOAD_BYTES;
     if (size > limit) {
-      throw new DomainError('too_large', 'payload_too_large', `the event is ${size} bytes; events may be at most ${limit} bytes: send less data, or a reference the receiver can fetch`);
+      throw new DomainError('too_large', ApiErrorCode.payloadTooLarge, `the event is ${size} bytes; events may be at most ${limit} bytes: send less data, or a reference the receiver can fetch`);
     }
     const span = this.tracing.startSpan(SpanNames.publishEvent, 'producer', trace);
     if (span.recording) {
@@ -60,7 +60,7 @@ export class EventIngestService {
       span.fail('NATS did not store the event');
       throw new DomainError(
         'unavailable',
-        'event_bus_unavailable',
+        ApiErrorCode.eventBusUnavailable,
         'the event was not accepted because NATS is unavailable; retry with the same id or Idempotency-Key',
       );
     } finally {

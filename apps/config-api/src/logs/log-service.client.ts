@@ -1,11 +1,12 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { ClientProxy } from '@nestjs/microservices';
+import { Injectable } from '@nestjs/common';
 import {
   RpcPatterns,
   type AttemptLogView,
+  type AttemptLogRecord,
+  type DeliveryLogRecord,
   type DeliveryLogView,
   type ExportPageRequestMessage,
-  type ExportedAttemptReply,
+  type ExportedAttemptsPage,
   type FailedDeliveriesPage,
   type FailedDeliveriesRequestMessage,
   type GetLogRequestMessage,
@@ -13,76 +14,57 @@ import {
   type LogBodyChunk,
   type LogBodyPart,
   type LogBodyReply,
-  type LogDetailReply,
+  type LogDetailRecord,
   type LogDetailView,
+  type LogRecordsPage,
+  type LogStatsRecord,
   type LogStatsRequestMessage,
   type LogStatsView,
   type LogsPage,
 } from '@wirehook/contracts';
+import { NatsRpcClient } from '@wirehook/nats';
 import { ConfigApiConfig } from '../config/config-api.config';
 import { callService } from '../rpc/rpc-call';
-
-export const LOG_SERVICE_CLIENT = 'LOG_SERVICE_CLIENT';
-
-/** A payload as JSON when it parses, else as text. */
-function parsedPayload(body: string): unknown {
-  try {
-    return JSON.parse(body);
-  } catch {
-    return body;
-  }
-}
+import { toDetailView, toExportedView, toLogsPage, toStatsView } from './log-view-builder';
 
 /**
- * Asks log-service over NATS request/reply. Replies stay within the NATS payload budget: a body
- * too large for one reply comes by its length, and is read here in chunks and put back whole.
+ * Asks log-service over NATS request/reply and answers with the public views, built from the
+ * records log-service sends. Replies stay within the NATS payload budget: a body too large for
+ * one reply comes by its length, and is read here in chunks and put back whole.
  */
 @Injectable()
 export class LogServiceClient {
   constructor(
-    @Inject(LOG_SERVICE_CLIENT) private readonly client: ClientProxy,
+    private readonly client: NatsRpcClient,
     private readonly config: ConfigApiConfig,
   ) {}
 
   async listLogs(request: ListLogsRequestMessage): Promise<LogsPage<AttemptLogView | DeliveryLogView>> {
-    return this.ask(RpcPatterns.listLogs, request);
+    return toLogsPage(request, await this.ask<LogRecordsPage<AttemptLogRecord | DeliveryLogRecord>>(RpcPatterns.listLogs, request));
   }
 
   /** One attempt in full: its request payload and response body whole, however large. */
   async getLog(request: GetLogRequestMessage): Promise<LogDetailView> {
-    const reply = await this.ask<LogDetailReply>(RpcPatterns.getLog, request);
-    const body = await this.wholeBody(request.tenantId, reply.id, 'request', reply.request.body);
-    return {
-      ...reply,
-      request_payload: parsedPayload(body),
-      request_payload_truncated: false,
-      request: { ...reply.request, body },
-      response: reply.response ? { ...reply.response, body: await this.wholeBody(request.tenantId, reply.id, 'response', reply.response.body) } : null,
-      response_body_truncated: false,
-      response_headers: reply.response?.headers ?? null,
-      response_headers_truncated: false,
-    };
+    const record = await this.ask<LogDetailRecord>(RpcPatterns.getLog, request);
+    const attemptId = record.attempt.id;
+    const requestBody = await this.wholeBody(request.tenantId, attemptId, 'request', record.request.body);
+    const responseBody = record.response ? await this.wholeBody(request.tenantId, attemptId, 'response', record.response.body) : null;
+    return toDetailView(record, requestBody, responseBody);
   }
 
   async stats(request: LogStatsRequestMessage): Promise<LogStatsView> {
-    return this.ask(RpcPatterns.logStats, request);
+    return toStatsView(await this.ask<LogStatsRecord>(RpcPatterns.logStats, request));
   }
 
   /** One page of an export, each row with its payload, response body and headers whole. */
   async exportPage(request: ExportPageRequestMessage): Promise<{ data: AttemptLogView[]; next: string | null }> {
-    const page = await this.ask<{ data: ExportedAttemptReply[]; next: string | null }>(RpcPatterns.exportPage, request);
+    const page = await this.ask<ExportedAttemptsPage>(RpcPatterns.exportPage, request);
     const data: AttemptLogView[] = [];
-    for (const { full, ...row } of page.data) {
-      const payload = await this.wholeBody(request.tenantId, row.id, 'request', full.request_body);
-      data.push({
-        ...row,
-        request_payload: parsedPayload(payload),
-        request_payload_truncated: false,
-        response_body: full.response_body ? await this.wholeBody(request.tenantId, row.id, 'response', full.response_body) : null,
-        response_body_truncated: false,
-        response_headers: full.response_headers,
-        response_headers_truncated: false,
-      });
+    for (const record of page.rows) {
+      const attemptId = record.attempt.id;
+      const requestBody = await this.wholeBody(request.tenantId, attemptId, 'request', record.requestBody);
+      const responseBody = record.responseBody ? await this.wholeBody(request.tenantId, attemptId, 'response', record.responseBody) : null;
+      data.push(toExportedView(record, requestBody, responseBody));
     }
     return { data, next: page.next };
   }

@@ -16,7 +16,7 @@ import {
 import { PaginationView } from '../api-docs/api-responses';
 
 // The classes here document the answers of the log routes; `implements` keeps each in step with
-// the contract type log-service builds the answer from.
+// the contract view type the answer is built as (log-view-builder.ts, from log-service's records).
 
 const STRING_MAP = { type: 'object', additionalProperties: { type: 'string' } } as const;
 const EXAMPLE_ATTEMPT_ID = 'msg_2n4f8h1k3m5p7r9t0v2x4z6b8d_1';

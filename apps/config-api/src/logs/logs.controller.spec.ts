@@ -5,6 +5,7 @@ import { TooManyRequestsError } from '../errors/domain.error';
 import type { WebhookService } from '../webhooks/webhook.service';
 import type { LogServiceClient } from './log-service.client';
 import { LogsController } from './logs.controller';
+import { LogsService } from './logs.service';
 
 /** A response that keeps what was written. */
 function recordingResponse(): Response & { body: string; ended: boolean; destroyedEarly: boolean } {
@@ -46,7 +47,7 @@ describe('LogsController export', () => {
       },
     } as unknown as LogServiceClient;
     const logger = { error: jest.fn() } as unknown as Logger;
-    return { controller: new LogsController(logs, {} as WebhookService, logger), asked, logger };
+    return { controller: new LogsController(new LogsService(logs, {} as WebhookService), logger), asked, logger };
   }
 
   it('waits for a later page while log-service has no turn for it, instead of cutting the download', async () => {

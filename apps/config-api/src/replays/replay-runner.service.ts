@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { ClientProxy } from '@nestjs/microservices';
 import { DeliverPolicy, type JetStreamClient, type JetStreamManager, type OrderedConsumerOptions } from '@nats-io/jetstream';
 import type { Logger } from 'pino';
 import { LOGGER } from '@wirehook/logging';
@@ -16,12 +15,11 @@ import {
   eventSubject,
   replayTaskMessageId,
   type DeliveryTaskMessage,
-  type LogDetailReply,
+  type LogDetailRecord,
 } from '@wirehook/contracts';
-import { JETSTREAM, JETSTREAM_MANAGER } from '@wirehook/nats';
+import { JETSTREAM, JETSTREAM_MANAGER, NatsRpcClient } from '@wirehook/nats';
 import { ConfigApiConfig } from '../config/config-api.config';
 import { DomainError, TooManyRequestsError } from '../errors/domain.error';
-import { LOG_SERVICE_CLIENT } from '../logs/log-service.client';
 import { callService } from '../rpc/rpc-call';
 import { EndpointRepository } from '../webhooks/endpoint.repository';
 import { replayedDeliveryOf, type ReplayTarget, type ReplayedDelivery, type StoredEvent } from './replay-matcher';
@@ -80,7 +78,7 @@ export class ReplayRunner implements OnApplicationBootstrap, BeforeApplicationSh
     private readonly config: ConfigApiConfig,
     private readonly replays: ReplayRepository,
     private readonly endpoints: EndpointRepository,
-    @Inject(LOG_SERVICE_CLIENT) private readonly logService: ClientProxy,
+    private readonly logService: NatsRpcClient,
     @Inject(JETSTREAM) private readonly js: JetStreamClient,
     @Inject(JETSTREAM_MANAGER) private readonly jsm: JetStreamManager,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -235,11 +233,11 @@ export class ReplayRunner implements OnApplicationBootstrap, BeforeApplicationSh
   private async logged(tenantId: string, deliveryId: string): Promise<LoggedDelivery | null> {
     for (;;) {
       try {
-        const reply = await callService<LogDetailReply>(this.logService, RpcPatterns.getLog, { tenantId, id: deliveryId }, this.config.RPC_TIMEOUT_MS, 'delivery log service');
+        const reply = await callService<LogDetailRecord>(this.logService, RpcPatterns.getLog, { tenantId, id: deliveryId }, this.config.RPC_TIMEOUT_MS, 'delivery log service');
         const delivery = reply.delivery;
         return delivery
-          ? { status: delivery.status, attempts: delivery.attempts, createdAt: delivery.created_at }
-          : { status: reply.status, attempts: reply.attempt, createdAt: reply.created_at };
+          ? { status: delivery.status, attempts: delivery.lastAttempt, createdAt: delivery.createdAt }
+          : { status: reply.attempt.status, attempts: reply.attempt.attempt, createdAt: reply.attempt.createdAt };
       } catch (error) {
         if (error instanceof TooManyRequestsError) {
           await sleep(error.retryAfterSeconds * 1000);

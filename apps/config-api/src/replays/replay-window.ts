@@ -1,3 +1,4 @@
+import { ApiErrorCode } from '@wirehook/contracts';
 import { DomainError } from '../errors/domain.error';
 import { windowEnd, windowStart } from '../logs/time-window';
 
@@ -25,7 +26,7 @@ export function keptSince(kept: KeptEvents, now: Date): Date {
   return new Date(Math.max(byAge, byRemoval));
 }
 
-function invalid(code: string, field: 'from' | 'to', message: string): DomainError {
+function invalid(code: ApiErrorCode, field: 'from' | 'to', message: string): DomainError {
   return new DomainError('invalid', code, message, { [field]: [message] });
 }
 
@@ -39,17 +40,17 @@ export function replayWindow(input: { from: string; to?: string }, kept: KeptEve
   const from = windowStart(input.from);
   const to = input.to === undefined ? now : windowEnd(input.to);
   for (const [field, at] of [['from', from], ['to', to]] as const) {
-    if (Number.isNaN(at.getTime())) throw invalid('invalid_window', field, `${field} must be a calendar date or date-time such as 2026-03-01T12:00:00Z`);
+    if (Number.isNaN(at.getTime())) throw invalid(ApiErrorCode.invalidWindow, field, `${field} must be a calendar date or date-time such as 2026-03-01T12:00:00Z`);
   }
-  if (from.getTime() > to.getTime()) throw invalid('invalid_window', 'from', 'from must not be after to');
-  if (to.getTime() > now.getTime()) throw invalid('window_in_future', 'to', `to must not be in the future (it is now ${now.toISOString()}); leave it out to replay up to now`);
+  if (from.getTime() > to.getTime()) throw invalid(ApiErrorCode.invalidWindow, 'from', 'from must not be after to');
+  if (to.getTime() > now.getTime()) throw invalid(ApiErrorCode.windowInFuture, 'to', `to must not be in the future (it is now ${now.toISOString()}); leave it out to replay up to now`);
   if (to.getTime() - from.getTime() > MAX_REPLAY_WINDOW_DAYS * DAY_MS) {
-    throw invalid('window_too_long', 'from', `a replay covers at most ${MAX_REPLAY_WINDOW_DAYS} days; split the window`);
+    throw invalid(ApiErrorCode.windowTooLong, 'from', `a replay covers at most ${MAX_REPLAY_WINDOW_DAYS} days; split the window`);
   }
   const since = keptSince(kept, now);
   if (from.getTime() < since.getTime()) {
     throw invalid(
-      'window_outside_kept_range',
+      ApiErrorCode.windowOutsideKeptRange,
       'from',
       `events are kept from ${since.toISOString()} to now (${now.toISOString()}); from must be at or after ${since.toISOString()}`,
     );

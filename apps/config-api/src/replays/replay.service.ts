@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { JetStreamManager } from '@nats-io/jetstream';
-import { StreamNames } from '@wirehook/contracts';
+import { ApiErrorCode, StreamNames } from '@wirehook/contracts';
 import { JETSTREAM_MANAGER } from '@wirehook/nats';
 import { DomainError, NotFoundError } from '../errors/domain.error';
 import { WebhookService } from '../webhooks/webhook.service';
@@ -62,7 +62,7 @@ export class ReplayService {
     if (!(await this.replays.insert(replay))) {
       const unfinished = await this.replays.findUnfinished(tenantId, webhookId);
       const which = unfinished ? `replay '${unfinished._id}' (${unfinished.state})` : 'another replay';
-      throw new DomainError('conflict', 'replay_in_progress', `this webhook already has ${which}; wait for it to finish or cancel it`);
+      throw new DomainError('conflict', ApiErrorCode.replayInProgress, `this webhook already has ${which}; wait for it to finish or cancel it`);
     }
     this.runner.wake();
     return replay;
@@ -70,7 +70,7 @@ export class ReplayService {
 
   async get(tenantId: string, id: string): Promise<ReplayDocument> {
     const replay = await this.replays.find(tenantId, id);
-    if (!replay) throw new NotFoundError('replay', id);
+    if (!replay) throw new NotFoundError(ApiErrorCode.replayNotFound, id);
     return replay;
   }
 
@@ -84,7 +84,7 @@ export class ReplayService {
     const cancelled = await this.replays.cancel(tenantId, id, new Date());
     if (cancelled) return cancelled;
     const replay = await this.get(tenantId, id);
-    throw new DomainError('conflict', 'replay_finished', `replay '${id}' has already ${replay.state === 'cancelled' ? 'been cancelled' : replay.state}`);
+    throw new DomainError('conflict', ApiErrorCode.replayFinished, `replay '${id}' has already ${replay.state === 'cancelled' ? 'been cancelled' : replay.state}`);
   }
 
   /** What the events stream holds now. */
@@ -97,7 +97,7 @@ export class ReplayService {
         firstStoredAt: new Date(info.state.first_ts),
       };
     } catch {
-      throw new DomainError('unavailable', 'event_bus_unavailable', 'the events stream could not be read because NATS is unavailable; try again shortly');
+      throw new DomainError('unavailable', ApiErrorCode.eventBusUnavailable, 'the events stream could not be read because NATS is unavailable; try again shortly');
     }
   }
 }

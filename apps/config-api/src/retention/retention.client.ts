@@ -1,5 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { ClientProxy } from '@nestjs/microservices';
+import { Injectable } from '@nestjs/common';
 import {
   RetentionRpcPatterns,
   type GetRetentionPolicyRequestMessage,
@@ -9,10 +8,9 @@ import {
   type RunRetentionRequestMessage,
   type SetRetentionPolicyRequestMessage,
 } from '@wirehook/contracts';
+import { NatsRpcClient } from '@wirehook/nats';
 import { ConfigApiConfig } from '../config/config-api.config';
 import { callService } from '../rpc/rpc-call';
-
-export const RETENTION_CLIENT = 'RETENTION_CLIENT';
 
 /** Share of the RPC timeout a run request waits for the run; the rest carries the reply back. */
 const RUN_WAIT_SHARE = 0.8;
@@ -21,7 +19,7 @@ const RUN_WAIT_SHARE = 0.8;
 @Injectable()
 export class RetentionClient {
   constructor(
-    @Inject(RETENTION_CLIENT) private readonly client: ClientProxy,
+    private readonly client: NatsRpcClient,
     private readonly config: ConfigApiConfig,
   ) {}
 

@@ -1,13 +1,19 @@
 import { Body, Controller, Delete, Get, HttpCode, Post, Put, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import type { RetentionRunSummaryMessage } from '@wirehook/contracts';
+import { ApiErrorCode, type RetentionRunResult, type RetentionRunSummaryMessage } from '@wirehook/contracts';
 import { ApiData, ApiErrors } from '../api-docs/api-responses';
 import { Access, TenantId } from '../auth/access.decorator';
 import { DomainError } from '../errors/domain.error';
 import { RetentionClient } from './retention.client';
 import { RunRetentionDto, SetRetentionPolicyDto } from './retention.dto';
 import { RetentionPolicyResponse, RetentionRunView, RetentionRunningView } from './retention.views';
+
+/** The code of the 503 that answers a run that ended without completing. */
+const UNFINISHED_RUN_CODES = {
+  aborted: ApiErrorCode.retentionRunAborted,
+  failed: ApiErrorCode.retentionRunFailed,
+} as const satisfies Record<Exclude<RetentionRunResult, 'completed' | 'skipped'>, ApiErrorCode>;
 
 /** A run summary as the API shows it (snake_case, like every other answer). */
 function runView(summary: RetentionRunSummaryMessage): RetentionRunView {
@@ -75,10 +81,10 @@ export class RetentionController {
     }
     const { summary } = reply;
     if (summary.result === 'skipped') {
-      throw new DomainError('conflict', 'retention_run_in_progress', `retention did not run: ${summary.reason ?? 'another run holds the lease'}; try again once it has finished`);
+      throw new DomainError('conflict', ApiErrorCode.retentionRunInProgress, `retention did not run: ${summary.reason ?? 'another run holds the lease'}; try again once it has finished`);
     }
     if (summary.result !== 'completed') {
-      throw new DomainError('unavailable', `retention_run_${summary.result}`, `the retention run ${summary.result}: ${summary.reason ?? 'see the retention-cron logs'}`);
+      throw new DomainError('unavailable', UNFINISHED_RUN_CODES[summary.result], `the retention run ${summary.result}: ${summary.reason ?? 'see the retention-cron logs'}`);
     }
     return { success: true, data: runView(summary) };
   }

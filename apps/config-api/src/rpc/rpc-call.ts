@@ -1,6 +1,6 @@
 import type { ClientProxy } from '@nestjs/microservices';
 import { firstValueFrom, timeout } from 'rxjs';
-import { RpcErrorCode, ServiceUnavailableCode } from '@wirehook/contracts';
+import { ApiErrorCode, RpcErrorCode, ServiceUnavailableCode } from '@wirehook/contracts';
 import { DomainError, TooManyRequestsError } from '../errors/domain.error';
 
 /** The internal services config-api asks, by the name its messages give them, with the code a 503 answers. */
@@ -24,11 +24,11 @@ export async function callService<T>(client: ClientProxy, pattern: string, paylo
   } catch (error) {
     // Nest's NATS transport delivers the object an RpcException was made with, as JSON.
     const rpc = error as { code?: string; message?: string; retryAfterSeconds?: unknown; fields?: Record<string, string[]> };
-    if (rpc.code === RpcErrorCode.invalidRequest) throw new DomainError('invalid', 'invalid_request', rpc.message ?? 'invalid request', rpc.fields);
-    if (rpc.code === RpcErrorCode.notFound) throw new DomainError('not_found', 'not_found', rpc.message ?? 'not found');
+    if (rpc.code === RpcErrorCode.invalidRequest) throw new DomainError('invalid', ApiErrorCode.invalidRequest, rpc.message ?? 'invalid request', rpc.fields);
+    if (rpc.code === RpcErrorCode.notFound) throw new DomainError('not_found', ApiErrorCode.notFound, rpc.message ?? 'not found');
     if (rpc.code === RpcErrorCode.tooBusy) {
       const retryAfterSeconds = typeof rpc.retryAfterSeconds === 'number' ? rpc.retryAfterSeconds : 1;
-      throw new TooManyRequestsError('too_many_requests', rpc.message ?? `the ${service} is busy; try again shortly`, retryAfterSeconds);
+      throw new TooManyRequestsError(ApiErrorCode.tooManyRequests, rpc.message ?? `the ${service} is busy; try again shortly`, retryAfterSeconds);
     }
     throw new DomainError('unavailable', UNAVAILABLE_CODES[service], `the ${service} did not answer; try again shortly`);
   }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import { ApiErrorCode } from '@wirehook/contracts';
 import { ApiKeyRepository } from '../api-keys/api-key.repository';
 import type { ApiKeyDocument, ApiKeyRole } from '../api-keys/api-key.schema';
 import { hashApiKey } from '../auth/api-key.guard';
@@ -34,7 +35,7 @@ export class TenantService {
     const now = new Date();
     const tenant: TenantDocument = { _id: id ?? slugOf(name), name, revision: 1, createdAt: now, updatedAt: now };
     if (!(await this.tenants.insert(tenant))) {
-      throw new DomainError('conflict', 'tenant_exists', `tenant '${tenant._id}' already exists`);
+      throw new DomainError('conflict', ApiErrorCode.tenantExists, `tenant '${tenant._id}' already exists`);
     }
     await this.replicator.publishTenant(tenant);
     return tenant;
@@ -42,7 +43,7 @@ export class TenantService {
 
   async get(id: string): Promise<TenantDocument> {
     const tenant = await this.tenants.findById(id);
-    if (!tenant) throw new NotFoundError('tenant', id);
+    if (!tenant) throw new NotFoundError(ApiErrorCode.tenantNotFound, id);
     return tenant;
   }
 
@@ -52,7 +53,7 @@ export class TenantService {
 
   async rename(id: string, name: string): Promise<TenantDocument> {
     const tenant = await this.tenants.rename(id, name, new Date());
-    if (!tenant) throw new NotFoundError('tenant', id);
+    if (!tenant) throw new NotFoundError(ApiErrorCode.tenantNotFound, id);
     await this.replicator.publishTenant(tenant);
     return tenant;
   }
@@ -75,7 +76,7 @@ export class TenantService {
   }
 
   async revokeKey(tenantId: string, keyId: string): Promise<void> {
-    if (!(await this.keys.revoke(tenantId, keyId, new Date()))) throw new NotFoundError('api_key', keyId);
+    if (!(await this.keys.revoke(tenantId, keyId, new Date()))) throw new NotFoundError(ApiErrorCode.apiKeyNotFound, keyId);
   }
 
   async issueKey(tenantId: string, role: ApiKeyRole, name = ''): Promise<IssuedApiKey> {

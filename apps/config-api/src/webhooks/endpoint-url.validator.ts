@@ -2,6 +2,7 @@ import { lookup } from 'node:dns/promises';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { AddressPolicy } from '@wirehook/address-policy';
+import { ApiErrorCode } from '@wirehook/contracts';
 import { LOGGER } from '@wirehook/logging';
 import { ConfigApiConfig } from '../config/config-api.config';
 import { DomainError } from '../errors/domain.error';
@@ -12,7 +13,7 @@ export const MAX_URL_LENGTH = 2048;
 const UNREACHABLE = 'this address is not reachable from the webhook service; use a public address, or ask your operator to allow it';
 
 function invalidUrl(message: string, field = 'url'): DomainError {
-  return new DomainError('invalid', 'invalid_url', message, { [field]: [message] });
+  return new DomainError('invalid', ApiErrorCode.invalidUrl, message, { [field]: [message] });
 }
 
 /** A proxy URL as stored: encrypted in full, shown with its password masked. */

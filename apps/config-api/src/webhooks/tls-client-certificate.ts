@@ -1,4 +1,5 @@
 import { X509Certificate, createPrivateKey, type KeyObject } from 'node:crypto';
+import { ApiErrorCode } from '@wirehook/contracts';
 import { DomainError } from '../errors/domain.error';
 
 /** Certificates a client chain may hold (leaf and intermediates). */
@@ -17,7 +18,7 @@ export interface TlsClientCertificateInfo {
 }
 
 function invalid(field: string, message: string): DomainError {
-  return new DomainError('invalid', 'invalid_field', message, { [field]: [message] });
+  return new DomainError('invalid', ApiErrorCode.invalidField, message, { [field]: [message] });
 }
 
 /** `CN=client, O=Example`: the one-per-line form `X509Certificate` gives, on one line. */

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
+import { ApiErrorCode } from '@wirehook/contracts';
 import { LOGGER } from '@wirehook/logging';
 import { SecretBox } from '@wirehook/secret-box';
 import { ConfigApiConfig } from '../config/config-api.config';
@@ -24,7 +25,7 @@ export function generateSecret(): string {
 }
 
 function invalid(field: string, message: string): DomainError {
-  return new DomainError('invalid', 'invalid_field', message, { [field]: [message] });
+  return new DomainError('invalid', ApiErrorCode.invalidField, message, { [field]: [message] });
 }
 
 /** Webhook endpoints of a tenant: validation, secrets, limits, and replication to the dispatcher. */
@@ -43,7 +44,7 @@ export class WebhookService {
     const limit = this.config.MAX_WEBHOOKS_PER_TENANT;
     if ((await this.endpoints.countForTenant(tenantId)) >= limit) {
       this.logger.info({ tenantId, limit }, 'refused a webhook over the limit of the tenant (MAX_WEBHOOKS_PER_TENANT)');
-      throw new DomainError('conflict', 'webhook_limit_reached', `this tenant already has the maximum of ${limit} webhooks; delete one, or ask your operator to raise the limit`);
+      throw new DomainError('conflict', ApiErrorCode.webhookLimitReached, `this tenant already has the maximum of ${limit} webhooks; delete one, or ask your operator to raise the limit`);
     }
     const now = new Date();
     const endpoint: EndpointDocument = {
@@ -82,7 +83,7 @@ export class WebhookService {
 
   async get(tenantId: string, id: string): Promise<EndpointDocument> {
     const endpoint = await this.endpoints.findById(tenantId, id);
-    if (!endpoint) throw new NotFoundError('webhook', id);
+    if (!endpoint) throw new NotFoundError(ApiErrorCode.webhookNotFound, id);
     return endpoint;
   }
 
@@ -115,7 +116,7 @@ export class WebhookService {
       next.disabledAt = null;
     }
     if (!(await this.endpoints.replace(next, current.revision))) {
-      throw new DomainError('conflict', 'concurrent_update', `webhook '${id}' was changed by another request; read it again and retry`);
+      throw new DomainError('conflict', ApiErrorCode.concurrentUpdate, `webhook '${id}' was changed by another request; read it again and retry`);
     }
     // A re-enabled endpoint starts with a clean health record, so old failures cannot disable it again.
     if (reEnabled) await this.replicator.clearHealth(tenantId, id);
@@ -137,7 +138,7 @@ export class WebhookService {
   }
 
   async delete(tenantId: string, id: string): Promise<void> {
-    if (!(await this.endpoints.delete(tenantId, id))) throw new NotFoundError('webhook', id);
+    if (!(await this.endpoints.delete(tenantId, id))) throw new NotFoundError(ApiErrorCode.webhookNotFound, id);
     await this.replicator.removeEndpoint(tenantId, id);
   }
 
@@ -161,7 +162,7 @@ export class WebhookService {
       updatedAt: now,
     };
     if (!(await this.endpoints.replace(next, current.revision))) {
-      throw new DomainError('conflict', 'concurrent_update', `webhook '${id}' was changed by another request; try again`);
+      throw new DomainError('conflict', ApiErrorCode.concurrentUpdate, `webhook '${id}' was changed by another request; try again`);
     }
     await this.replicator.publishEndpoint(next);
     return { endpoint: next, secret };

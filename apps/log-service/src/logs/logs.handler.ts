@@ -12,22 +12,20 @@ import {
   MAX_CURSOR_LENGTH,
   RpcErrorCode,
   RpcPatterns,
-  type AttemptLogView,
-  type DeliveryLogView,
-  type ExportedAttemptReply,
+  isAttemptId,
+  type AttemptLogRecord,
+  type DeliveryLogRecord,
+  type ExportedAttemptsPage,
   type FailedDeliveriesPage,
   type LogBodyChunk,
-  type LogDetailReply,
-  type LogStatsView,
-  type LogsPage,
+  type LogDetailRecord,
+  type LogRecordsPage,
+  type LogStatsRecord,
 } from '@wirehook/contracts';
 import { validRpcPayload } from '@wirehook/nats';
 import { DeliveryLogs, LogQueryError, type AttemptRow, type DeliveryDocument } from '@wirehook/delivery-logs';
 import { TenantQueryGate } from './tenant-query-gate';
-import { REPLY_ENVELOPE_BYTES, attemptViewsWithin, exportedRow, toDeliveryView, toDetailReply, toStatsView } from './log-views';
-
-/** An attempt id; anything else is looked up as a delivery id (the delivery view's row id). */
-const ATTEMPT_ID = /_\d+$/;
+import { REPLY_ENVELOPE_BYTES, attemptRecordsWithin, exportedRecord, toDeliveryRecord, toDetailRecord, toStatsRecord } from './log-records';
 
 /** Failed deliveries one recover page reads at most. */
 const RECOVER_ROWS_PER_READ = 100;
@@ -68,7 +66,8 @@ function decodeAfter(text: string): { createdAt: Date; id: string } {
 }
 
 /**
- * Answers delivery-log queries from config-api over NATS request/reply. Every reply stays within
+ * Answers delivery-log queries from config-api over NATS request/reply with records, which
+ * config-api turns into the public views. Every reply stays within
  * {@link LOG_REPLY_BUDGET_BYTES}: lists carry previews, and bodies that do not fit travel in chunks.
  * Each query takes a turn of its tenant at the {@link TenantQueryGate}, so one tenant's flood
  * waits (or answers 429) without slowing the others.
@@ -79,30 +78,18 @@ export class LogsHandler {
   constructor(private readonly logs: DeliveryLogs) {}
 
   @MessagePattern(RpcPatterns.listLogs)
-  async list(@Payload() payload: unknown): Promise<LogsPage<AttemptLogView | DeliveryLogView>> {
+  async list(@Payload() payload: unknown): Promise<LogRecordsPage<AttemptLogRecord | DeliveryLogRecord>> {
     const request = validRpcPayload(ListLogsRequestMessage, payload);
     const page = await answering(() => this.logs.queries.list(request));
-    const data = request.view === 'deliveries' ? (page.rows as DeliveryDocument[]).map(toDeliveryView) : attemptViewsWithin(page.rows as AttemptRow[]);
-    const total = page.total ?? { count: 0, exact: true };
-    return {
-      data,
-      pagination: {
-        current_page: page.page,
-        per_page: request.perPage,
-        total: total.count,
-        last_page: Math.max(1, Math.ceil(total.count / request.perPage)),
-        total_exact: total.exact,
-        has_more: page.hasMore,
-        next_cursor: page.nextCursor,
-      },
-    };
+    const rows = request.view === 'deliveries' ? (page.rows as DeliveryDocument[]).map(toDeliveryRecord) : attemptRecordsWithin(page.rows as AttemptRow[]);
+    return { rows, page: page.page, total: page.total, hasMore: page.hasMore, nextCursor: page.nextCursor };
   }
 
   /** One attempt by its id (`<delivery id>_<attempt>`), or the latest attempt of a delivery by the delivery id. */
   @MessagePattern(RpcPatterns.getLog)
-  async get(@Payload() payload: unknown): Promise<LogDetailReply> {
+  async get(@Payload() payload: unknown): Promise<LogDetailRecord> {
     const request = validRpcPayload(GetLogRequestMessage, payload);
-    const attemptId = ATTEMPT_ID.test(request.id) ? request.id : (await this.logs.deliveries.find(request.tenantId, request.id))?.lastAttemptId;
+    const attemptId = isAttemptId(request.id) ? request.id : (await this.logs.deliveries.find(request.tenantId, request.id))?.lastAttemptId;
     const attempt = attemptId ? await this.logs.attempts.find(request.tenantId, attemptId) : null;
     if (!attempt) throw notFound(`log '${request.id}'`);
     const [delivery, timeline, payloads] = await Promise.all([
@@ -110,7 +97,7 @@ export class LogsHandler {
       this.logs.attempts.ofDelivery(request.tenantId, attempt.deliveryId),
       this.logs.payloads.bodies(request.tenantId, [attempt.payloadId]),
     ]);
-    return toDetailReply(attempt, payloads.get(attempt.payloadId) ?? '', delivery, timeline);
+    return toDetailRecord(attempt, payloads.get(attempt.payloadId) ?? '', delivery, timeline);
   }
 
   /** A chunk of an attempt's request payload or response body, for bodies too large for one reply. */
@@ -129,13 +116,13 @@ export class LogsHandler {
   }
 
   @MessagePattern(RpcPatterns.logStats)
-  async stats(@Payload() payload: unknown): Promise<LogStatsView> {
+  async stats(@Payload() payload: unknown): Promise<LogStatsRecord> {
     const request = validRpcPayload(LogStatsRequestMessage, payload);
     const from = new Date(request.from);
     // Rollups count whole hours: a window ending on the hour ends before that hour, not after it.
     const to = new Date(request.to);
     const lastInstant = to.getTime() % HOUR_MS === 0 && to > from ? new Date(to.getTime() - 1) : to;
-    return toStatsView(await this.logs.rollups.windowStats(request.tenantId, request.webhookId, from, lastInstant));
+    return toStatsRecord(await this.logs.rollups.windowStats(request.tenantId, request.webhookId, from, lastInstant));
   }
 
   /**
@@ -144,10 +131,10 @@ export class LogsHandler {
    * last row.
    */
   @MessagePattern(RpcPatterns.exportPage)
-  async exportPage(@Payload() payload: unknown): Promise<{ data: ExportedAttemptReply[]; next: string | null }> {
+  async exportPage(@Payload() payload: unknown): Promise<ExportedAttemptsPage> {
     const request = validRpcPayload(ExportPageRequestMessage, payload);
     const page = await answering(() => this.logs.queries.exportPage(request));
-    const data: ExportedAttemptReply[] = [];
+    const rows: ExportedAttemptsPage['rows'] = [];
     let used = REPLY_ENVELOPE_BYTES;
     for (let start = 0; start < page.rows.length; start += BODIES_PER_READ) {
       const group = page.rows.slice(start, start + BODIES_PER_READ);
@@ -162,15 +149,15 @@ export class LogsHandler {
         ),
       ]);
       for (const row of group) {
-        const { reply, bytes } = exportedRow(row, payloads.get(row.payloadId) ?? '', responses.get(row._id), LOG_REPLY_BUDGET_BYTES - used);
-        if (data.length > 0 && used + bytes > LOG_REPLY_BUDGET_BYTES) {
-          return { data, next: this.logs.queries.exportCursorAfter(request, page.rows[data.length - 1]) };
+        const { record, bytes } = exportedRecord(row, payloads.get(row.payloadId) ?? '', responses.get(row._id), LOG_REPLY_BUDGET_BYTES - used);
+        if (rows.length > 0 && used + bytes > LOG_REPLY_BUDGET_BYTES) {
+          return { rows, next: this.logs.queries.exportCursorAfter(request, page.rows[rows.length - 1]) };
         }
-        data.push(reply);
+        rows.push(record);
         used += bytes;
       }
     }
-    return { data, next: page.nextCursor };
+    return { rows, next: page.nextCursor };
   }
 
   /**

@@ -89,7 +89,7 @@ export class LogFilterMessage {
   qWebhookIds?: string[];
 }
 
-/** Request for one page of delivery logs (pattern `rpc.log-service.v1.logs.list`). */
+/** Request for one page of delivery logs (pattern `rpc.log-service.v2.logs.list`, answered with a {@link LogRecordsPage}). */
 export class ListLogsRequestMessage extends LogFilterMessage {
   /** One row per attempt, or one row per delivery with its latest state. */
   @IsIn(LOG_VIEWS)
@@ -121,6 +121,87 @@ export class ListLogsRequestMessage extends LogFilterMessage {
   order!: 'asc' | 'desc';
 }
 
+/** The start of a text a list row shows, cut by log-service so that the page fits its reply. */
+export interface TextPreview {
+  text: string;
+  /** True when the whole text is longer than `text`. */
+  cut: boolean;
+}
+
+/**
+ * One attempt as log-service sends it for a list row: what it stored, with the payload, the
+ * response body and the response headers cut to previews that fit the reply. config-api builds
+ * the public {@link AttemptLogView} from it.
+ */
+export interface AttemptLogRecord {
+  /** The attempt id (`<delivery id>_<attempt>`). */
+  id: string;
+  tenantId: string;
+  /** Who published the event, when known. */
+  clientId: string | null;
+  endpointId: string;
+  endpointName: string;
+  endpointUrl: string;
+  deliveryId: string;
+  eventId: string;
+  eventType: string;
+  identifiers: Record<string, string>;
+  attempt: number;
+  trigger: AttemptTrigger;
+  status: DeliveryStatus;
+  /** Response status, or null when no response arrived. */
+  httpStatus: number | null;
+  error: { code: AttemptErrorCode; message: string } | null;
+  /** The payload sent, as text. */
+  payloadPreview: TextPreview;
+  /** The response received; null when none arrived. */
+  response: { bodyPreview: TextPreview; headers: Record<string, string>; headersCut: boolean } | null;
+  durationMs: number;
+  /** ISO instants, as every time in a record. */
+  nextAttemptAt: string | null;
+  completedAt: string;
+  createdAt: string;
+  /** The W3C trace id (32 hex) of the attempt; null outside a trace. */
+  traceId: string | null;
+}
+
+/** One delivery with its latest state as log-service sends it; config-api builds the public {@link DeliveryLogView}. */
+export interface DeliveryLogRecord {
+  /** The delivery id. */
+  id: string;
+  tenantId: string;
+  clientId: string | null;
+  endpointId: string;
+  endpointName: string;
+  endpointUrl: string;
+  eventId: string;
+  eventType: string;
+  identifiers: Record<string, string>;
+  status: DeliveryStatus;
+  /** Highest attempt number recorded; the state fields come from that attempt. */
+  lastAttempt: number;
+  lastAttemptId: string | null;
+  httpStatus: number | null;
+  lastError: string | null;
+  nextAttemptAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/**
+ * One page of delivery logs as log-service sends it: attempt records for `view=attempts`,
+ * delivery records for `view=deliveries`. config-api adds the public pagination.
+ */
+export interface LogRecordsPage<T> {
+  rows: T[];
+  page: number;
+  /** Rows matching, counted up to {@link MAX_COUNTED_ROWS}; absent when not counted. */
+  total?: { count: number; exact: boolean };
+  hasMore: boolean;
+  /** Where the next page starts (opaque); null on the last page. */
+  nextCursor: string | null;
+}
+
 export interface Pagination {
   current_page: number;
   per_page: number;
@@ -144,7 +225,7 @@ export interface LogPagination extends Pagination {
   next_cursor: string | null;
 }
 
-/** One attempt as shown by the logs API (field names follow the product notes). */
+/** One attempt as shown by the logs API (field names follow the product notes); config-api builds it from an {@link AttemptLogRecord}. */
 export interface AttemptLogView {
   id: string;
   /** The tenant (the product notes' company). */

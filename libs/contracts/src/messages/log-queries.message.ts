@@ -1,6 +1,7 @@
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { LogFilterMessage, MAX_CURSOR_LENGTH, type AttemptLogView } from './list-logs.message';
+import { LogFilterMessage, MAX_CURSOR_LENGTH, type AttemptLogRecord, type AttemptLogView, type DeliveryLogRecord, type StatusClass } from './list-logs.message';
+import type { DeliveryStatus } from '../enums';
 import { IsEndpointId, IsTenantId } from '../identifiers';
 
 /**
@@ -20,7 +21,10 @@ export interface LogBodyReply {
   length: number;
 }
 
-/** Request for one attempt with the timeline of its delivery (pattern `rpc.log-service.v1.logs.get`). */
+/**
+ * Request for one attempt with the timeline of its delivery (pattern `rpc.log-service.v2.logs.get`,
+ * answered with a {@link LogDetailRecord}). `id` is an attempt id, or a delivery id for its latest attempt.
+ */
 export class GetLogRequestMessage {
   @IsTenantId()
   tenantId!: string;
@@ -55,17 +59,39 @@ export interface LogBodyChunk {
   length: number;
 }
 
-/** The detail as log-service sends it: bodies that do not fit the reply are left for chunked reads. */
-export interface LogDetailReply extends AttemptLogView {
+/** One attempt of a delivery's timeline. */
+export type AttemptStepRecord = Pick<AttemptLogRecord, 'id' | 'attempt' | 'trigger' | 'status' | 'httpStatus' | 'error' | 'durationMs' | 'createdAt'>;
+
+/**
+ * One attempt in full as log-service sends it: the attempt as a list row has it, what was sent
+ * and received (bodies that do not fit the reply are left for chunked reads), the delivery's
+ * latest state and its timeline. config-api builds the public {@link LogDetailView} from it.
+ */
+export interface LogDetailRecord {
+  attempt: AttemptLogRecord;
   request: { method: string; url: string; headers: Record<string, string>; body: LogBodyReply };
-  response: { status: number; headers: Record<string, string>; body: LogBodyReply; body_truncated: boolean } | null;
-  delivery: LogDetailView['delivery'];
-  timeline: LogDetailView['timeline'];
+  /** null when no response arrived. */
+  response: { status: number; headers: Record<string, string>; body: LogBodyReply; bodyTruncated: boolean } | null;
+  /** null when the delivery is not stored (any more). */
+  delivery: Pick<DeliveryLogRecord, 'id' | 'status' | 'lastAttempt' | 'nextAttemptAt' | 'createdAt'> | null;
+  /** Every attempt of the delivery, first attempt first. */
+  timeline: AttemptStepRecord[];
 }
 
-/** An exported attempt as log-service sends it: the list row, and its bodies and headers whole. */
-export interface ExportedAttemptReply extends AttemptLogView {
-  full: { request_body: LogBodyReply; response_body: LogBodyReply | null; response_headers: Record<string, string> | null };
+/** An exported attempt as log-service sends it: the list row, and its bodies and response headers whole. */
+export interface ExportedAttemptRecord {
+  attempt: AttemptLogRecord;
+  requestBody: LogBodyReply;
+  /** null when no response arrived. */
+  responseBody: LogBodyReply | null;
+  responseHeaders: Record<string, string> | null;
+}
+
+/** One page of an export as log-service sends it. */
+export interface ExportedAttemptsPage {
+  rows: ExportedAttemptRecord[];
+  /** Pass as `after` for the next page; null after the last one. */
+  next: string | null;
 }
 
 /** One attempt in full, and every attempt of the same delivery, first attempt first. */
@@ -76,7 +102,7 @@ export interface LogDetailView extends AttemptLogView {
   timeline: Array<Pick<AttemptLogView, 'id' | 'attempt' | 'trigger' | 'status' | 'http_status' | 'error' | 'error_code' | 'duration_ms' | 'created_at'>>;
 }
 
-/** Request for delivery statistics over a window (pattern `rpc.log-service.v1.logs.stats`). */
+/** Request for delivery statistics over a window (pattern `rpc.log-service.v2.logs.stats`, answered with a {@link LogStatsRecord}). */
 export class LogStatsRequestMessage {
   @IsTenantId()
   tenantId!: string;
@@ -90,6 +116,34 @@ export class LogStatsRequestMessage {
 
   @IsISO8601({ strict: true })
   to!: string;
+}
+
+/**
+ * Statistics of the whole hours a window touches as log-service reads them from the hourly
+ * rollups; config-api builds the public {@link LogStatsView} from them.
+ */
+export interface LogStatsRecord {
+  /** Start of the first hour counted: `from` cut to the hour. */
+  coveredFrom: string;
+  /** End (exclusive) of the last hour counted: the hour after the one holding `to`. */
+  coveredTo: string;
+  attempts: number;
+  /** Every delivery status, zero when absent. */
+  byStatus: Record<DeliveryStatus, number>;
+  /** Every status class and `none` (no response), zero when absent. */
+  byStatusClass: Record<StatusClass | 'none', number>;
+  /** Sum of the durations: the average is `durationSumMs / attempts`. */
+  durationSumMs: number;
+  /** Percentiles of the durations in milliseconds; null without attempts. */
+  durationMs: { p50: number | null; p95: number | null; p99: number | null };
+  /** The percentiles come from a histogram: within this fraction of the exact values. */
+  durationPercentileError: number;
+  /** The most frequent event types: count descending, then event type ascending. */
+  topEvents: Array<{ eventType: string; count: number }>;
+  /** The most frequent error codes: count descending, then code ascending. */
+  topErrorCodes: Array<{ code: string; count: number }>;
+  /** Hours that have attempts, oldest first: `start` is the hour's ISO instant, `p95Ms` the p95 of its durations. */
+  hours: Array<{ start: string; attempts: number; success: number; p95Ms: number | null }>;
 }
 
 /** Statistics of the whole hours a window touches (read from hourly rollups). */
@@ -112,7 +166,8 @@ export interface LogStatsView {
 }
 
 /**
- * One page of an export, in time order after a cursor (pattern `rpc.log-service.v1.logs.export-page`).
+ * One page of an export, in time order after a cursor (pattern `rpc.log-service.v2.logs.export-page`,
+ * answered with an {@link ExportedAttemptsPage}).
  * A page ends at `limit` rows or at {@link LOG_REPLY_BUDGET_BYTES}, whichever comes first.
  */
 export class ExportPageRequestMessage extends LogFilterMessage {
