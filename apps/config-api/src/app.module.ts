@@ -1,5 +1,4 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { TerminusModule } from '@nestjs/terminus';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
@@ -29,7 +28,6 @@ export class ConfigApiModule {
       module: ConfigApiModule,
       imports: [
         CoreModule.forRoot(config, logger),
-        TerminusModule,
         // In the order of their routes in the OpenAPI document (docs/openapi.json).
         RetentionModule,
         TenantsModule,
