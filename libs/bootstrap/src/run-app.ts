@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { DynamicModule, INestApplication } from '@nestjs/common';
 import { Transport, type MicroserviceOptions } from '@nestjs/microservices';
 import type { Logger } from 'pino';
-import { nestNatsOptions } from '@wirehook/nats';
+import { RECONNECT_FOR_EVER, nestNatsOptions } from '@wirehook/nats';
 import { createLogger, JsonLogger } from '@wirehook/logging';
 import type { AppConfig } from '@wirehook/config';
 import { ConfigError, loadConfig } from '@wirehook/config';
@@ -69,7 +69,8 @@ export async function runApp<C extends AppConfig>(options: RunAppOptions<C>): Pr
 export async function startRpcHandlers(app: INestApplication, config: AppConfig, name: string, queue: string): Promise<void> {
   app.connectMicroservice<MicroserviceOptions>({
     transport: Transport.NATS,
-    options: { ...nestNatsOptions(config.natsClientSettings(), `${name}-rpc`), queue },
+    // Nest's transport connects through the `nats` v2 package, whose default gives up reconnecting.
+    options: { ...nestNatsOptions(config.natsClientSettings(), `${name}-rpc`), ...RECONNECT_FOR_EVER, queue },
   });
   await app.startAllMicroservices();
 }

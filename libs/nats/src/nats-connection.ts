@@ -8,6 +8,13 @@ import { NatsTransport } from './nats-transport';
 const RECONNECT_WAIT_MS = 500;
 
 /**
+ * How every NATS connection of the platform reconnects: for ever, every half second. The
+ * clients' defaults give up after ten attempts, about 20 s of outage, and leave a process that
+ * looks alive but no longer hears anything.
+ */
+export const RECONNECT_FOR_EVER = { maxReconnectAttempts: -1, reconnectTimeWait: RECONNECT_WAIT_MS } as const;
+
+/**
  * Connects to NATS and keeps reconnecting for ever: a broker restart must never end a
  * process that can simply wait for it. The first connection is awaited for as long as the
  * server is unreachable, but a refusal that waiting cannot fix (credentials, TLS) fails at
@@ -26,8 +33,7 @@ export async function connectNats(settings: NatsClientSettings, name: string): P
       return await NatsConnectionImpl.connect({
         ...natsConnectionOptions(settings),
         name,
-        maxReconnectAttempts: -1,
-        reconnectTimeWait: RECONNECT_WAIT_MS,
+        ...RECONNECT_FOR_EVER,
         // An error object with a stack for every request costs measurable CPU at thousands per second.
         noAsyncTraces: true,
       });
