@@ -15,3 +15,4 @@ export * from './messages/retention.message';
 export * from './messages/log-queries.message';
 export * from './messages/delivery-commands.message';
 export * from './messages/endpoint-health.message';
+export * from './delivery-body';

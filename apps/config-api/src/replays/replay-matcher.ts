@@ -2,10 +2,11 @@ import {
   InvalidMessageError,
   PublishedEventMessage,
   decodeFlatMessage,
+  deliveryBodyOf,
   deliveryIdFor,
   eventMatchesPattern,
   parseEventSubject,
-  streamEventId,
+  storedEventIdentity,
 } from '@wirehook/contracts';
 
 /** An event as the events stream holds it. */
@@ -42,8 +43,8 @@ export interface ReplayedDelivery {
  * not match, or one fan-out refused (malformed, too large, subject and body disagreeing: it was
  * dead-lettered, never delivered).
  *
- * The id and body are built as fan-out builds them (apps/dispatcher/src/fan-out): the same
- * `webhook-id` and the same bytes, so receivers de-duplicate a replayed event they already have.
+ * The id and body are built by the contracts helpers fan-out uses: the same `webhook-id` and
+ * the same bytes, so receivers de-duplicate a replayed event they already have.
  */
 export function replayedDeliveryOf(event: StoredEvent, target: ReplayTarget, narrowing: readonly string[] | null, maxPayloadBytes: number): ReplayedDelivery | undefined {
   const parsed = parseEventSubject(event.subject);
@@ -60,8 +61,7 @@ export function replayedDeliveryOf(event: StoredEvent, target: ReplayTarget, nar
     throw error;
   }
   if (published.event !== eventType) return undefined;
-  const eventId = published.id ?? streamEventId(event.sequence);
-  const timestamp = published.timestamp ?? event.storedAt.toISOString();
+  const { eventId, timestamp } = storedEventIdentity(published, event.sequence, event.storedAt);
   return {
     deliveryId: deliveryIdFor(tenantId, eventId, target.endpointId),
     eventId,
@@ -69,6 +69,6 @@ export function replayedDeliveryOf(event: StoredEvent, target: ReplayTarget, nar
     identifiers: published.identifiers,
     clientId: published.source,
     eventTimestamp: timestamp,
-    body: JSON.stringify({ event: eventType, timestamp, [target.tenantField]: tenantId, data: published.data }),
+    body: deliveryBodyOf({ eventType, timestamp, tenantId, data: published.data }, target.tenantField),
   };
 }

@@ -9,11 +9,12 @@ import {
   PublishedEventMessage,
   TENANT_ID_PATTERN,
   decodeFlatMessage,
+  deliveryBodyOf,
   deliveryIdFor,
   deliveryTaskSubject,
   encodeMessage,
   parseEventSubject,
-  streamEventId,
+  storedEventIdentity,
   type DeliveriesCreatedMessage,
   type DeliveryTaskMessage,
   type TraceContext,
@@ -103,17 +104,16 @@ export class FanOutHandler {
       return this.refuse(message, span, DeadLetterReason.unknownTenant, `tenant '${tenantId}' does not exist`, tenantId);
     }
 
-    const eventId = event.id ?? streamEventId(message.info.streamSequence);
-    const timestamp = event.timestamp ?? new Date(message.info.timestampNanos / 1e6).toISOString();
+    const { eventId, timestamp } = storedEventIdentity(event, message.info.streamSequence, new Date(message.info.timestampNanos / 1e6));
     const createdAt = new Date().toISOString();
     const endpoints = this.directory.subscribersOf(tenantId, eventType).map((endpoint) => ({ endpoint, deliveryId: deliveryIdFor(tenantId, eventId, endpoint.id) }));
     // Endpoints differ only in the name of the tenant field (`tenantId` or `companyId`): the
     // event's data is serialized once per name, not once per endpoint.
     const bodies = new Map<string, string>();
-    const bodyFor = (tenantField: string): string => {
+    const bodyFor = (tenantField: 'tenantId' | 'companyId'): string => {
       let body = bodies.get(tenantField);
       if (body === undefined) {
-        body = JSON.stringify({ event: eventType, timestamp, [tenantField]: tenantId, data: event.data });
+        body = deliveryBodyOf({ eventType, timestamp, tenantId, data: event.data }, tenantField);
         bodies.set(tenantField, body);
       }
       return body;
