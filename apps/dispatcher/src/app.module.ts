@@ -16,7 +16,7 @@ import { DispatcherConsumers } from './dispatcher-consumers.service';
 import { EndpointDirectory } from './endpoints/endpoint-directory.service';
 import { FanOutHandler } from './fan-out/fan-out.handler';
 import { DispatcherMembership } from './membership/dispatcher-membership.service';
-import { configurationHealthIndicator } from './health/configuration-health';
+import { configurationHealthIndicator } from './endpoints/configuration-health';
 import { EndpointHealthTracker } from './health-tracking/endpoint-health.tracker';
 import { WebhookSender } from './http-client/webhook-sender';
 import { dispatcherConsumerLagProvider } from './metrics/consumer-lag.metrics';

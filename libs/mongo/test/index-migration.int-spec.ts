@@ -12,7 +12,7 @@ class MigrationTestEnvironment {
 
 // Replacing and dropping need `dropIndexes`, which the MongoDB-wire test server does not have:
 // those tests run against a real MongoDB (MONGODB_URI), and against a fake in
-// libs/config/src/index-migration.spec.ts; on the wire server, a test checks how the refusal ends.
+// libs/mongo/src/index-migration.spec.ts; on the wire server, a test checks how the refusal ends.
 const realMongo = Boolean(loadConfig(MigrationTestEnvironment).MONGODB_URI);
 const itWithDropIndexes = realMongo ? it : it.skip; // skipped on the wire server: it has no dropIndexes
 const itOnWireServer = realMongo ? it.skip : it; // skipped on a real MongoDB: it drops

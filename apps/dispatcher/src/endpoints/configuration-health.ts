@@ -1,5 +1,5 @@
 import { HealthCheckError, type HealthIndicatorResult } from '@nestjs/terminus';
-import type { EndpointDirectory } from '../endpoints/endpoint-directory.service';
+import type { EndpointDirectory } from './endpoint-directory.service';
 
 /**
  * Every configuration entry is applied: a rejected one means deliveries run on an older
