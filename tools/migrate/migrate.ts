@@ -10,7 +10,6 @@
  * own migrate entry, and this tool knows only where the built entries are, as the embedded run
  * knows where the apps' `main.js` are.
  */
-import 'reflect-metadata';
 import { spawn } from 'node:child_process';
 import { join, resolve } from 'node:path';
 

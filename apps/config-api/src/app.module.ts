@@ -2,8 +2,8 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
-import { HealthController, mongoHealthIndicator, readinessChecks } from '@wirehook/health';
-import { IndexCheck, MONGO_CONNECTION, indexHealthIndicator } from '@wirehook/mongo';
+import { HealthController, readinessChecks } from '@wirehook/health';
+import { IndexCheck, MONGO_CONNECTION, MongoConnectionCloser, indexHealthIndicator, mongoHealthIndicator } from '@wirehook/mongo';
 import { NATS_CONNECTION, natsHealthIndicator } from '@wirehook/nats';
 import { AuthModule } from './auth/auth.module';
 import { ConfigApiConfig } from './config/config-api.config';
@@ -43,6 +43,7 @@ export class ConfigApiModule {
       ],
       controllers: [HealthController],
       providers: [
+        MongoConnectionCloser,
         // Ready: NATS connected, MongoDB answering, the indexes in place.
         readinessChecks([NATS_CONNECTION, MONGO_CONNECTION, IndexCheck], (nc: NatsConnection, mongo: Connection, indexes: IndexCheck) => [
           () => natsHealthIndicator(nc),

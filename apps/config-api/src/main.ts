@@ -1,4 +1,3 @@
-import 'reflect-metadata';
 import { runApp } from '@wirehook/bootstrap';
 import { ConfigApiModule } from './app.module';
 import { ConfigApiConfig } from './config/config-api.config';

@@ -1,4 +1,3 @@
-import 'reflect-metadata';
 import { runApp } from '@wirehook/bootstrap';
 import { DispatcherModule } from './app.module';
 import { DispatcherConfig } from './config/dispatcher.config';

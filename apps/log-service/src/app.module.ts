@@ -2,8 +2,8 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
-import { HealthController, mongoHealthIndicator, readinessChecks } from '@wirehook/health';
-import { IndexCheck, MONGO_CONNECTION, indexHealthIndicator, mongoProviders } from '@wirehook/mongo';
+import { HealthController, readinessChecks } from '@wirehook/health';
+import { IndexCheck, MONGO_CONNECTION, MongoConnectionCloser, indexHealthIndicator, mongoHealthIndicator, mongoProviders } from '@wirehook/mongo';
 import { AppFoundationModule } from '@wirehook/bootstrap';
 import { DeliveryLogs } from '@wirehook/delivery-logs';
 import { NATS_CONNECTION, natsHealthIndicator } from '@wirehook/nats';
@@ -26,6 +26,7 @@ export class LogServiceModule {
       controllers: [HealthController, LogsHandler],
       providers: [
         ...mongoProviders(config, LOG_SERVICE_COLLECTIONS, logger),
+        MongoConnectionCloser,
         {
           provide: DeliveryLogs,
           inject: [MONGO_CONNECTION],

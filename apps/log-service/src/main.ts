@@ -1,4 +1,3 @@
-import 'reflect-metadata';
 import { runApp } from '@wirehook/bootstrap';
 import { LogServiceModule } from './app.module';
 import { LogServiceConfig } from './config/log-service.config';

@@ -3,8 +3,8 @@ import { ScheduleModule } from '@nestjs/schedule';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
-import { HealthController, mongoHealthIndicator, readinessChecks } from '@wirehook/health';
-import { IndexCheck, MONGO_CONNECTION, indexHealthIndicator, mongoProviders } from '@wirehook/mongo';
+import { HealthController, readinessChecks } from '@wirehook/health';
+import { IndexCheck, MONGO_CONNECTION, MongoConnectionCloser, indexHealthIndicator, mongoHealthIndicator, mongoProviders } from '@wirehook/mongo';
 import { AppFoundationModule } from '@wirehook/bootstrap';
 import { NATS_CONNECTION, natsHealthIndicator } from '@wirehook/nats';
 import { RETENTION_CRON_REQUIRED_COLLECTIONS } from './collections';
@@ -33,6 +33,7 @@ export class RetentionCronModule {
       controllers: [HealthController, RetentionHandler],
       providers: [
         ...mongoProviders(config, RETENTION_CRON_REQUIRED_COLLECTIONS, logger),
+        MongoConnectionCloser,
         // Ready: NATS connected, MongoDB answering, the indexes in place.
         readinessChecks([NATS_CONNECTION, MONGO_CONNECTION, IndexCheck], (nc: NatsConnection, mongo: Connection, indexes: IndexCheck) => [
           () => natsHealthIndicator(nc),

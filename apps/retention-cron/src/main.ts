@@ -1,4 +1,3 @@
-import 'reflect-metadata';
 import { runApp } from '@wirehook/bootstrap';
 import { RetentionCronModule } from './app.module';
 import { RetentionCronConfig } from './config/retention-cron.config';

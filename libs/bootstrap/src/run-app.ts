@@ -5,8 +5,7 @@ import { Transport, type MicroserviceOptions } from '@nestjs/microservices';
 import type { Logger } from 'pino';
 import { RECONNECT_FOR_EVER, nestNatsOptions } from '@wirehook/nats';
 import { createLogger, JsonLogger } from '@wirehook/logging';
-import type { AppConfig } from '@wirehook/config';
-import { ConfigError, loadConfig } from '@wirehook/config';
+import { ConfigError, loadConfig, type AppConfig } from '@wirehook/config';
 
 export interface RunAppOptions<C extends AppConfig> {
   name: string;

@@ -29,7 +29,7 @@ class EchoModule {}
 // apps' request/reply handlers would otherwise run out of.
 const OUTAGE_MS = 25_000;
 
-describe('request/reply handlers started by startRpcHandlers', () => {
+describe('a request/reply handler started by startRpcHandlers', () => {
   let binary: string;
   let storeDir: string;
   let port: number;
@@ -58,7 +58,7 @@ describe('request/reply handlers started by startRpcHandlers', () => {
 
   const ask = (word: string) => firstValueFrom(rpc.send<{ word: string }>(ECHO, { word }).pipe(timeout(2000)));
 
-  it('answer again after a NATS outage longer than the client library would wait out', async () => {
+  it('answers again after a NATS outage longer than the client library would wait out', async () => {
     await expect(ask('before')).resolves.toEqual({ word: 'before' });
     await nats.stop();
     await new Promise((resolve) => setTimeout(resolve, OUTAGE_MS));

@@ -9,8 +9,8 @@ export const READINESS_CHECKS = Symbol('READINESS_CHECKS');
 /**
  * `/health/live` (the process answers) and `/health/ready` (the app's readiness checks pass), the
  * same in every app. Open without an API key: orchestrators probe them. An app declares it among
- * its controllers, beside `TerminusModule` and a {@link readinessChecks} provider, so the checks
- * can use any of the app's own providers.
+ * its controllers, with a {@link readinessChecks} provider beside it, so the checks can use any
+ * of the app's own providers (the health-check service comes from `AppFoundationModule`).
  */
 @ApiExcludeController()
 @Controller('health')

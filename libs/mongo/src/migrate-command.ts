@@ -1,8 +1,7 @@
 import { IsIn } from 'class-validator';
 import pino from 'pino';
-import { withMongo } from '@wirehook/config';
 import { LOG_LEVELS, type AppLogLevel } from '@wirehook/logging';
-import { ConfigError, loadConfig } from '@wirehook/config';
+import { ConfigError, loadConfig, withMongo } from '@wirehook/config';
 import { connectMongo } from './mongo-connection';
 import { IndexDeclarationError, migrateIndexes, type IndexedCollection } from './index-migration';
 

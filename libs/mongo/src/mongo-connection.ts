@@ -1,3 +1,4 @@
+import { HealthCheckError, type HealthIndicatorResult } from '@nestjs/terminus';
 import mongoose, { type Connection } from 'mongoose';
 
 /** Injection token of the process's mongoose connection. */
@@ -37,4 +38,18 @@ export async function pingMongo(connection: Connection, timeoutMs = 2000): Promi
   const db = connection.db;
   if (!db) throw new Error('MongoDB is not connected');
   await db.admin().command({ ping: 1 }, { timeoutMS: timeoutMs });
+}
+
+/**
+ * MongoDB answers a ping, and, when the app says so through `refusesWrites`, accepts writes (an
+ * app that writes continuously knows before a ping does that a write concern cannot be met).
+ */
+export async function mongoHealthIndicator(connection: Connection, refusesWrites?: () => boolean): Promise<HealthIndicatorResult> {
+  try {
+    await pingMongo(connection);
+  } catch (error) {
+    throw new HealthCheckError('MongoDB is not reachable', { mongodb: { status: 'down', message: (error as Error).message } });
+  }
+  if (refusesWrites?.()) throw new HealthCheckError('MongoDB refuses writes', { mongodb: { status: 'down', message: 'the last write failed' } });
+  return { mongodb: { status: 'up' } };
 }

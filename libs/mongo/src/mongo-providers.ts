@@ -12,9 +12,13 @@ export interface MongoSettings {
   MONGODB_WRITE_TIMEOUT_MS: number;
 }
 
-/** Closes the app's connection when the app shuts down. */
+/**
+ * Closes the app's connection when the app shuts down. Declare it in the app's root module, not
+ * in a global one: Nest shuts global modules down first, and the NATS connection (global) must
+ * drain while MongoDB can still take what its last messages write.
+ */
 @Injectable()
-class MongoConnectionCloser implements OnApplicationShutdown {
+export class MongoConnectionCloser implements OnApplicationShutdown {
   constructor(@Inject(MONGO_CONNECTION) private readonly connection: Connection) {}
 
   async onApplicationShutdown(): Promise<void> {
@@ -25,7 +29,7 @@ class MongoConnectionCloser implements OnApplicationShutdown {
 /**
  * `MONGO_CONNECTION`, opened with the app's settings, and the indexes of `collections` checked
  * against it: they are made by `npm run migrate`, and until they exist `/health/ready` names the
- * missing ones.
+ * missing ones. The app closes the connection with {@link MongoConnectionCloser}.
  */
 export function mongoProviders(settings: MongoSettings, collections: readonly IndexedCollection[], logger: Logger): Provider[] {
   return [
@@ -33,7 +37,6 @@ export function mongoProviders(settings: MongoSettings, collections: readonly In
       provide: MONGO_CONNECTION,
       useFactory: () => connectMongo(settings.MONGODB_URI, settings.MONGODB_WRITE_CONCERN, { writeTimeoutMs: settings.MONGODB_WRITE_TIMEOUT_MS }),
     },
-    MongoConnectionCloser,
     { provide: IndexCheck, inject: [MONGO_CONNECTION], useFactory: (connection: Connection) => new IndexCheck(connection, collections, logger) },
   ];
 }

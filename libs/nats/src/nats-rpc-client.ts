@@ -1,5 +1,5 @@
 import { ClientProxy, type ReadPacket, type WritePacket } from '@nestjs/microservices';
-import { createInbox, errors, type Msg, type NatsConnection } from '@nats-io/transport-node';
+import { createInbox, errors, type Msg, type NatsConnection, type Subscription } from '@nats-io/transport-node';
 
 /** A reply of Nest's NATS transport; `isDisposed` marks the last one of a request. */
 interface TransportReply {
@@ -54,8 +54,9 @@ export class NatsRpcClient extends ClientProxy {
   protected publish(partialPacket: ReadPacket, callback: (packet: WritePacket) => void): () => void {
     const packet = this.assignPacketId(partialPacket);
     const subject = this.normalizePattern(packet.pattern);
+    let inbox: Subscription | undefined;
     try {
-      const inbox = this.nc.subscribe(createInbox(), {
+      inbox = this.nc.subscribe(createInbox(), {
         callback: (error, message) => {
           if (error) return callback({ err: error, isDisposed: true });
           if (message.data.length === 0) return callback({ err: new errors.NoRespondersError(subject), isDisposed: true });
@@ -71,9 +72,12 @@ export class NatsRpcClient extends ClientProxy {
         },
       });
       this.nc.publish(subject, JSON.stringify({ pattern: packet.pattern, data: packet.data, id: packet.id }), { reply: inbox.getSubject() });
-      return () => inbox.unsubscribe();
+      const subscription = inbox;
+      return () => subscription.unsubscribe();
     } catch (error) {
-      callback({ err: error });
+      // A request the connection refuses (closed, larger than the server's max_payload) gets no reply.
+      inbox?.unsubscribe();
+      callback({ err: error, isDisposed: true });
       return () => undefined;
     }
   }

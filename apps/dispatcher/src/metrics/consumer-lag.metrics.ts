@@ -3,7 +3,7 @@ import type { JetStreamManager } from '@nats-io/jetstream';
 import type { Logger } from 'pino';
 import { LOGGER } from '@wirehook/logging';
 import { MetricsRegistry } from '@wirehook/metrics';
-import { ConsumerNames, DeliverySubjects, EventSubjects, StreamNames } from '@wirehook/contracts';
+import { ConsumerBindings } from '@wirehook/contracts';
 import { ConsumerLagMetrics, JETSTREAM_MANAGER } from '@wirehook/nats';
 
 /**
@@ -17,9 +17,9 @@ export const dispatcherConsumerLagProvider: Provider = {
     const lag = new ConsumerLagMetrics(
       jsm,
       [
-        { stream: StreamNames.events, name: ConsumerNames.fanOut, filterSubject: EventSubjects.all },
-        { stream: StreamNames.deliveries, name: ConsumerNames.deliveries, filterSubject: DeliverySubjects.allTasks },
-        { stream: StreamNames.deliveries, name: ConsumerNames.retries },
+        ConsumerBindings.fanOut,
+        ConsumerBindings.deliveries,
+        { stream: ConsumerBindings.retries.stream, name: ConsumerBindings.retries.name },
       ],
       registry,
       logger,

@@ -3,7 +3,7 @@ import type { JetStreamManager } from '@nats-io/jetstream';
 import type { Logger } from 'pino';
 import { LOGGER } from '@wirehook/logging';
 import { MetricsRegistry } from '@wirehook/metrics';
-import { ConsumerNames, StreamNames } from '@wirehook/contracts';
+import { ConsumerBindings } from '@wirehook/contracts';
 import { ConsumerLagMetrics, JETSTREAM_MANAGER } from '@wirehook/nats';
 
 /** The backlog of attempt records waiting to be written to MongoDB. */
@@ -11,5 +11,5 @@ export const logServiceConsumerLagProvider: Provider = {
   provide: ConsumerLagMetrics,
   inject: [JETSTREAM_MANAGER, MetricsRegistry, LOGGER],
   useFactory: (jsm: JetStreamManager, registry: MetricsRegistry, logger: Logger) =>
-    new ConsumerLagMetrics(jsm, [{ stream: StreamNames.attempts, name: ConsumerNames.attemptWriter }], registry, logger),
+    new ConsumerLagMetrics(jsm, [{ stream: ConsumerBindings.attemptWriter.stream, name: ConsumerBindings.attemptWriter.name }], registry, logger),
 };

@@ -2,12 +2,12 @@ import type { AddressInfo } from 'node:net';
 import type { Collection, Connection } from 'mongoose';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplication } from '@nestjs/common';
-import { Transport, type MicroserviceOptions } from '@nestjs/microservices';
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { MONGO_CONNECTION, connectMongo, migrateIndexes } from '@wirehook/mongo';
+import { startRpcHandlers } from '@wirehook/bootstrap';
 import { loadConfig } from '@wirehook/config';
-import { attemptSubject, encodeMessage, type AttemptRecordedMessage } from '@wirehook/contracts';
+import { attemptIdOf, attemptSubject, encodeMessage, type AttemptRecordedMessage } from '@wirehook/contracts';
 import { DeliveryLogs } from '@wirehook/delivery-logs';
 import { capturingLogger, type LogLine, type TestServers } from '@wirehook/testing';
 import { LogServiceModule } from '../../src/app.module';
@@ -61,11 +61,7 @@ export async function startLogService(servers: TestServers, env: Record<string, 
   const { logger, lines } = capturingLogger('log-service');
   const app = await NestFactory.create(LogServiceModule.forRoot(config, logger), { logger: false });
   app.enableShutdownHooks();
-  app.connectMicroservice<MicroserviceOptions>({
-    transport: Transport.NATS,
-    options: { servers: [servers.natsUrl], queue: 'log-service', name: 'log-service-rpc' },
-  });
-  await app.startAllMicroservices();
+  await startRpcHandlers(app, config, 'log-service', 'log-service');
   await app.listen(0, '127.0.0.1');
   const baseUrl = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
   const nc = await connect({ servers: servers.natsUrl });
@@ -80,7 +76,7 @@ export async function startLogService(servers: TestServers, env: Record<string, 
     lines,
     async publish(records, messageIdSuffix = '') {
       for (const record of records) {
-        await js.publish(attemptSubject(record.tenantId), encodeMessage(record), { msgID: `${record.deliveryId}_${record.attempt}${messageIdSuffix}` });
+        await js.publish(attemptSubject(record.tenantId), encodeMessage(record), { msgID: `${attemptIdOf(record)}${messageIdSuffix}` });
       }
     },
     collection(name) {
