@@ -1,4 +1,4 @@
-import { attemptIdOf, type AttemptRecordedMessage } from '@wirehook/contracts';
+import type { AttemptRecordedMessage } from '@wirehook/contracts';
 
 /** What the oracle needs of a row of either view. */
 export interface OracleRow {
@@ -18,7 +18,8 @@ export type LogQuery = Partial<Record<'webhook_id' | 'status' | 'status_class' |
 /** One row per attempt. */
 export function attemptRows(records: AttemptRecordedMessage[]): OracleRow[] {
   return records.map((record) => ({
-    id: attemptIdOf(record),
+    // Spelled out, not attemptIdOf: the oracle stays independent of the code it checks.
+    id: `${record.deliveryId}_${record.attempt}`,
     webhook_id: record.endpointId,
     webhook_name: record.endpointName,
     url: record.endpointUrl,

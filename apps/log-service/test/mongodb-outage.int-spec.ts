@@ -1,6 +1,6 @@
 import { IsOptional, IsString } from 'class-validator';
 import { loadConfig } from '@wirehook/config';
-import { ConsumerNames, StreamNames } from '@wirehook/contracts';
+import { ConsumerNames, StreamNames, attemptIdOf } from '@wirehook/contracts';
 import { buildAttemptRecord, eventually, startTestServers, type TestServers } from '@wirehook/testing';
 import { startMongoWireServer, type LocalServer } from '@wirehook/local-run';
 import { startLogService, type LogServiceHarness } from './support/log-service-harness';
@@ -65,9 +65,14 @@ describeWithOwnServer('log-service while MongoDB is away', () => {
     await eventually(async () => (await queued()) === 0);
     await eventually(async () => (await service.readiness()) === 200, { timeoutMs: 15_000 });
 
-    const ids = (await service.collection('delivery_attempts').find({}, { projection: { _id: 0, deliveryId: 1, attempt: 1 } }).toArray()).map((row) => `${row.deliveryId}_${row.attempt}`);
+    const ids = (
+      await service
+        .collection('delivery_attempts')
+        .find({}, { projection: { _id: 0, deliveryId: 1, attempt: 1 } })
+        .toArray()
+    ).map((row) => attemptIdOf({ deliveryId: row.deliveryId, attempt: row.attempt }));
     expect(new Set(ids).size).toBe(ids.length);
-    expect(ids.sort()).toEqual([...during, ...after].map((record) => `${record.deliveryId}_${record.attempt}`).sort());
+    expect(ids.sort()).toEqual([...during, ...after].map(attemptIdOf).sort());
     expect(await service.collection('deliveries').countDocuments({ status: 'failed' })).toBe(during.length);
   });
 });

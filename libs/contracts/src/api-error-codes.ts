@@ -1,5 +1,3 @@
-import { ServiceUnavailableCode } from './enums';
-
 /**
  * Every `error.code` config-api answers with (`{ error: { code, message } }`). Clients branch on
  * them: they are API, so change one only by adding a new code next to it.
@@ -56,9 +54,10 @@ export const ApiErrorCode = {
 
   // 503: something behind the API
   eventBusUnavailable: 'event_bus_unavailable',
-  deliveryLogServiceUnavailable: ServiceUnavailableCode.deliveryLogService,
-  dispatcherUnavailable: ServiceUnavailableCode.dispatcher,
-  retentionServiceUnavailable: ServiceUnavailableCode.retentionService,
+  // An internal service config-api asks over NATS request/reply did not answer.
+  deliveryLogServiceUnavailable: 'delivery_log_service_unavailable',
+  dispatcherUnavailable: 'dispatcher_unavailable',
+  retentionServiceUnavailable: 'retention_service_unavailable',
   retentionRunAborted: 'retention_run_aborted',
   retentionRunFailed: 'retention_run_failed',
   dashboardNotBuilt: 'dashboard_not_built',

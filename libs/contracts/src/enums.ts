@@ -64,14 +64,3 @@ export const RpcErrorCode = {
   tooBusy: 'too_busy',
 } as const;
 export type RpcErrorCode = (typeof RpcErrorCode)[keyof typeof RpcErrorCode];
-
-/**
- * Error codes config-api answers (HTTP 503) when an internal service it asks over NATS
- * request/reply does not answer. Clients branch on them: change them only by adding a new one.
- */
-export const ServiceUnavailableCode = {
-  deliveryLogService: 'delivery_log_service_unavailable',
-  dispatcher: 'dispatcher_unavailable',
-  retentionService: 'retention_service_unavailable',
-} as const;
-export type ServiceUnavailableCode = (typeof ServiceUnavailableCode)[keyof typeof ServiceUnavailableCode];

@@ -284,3 +284,34 @@ export function pendingAttemptIdOf(deliveryId: string): string {
 export function isAttemptId(id: string): boolean {
   return /_\d+$/.test(id);
 }
+
+/**
+ * The JetStream message id of a parked task (a delivery to a paused endpoint put back on the
+ * retry subject to look again later): the attempt id, then `_parked_` and the time of the park.
+ * The attempt id alone may already name the retry that brought the task here, and a paused
+ * endpoint parks the same attempt again at every recheck: within the stream's duplicate window
+ * a park under a reused id would be dropped as a duplicate, so each park gets an id of its own.
+ */
+export function parkedTaskMessageId(attempt: { deliveryId: string; attempt: number }, parkedAtMs: number): string {
+  return `${attemptIdOf(attempt)}_parked_${parkedAtMs}`;
+}
+
+/**
+ * The JetStream message id of an {@link EndpointDisabledMessage}: `<endpoint id>:<revision>:disabled`.
+ * Several dispatcher replicas may decide to disable the same endpoint at once; the stream keeps
+ * one event per configuration revision. The revision is in it so an endpoint enabled again (a
+ * new revision) that fails again is disabled again, not taken for a duplicate.
+ */
+export function endpointDisabledMessageId(endpointId: string, revision: number): string {
+  return `${endpointId}:${revision}:disabled`;
+}
+
+/**
+ * The JetStream message id of a dead letter: `<stream>:<sequence>` of the message it keeps, then
+ * `:<entry>` when it keeps one entry of a batch message. A message dead-lettered twice (by two
+ * replicas, or again after a redelivery) is kept once, while each bad entry of one batch is kept
+ * on its own.
+ */
+export function deadLetterMessageId(source: { stream: string; streamSequence: number }, entry?: string): string {
+  return `${source.stream}:${source.streamSequence}${entry ? `:${entry}` : ''}`;
+}

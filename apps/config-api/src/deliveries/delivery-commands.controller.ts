@@ -1,11 +1,9 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsISO8601 } from 'class-validator';
-import { ApiErrorCode } from '@wirehook/contracts';
 import { ApiData, ApiErrors } from '../api-docs/api-responses';
 import { Access, TenantId } from '../auth/access.decorator';
-import { DomainError } from '../errors/domain.error';
-import { windowEnd, windowStart } from '../logs/time-window';
+import { checkedWindow } from '../logs/time-window';
 import { DeliveryCommandsService } from './delivery-commands.service';
 import { AttemptResultResponse, RecoverView } from './delivery.views';
 
@@ -21,13 +19,7 @@ export class RecoverDto {
 
 /** The window of a recover as instants: a date alone is the whole day, as in the log filters. */
 function recoverWindow(body: RecoverDto): { from: string; to: string } {
-  const from = windowStart(body.from);
-  const to = windowEnd(body.to);
-  for (const [field, at] of [['from', from], ['to', to]] as const) {
-    const message = `${field} must be a calendar date or date-time such as 2026-03-01T12:00:00Z`;
-    if (Number.isNaN(at.getTime())) throw new DomainError('invalid', ApiErrorCode.invalidWindow, message, { [field]: [message] });
-  }
-  if (from.getTime() > to.getTime()) throw new DomainError('invalid', ApiErrorCode.invalidWindow, 'from must not be after to', { from: ['from must not be after to'] });
+  const { from, to } = checkedWindow(body);
   return { from: from.toISOString(), to: to.toISOString() };
 }
 

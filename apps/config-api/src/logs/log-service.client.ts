@@ -5,6 +5,7 @@ import {
   type AttemptLogRecord,
   type DeliveryLogRecord,
   type DeliveryLogView,
+  type DeliveryStatus,
   type ExportPageRequestMessage,
   type ExportedAttemptsPage,
   type FailedDeliveriesPage,
@@ -24,8 +25,17 @@ import {
 } from '@wirehook/contracts';
 import { NatsRpcClient } from '@wirehook/nats';
 import { ConfigApiConfig } from '../config/config-api.config';
+import { DomainError } from '../errors/domain.error';
 import { callService } from '../rpc/rpc-call';
 import { toDetailView, toExportedView, toLogsPage, toStatsView } from './log-view-builder';
+
+/** Where a delivery stands in the delivery log: what a replay needs to queue its next attempt. */
+export interface DeliveryState {
+  status: DeliveryStatus;
+  /** Attempts made so far (the number of the latest). */
+  attempts: number;
+  createdAt: string;
+}
 
 /**
  * Asks log-service over NATS request/reply and answers with the public views, built from the
@@ -71,6 +81,24 @@ export class LogServiceClient {
 
   async failedDeliveries(request: FailedDeliveriesRequestMessage): Promise<FailedDeliveriesPage> {
     return this.ask(RpcPatterns.failedDeliveries, request);
+  }
+
+  /**
+   * The latest state of a delivery, or null when the log has none of it: the delivery's own, or
+   * its latest attempt's when the delivery is not stored (any more). Unlike {@link getLog}, no
+   * bodies are read.
+   */
+  async deliveryState(tenantId: string, deliveryId: string): Promise<DeliveryState | null> {
+    try {
+      const record = await this.ask<LogDetailRecord>(RpcPatterns.getLog, { tenantId, id: deliveryId });
+      const delivery = record.delivery;
+      return delivery
+        ? { status: delivery.status, attempts: delivery.lastAttempt, createdAt: delivery.createdAt }
+        : { status: record.attempt.status, attempts: record.attempt.attempt, createdAt: record.attempt.createdAt };
+    } catch (error) {
+      if (error instanceof DomainError && error.kind === 'not_found') return null;
+      throw error;
+    }
   }
 
   /** A body sent inline, or read in chunks when it was too large for the reply. */

@@ -73,4 +73,13 @@ describe('LogsController export', () => {
     expect(response.ended).toBe(false);
     expect(logger.error).toHaveBeenCalled();
   });
+
+  it('logs how many data rows went out before the failure, the CSV header not counted', async () => {
+    const { controller, logger } = controllerAnswering([
+      async () => ({ data: [row('a'), row('b')], next: 'c1' }),
+      () => Promise.reject(new Error('log-service is gone')),
+    ]);
+    await controller.export('acme', { format: 'csv' }, recordingResponse());
+    expect(logger.error).toHaveBeenCalledWith(expect.objectContaining({ rows: 2 }), 'export failed midway; the transfer was cut short');
+  });
 });

@@ -53,21 +53,22 @@ export class LogsController {
   })
   @ApiErrors(400, 404)
   async export(@TenantId() tenantId: string, @Query() query: ExportQueryDto, @Res() response: Response): Promise<void> {
-    const { format, lines } = await this.logs.startExport(tenantId, query);
+    const { format, header, rows } = await this.logs.startExport(tenantId, query);
     response.status(200);
     response.setHeader('content-type', CONTENT_TYPES[format]);
     response.setHeader('content-disposition', `attachment; filename="deliveries-${tenantId}.${format}"`);
-    let written = 0;
+    let rowsWritten = 0;
     try {
-      for await (const line of lines) {
-        await write(response, line);
-        written += 1;
+      if (header !== null) await write(response, header);
+      for await (const row of rows) {
+        await write(response, row);
+        rowsWritten += 1;
         if (response.destroyed) break;
       }
     } catch (error) {
       // The status line is gone already: cut the transfer short so the client sees a broken
       // download (no final chunk) rather than a file that merely looks complete.
-      this.logger.error({ err: error, tenantId, lines: written }, 'export failed midway; the transfer was cut short');
+      this.logger.error({ err: error, tenantId, rows: rowsWritten }, 'export failed midway; the transfer was cut short');
       response.destroy();
       return;
     }

@@ -21,7 +21,7 @@ import { WebhookService } from '../webhooks/webhook.service';
 import { csvHeader, csvRow } from './log-export';
 import { LogServiceClient } from './log-service.client';
 import type { ExportQueryDto, LogFilterQueryDto, LogsQueryDto, StatsQueryDto } from './logs.dto';
-import { windowEnd, windowStart } from './time-window';
+import { checkedWindow, invalidWindow } from './time-window';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const MAX_STATS_WINDOW_MS = 31 * DAY_MS;
@@ -37,34 +37,20 @@ export type LogExportFormat = NonNullable<ExportQueryDto['format']>;
 /** An export whose first page has been read. */
 export interface LogExport {
   format: LogExportFormat;
-  /** The export's text: the CSV header, then one line per attempt, oldest first. */
-  lines: AsyncGenerator<string>;
-}
-
-function invalidWindow(field: 'from' | 'to', message: string): DomainError {
-  return new DomainError('invalid', ApiErrorCode.invalidWindow, message, { [field]: [message] });
+  /** The CSV header line; null for NDJSON, which has none. */
+  header: string | null;
+  /** One line per attempt, oldest first. */
+  rows: AsyncGenerator<string>;
 }
 
 function invalidParameter(field: string, message: string): DomainError {
   return new DomainError('invalid', ApiErrorCode.validationFailed, message, { [field]: [message] });
 }
 
-/**
- * Checks what the DTO's ISO-8601 check lets through but a query cannot use: a date JavaScript
- * cannot read (ISO week and ordinal dates) and a window that ends before it starts.
- */
-function checkWindow(query: { from?: string; to?: string }): void {
-  for (const field of ['from', 'to'] as const) {
-    const value = query[field];
-    if (value !== undefined && Number.isNaN(Date.parse(value))) throw invalidWindow(field, `${field} must be a calendar date or date-time such as 2026-03-01T12:00:00Z`);
-  }
-  if (query.from && query.to && windowStart(query.from).getTime() > windowEnd(query.to).getTime()) throw invalidWindow('from', 'from must not be after to');
-}
-
 function statsWindow(query: StatsQueryDto): { from: string; to: string } {
-  checkWindow(query);
-  const to = query.to ? windowEnd(query.to) : new Date();
-  const from = query.from ? windowStart(query.from) : new Date(to.getTime() - DAY_MS);
+  const given = checkedWindow(query);
+  const to = given.to ?? new Date();
+  const from = given.from ?? new Date(to.getTime() - DAY_MS);
   if (from.getTime() >= to.getTime()) throw invalidWindow('from', 'from must be before to');
   if (to.getTime() - from.getTime() > MAX_STATS_WINDOW_MS) throw invalidWindow('from', 'the window may span at most 31 days');
   return { from: from.toISOString(), to: to.toISOString() };
@@ -72,7 +58,8 @@ function statsWindow(query: StatsQueryDto): { from: string; to: string } {
 
 /** The filters of a log list or export, checked, as log-service takes them. */
 function toFilter(tenantId: string, query: LogFilterQueryDto, webhookId?: string): LogFilterMessage {
-  checkWindow(query);
+  // Checked only: log-service reads the window from the strings as they came.
+  checkedWindow(query);
   return {
     tenantId,
     webhookId,
@@ -145,18 +132,17 @@ export class LogsService {
   /**
    * Starts an export of the attempts matching the query. The filters are checked and the first
    * page read here, so that a failure still gets a proper error answer before anything is sent;
-   * later pages are read as the lines are.
+   * later pages are read as the rows are.
    */
   async startExport(tenantId: string, query: ExportQueryDto): Promise<LogExport> {
     const filter = await this.withSearch(toFilter(tenantId, query, query.webhook_id));
     await this.checkWebhook(tenantId, query.webhook_id);
     const format = query.format ?? 'ndjson';
     const first = await this.logs.exportPage({ ...filter, limit: EXPORT_PAGE_SIZE });
-    return { format, lines: this.exportLines(filter, format, first) };
+    return { format, header: format === 'csv' ? csvHeader() : null, rows: this.exportRows(filter, format, first) };
   }
 
-  private async *exportLines(filter: LogFilterMessage, format: LogExportFormat, first: { data: AttemptLogView[]; next: string | null }): AsyncGenerator<string> {
-    if (format === 'csv') yield csvHeader();
+  private async *exportRows(filter: LogFilterMessage, format: LogExportFormat, first: { data: AttemptLogView[]; next: string | null }): AsyncGenerator<string> {
     let page = first;
     let rows = 0;
     for (;;) {

@@ -8,19 +8,17 @@ import {
   AttemptTrigger,
   ConsumerNames,
   MAX_ATTEMPTS_PER_DELIVERY,
-  RpcPatterns,
   StreamNames,
   deliveryTaskSubject,
   encodeMessage,
   eventSubject,
   replayTaskMessageId,
   type DeliveryTaskMessage,
-  type LogDetailRecord,
 } from '@wirehook/contracts';
-import { JETSTREAM, JETSTREAM_MANAGER, NatsRpcClient } from '@wirehook/nats';
+import { JETSTREAM, JETSTREAM_MANAGER } from '@wirehook/nats';
 import { ConfigApiConfig } from '../config/config-api.config';
-import { DomainError, TooManyRequestsError } from '../errors/domain.error';
-import { callService } from '../rpc/rpc-call';
+import { TooManyRequestsError } from '../errors/domain.error';
+import { LogServiceClient, type DeliveryState } from '../logs/log-service.client';
 import { EndpointRepository } from '../webhooks/endpoint.repository';
 import { replayedDeliveryOf, type ReplayTarget, type ReplayedDelivery, type StoredEvent } from './replay-matcher';
 import { ReplayRepository, type ReplayProgress } from './replay.repository';
@@ -40,13 +38,6 @@ const READ_BATCH = 256;
 const READ_EXPIRES_MS = 2_000;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** What the delivery log knows of a delivery: whether it is on its way, and its attempts. */
-interface LoggedDelivery {
-  status: string;
-  attempts: number;
-  createdAt: string;
-}
 
 /**
  * Runs replay jobs. A job reads its window of the events stream with an ordered consumer (from
@@ -78,7 +69,7 @@ export class ReplayRunner implements OnApplicationBootstrap, BeforeApplicationSh
     private readonly config: ConfigApiConfig,
     private readonly replays: ReplayRepository,
     private readonly endpoints: EndpointRepository,
-    private readonly logService: NatsRpcClient,
+    private readonly logs: LogServiceClient,
     @Inject(JETSTREAM) private readonly js: JetStreamClient,
     @Inject(JETSTREAM_MANAGER) private readonly jsm: JetStreamManager,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -230,21 +221,13 @@ export class ReplayRunner implements OnApplicationBootstrap, BeforeApplicationSh
   }
 
   /** The delivery as log-service has it, or null when it has none; waits its turn when log-service is busy. */
-  private async logged(tenantId: string, deliveryId: string): Promise<LoggedDelivery | null> {
+  private async logged(tenantId: string, deliveryId: string): Promise<DeliveryState | null> {
     for (;;) {
       try {
-        const reply = await callService<LogDetailRecord>(this.logService, RpcPatterns.getLog, { tenantId, id: deliveryId }, this.config.RPC_TIMEOUT_MS, 'delivery log service');
-        const delivery = reply.delivery;
-        return delivery
-          ? { status: delivery.status, attempts: delivery.lastAttempt, createdAt: delivery.createdAt }
-          : { status: reply.attempt.status, attempts: reply.attempt.attempt, createdAt: reply.attempt.createdAt };
+        return await this.logs.deliveryState(tenantId, deliveryId);
       } catch (error) {
-        if (error instanceof TooManyRequestsError) {
-          await sleep(error.retryAfterSeconds * 1000);
-          continue;
-        }
-        if (error instanceof DomainError && error.kind === 'not_found') return null;
-        throw error;
+        if (!(error instanceof TooManyRequestsError)) throw error;
+        await sleep(error.retryAfterSeconds * 1000);
       }
     }
   }

@@ -1,6 +1,5 @@
 import { ApiErrorCode } from '@wirehook/contracts';
-import { DomainError } from '../errors/domain.error';
-import { windowEnd, windowStart } from '../logs/time-window';
+import { checkedWindow, invalidWindow } from '../logs/time-window';
 
 /** Longest window one replay covers: the events stream keeps a week. */
 export const MAX_REPLAY_WINDOW_DAYS = 7;
@@ -26,10 +25,6 @@ export function keptSince(kept: KeptEvents, now: Date): Date {
   return new Date(Math.max(byAge, byRemoval));
 }
 
-function invalid(code: ApiErrorCode, field: 'from' | 'to', message: string): DomainError {
-  return new DomainError('invalid', code, message, { [field]: [message] });
-}
-
 /**
  * The window of a replay as instants, checked: a date alone is the whole day (UTC) as in the
  * log filters, `to` defaults to now, `from` must not be after `to`, neither in the future, at
@@ -37,22 +32,20 @@ function invalid(code: ApiErrorCode, field: 'from' | 'to', message: string): Dom
  * message names that range, so the caller can choose again).
  */
 export function replayWindow(input: { from: string; to?: string }, kept: KeptEvents, now: Date): { from: Date; to: Date } {
-  const from = windowStart(input.from);
-  const to = input.to === undefined ? now : windowEnd(input.to);
-  for (const [field, at] of [['from', from], ['to', to]] as const) {
-    if (Number.isNaN(at.getTime())) throw invalid(ApiErrorCode.invalidWindow, field, `${field} must be a calendar date or date-time such as 2026-03-01T12:00:00Z`);
+  // `to` left out is now, which `from` must not be after either.
+  const { from, to } = checkedWindow({ from: input.from, to: input.to ?? now.toISOString() });
+  if (to.getTime() > now.getTime()) {
+    throw invalidWindow('to', `to must not be in the future (it is now ${now.toISOString()}); leave it out to replay up to now`, ApiErrorCode.windowInFuture);
   }
-  if (from.getTime() > to.getTime()) throw invalid(ApiErrorCode.invalidWindow, 'from', 'from must not be after to');
-  if (to.getTime() > now.getTime()) throw invalid(ApiErrorCode.windowInFuture, 'to', `to must not be in the future (it is now ${now.toISOString()}); leave it out to replay up to now`);
   if (to.getTime() - from.getTime() > MAX_REPLAY_WINDOW_DAYS * DAY_MS) {
-    throw invalid(ApiErrorCode.windowTooLong, 'from', `a replay covers at most ${MAX_REPLAY_WINDOW_DAYS} days; split the window`);
+    throw invalidWindow('from', `a replay covers at most ${MAX_REPLAY_WINDOW_DAYS} days; split the window`, ApiErrorCode.windowTooLong);
   }
   const since = keptSince(kept, now);
   if (from.getTime() < since.getTime()) {
-    throw invalid(
-      ApiErrorCode.windowOutsideKeptRange,
+    throw invalidWindow(
       'from',
       `events are kept from ${since.toISOString()} to now (${now.toISOString()}); from must be at or after ${since.toISOString()}`,
+      ApiErrorCode.windowOutsideKeptRange,
     );
   }
   return { from, to };

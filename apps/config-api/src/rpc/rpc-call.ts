@@ -1,14 +1,14 @@
 import type { ClientProxy } from '@nestjs/microservices';
 import { firstValueFrom, timeout } from 'rxjs';
-import { ApiErrorCode, RpcErrorCode, ServiceUnavailableCode } from '@wirehook/contracts';
+import { ApiErrorCode, RpcErrorCode } from '@wirehook/contracts';
 import { DomainError, TooManyRequestsError } from '../errors/domain.error';
 
 /** The internal services config-api asks, by the name its messages give them, with the code a 503 answers. */
 const UNAVAILABLE_CODES = {
-  'delivery log service': ServiceUnavailableCode.deliveryLogService,
-  dispatcher: ServiceUnavailableCode.dispatcher,
-  'retention-service': ServiceUnavailableCode.retentionService,
-} as const satisfies Record<string, ServiceUnavailableCode>;
+  'delivery log service': ApiErrorCode.deliveryLogServiceUnavailable,
+  dispatcher: ApiErrorCode.dispatcherUnavailable,
+  'retention-service': ApiErrorCode.retentionServiceUnavailable,
+} as const satisfies Record<string, ApiErrorCode>;
 
 /** An internal service config-api asks over NATS request/reply, as its messages name it. */
 export type InternalService = keyof typeof UNAVAILABLE_CODES;
@@ -16,7 +16,7 @@ export type InternalService = keyof typeof UNAVAILABLE_CODES;
 /**
  * Asks an internal service over NATS request/reply. Its error codes become domain errors
  * (`too_busy` a 429 with the service's `retryAfterSeconds`); no answer within `timeoutMs` (or no
- * service listening) is a 503 with the service's {@link ServiceUnavailableCode}.
+ * service listening) is a 503 with the service's own {@link ApiErrorCode} (`dispatcher_unavailable`, ...).
  */
 export async function callService<T>(client: ClientProxy, pattern: string, payload: object, timeoutMs: number, service: InternalService): Promise<T> {
   try {

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { JetStreamClient, JsMsg } from '@nats-io/jetstream';
 import type { Logger } from 'pino';
 import { LOGGER } from '@wirehook/logging';
-import { deadLetterSubject, encodeMessage, type DeadLetterMessage, type DeadLetterReason } from '@wirehook/contracts';
+import { deadLetterMessageId, deadLetterSubject, encodeMessage, type DeadLetterMessage, type DeadLetterReason } from '@wirehook/contracts';
 import { JETSTREAM } from '@wirehook/nats';
 import { DispatcherMetrics } from '../metrics/dispatcher.metrics';
 
@@ -32,9 +32,7 @@ export class DeadLetterPublisher {
       tenantId,
       deadLetteredAt: new Date().toISOString(),
     };
-    await this.js.publish(deadLetterSubject(reason), encodeMessage(record), {
-      msgID: `${message.info.stream}:${message.info.streamSequence}`,
-    });
+    await this.js.publish(deadLetterSubject(reason), encodeMessage(record), { msgID: deadLetterMessageId(message.info) });
     this.logger.warn({ reason, detail, subject: message.subject, seq: message.info.streamSequence, tenantId }, 'message dead-lettered');
     // No reason text: nats-server 2.9 takes `+TERM <reason>` for something else and redelivers.
     message.term();

@@ -8,9 +8,11 @@ import {
   AttemptErrorCode,
   AttemptTrigger,
   DeliveryStatus,
+  REDACTED_HEADER_VALUE,
   TraceHeaders,
   attemptIdOf,
   encodeMessage,
+  parkedTaskMessageId,
   retryTaskSubject,
   type AttemptRecordedMessage,
   type DeliveryTaskMessage,
@@ -30,7 +32,6 @@ import { OAuth2TokenCache, type OAuth2Credentials, type TokenRequestContext } fr
 import { WebhookSender, type EndpointTransport, type SendResult } from '../http-client/webhook-sender';
 
 export const USER_AGENT = 'wirehook/0.1.0 (+https://github.com/wirehook/wirehook)';
-const REDACTED = '[redacted]';
 /** How long a delivery to a paused endpoint waits before it looks again. */
 export const PAUSED_RECHECK_MS = 60_000;
 
@@ -39,7 +40,7 @@ interface PreparedHeaders {
   secrets: Array<{ plain: string; expiresAtMs?: number }>;
   /** Custom and auth headers, decrypted. */
   sent: Record<string, string>;
-  /** The same names, lower-cased, with `[redacted]` for the attempt record. */
+  /** The same names, lower-cased, with {@link REDACTED_HEADER_VALUE} for the attempt record. */
   redacted: Record<string, string>;
   /** The client certificate and proxy of the endpoint, when it has either. */
   transport?: EndpointTransport;
@@ -144,11 +145,11 @@ export class DeliveryService {
       for (const [name, encrypted] of Object.entries(endpoint.encryptedHeaders)) sent[name] = this.secretBox.decrypt(encrypted);
       if (endpoint.auth?.type === 'bearer') sent.authorization = `Bearer ${this.secretBox.decrypt(endpoint.auth.encryptedValue)}`;
       if (endpoint.auth?.type === 'header' && endpoint.auth.headerName) sent[endpoint.auth.headerName.toLowerCase()] = this.secretBox.decrypt(endpoint.auth.encryptedValue);
-      const redacted = Object.fromEntries(Object.keys(sent).map((name) => [name.toLowerCase(), REDACTED]));
+      const redacted = Object.fromEntries(Object.keys(sent).map((name) => [name.toLowerCase(), REDACTED_HEADER_VALUE]));
       const auth = endpoint.auth;
       let oauth2: OAuth2Credentials | undefined;
       if (auth?.type === 'oauth2' && auth.tokenUrl && auth.clientId) {
-        redacted.authorization = REDACTED;
+        redacted.authorization = REDACTED_HEADER_VALUE;
         oauth2 = {
           key: fingerprintOf(auth.tokenUrl, auth.clientId, auth.encryptedValue, auth.scope, auth.audience),
           tokenUrl: auth.tokenUrl,
@@ -318,10 +319,7 @@ export class DeliveryService {
   /** Parks a task of a paused endpoint; it looks again later and keeps its attempt number and trace. */
   async park(task: DeliveryTaskMessage, trace?: TraceContext): Promise<void> {
     const notBefore = new Date(Date.now() + PAUSED_RECHECK_MS).toISOString();
-    // The attempt's id may already name the retry that brought the task here, and a paused
-    // endpoint parks the same attempt again every PAUSED_RECHECK_MS: within the stream's duplicate
-    // window a park under that id would be dropped, so each park gets an id of its own.
-    await this.scheduleRetry({ ...task, notBefore }, `${attemptIdOf(task)}_parked_${Date.now()}`, trace);
+    await this.scheduleRetry({ ...task, notBefore }, parkedTaskMessageId(task, Date.now()), trace);
   }
 
   private errorOf(result: SendResult): AttemptRecordedMessage['error'] {

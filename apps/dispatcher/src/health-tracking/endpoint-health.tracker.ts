@@ -10,6 +10,7 @@ import {
   OperationalSubjects,
   decodeMessage,
   encodeMessage,
+  endpointDisabledMessageId,
   endpointHealthKey,
   type EndpointDisabledMessage,
   type EndpointDisabledReason,
@@ -84,7 +85,7 @@ export class EndpointHealthTracker implements OnModuleInit {
       disabledAt: new Date().toISOString(),
     };
     // One event per configuration revision, however many replicas decide at once.
-    await this.js.publish(OperationalSubjects.endpointDisabled, encodeMessage(event), { msgID: `${endpoint.id}:${endpoint.revision}:disabled` });
+    await this.js.publish(OperationalSubjects.endpointDisabled, encodeMessage(event), { msgID: endpointDisabledMessageId(endpoint.id, endpoint.revision) });
     await this.bucket.delete(endpointHealthKey(endpoint.tenantId, endpoint.id));
     this.failing.delete(endpointHealthKey(endpoint.tenantId, endpoint.id));
     this.metrics.endpointDisabled(reason);

@@ -11,6 +11,7 @@ import {
   parseAttemptSubject,
   DeadLetterReason,
   InvalidMessageError,
+  deadLetterMessageId,
   deadLetterSubject,
   decodeMessage,
   encodeMessage,
@@ -421,8 +422,7 @@ export class AttemptWriter implements OnApplicationBootstrap, BeforeApplicationS
       tenantId,
       deadLetteredAt: new Date().toISOString(),
     };
-    const messageId = `${message.info.stream}:${message.info.streamSequence}${entry ? `:${entry}` : ''}`;
-    await this.js.publish(deadLetterSubject(reason), encodeMessage(record), { msgID: messageId });
+    await this.js.publish(deadLetterSubject(reason), encodeMessage(record), { msgID: deadLetterMessageId(message.info, entry) });
   }
 
   /** Waits `ms`, or less when shutdown begins. */

@@ -1,5 +1,5 @@
 import type { Collection, Connection } from 'mongoose';
-import type { DeliveryStatus } from '@wirehook/contracts';
+import { attemptIdOf, type DeliveryStatus } from '@wirehook/contracts';
 import {
   DELIVERIES_COLLECTION,
   DELIVERY_ATTEMPTS_COLLECTION,
@@ -54,7 +54,7 @@ export async function seedDeliveries(repository: LogCollections, specs: SeedSpec
     const count = spec.attempts ?? 2;
     const attemptIds: string[] = [];
     for (let attempt = 1; attempt <= count; attempt += 1) {
-      const id = `${record.deliveryId}_${attempt}`;
+      const id = attemptIdOf({ deliveryId: record.deliveryId, attempt });
       attemptIds.push(id);
       // Attempts happen between creation and the last update.
       const startedAt = new Date(createdAt.getTime() + ((updatedAt.getTime() - createdAt.getTime()) * attempt) / (count + 1));

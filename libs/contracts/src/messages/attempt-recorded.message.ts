@@ -29,7 +29,15 @@ import { MAX_ATTEMPTS_PER_DELIVERY } from './delivery-task.message';
 /** Most deliveries one event creates: one per endpoint of its tenant. */
 export const MAX_DELIVERIES_PER_EVENT = 1000;
 
-/** The request as sent, with secret header values already replaced by `[redacted]`. */
+/**
+ * What a secret header value (an endpoint's auth and custom headers, a cookie) is replaced by in
+ * an attempt record and in the stored log: a stored value that API answers and exports show, so
+ * the dispatcher, which redacts before a record leaves it, and log-service, which redacts again
+ * at storage, must write the same one.
+ */
+export const REDACTED_HEADER_VALUE = '[redacted]';
+
+/** The request as sent, with secret header values already replaced by {@link REDACTED_HEADER_VALUE}. */
 export class AttemptRequestRecord {
   @IsIn(['POST'])
   method!: 'POST';
