@@ -37,7 +37,10 @@ export default tseslint.config(
       '@nx/enforce-module-boundaries': boundaries(),
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'read configuration through a validated config class (libs/config loadConfig)' }],
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'env', message: 'read configuration through a validated config class (libs/config loadConfig)' },
+      ],
     },
   },
   {
@@ -60,7 +63,10 @@ export default tseslint.config(
         'error',
         ...['innerHTML', 'outerHTML', 'insertAdjacentHTML'].map((property) => ({ property, message: 'render API data as React text, never as HTML' })),
       ],
-      'no-restricted-syntax': ['error', { selector: "JSXAttribute[name.name='dangerouslySetInnerHTML']", message: 'render API data as React text, never as HTML' }],
+      'no-restricted-syntax': [
+        'error',
+        { selector: "JSXAttribute[name.name='dangerouslySetInnerHTML']", message: 'render API data as React text, never as HTML' },
+      ],
     },
   },
 );

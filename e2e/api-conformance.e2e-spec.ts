@@ -1,8 +1,20 @@
 import type { AttemptLogView, LogStatsView } from '@wirehook/contracts';
 import { OpenApiResponses, type ApiClient } from '@wirehook/testing';
-import { createWebhook, deliveryRecords, publishAttempts, startLogsSystem, waitForAttempts, type LogsSystem, type WebhookRef } from './support/delivery-log-fixtures';
+import {
+  createWebhook,
+  deliveryRecords,
+  publishAttempts,
+  startLogsSystem,
+  waitForAttempts,
+  type LogsSystem,
+  type WebhookRef,
+} from './support/delivery-log-fixtures';
 
-type ListBody = { success: boolean; data: AttemptLogView[]; pagination: { current_page: number; per_page: number; total: number; last_page: number; has_more: boolean; next_cursor: string | null } };
+type ListBody = {
+  success: boolean;
+  data: AttemptLogView[];
+  pagination: { current_page: number; per_page: number; total: number; last_page: number; has_more: boolean; next_cursor: string | null };
+};
 type StatsBody = { success: boolean; data: LogStatsView };
 type ErrorBody = { error: { code: string; message: string; fields?: Record<string, string[]> } };
 
@@ -67,7 +79,13 @@ describe('API conformance: dates, deleted webhooks, paging, envelopes, metrics t
     expect((await viewer.get<StatsBody>(`/api/v1/stats?webhook_id=${gone.id}&from=${DAY}&to=${DAY}`)).body.data.totals.attempts).toBe(2);
     const exported = await viewer.get<string>(`/api/v1/deliveries/export?webhook_id=${gone.id}&format=csv`);
     expect(exported.status).toBe(200);
-    expect(exported.body.trim().split('\n').slice(1).map((line) => line.split(',')[2])).toEqual([gone.id, gone.id]);
+    expect(
+      exported.body
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((line) => line.split(',')[2]),
+    ).toEqual([gone.id, gone.id]);
     // Search still finds them too.
     expect((await viewer.get<ListBody>('/api/v1/deliveries?q=evt_gone1')).body.data).toHaveLength(1);
 
@@ -120,7 +138,11 @@ describe('API conformance: dates, deleted webhooks, paging, envelopes, metrics t
     ];
     const documented = await OpenApiResponses.of(system.baseUrl);
     for (const [route, answer] of answers) {
-      expect({ route, status: answer.status, body: answer.body }).toEqual({ route, status: 200, body: expect.objectContaining({ success: true, data: expect.anything() }) });
+      expect({ route, status: answer.status, body: answer.body }).toEqual({
+        route,
+        status: 200,
+        body: expect.objectContaining({ success: true, data: expect.anything() }),
+      });
       const [method, path] = route.split(' ');
       expect(documented.problems(method, path, answer.status, answer.body)).toEqual([]);
     }
@@ -148,7 +170,10 @@ describe('API conformance: dates, deleted webhooks, paging, envelopes, metrics t
     expect(refused.status).toBe(400);
     expect(refused.body.error.fields).toHaveProperty('from');
     // Only kept1 failed on that day (kept3 failed the next one).
-    const recovered = await admin.post<{ success: boolean; data: { queued: number; truncated: boolean } }>(`/api/v1/webhooks/${kept.id}/recover`, { from: DAY, to: DAY });
+    const recovered = await admin.post<{ success: boolean; data: { queued: number; truncated: boolean } }>(`/api/v1/webhooks/${kept.id}/recover`, {
+      from: DAY,
+      to: DAY,
+    });
     expect(recovered.status).toBe(202);
     expect(recovered.body).toEqual({ success: true, data: { queued: 1, truncated: false } });
   });

@@ -54,11 +54,14 @@ describe('the AsyncAPI document against what the running platform carries', () =
     const js = jetstream(system.nc);
     await js.publish(eventSubject('ops', 'order.created'), Buffer.from('{not json'));
     await js.publish(eventSubject('ops', 'order.updated'), Buffer.from(JSON.stringify({ event: 'order.updated', data: ['not', 'an', 'object'] })));
-    const run = await eventually(async () => {
-      const answer = await system.operator.post<{ data: { result: string } }>('/api/v1/retention/runs', { dry_run: true });
-      if (answer.status !== 200) throw new Error(`retention run: ${answer.status} ${JSON.stringify(answer.body)}\n${system.run.output.slice(-3000)}`);
-      return answer;
-    }, { timeoutMs: 20_000, intervalMs: 500 });
+    const run = await eventually(
+      async () => {
+        const answer = await system.operator.post<{ data: { result: string } }>('/api/v1/retention/runs', { dry_run: true });
+        if (answer.status !== 200) throw new Error(`retention run: ${answer.status} ${JSON.stringify(answer.body)}\n${system.run.output.slice(-3000)}`);
+        return answer;
+      },
+      { timeoutMs: 20_000, intervalMs: 500 },
+    );
     expect(run.body.data.result).toBe('completed');
 
     const messages = {
@@ -73,7 +76,9 @@ describe('the AsyncAPI document against what the running platform carries', () =
     expect(messages.endpointDisabled.body).toMatchObject({ tenantId: 'ops', reason: 'gone' });
     expect(messages.retentionRun.body).toMatchObject({ dryRun: true, trigger: 'rpc', result: 'completed' });
 
-    const checks = Object.fromEntries(Object.entries(messages).map(([name, message]) => [name, asyncApi.checkMessage(message.subject, message.body, message.headers)]));
+    const checks = Object.fromEntries(
+      Object.entries(messages).map(([name, message]) => [name, asyncApi.checkMessage(message.subject, message.body, message.headers)]),
+    );
     expect(Object.fromEntries(Object.entries(checks).map(([name, check]) => [name, { channel: check.channel, problems: check.problems }]))).toEqual({
       event: { channel: 'events', problems: [] },
       malformed: { channel: 'deadLetters', problems: [] },

@@ -8,7 +8,16 @@ import { RunningSystem } from './support/running-system';
 
 /** The time config-api promises for a change to reach the dispatcher. */
 const PROPAGATION_BOUND_MS = 1000;
-const PLATFORM_COLLECTIONS = ['tenants', 'api_keys', 'endpoints', 'platform_settings', 'deliveries', 'delivery_attempts', 'retention_policies', 'retention_leases'];
+const PLATFORM_COLLECTIONS = [
+  'tenants',
+  'api_keys',
+  'endpoints',
+  'platform_settings',
+  'deliveries',
+  'delivery_attempts',
+  'retention_policies',
+  'retention_leases',
+];
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const headersOf = (request: ReceivedRequest) => Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name, String(value)]));
 
@@ -99,7 +108,10 @@ describe('configuration changes reach deliveries, and secrets stay secret', () =
     expect(request.headers.authorization).toBe(`Bearer ${canaries.bearer}`);
     expect(request.headers['x-canary']).toBe(canaries.header);
     expect(() => new Webhook(canaries.secret).verify(request.body, headersOf(request))).not.toThrow();
-    await eventually(async () => (await admin.get<{ data: Array<{ status: string }> }>(`/api/v1/webhooks/${id}/logs`)).body.data.filter((row) => row.status !== 'pending').length === 1);
+    await eventually(
+      async () =>
+        (await admin.get<{ data: Array<{ status: string }> }>(`/api/v1/webhooks/${id}/logs`)).body.data.filter((row) => row.status !== 'pending').length === 1,
+    );
 
     const client = await MongoClient.connect(servers.mongoUri);
     const dump: string[] = [];

@@ -126,9 +126,13 @@ describe('configuration hardening, checked at a receiver', () => {
 
     const ready = await eventually(async () => {
       const response = await fetch(`${dispatcher}/health/ready`);
-      return response.status === 503 ? ((await response.json()) as { error?: { configuration?: { rejected?: Array<{ key: string; problems: string[] }> } } }) : undefined;
+      return response.status === 503
+        ? ((await response.json()) as { error?: { configuration?: { rejected?: Array<{ key: string; problems: string[] }> } } })
+        : undefined;
     }, CHANGE_TIMEOUT);
-    expect(ready.error?.configuration?.rejected).toEqual([{ key, problems: expect.arrayContaining([expect.stringContaining('description')]), at: expect.any(String) }]);
+    expect(ready.error?.configuration?.rejected).toEqual([
+      { key, problems: expect.arrayContaining([expect.stringContaining('description')]), at: expect.any(String) },
+    ]);
     const metrics = (await (await fetch(`${dispatcher}/metrics`)).text()).split('\n');
     expect(metrics).toContain('wirehook_config_entries_rejected_total{kind="endpoint",app="dispatcher"} 1');
     expect(metrics).toContain('wirehook_config_entries_rejected{app="dispatcher"} 1');

@@ -41,7 +41,11 @@ describe('kill -9 of the dispatcher during 1,000 deliveries loses nothing', () =
     await operator.post('/api/v1/tenants', { id: 'crash', name: 'Crash' });
     const admin = operator.withKey((await operator.post<{ data: { key: string } }>('/api/v1/tenants/crash/api-keys', { role: 'admin' })).body.data.key);
     for (let i = 0; i < ENDPOINTS; i += 1) {
-      const created = await admin.post('/api/v1/webhooks', { url: receiver.url(`/crash/${i}`), events: ['crash.*'], max_concurrency: PER_ENDPOINT_CONCURRENCY });
+      const created = await admin.post('/api/v1/webhooks', {
+        url: receiver.url(`/crash/${i}`),
+        events: ['crash.*'],
+        max_concurrency: PER_ENDPOINT_CONCURRENCY,
+      });
       expect(created.status).toBe(201);
     }
     nc = await connect({ servers: servers.natsUrl });
@@ -80,7 +84,10 @@ describe('kill -9 of the dispatcher during 1,000 deliveries loses nothing', () =
     const client = await MongoClient.connect(servers.mongoUri);
     try {
       const deliveries = client.db().collection('deliveries');
-      await eventually(async () => (await deliveries.countDocuments({ tenantId: 'crash', status: 'success' })) === total, { timeoutMs: 120_000, intervalMs: 500 });
+      await eventually(async () => (await deliveries.countDocuments({ tenantId: 'crash', status: 'success' })) === total, {
+        timeoutMs: 120_000,
+        intervalMs: 500,
+      });
       expect(await deliveries.countDocuments({ tenantId: 'crash' })).toBe(total);
     } finally {
       await client.close();

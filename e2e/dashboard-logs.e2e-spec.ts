@@ -61,7 +61,12 @@ describe('the delivery logs in the dashboard', () => {
       await system.publisher.publish('acme', { event: 'order.created', data: { order: n }, identifiers: { orderId: `order-${n}` }, source: 'orders-service' });
     }
     for (let n = 1; n <= 2; n += 1) {
-      await system.publisher.publish('acme', { event: 'invoice.paid', data: { invoice: n }, identifiers: { invoiceId: `inv-${n}` }, source: 'billing-service' });
+      await system.publisher.publish('acme', {
+        event: 'invoice.paid',
+        data: { invoice: n },
+        identifiers: { invoiceId: `inv-${n}` },
+        source: 'billing-service',
+      });
     }
     await system.publisher.publish('acme', { event: 'shipment.dispatched', data: { parcel: 'P-1' }, identifiers: { parcelId: 'P-1' } });
     await eventually(async () => {
@@ -81,7 +86,11 @@ describe('the delivery logs in the dashboard', () => {
     return eventually(async () => {
       if ((await page.locator('.logs-table-wrap[aria-busy="false"]').count()) === 0) return undefined;
       const rows = await page.locator('#logs-table tbody tr').evaluateAll((elements) =>
-        elements.map((element) => ({ status: element.getAttribute('data-status') ?? '', id: element.getAttribute('data-log-id') ?? '', text: element.textContent ?? '' })),
+        elements.map((element) => ({
+          status: element.getAttribute('data-status') ?? '',
+          id: element.getAttribute('data-log-id') ?? '',
+          text: element.textContent ?? '',
+        })),
       );
       return rows.length > 0 && check(rows) ? rows : undefined;
     }, STEP_TIMEOUT);

@@ -65,7 +65,9 @@ describe('the dashboard: webhooks, in a browser', () => {
 
   async function expectNoSidewaysScroll(width: number): Promise<void> {
     await page.setViewportSize({ width, height: 900 });
-    const sizes = await page.evaluate<{ scroll: number; client: number }>('({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth })');
+    const sizes = await page.evaluate<{ scroll: number; client: number }>(
+      '({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth })',
+    );
     expect({ width, fits: sizes.scroll <= sizes.client, ...sizes }).toMatchObject({ width, fits: true });
   }
 
@@ -129,7 +131,10 @@ describe('the dashboard: webhooks, in a browser', () => {
     const result = await eventually(async () => {
       await page.getByRole('button', { name: 'Send test' }).click();
       await page.locator('[data-testid="test-result"], .webhook-notice-bad[role="alert"]').first().waitFor();
-      const text = await page.locator('[data-testid="test-result"]').textContent({ timeout: 500 }).catch(() => null);
+      const text = await page
+        .locator('[data-testid="test-result"]')
+        .textContent({ timeout: 500 })
+        .catch(() => null);
       return text?.includes('Test event delivered') ? text : undefined;
     }, STEP_TIMEOUT);
     expect(result).toMatch(/HTTP 200 in \d/);
@@ -188,7 +193,10 @@ describe('the dashboard: webhooks, in a browser', () => {
     const before = receiver.requestsTo('/hooks/orders').length;
     await eventually(async () => {
       await page.getByRole('button', { name: 'Send test' }).click();
-      const text = await page.getByTestId('test-result').textContent({ timeout: 2000 }).catch(() => null);
+      const text = await page
+        .getByTestId('test-result')
+        .textContent({ timeout: 2000 })
+        .catch(() => null);
       return text?.includes('Test event delivered') ? text : undefined;
     }, STEP_TIMEOUT);
     expect(receiver.requestsTo('/hooks/orders').length).toBeGreaterThan(before);
@@ -263,7 +271,17 @@ describe('the dashboard: webhooks, in a browser', () => {
     await page.getByRole('link', { name: 'Orders CRM v2', exact: true }).click();
     await heading('Orders CRM v2').waitFor();
     await page.locator('.tile').first().waitFor();
-    for (const name of ['Send test', 'Pause', 'Resume', 'Delete', 'Reveal secret', 'Rotate secret', 'Count failed deliveries', 'Replay events', 'Cancel replay']) {
+    for (const name of [
+      'Send test',
+      'Pause',
+      'Resume',
+      'Delete',
+      'Reveal secret',
+      'Rotate secret',
+      'Count failed deliveries',
+      'Replay events',
+      'Cancel replay',
+    ]) {
       expect({ name, count: await page.getByRole('button', { name, exact: true }).count() }).toEqual({ name, count: 0 });
     }
     // The replay of the admin's visit, without its form.

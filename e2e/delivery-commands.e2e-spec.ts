@@ -3,7 +3,18 @@ import type { WebhookEventPublisher } from '@wirehook/publisher';
 import { eventually, type ApiClient, type HttpsReceiver } from '@wirehook/testing';
 import { RunningSystem } from './support/running-system';
 
-type Result = { data: { success: boolean; http_status: number | null; duration_ms: number; error: string | null; error_code: string | null; log_id: string; delivery_id: string; attempt: number } };
+type Result = {
+  data: {
+    success: boolean;
+    http_status: number | null;
+    duration_ms: number;
+    error: string | null;
+    error_code: string | null;
+    log_id: string;
+    delivery_id: string;
+    attempt: number;
+  };
+};
 
 describe('test sends, manual retries and recovers', () => {
   let system: RunningSystem;
@@ -33,7 +44,8 @@ describe('test sends, manual retries and recovers', () => {
   }
 
   /** The attempts made for a webhook (not the pending rows of deliveries not attempted yet). */
-  const logsOf = async (id: string) => (await viewer.get<{ data: AttemptLogView[] }>(`/api/v1/webhooks/${id}/logs?sort=created_at`)).body.data.filter((log) => log.status !== 'pending');
+  const logsOf = async (id: string) =>
+    (await viewer.get<{ data: AttemptLogView[] }>(`/api/v1/webhooks/${id}/logs?sort=created_at`)).body.data.filter((log) => log.status !== 'pending');
 
   type Detail = { timeline: Array<{ attempt: number; trigger: string; status: string }>; delivery: { status: string; attempts: number } | null };
   /**
@@ -110,11 +122,15 @@ describe('test sends, manual retries and recovers', () => {
     for (let n = 0; n < 5; n += 1) await publisher.publish('acme', { event: 'order.created', data: { n } });
     await eventually(async () => (await logsOf(id)).filter((log) => log.trigger === 'auto' && log.status === 'failed').length === 5);
     const deliveriesOf = async () =>
-      (await viewer.get<{ data: Array<{ status: string; attempts: number }> }>(`/api/v1/deliveries?view=deliveries&webhook_id=${id}&event=order.created`)).body.data;
+      (await viewer.get<{ data: Array<{ status: string; attempts: number }> }>(`/api/v1/deliveries?view=deliveries&webhook_id=${id}&event=order.created`)).body
+        .data;
     // The recover reads the deliveries' states (failed ones only): wait until all five are stored.
     await eventually(async () => (await deliveriesOf()).filter((delivery) => delivery.status === 'failed').length === 5);
     failing = false;
-    const recovered = await admin.post<{ data: { queued: number; truncated: boolean } }>(`/api/v1/webhooks/${id}/recover`, { from, to: new Date().toISOString() });
+    const recovered = await admin.post<{ data: { queued: number; truncated: boolean } }>(`/api/v1/webhooks/${id}/recover`, {
+      from,
+      to: new Date().toISOString(),
+    });
     expect(recovered.status).toBe(202);
     expect(recovered.body.data).toEqual({ queued: 5, truncated: false });
     await eventually(async () => (await logsOf(id)).filter((log) => log.trigger === 'manual' && log.status === 'success').length === 5, { timeoutMs: 20_000 });

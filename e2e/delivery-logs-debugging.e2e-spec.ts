@@ -28,7 +28,9 @@ describe('delivery logs: a failed delivery shows what a person needs to debug it
     system = await RunningSystem.start('e2e-delivery-logs-debugging', { LOG_LEVEL: 'trace' });
     ({ servers, receiver, run, publisher } = system);
     receiver.respondWith((request) =>
-      request.path === '/failing' ? { status: 500, body: FAILURE_BODY, headers: { 'content-type': 'application/json', 'x-request-id': 'req-7' } } : { status: 200, body: 'ok' },
+      request.path === '/failing'
+        ? { status: 500, body: FAILURE_BODY, headers: { 'content-type': 'application/json', 'x-request-id': 'req-7' } }
+        : { status: 200, body: 'ok' },
     );
     ({ admin } = await system.tenant('acme'));
   });
@@ -71,17 +73,30 @@ describe('delivery logs: a failed delivery shows what a person needs to debug it
       retry: { schedule_ms: [100, 100] },
     });
     const eventId = await publishUntilAttempted(webhookId, 'order.created', { orderId: 'o-42' });
-    const deliveries = await eventually(async () => {
-      const body = (await admin.get<ListBody<DeliveryLogView>>(`/api/v1/webhooks/${webhookId}/logs?view=deliveries&status=failed`)).body;
-      const mine = body.data.filter((row) => row.event_id === eventId);
-      return mine.length === 1 ? mine : undefined;
-    }, { timeoutMs: 20_000 });
+    const deliveries = await eventually(
+      async () => {
+        const body = (await admin.get<ListBody<DeliveryLogView>>(`/api/v1/webhooks/${webhookId}/logs?view=deliveries&status=failed`)).body;
+        const mine = body.data.filter((row) => row.event_id === eventId);
+        return mine.length === 1 ? mine : undefined;
+      },
+      { timeoutMs: 20_000 },
+    );
     // One delivery, retried twice by the endpoint's schedule.
-    expect(deliveries[0]).toMatchObject({ webhook_id: webhookId, webhook_name: 'Order sync', event: 'order.created', attempts: 3, retry_count: 2, http_status: 500, identifiers: { orderId: 'o-42' } });
+    expect(deliveries[0]).toMatchObject({
+      webhook_id: webhookId,
+      webhook_name: 'Order sync',
+      event: 'order.created',
+      attempts: 3,
+      retry_count: 2,
+      http_status: 500,
+      identifiers: { orderId: 'o-42' },
+    });
     const requests = receiver.requestsTo('/failing').filter((request) => request.headers['webhook-id'] === deliveries[0].id);
     expect(requests).toHaveLength(3);
 
-    const attempts = (await admin.get<ListBody<AttemptLogView>>(`/api/v1/deliveries?webhook_id=${webhookId}&sort=created_at`)).body.data.filter((row) => row.event_id === eventId);
+    const attempts = (await admin.get<ListBody<AttemptLogView>>(`/api/v1/deliveries?webhook_id=${webhookId}&sort=created_at`)).body.data.filter(
+      (row) => row.event_id === eventId,
+    );
     expect(attempts.map((row) => [row.attempt, row.status, row.http_status])).toEqual([
       [1, 'retrying', 500],
       [2, 'retrying', 500],
@@ -99,7 +114,12 @@ describe('delivery logs: a failed delivery shows what a person needs to debug it
       error_code: 'http_status',
       error: 'the endpoint answered HTTP 500',
       response_body: FAILURE_BODY,
-      response: { status: 500, body: FAILURE_BODY, body_truncated: false, headers: expect.objectContaining({ 'content-type': 'application/json', 'x-request-id': 'req-7' }) },
+      response: {
+        status: 500,
+        body: FAILURE_BODY,
+        body_truncated: false,
+        headers: expect.objectContaining({ 'content-type': 'application/json', 'x-request-id': 'req-7' }),
+      },
       request_payload: JSON.parse(sent.body),
       request: { method: 'POST', url: receiver.url('/failing'), body: sent.body },
       identifiers: { orderId: 'o-42' },
@@ -143,7 +163,9 @@ describe('delivery logs: a failed delivery shows what a person needs to debug it
       retry: { policy: 'none' },
     });
     const eventId = await publishUntilAttempted(webhookId, 'invoice.paid', { orderId: 'o-43' });
-    const row = (await admin.get<ListBody<AttemptLogView>>(`/api/v1/webhooks/${webhookId}/logs`)).body.data.find((entry) => entry.event_id === eventId) as AttemptLogView;
+    const row = (await admin.get<ListBody<AttemptLogView>>(`/api/v1/webhooks/${webhookId}/logs`)).body.data.find(
+      (entry) => entry.event_id === eventId,
+    ) as AttemptLogView;
     const detail = (await admin.get<{ data: LogDetailView }>(`/api/v1/logs/${row.id}`)).body.data;
     expect(detail).toMatchObject({ status: 'failed', http_status: null, response: null, response_body: null, error_code: 'connection_refused' });
     expect(detail.error).toMatch(/ECONNREFUSED/);

@@ -31,8 +31,12 @@ describe('delivery logs: one tenant cannot take the log service from another', (
     globex = globexKeys.viewer;
     const acmeHook = await createWebhook(acmeKeys.admin, 'CRM sync', 'https://127.0.0.1:9/hooks/crm');
     const globexHook = await createWebhook(globexKeys.admin, 'Billing', 'https://127.0.0.1:9/hooks/billing');
-    const acmeRecords = Array.from({ length: 300 }, (_, index) => deliveryRecords('acme', `a${index}`, acmeHook, 'resume.parsed', [{ minute: index, status: 'success', http: 200 }])).flat();
-    const globexRecords = Array.from({ length: 150 }, (_, index) => deliveryRecords('globex', `g${index}`, globexHook, 'invoice.paid', [{ minute: index, status: 'failed', http: 500 }])).flat();
+    const acmeRecords = Array.from({ length: 300 }, (_, index) =>
+      deliveryRecords('acme', `a${index}`, acmeHook, 'resume.parsed', [{ minute: index, status: 'success', http: 200 }]),
+    ).flat();
+    const globexRecords = Array.from({ length: 150 }, (_, index) =>
+      deliveryRecords('globex', `g${index}`, globexHook, 'invoice.paid', [{ minute: index, status: 'failed', http: 500 }]),
+    ).flat();
     await publishAttempts(system.js, [...acmeRecords, ...globexRecords]);
     await waitForAttempts(acme, acmeRecords.length);
     await waitForAttempts(globex, globexRecords.length);
@@ -85,8 +89,14 @@ describe('delivery logs: one tenant cannot take the log service from another', (
     // the flood meets acme's 100 requests arriving at config-api at once (under a second here);
     // without the gate it waited behind acme's queries in log-service until the flood was over
     // (5-6.5 s here, near RPC_TIMEOUT_MS), which this bound catches.
-    const p99Alone = percentile(alone.map((answer) => answer.ms), 99);
-    const p99During = percentile(during.map((answer) => answer.ms), 99);
+    const p99Alone = percentile(
+      alone.map((answer) => answer.ms),
+      99,
+    );
+    const p99During = percentile(
+      during.map((answer) => answer.ms),
+      99,
+    );
     expect(p99During).toBeLessThan(10 * p99Alone + 2000);
   });
 

@@ -8,7 +8,11 @@ const PAYLOAD_CHARS = 256 * 1024;
 
 /** A JSON payload of about 256 KB that escapes badly in JSON (quotes and backslashes). */
 function largePayload(label: string): string {
-  return JSON.stringify({ event: 'resume.parsed', tenantId: 'acme', data: { label, text: `"\\${label}`.repeat(PAYLOAD_CHARS / (label.length + 2)).slice(0, PAYLOAD_CHARS) } });
+  return JSON.stringify({
+    event: 'resume.parsed',
+    tenantId: 'acme',
+    data: { label, text: `"\\${label}`.repeat(PAYLOAD_CHARS / (label.length + 2)).slice(0, PAYLOAD_CHARS) },
+  });
 }
 
 describe('delivery logs with 256 KB payloads through the public API', () => {
@@ -22,10 +26,12 @@ describe('delivery logs with 256 KB payloads through the public API', () => {
     acme = keys.viewer;
     const webhook = await createWebhook(keys.admin, 'Resume parser', 'https://127.0.0.1:9/hooks/resumes');
     records = Array.from({ length: ROWS }, (_, index) =>
-      deliveryRecords('acme', `big${index}`, webhook, 'resume.parsed', [{ minute: index, status: 'failed', http: 500, responseBody: 'E'.repeat(60_000) }]).map((record) => ({
-        ...record,
-        request: { ...record.request, body: largePayload(`big${index}`) },
-      })),
+      deliveryRecords('acme', `big${index}`, webhook, 'resume.parsed', [{ minute: index, status: 'failed', http: 500, responseBody: 'E'.repeat(60_000) }]).map(
+        (record) => ({
+          ...record,
+          request: { ...record.request, body: largePayload(`big${index}`) },
+        }),
+      ),
     ).flat();
     await publishAttempts(system.js, records);
     await waitForAttempts(acme, ROWS);

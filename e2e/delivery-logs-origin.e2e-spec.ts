@@ -22,7 +22,8 @@ describe('delivery logs say whose event it was and when it occurred', () => {
 
   async function rowOf(eventId: string): Promise<AttemptLogView> {
     return eventually(
-      async () => (await admin.get<ListBody<AttemptLogView>>(`/api/v1/webhooks/${webhookId}/logs?q=${eventId}`)).body.data.find((row) => row.event_id === eventId),
+      async () =>
+        (await admin.get<ListBody<AttemptLogView>>(`/api/v1/webhooks/${webhookId}/logs?q=${eventId}`)).body.data.find((row) => row.event_id === eventId),
       { timeoutMs: 20_000 },
     );
   }
@@ -51,7 +52,12 @@ describe('delivery logs say whose event it was and when it occurred', () => {
 
   it('names the source a NATS publisher gives, and sends when the event occurred as X-Webhook-Timestamp', async () => {
     const occurred = '2026-01-02T03:04:05.678Z';
-    const { eventId } = await system.publisher.publish('acme', { event: 'order.paid', timestamp: occurred, source: 'billing-service', data: { orderId: 'o-2' } });
+    const { eventId } = await system.publisher.publish('acme', {
+      event: 'order.paid',
+      timestamp: occurred,
+      source: 'billing-service',
+      data: { orderId: 'o-2' },
+    });
     const row = await rowOf(eventId);
     expect(row).toMatchObject({ tenant_id: 'acme', client_id: 'billing-service' });
     const received = system.receiver.requestsTo('/hooks/origin').find((request) => request.body.includes('"o-2"'));

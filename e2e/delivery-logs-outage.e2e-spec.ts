@@ -67,7 +67,10 @@ describeWithOwnServer('delivery logs while MongoDB is down and after it comes ba
     })();
     try {
       // Running: deliveries arrive and their attempts show in the logs.
-      await eventually(async () => (await admin.get<{ pagination: { total: number } }>(`/api/v1/webhooks/${webhookId}/logs?per_page=1`)).body.pagination?.total > 5, { timeoutMs: 30_000 });
+      await eventually(
+        async () => (await admin.get<{ pagination: { total: number } }>(`/api/v1/webhooks/${webhookId}/logs?per_page=1`)).body.pagination?.total > 5,
+        { timeoutMs: 30_000 },
+      );
       expect(await logServiceReady()).toBe(200);
 
       const mongo = servers.mongoServer as LocalServer;
@@ -115,7 +118,10 @@ describeWithOwnServer('delivery logs while MongoDB is down and after it comes ba
         );
         expect([...perDelivery.values()].every((count) => count === 1)).toBe(true);
         expect([...perDelivery.keys()].every((id) => all.has(id))).toBe(true);
-        const attempts = await db.collection<{ _id: string; deliveryId: string; attempt: number; status: string }>('delivery_attempts').find({ attempt: { $gte: 1 } }, { projection: { _id: 1, deliveryId: 1, attempt: 1, status: 1 } }).toArray();
+        const attempts = await db
+          .collection<{ _id: string; deliveryId: string; attempt: number; status: string }>('delivery_attempts')
+          .find({ attempt: { $gte: 1 } }, { projection: { _id: 1, deliveryId: 1, attempt: 1, status: 1 } })
+          .toArray();
         expect(attempts.every((attempt) => attempt.attempt === 1 && attempt.status === 'success' && attempt._id === `${attempt.deliveryId}_1`)).toBe(true);
         expect(await db.collection('deliveries').countDocuments()).toBe(perDelivery.size);
       } finally {

@@ -20,7 +20,11 @@ describe('deliveries waiting for their first attempt show as pending', () => {
   });
 
   it('lists events queued behind a one-at-a-time slow endpoint as pending in both views, then as delivered', async () => {
-    const created = await admin.post<{ data: { id: string } }>('/api/v1/webhooks', { url: system.receiver.url('/slow'), events: ['queue.*'], max_concurrency: 1 });
+    const created = await admin.post<{ data: { id: string } }>('/api/v1/webhooks', {
+      url: system.receiver.url('/slow'),
+      events: ['queue.*'],
+      max_concurrency: 1,
+    });
     const webhookId = created.body.data.id;
     // Publish until the dispatcher has the endpoint (the first delivery reaches the receiver).
     await eventually(
@@ -51,7 +55,9 @@ describe('deliveries waiting for their first attempt show as pending', () => {
 
     // Once attempted, none is pending any more, and each delivery has exactly its one attempt.
     await eventually(
-      async () => (await admin.get<ListBody<DeliveryLogView>>(`/api/v1/webhooks/${webhookId}/logs?view=deliveries&status=success&event=queue.item`)).body.data.length === EVENTS,
+      async () =>
+        (await admin.get<ListBody<DeliveryLogView>>(`/api/v1/webhooks/${webhookId}/logs?view=deliveries&status=success&event=queue.item`)).body.data.length ===
+        EVENTS,
       { timeoutMs: 60_000, intervalMs: 500 },
     );
     expect((await admin.get<ListBody<AttemptLogView>>(`/api/v1/webhooks/${webhookId}/logs?status=pending`)).body.data).toEqual([]);

@@ -53,7 +53,9 @@ describe('delivery logs: filters, sorts, pages and tenants through the public AP
       ...deliveryRecords('acme', 'a6', crm, 'invoice.paid', [{ minute: 8, status: 'retrying', http: null, errorCode: 'timeout' }]),
       ...deliveryRecords('acme', 'a7', billing, 'resumed.thing', [{ minute: 9, status: 'success', http: 200 }]),
       // A run of deliveries to page through, two of them at the same instant.
-      ...Array.from({ length: 23 }, (_, index) => deliveryRecords('acme', `b${index}`, crm, 'bulk.item', [{ minute: 20 + Math.min(index, 21), status: 'success', http: 200 }])).flat(),
+      ...Array.from({ length: 23 }, (_, index) =>
+        deliveryRecords('acme', `b${index}`, crm, 'bulk.item', [{ minute: 20 + Math.min(index, 21), status: 'success', http: 200 }]),
+      ).flat(),
     ];
     globexRecords = [
       ...deliveryRecords('globex', 'g1', globexCrm, 'resume.bulk_upload_parse.started', [{ minute: 0, status: 'success', http: 200 }]),
@@ -170,7 +172,11 @@ describe('delivery logs: filters, sorts, pages and tenants through the public AP
         expect({ view, sort, ids: all.data.map((row) => row.id) }).toEqual({ view, sort, ids: expected({ view, sort }) });
         if (sort?.includes('http_status')) continue;
         const one = await list(`/api/v1/webhooks/${billing.id}/logs`, { view, sort, status: 'failed,success' });
-        expect({ view, sort, ids: one.data.map((row) => row.id) }).toEqual({ view, sort, ids: expected({ view, sort, webhook_id: billing.id, status: 'failed,success' }) });
+        expect({ view, sort, ids: one.data.map((row) => row.id) }).toEqual({
+          view,
+          sort,
+          ids: expected({ view, sort, webhook_id: billing.id, status: 'failed,success' }),
+        });
       }
     }
     // Newest first by default; descending is the exact reverse of ascending.
@@ -198,7 +204,13 @@ describe('delivery logs: filters, sorts, pages and tenants through the public AP
 
     const defaults = await list('/api/v1/deliveries', {});
     expect(defaults.data).toHaveLength(25);
-    expect(defaults.pagination).toMatchObject({ current_page: 1, per_page: 25, total: acmeRecords.length, last_page: Math.ceil(acmeRecords.length / 25), has_more: true });
+    expect(defaults.pagination).toMatchObject({
+      current_page: 1,
+      per_page: 25,
+      total: acmeRecords.length,
+      last_page: Math.ceil(acmeRecords.length / 25),
+      has_more: true,
+    });
     expect((await list('/api/v1/deliveries', { per_page: 1 })).data.map((row) => row.id)).toEqual(expected({}).slice(0, 1));
     expect((await list('/api/v1/deliveries', { per_page: 100 })).data).toHaveLength(acmeRecords.length);
   });
@@ -366,7 +378,11 @@ describe('delivery logs: filters, sorts, pages and tenants through the public AP
       [2, 'retrying', null, 'connection_refused'],
       [3, 'failed', 500, 'http_status'],
     ]);
-    expect(attempts[2]).toMatchObject({ delivery_id: deliveryIdOf('a2'), response_body: 'TypeError: cannot read properties of undefined', request_payload: { event: 'resume.bulk_upload_parse.failed', timestamp: minute(1), tenantId: 'acme', data: { label: 'a2' } } });
+    expect(attempts[2]).toMatchObject({
+      delivery_id: deliveryIdOf('a2'),
+      response_body: 'TypeError: cannot read properties of undefined',
+      request_payload: { event: 'resume.bulk_upload_parse.failed', timestamp: minute(1), tenantId: 'acme', data: { label: 'a2' } },
+    });
   });
 
   it('shows an attempt in full with the timeline of its delivery, by attempt id or by delivery id', async () => {
@@ -390,7 +406,11 @@ describe('delivery logs: filters, sorts, pages and tenants through the public AP
     ]);
     const latest = await acme.get<{ data: LogDetailView }>(`/api/v1/logs/${deliveryIdOf('a2')}`);
     expect(latest.status).toBe(200);
-    expect(latest.body.data).toMatchObject({ id: `${deliveryIdOf('a2')}_3`, attempt: 3, response: { status: 500, body: 'TypeError: cannot read properties of undefined' } });
+    expect(latest.body.data).toMatchObject({
+      id: `${deliveryIdOf('a2')}_3`,
+      attempt: 3,
+      response: { status: 500, body: 'TypeError: cannot read properties of undefined' },
+    });
     expect((await acme.get<ErrorBody>('/api/v1/logs/msg_nope_1')).status).toBe(404);
   });
 });

@@ -39,22 +39,41 @@ describe('delivery logs: statistics and exports through the public API', () => {
 
     // CRM: 20 attempts 8 minutes apart (08:00 to 10:32), lasting 10, 20, ... 200 ms.
     const crmOutcomes: Array<[string, Omit<AttemptSpec, 'minute' | 'durationMs'>]> = [
-      ...Array.from({ length: 8 }, (): [string, Omit<AttemptSpec, 'minute' | 'durationMs'>] => ['resume.bulk_upload_parse.started', { status: 'success', http: 200 }]),
+      ...Array.from({ length: 8 }, (): [string, Omit<AttemptSpec, 'minute' | 'durationMs'>] => [
+        'resume.bulk_upload_parse.started',
+        { status: 'success', http: 200 },
+      ]),
       ...Array.from({ length: 4 }, (): [string, Omit<AttemptSpec, 'minute' | 'durationMs'>] => ['transcript.created', { status: 'success', http: 200 }]),
-      ...Array.from({ length: 4 }, (): [string, Omit<AttemptSpec, 'minute' | 'durationMs'>] => ['resume.bulk_upload_parse.failed', { status: 'failed', http: 500 }]),
-      ...Array.from({ length: 2 }, (): [string, Omit<AttemptSpec, 'minute' | 'durationMs'>] => ['invoice.paid', { status: 'retrying', http: null, errorCode: 'timeout' }]),
+      ...Array.from({ length: 4 }, (): [string, Omit<AttemptSpec, 'minute' | 'durationMs'>] => [
+        'resume.bulk_upload_parse.failed',
+        { status: 'failed', http: 500 },
+      ]),
+      ...Array.from({ length: 2 }, (): [string, Omit<AttemptSpec, 'minute' | 'durationMs'>] => [
+        'invoice.paid',
+        { status: 'retrying', http: null, errorCode: 'timeout' },
+      ]),
       ...Array.from({ length: 2 }, (): [string, Omit<AttemptSpec, 'minute' | 'durationMs'>] => ['transcript.created', { status: 'failed', http: 404 }]),
     ];
     records = [
-      ...crmOutcomes.flatMap(([event, outcome], index) => deliveryRecords('acme', `c${index}`, crm, event, [{ ...outcome, minute: index * 8, durationMs: (index + 1) * 10 }])),
+      ...crmOutcomes.flatMap(([event, outcome], index) =>
+        deliveryRecords('acme', `c${index}`, crm, event, [{ ...outcome, minute: index * 8, durationMs: (index + 1) * 10 }]),
+      ),
       // Billing: five slow successes in the 10:00 hour.
-      ...Array.from({ length: 5 }, (_, index) => deliveryRecords('acme', `p${index}`, billing, 'invoice.paid', [{ minute: 125 + index, status: 'success', http: 200, durationMs: 1000 }])).flat(),
+      ...Array.from({ length: 5 }, (_, index) =>
+        deliveryRecords('acme', `p${index}`, billing, 'invoice.paid', [{ minute: 125 + index, status: 'success', http: 200, durationMs: 1000 }]),
+      ).flat(),
       // After the window.
-      ...Array.from({ length: 3 }, (_, index) => deliveryRecords('acme', `late${index}`, crm, 'invoice.paid', [{ minute: 300 + index, status: 'failed', http: 503 }])).flat(),
+      ...Array.from({ length: 3 }, (_, index) =>
+        deliveryRecords('acme', `late${index}`, crm, 'invoice.paid', [{ minute: 300 + index, status: 'failed', http: 503 }]),
+      ).flat(),
       // The day before, four to an instant: the export volume.
-      ...Array.from({ length: EXPORT_VOLUME }, (_, index) => deliveryRecords('acme', `v${index}`, billing, 'audit.volume', [{ minute: -1440 + Math.floor(index / 4), status: 'success', http: 204 }])).flat(),
+      ...Array.from({ length: EXPORT_VOLUME }, (_, index) =>
+        deliveryRecords('acme', `v${index}`, billing, 'audit.volume', [{ minute: -1440 + Math.floor(index / 4), status: 'success', http: 204 }]),
+      ).flat(),
     ];
-    const globexRecords = Array.from({ length: 4 }, (_, index) => deliveryRecords('globex', `g${index}`, globexHook, 'invoice.paid', [{ minute: 10 + index, status: 'failed', http: 500 }])).flat();
+    const globexRecords = Array.from({ length: 4 }, (_, index) =>
+      deliveryRecords('globex', `g${index}`, globexHook, 'invoice.paid', [{ minute: 10 + index, status: 'failed', http: 500 }]),
+    ).flat();
     await publishAttempts(system.js, [...records, ...globexRecords]);
     await waitForAttempts(acme, records.length);
     await waitForAttempts(globexKeys.viewer, globexRecords.length);
@@ -94,7 +113,9 @@ describe('delivery logs: statistics and exports through the public API', () => {
     expectDurations(durations, { avg: Math.round((2100 + 5000) / 25), p50: 130, p95: 1000, p99: 1000 });
     // p95 of each hour, nearest rank: 08:00 has 10..80 ms, 09:00 90..150 ms, 10:00 160..200 ms and five of 1000 ms.
     const exactP95 = [80, 150, 1000];
-    expect(bucketsWithP95.map((bucket, index) => Math.abs((bucket.p95_ms as number) - exactP95[index]) <= exactP95[index] * durations.percentile_error)).toEqual([true, true, true]);
+    expect(
+      bucketsWithP95.map((bucket, index) => Math.abs((bucket.p95_ms as number) - exactP95[index]) <= exactP95[index] * durations.percentile_error),
+    ).toEqual([true, true, true]);
     const tenant = { ...rest, buckets: bucketsWithP95.map(({ p95_ms: _p95, ...bucket }) => bucket) };
     expect(tenant).toEqual({
       window: WINDOW,
@@ -156,13 +177,21 @@ describe('delivery logs: statistics and exports through the public API', () => {
     const all = await exported({});
     expect(all.status).toBe(200);
     expect(all.type).toContain('application/x-ndjson');
-    const rows = all.text.trimEnd().split('\n').map((line) => JSON.parse(line) as AttemptLogView);
+    const rows = all.text
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as AttemptLogView);
     expect(rows).toHaveLength(await listTotal({}));
     expect(rows).toHaveLength(records.length);
     expect(rows.map((row) => row.id)).toEqual(expectedIds(attemptRows(records), { sort: 'created_at' }));
     expect(rows[0]).toMatchObject({ event: 'audit.volume', webhook_id: billing.id, http_status: 204, request_payload: expect.any(Object) });
 
-    for (const query of [{ status: 'failed' }, { webhook_id: crm.id, event: 'transcript.' }, { from: minute(60), to: minute(130) }, { event: 'invoice.paid', status: 'success,retrying', from: minute(0) }]) {
+    for (const query of [
+      { status: 'failed' },
+      { webhook_id: crm.id, event: 'transcript.' },
+      { from: minute(60), to: minute(130) },
+      { event: 'invoice.paid', status: 'success,retrying', from: minute(0) },
+    ]) {
       const ndjson = (await exported(query)).text.trimEnd().split('\n');
       const ids = expectedIds(attemptRows(records), { ...query, sort: 'created_at' });
       expect({ query, ids: ndjson.map((line) => (JSON.parse(line) as AttemptLogView).id) }).toEqual({ query, ids });

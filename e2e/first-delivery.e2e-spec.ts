@@ -81,9 +81,7 @@ describe('the first webhook, end to end through the four apps started by npm sta
 
     const logs = await eventually(
       async () => {
-        const answer = await admin.get<{ success: boolean; data: AttemptLogView[]; pagination: Record<string, unknown> }>(
-          `/api/v1/webhooks/${webhookId}/logs`,
-        );
+        const answer = await admin.get<{ success: boolean; data: AttemptLogView[]; pagination: Record<string, unknown> }>(`/api/v1/webhooks/${webhookId}/logs`);
         // Until its first attempt is stored, the delivery shows as pending.
         return answer.body.data?.length === 1 && answer.body.data[0].status !== 'pending' ? answer.body : undefined;
       },

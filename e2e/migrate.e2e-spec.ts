@@ -56,7 +56,20 @@ describe('the migrate command (npm run migrate)', () => {
     const done = reports(first.stdout);
     expect(done.map((report) => report.app)).toEqual(['config-api', 'log-service', 'retention-cron']);
     const configApi = done[0];
-    expect(configApi).toEqual({ app: 'config-api', created: ['api_keys.hash', 'api_keys.tenant_time', 'endpoints.tenant_time', 'replays.active_per_endpoint', 'replays.tenant_endpoint_time', 'replays.state_lease'], replaced: [], dropped: [], unchanged: [] });
+    expect(configApi).toEqual({
+      app: 'config-api',
+      created: [
+        'api_keys.hash',
+        'api_keys.tenant_time',
+        'endpoints.tenant_time',
+        'replays.active_per_endpoint',
+        'replays.tenant_endpoint_time',
+        'replays.state_lease',
+      ],
+      replaced: [],
+      dropped: [],
+      unchanged: [],
+    });
     const logService = done[1];
     expect(logService.created).toEqual(expect.arrayContaining([expect.stringMatching(/^delivery_attempts\./), expect.stringMatching(/^deliveries\./)]));
     expect(logService.unchanged).toEqual([]);

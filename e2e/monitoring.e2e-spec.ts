@@ -20,7 +20,10 @@ interface RunningApp {
 }
 
 interface RuleFile {
-  groups: Array<{ name: string; rules: Array<{ alert: string; expr: string; for?: string; labels: { severity: string }; annotations: Record<string, string> }> }>;
+  groups: Array<{
+    name: string;
+    rules: Array<{ alert: string; expr: string; for?: string; labels: { severity: string }; annotations: Record<string, string> }>;
+  }>;
 }
 
 function find(samples: Sample[], name: string, labels: Record<string, string> = {}): Sample | undefined {
@@ -78,7 +81,10 @@ describe('monitoring: metrics after real traffic, the metrics port, alert rules 
     const publisher = new WebhookEventPublisher(nc);
     for (let n = 0; n < EVENTS; n += 1) await publisher.publish('watch', { id: `watch-${n}`, event: 'watch.tick', data: { n } });
     await eventually(() => receiver.requests.length >= EVENTS + 1, { timeoutMs: 30_000 });
-    await eventually(async () => (find(await scrape('log-service'), 'wirehook_attempt_records_written_total')?.value ?? 0) >= EVENTS + 1, { timeoutMs: 30_000, intervalMs: 250 });
+    await eventually(async () => (find(await scrape('log-service'), 'wirehook_attempt_records_written_total')?.value ?? 0) >= EVENTS + 1, {
+      timeoutMs: 30_000,
+      intervalMs: 250,
+    });
   });
 
   afterAll(async () => {
@@ -99,12 +105,16 @@ describe('monitoring: metrics after real traffic, the metrics port, alert rules 
     expect(requests('POST', '/api/v1/webhooks/:id/test', '200')).toBeGreaterThanOrEqual(1);
     const durations = find(samples, 'wirehook_http_request_duration_seconds_count', { method: 'GET', route: '/api/v1/webhooks/:id', status: '200' });
     expect(durations?.value).toBeGreaterThanOrEqual(1);
-    expect(find(samples, 'wirehook_http_request_duration_seconds_sum', { method: 'GET', route: '/api/v1/webhooks/:id', status: '200' })?.value).toBeGreaterThan(0);
+    expect(find(samples, 'wirehook_http_request_duration_seconds_sum', { method: 'GET', route: '/api/v1/webhooks/:id', status: '200' })?.value).toBeGreaterThan(
+      0,
+    );
     // Bounded labels: no raw path, no id, anywhere.
     const routes = new Set(samples.filter((sample) => sample.name === 'wirehook_http_requests_total').map((sample) => sample.labels.route));
     expect([...routes].filter((route) => route.includes(webhookId) || route.includes('no-such-route'))).toEqual([]);
     // The endpoint-disabled consumer config-api owns.
-    expect(find(samples, 'wirehook_jetstream_consumer_pending_messages', { stream: 'WEBHOOK_OPERATIONS', consumer: 'config-api-endpoint-disabled' })?.value).toBe(0);
+    expect(
+      find(samples, 'wirehook_jetstream_consumer_pending_messages', { stream: 'WEBHOOK_OPERATIONS', consumer: 'config-api-endpoint-disabled' })?.value,
+    ).toBe(0);
   });
 
   it('reports the backlog of every consumer and the age of the oldest waiting delivery, 0 once all is delivered', async () => {
@@ -121,8 +131,14 @@ describe('monitoring: metrics after real traffic, the metrics port, alert rules 
       ['WEBHOOK_DELIVERIES', 'dispatcher-deliveries'],
       ['WEBHOOK_DELIVERIES', 'dispatcher-retries'],
     ]) {
-      expect({ consumer, pending: find(samples, 'wirehook_jetstream_consumer_pending_messages', { stream, consumer })?.value }).toEqual({ consumer, pending: 0 });
-      expect({ consumer, ackPending: find(samples, 'wirehook_jetstream_consumer_ack_pending_messages', { stream, consumer })?.value }).toEqual({ consumer, ackPending: 0 });
+      expect({ consumer, pending: find(samples, 'wirehook_jetstream_consumer_pending_messages', { stream, consumer })?.value }).toEqual({
+        consumer,
+        pending: 0,
+      });
+      expect({ consumer, ackPending: find(samples, 'wirehook_jetstream_consumer_ack_pending_messages', { stream, consumer })?.value }).toEqual({
+        consumer,
+        ackPending: 0,
+      });
     }
     expect(find(samples, 'wirehook_delivery_oldest_waiting_seconds', { stream: 'WEBHOOK_EVENTS', consumer: 'dispatcher-fan-out' })).toBeDefined();
     expect(find(samples, 'wirehook_delivery_oldest_waiting_seconds', { stream: 'WEBHOOK_DELIVERIES', consumer: 'dispatcher-deliveries' })).toBeDefined();
@@ -164,7 +180,9 @@ describe('monitoring: metrics after real traffic, the metrics port, alert rules 
 
     it('parses the alert rules, each with severity, summary, description and a runbook entry, over exported metrics', () => {
       // The name extraction itself: a misspelt metric must come out as a name, functions and labels must not.
-      expect(metricsInPromQl('histogram_quantile(0.95, sum by (le) (rate(wirehook_typo_bucket{job="x"}[5m]))) > 1e3 and on() absent(up)')).toEqual(new Set(['wirehook_typo', 'up']));
+      expect(metricsInPromQl('histogram_quantile(0.95, sum by (le) (rate(wirehook_typo_bucket{job="x"}[5m]))) > 1e3 and on() absent(up)')).toEqual(
+        new Set(['wirehook_typo', 'up']),
+      );
       const rules = load(readFileSync(join(CHART_FILES, 'alert-rules.yaml'), 'utf8')) as RuleFile;
       const alerts = rules.groups.flatMap((group) => group.rules);
       expect(alerts.map((rule) => rule.alert).sort()).toEqual(
@@ -180,7 +198,10 @@ describe('monitoring: metrics after real traffic, the metrics port, alert rules 
         ].sort(),
       );
       for (const rule of alerts) {
-        expect({ alert: rule.alert, severity: rule.labels?.severity }).toEqual({ alert: rule.alert, severity: expect.stringMatching(/^(info|warning|critical)$/) });
+        expect({ alert: rule.alert, severity: rule.labels?.severity }).toEqual({
+          alert: rule.alert,
+          severity: expect.stringMatching(/^(info|warning|critical)$/),
+        });
         expect(Object.keys(rule.annotations).sort()).toEqual(['description', 'runbook', 'summary']);
         expect(rule.annotations.runbook).toMatch(/^README, Runbook: /);
         const unknown = [...metricsInPromQl(rule.expr)].filter((name) => name !== 'up' && !exported.has(name));

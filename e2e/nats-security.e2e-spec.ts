@@ -74,7 +74,10 @@ describe('the platform started by npm start against a 3-node NATS cluster that r
 
     // log-service stored the attempt and config-api fetched it over NATS request/reply.
     const row = await eventually(
-      async () => (await admin.get<ListBody<AttemptLogView>>(`/api/v1/webhooks/${created.body.data.id}/logs?q=${eventId}`)).body.data.find((entry) => entry.event_id === eventId),
+      async () =>
+        (await admin.get<ListBody<AttemptLogView>>(`/api/v1/webhooks/${created.body.data.id}/logs?q=${eventId}`)).body.data.find(
+          (entry) => entry.event_id === eventId,
+        ),
       { timeoutMs: 20_000 },
     );
     expect(row).toMatchObject({ event_id: eventId, status: 'success' });
@@ -98,9 +101,7 @@ describe('the platform started by npm start against a 3-node NATS cluster that r
   it('refuses settings that make no sense before it starts anything, without showing a secret', async () => {
     const token = `token-${randomBytes(8).toString('hex')}`;
     const refused = startAnotherRun({ NATS_TOKEN: token });
-    await expect(refused).rejects.toThrow(
-      'NATS_CREDS_FILE, NATS_TOKEN: set one way to authenticate to NATS, not several',
-    );
+    await expect(refused).rejects.toThrow('NATS_CREDS_FILE, NATS_TOKEN: set one way to authenticate to NATS, not several');
     await expect(refused).rejects.not.toThrow(token);
     // Without NATS_URL the run would start a NATS of its own, which takes no credentials.
     await expect(startAnotherRun({ NATS_URL: '' })).rejects.toThrow('NATS credentials or TLS settings are set but NATS_URL is not');

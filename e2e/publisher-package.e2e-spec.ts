@@ -39,7 +39,11 @@ class FlakyProxy {
           response.end(JSON.stringify({ error: { code: 'event_bus_unavailable', message: 'the event was not accepted because NATS is unavailable' } }));
           return;
         }
-        const headers = { authorization: String(request.headers.authorization), 'content-type': 'application/json', 'idempotency-key': String(request.headers['idempotency-key']) };
+        const headers = {
+          authorization: String(request.headers.authorization),
+          'content-type': 'application/json',
+          'idempotency-key': String(request.headers['idempotency-key']),
+        };
         fetch(`${target}${request.url}`, { method: request.method, headers, body: Buffer.concat(chunks) })
           .then(async (answer) => {
             response.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' });
@@ -84,7 +88,9 @@ describe('@wirehook/publisher installed from its tarball into a service outside 
 
   /** The webhook the receiver got for an invoice, once it got one. */
   const deliveryOf = (invoiceId: string) =>
-    eventually(() => system.receiver.requestsTo('/hooks/billing').find((request) => JSON.parse(request.body).data.invoiceId === invoiceId), { timeoutMs: 20_000 });
+    eventually(() => system.receiver.requestsTo('/hooks/billing').find((request) => JSON.parse(request.body).data.invoiceId === invoiceId), {
+      timeoutMs: 20_000,
+    });
 
   it("is a small package: one bundle, its declarations and the bundled code's licenses, no path alias, the NATS client as peer dependencies only", () => {
     expect(service.tarball.files.map((file) => file.path).sort()).toEqual(['README.md', 'THIRD_PARTY_LICENSES.md', 'index.d.ts', 'index.js', 'package.json']);
@@ -95,7 +101,10 @@ describe('@wirehook/publisher installed from its tarball into a service outside 
       const text = service.installedText(file);
       expect({ file, alias: text.includes('@wirehook/') }).toEqual({ file, alias: false });
       // Nothing of Nest, the nats v2 client or reflect-metadata is required.
-      expect({ file, requires: [...text.matchAll(/require\("([^"]+)"\)/g)].map((match) => match[1]).filter((name) => !/^(node:|@nats-io\/)/.test(name)) }).toEqual({ file, requires: [] });
+      expect({
+        file,
+        requires: [...text.matchAll(/require\("([^"]+)"\)/g)].map((match) => match[1]).filter((name) => !/^(node:|@nats-io\/)/.test(name)),
+      }).toEqual({ file, requires: [] });
     }
   });
 
@@ -104,8 +113,19 @@ describe('@wirehook/publisher installed from its tarball into a service outside 
   });
 
   it('publishes over NATS from a plain node script; the stored event matches the AsyncAPI document and is delivered', async () => {
-    const event = { id: 'inv-1-paid', event: 'invoice.paid', data: { invoiceId: 'inv-1', amount: 4200 }, identifiers: { invoiceId: 'inv-1' }, source: 'billing-service' };
-    const { first, again } = await service.node<{ first: PublishResult; again: PublishResult }>('publish-over-nats.js', system.servers.natsUrl, 'billing', JSON.stringify(event));
+    const event = {
+      id: 'inv-1-paid',
+      event: 'invoice.paid',
+      data: { invoiceId: 'inv-1', amount: 4200 },
+      identifiers: { invoiceId: 'inv-1' },
+      source: 'billing-service',
+    };
+    const { first, again } = await service.node<{ first: PublishResult; again: PublishResult }>(
+      'publish-over-nats.js',
+      system.servers.natsUrl,
+      'billing',
+      JSON.stringify(event),
+    );
     expect(first).toMatchObject({ eventId: 'inv-1-paid', duplicate: false });
     expect(again).toMatchObject({ eventId: 'inv-1-paid', duplicate: true, sequence: first.sequence });
 
@@ -128,7 +148,13 @@ describe('@wirehook/publisher installed from its tarball into a service outside 
     const proxy = await FlakyProxy.start(system.baseUrl, 2);
     try {
       const event = { event: 'invoice.voided', data: { invoiceId: 'inv-2' } };
-      const outcome = await service.node<HttpOutcome>('publish-over-http.js', proxy.url, adminKey, JSON.stringify(event), JSON.stringify({ initialBackoffMs: 50 }));
+      const outcome = await service.node<HttpOutcome>(
+        'publish-over-http.js',
+        proxy.url,
+        adminKey,
+        JSON.stringify(event),
+        JSON.stringify({ initialBackoffMs: 50 }),
+      );
       if (!('published' in outcome)) throw new Error(`not published: ${JSON.stringify(outcome)}`);
       expect(outcome.published).toMatchObject({ duplicate: false, attempts: 3, eventId: expect.stringMatching(/^evt_/) });
       expect(proxy.idempotencyKeys).toEqual([outcome.published.eventId, outcome.published.eventId, outcome.published.eventId]);
@@ -158,9 +184,20 @@ describe('@wirehook/publisher installed from its tarball into a service outside 
     const proxy = await FlakyProxy.start(system.baseUrl, 0);
     const gone = proxy.url;
     await proxy.stop();
-    const outcome = await service.node<HttpOutcome>('publish-over-http.js', gone, adminKey, JSON.stringify({ event: 'invoice.paid', data: {} }), JSON.stringify({ maxAttempts: 2, initialBackoffMs: 10 }));
+    const outcome = await service.node<HttpOutcome>(
+      'publish-over-http.js',
+      gone,
+      adminKey,
+      JSON.stringify({ event: 'invoice.paid', data: {} }),
+      JSON.stringify({ maxAttempts: 2, initialBackoffMs: 10 }),
+    );
     expect(outcome).toEqual({
-      error: { name: 'HttpPublishError', code: 'network_error', attempts: 2, message: expect.stringContaining(`could not reach ${gone}/api/v1/events (2 attempts)`) },
+      error: {
+        name: 'HttpPublishError',
+        code: 'network_error',
+        attempts: 2,
+        message: expect.stringContaining(`could not reach ${gone}/api/v1/events (2 attempts)`),
+      },
     });
   });
 });

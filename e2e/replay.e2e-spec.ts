@@ -46,7 +46,11 @@ describe('replay from the events stream', () => {
     receiver
       .requestsTo(path)
       .filter((request) => request.headers['x-webhook-event'] !== 'webhook.test')
-      .map((request) => ({ webhookId: String(request.headers['webhook-id']), eventId: (JSON.parse(request.body) as { data: { id: string } }).data.id, request }));
+      .map((request) => ({
+        webhookId: String(request.headers['webhook-id']),
+        eventId: (JSON.parse(request.body) as { data: { id: string } }).data.id,
+        request,
+      }));
 
   const publish = (event: string, id: string) => system.publisher.publish('acme', { id, event, data: { id } });
 
@@ -97,8 +101,16 @@ describe('replay from the events stream', () => {
 
     // The missed events' first delivery is automatic; the others get their next attempt, trigger manual.
     await eventually(async () => {
-      const attempts = (await viewer.get<{ data: Array<{ event_id: string; attempt: number; trigger: string; status: string }> }>(`/api/v1/webhooks/${webhookId}/logs?per_page=100`)).body.data;
-      const of = (eventId: string) => attempts.filter((row) => row.event_id === eventId && row.status !== 'pending').map((row) => `${row.attempt}:${row.trigger}`).sort();
+      const attempts = (
+        await viewer.get<{ data: Array<{ event_id: string; attempt: number; trigger: string; status: string }> }>(
+          `/api/v1/webhooks/${webhookId}/logs?per_page=100`,
+        )
+      ).body.data;
+      const of = (eventId: string) =>
+        attempts
+          .filter((row) => row.event_id === eventId && row.status !== 'pending')
+          .map((row) => `${row.attempt}:${row.trigger}`)
+          .sort();
       return of('evt_paused_1').join() === '1:auto' && of('evt_before_1').join() === '1:auto,2:manual';
     });
   });
@@ -159,9 +171,15 @@ describe('replay from the events stream', () => {
     expect(old.status).toBe(400);
     expect(old.body.error.code).toBe('window_outside_kept_range');
     expect(old.body.error.message).toMatch(/^events are kept from \d{4}-\d\d-\d\dT[\d:.]+Z to now/);
-    const future = await admin.post<ErrorAnswer>(`/api/v1/webhooks/${webhookId}/replay`, { from: new Date().toISOString(), to: new Date(Date.now() + day).toISOString() });
+    const future = await admin.post<ErrorAnswer>(`/api/v1/webhooks/${webhookId}/replay`, {
+      from: new Date().toISOString(),
+      to: new Date(Date.now() + day).toISOString(),
+    });
     expect(future.body.error.code).toBe('window_in_future');
-    const reversed = await admin.post<ErrorAnswer>(`/api/v1/webhooks/${webhookId}/replay`, { from: new Date(Date.now() - 1000).toISOString(), to: new Date(Date.now() - 2000).toISOString() });
+    const reversed = await admin.post<ErrorAnswer>(`/api/v1/webhooks/${webhookId}/replay`, {
+      from: new Date(Date.now() - 1000).toISOString(),
+      to: new Date(Date.now() - 2000).toISOString(),
+    });
     expect(reversed.body.error.code).toBe('invalid_window');
     expect((await admin.post(`/api/v1/webhooks/ep_000000000000000000000000/replay`, { from: new Date().toISOString() })).status).toBe(404);
   });

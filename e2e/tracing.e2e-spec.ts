@@ -95,7 +95,10 @@ describe('tracing: a publisher trace carried through fan-out and delivery, spans
     return eventually(
       () => {
         const spans = otlp.spansOf(traceId);
-        if (spans.length < count) throw new Error(`${spans.length} of ${count} spans of ${traceId}: ${spans.map((span) => `${span.service}/${span.name}`).join(', ')}; refused: ${otlp.refused.join(', ')}`);
+        if (spans.length < count)
+          throw new Error(
+            `${spans.length} of ${count} spans of ${traceId}: ${spans.map((span) => `${span.service}/${span.name}`).join(', ')}; refused: ${otlp.refused.join(', ')}`,
+          );
         return spans;
       },
       { timeoutMs: 30_000, intervalMs: 500 },
@@ -113,12 +116,27 @@ describe('tracing: a publisher trace carried through fan-out and delivery, spans
     expect(fanOut[0]).toMatchObject({ service: 'dispatcher', parentSpanId, kind: KIND.consumer });
     expect(fanOut[0].attributes).toMatchObject({ 'wirehook.tenant.id': 'acme', 'wirehook.event.id': eventId, 'wirehook.deliveries': 1 });
 
-    const attempts = spans.filter((span) => span.name === 'delivery attempt').sort((a, b) => Number(a.attributes['wirehook.attempt']) - Number(b.attributes['wirehook.attempt']));
-    expect(attempts.map((span) => [span.service, span.parentSpanId, span.kind, span.attributes['wirehook.attempt'], span.attributes['http.response.status_code'], span.status.code])).toEqual([
+    const attempts = spans
+      .filter((span) => span.name === 'delivery attempt')
+      .sort((a, b) => Number(a.attributes['wirehook.attempt']) - Number(b.attributes['wirehook.attempt']));
+    expect(
+      attempts.map((span) => [
+        span.service,
+        span.parentSpanId,
+        span.kind,
+        span.attributes['wirehook.attempt'],
+        span.attributes['http.response.status_code'],
+        span.status.code,
+      ]),
+    ).toEqual([
       ['dispatcher', fanOut[0].spanId, KIND.client, 1, 500, ERROR],
       ['dispatcher', fanOut[0].spanId, KIND.client, 2, 200, 0],
     ]);
-    expect(attempts[0].attributes).toMatchObject({ 'wirehook.error.code': 'http_status', 'wirehook.endpoint.id': expect.stringMatching(/^ep_/), 'wirehook.delivery.id': expect.stringMatching(/^msg_/) });
+    expect(attempts[0].attributes).toMatchObject({
+      'wirehook.error.code': 'http_status',
+      'wirehook.endpoint.id': expect.stringMatching(/^ep_/),
+      'wirehook.delivery.id': expect.stringMatching(/^msg_/),
+    });
     expect(attempts[1].attributes['wirehook.error.code']).toBeUndefined();
 
     // The endpoint got each attempt's own span as its parent, in the same trace.
@@ -138,7 +156,11 @@ describe('tracing: a publisher trace carried through fan-out and delivery, spans
 
   it('continues the trace of an event published over NATS with a traceparent header', async () => {
     const publisher = publisherTrace();
-    const { eventId } = await system.publisher.publish('acme', { id: 'evt_traced_nats', event: 'order.created', data: { ref: 'evt_traced_nats' } }, { traceparent: traceparentOf(publisher), tracestate: 'rojo=00f067aa0ba902b7' });
+    const { eventId } = await system.publisher.publish(
+      'acme',
+      { id: 'evt_traced_nats', event: 'order.created', data: { ref: 'evt_traced_nats' } },
+      { traceparent: traceparentOf(publisher), tracestate: 'rojo=00f067aa0ba902b7' },
+    );
     const requests = await requestsWhen(system, PATH, eventId, 2);
     expect(requests.map((request) => header(request, 'tracestate'))).toEqual(['rojo=00f067aa0ba902b7', 'rojo=00f067aa0ba902b7']);
 
@@ -150,7 +172,10 @@ describe('tracing: a publisher trace carried through fan-out and delivery, spans
   it('continues the trace of an event published over HTTP with a traceparent header, through a publish span of config-api', async () => {
     const publisher = publisherTrace();
     const http = new HttpEventPublisher({ baseUrl: system.baseUrl, apiKey: admin.key as string });
-    const { eventId } = await http.publish({ id: 'evt_traced_http', event: 'order.paid', data: { ref: 'evt_traced_http' } }, { traceparent: traceparentOf(publisher) });
+    const { eventId } = await http.publish(
+      { id: 'evt_traced_http', event: 'order.paid', data: { ref: 'evt_traced_http' } },
+      { traceparent: traceparentOf(publisher) },
+    );
     await requestsWhen(system, PATH, eventId, 2);
 
     const spans = await spansOf(publisher.traceId, 6);
@@ -169,7 +194,12 @@ describe('tracing: a publisher trace carried through fan-out and delivery, spans
     const spans = await spansOf(traceId, 5);
     const fanOut = spans.find((span) => span.name === 'fan-out');
     expect(fanOut?.parentSpanId).toBe('');
-    expect(traceparents.map(parentIdOf)).toEqual(spans.filter((span) => span.name === 'delivery attempt').sort((a, b) => Number(a.attributes['wirehook.attempt']) - Number(b.attributes['wirehook.attempt'])).map((span) => span.spanId));
+    expect(traceparents.map(parentIdOf)).toEqual(
+      spans
+        .filter((span) => span.name === 'delivery attempt')
+        .sort((a, b) => Number(a.attributes['wirehook.attempt']) - Number(b.attributes['wirehook.attempt']))
+        .map((span) => span.spanId),
+    );
   });
 });
 
@@ -191,7 +221,11 @@ describe('tracing without a collector: trace context passed through, nothing exp
 
   it("sends the endpoint the publisher's traceparent as it came, and stores its trace id with the attempt", async () => {
     const publisher = publisherTrace();
-    const { eventId } = await system.publisher.publish('acme', { id: 'evt_passed', event: 'order.created', data: { ref: 'evt_passed' } }, { traceparent: traceparentOf(publisher) });
+    const { eventId } = await system.publisher.publish(
+      'acme',
+      { id: 'evt_passed', event: 'order.created', data: { ref: 'evt_passed' } },
+      { traceparent: traceparentOf(publisher) },
+    );
     const [request] = await requestsWhen(system, PATH, eventId, 1);
     expect(header(request, 'traceparent')).toBe(traceparentOf(publisher));
     const [logged] = await loggedAttempts(admin, eventId, 1);
@@ -204,7 +238,11 @@ describe('tracing without a collector: trace context passed through, nothing exp
     const headers = natsHeaders();
     headers.set('traceparent', '00-not-a-trace-context');
     headers.set('tracestate', 'rojo=1');
-    await jetstream(system.nc).publish(eventSubject('acme', 'order.created'), JSON.stringify({ id: 'evt_bad_trace', event: 'order.created', data: { ref: 'evt_bad_trace' } }), { msgID: 'evt_bad_trace', headers });
+    await jetstream(system.nc).publish(
+      eventSubject('acme', 'order.created'),
+      JSON.stringify({ id: 'evt_bad_trace', event: 'order.created', data: { ref: 'evt_bad_trace' } }),
+      { msgID: 'evt_bad_trace', headers },
+    );
     const requests = [...(await requestsWhen(system, PATH, plain.eventId, 1)), ...(await requestsWhen(system, PATH, 'evt_bad_trace', 1))];
     expect(requests.map((request) => [header(request, 'traceparent'), header(request, 'tracestate')])).toEqual([
       [undefined, undefined],

@@ -30,11 +30,21 @@ describe('the MongoDB-wire server stopped for 20 s while events flow', () => {
     await system.stopMongo();
     await new Promise((done) => setTimeout(done, DOWN_MS));
     await system.startMongo();
-    report(SCENARIO, `MongoDB-wire server down for ${Date.now() - stoppedAt} ms; it restarts empty, so records written before ${new Date(stoppedAt).toISOString()} are gone with it`);
+    report(
+      SCENARIO,
+      `MongoDB-wire server down for ${Date.now() - stoppedAt} ms; it restarts empty, so records written before ${new Date(stoppedAt).toISOString()} are gone with it`,
+    );
     const load = await loading;
     // Delivery does not depend on MongoDB: no repeats at all. The in-memory server restarts
     // empty, so what must be in it are the deliveries made from the moment it stopped.
-    const result = await auditDeliveries(system, { scenario: SCENARIO, paths: PATHS, load, mongoRequiredFrom: stoppedAt, deliveryTimeoutMs: 60_000, logTimeoutMs: 180_000 });
+    const result = await auditDeliveries(system, {
+      scenario: SCENARIO,
+      paths: PATHS,
+      load,
+      mongoRequiredFrom: stoppedAt,
+      deliveryTimeoutMs: 60_000,
+      logTimeoutMs: 180_000,
+    });
     report(SCENARIO, `took ${Math.round((Date.now() - startedAt) / 1000)} s`);
     expectNoLoss(result);
     expect(result.duplicates).toBe(0);

@@ -47,10 +47,21 @@ describe('a 3-node NATS cluster restarted node by node under load', () => {
       await new Promise((done) => setTimeout(done, 2_000));
       await cluster.startNode(node);
       await eventually(() => allCopiesCurrent(jsm).catch(() => false), { timeoutMs: 60_000, intervalMs: 250 });
-      disruptions.push({ what: `node ${node + 1} restarted, every copy current after ${Date.now() - stoppedAt} ms`, from: stoppedAt, to: stoppedAt + RESTART_WINDOW_MS });
+      disruptions.push({
+        what: `node ${node + 1} restarted, every copy current after ${Date.now() - stoppedAt} ms`,
+        from: stoppedAt,
+        to: stoppedAt + RESTART_WINDOW_MS,
+      });
     }
     const load = await loading;
-    const result = await auditDeliveries(system, { scenario: SCENARIO, paths: PATHS, load, disruptions, deliveryTimeoutMs: ACK_WAIT_MS * 6, logTimeoutMs: 240_000 });
+    const result = await auditDeliveries(system, {
+      scenario: SCENARIO,
+      paths: PATHS,
+      load,
+      disruptions,
+      deliveryTimeoutMs: ACK_WAIT_MS * 6,
+      logTimeoutMs: 240_000,
+    });
     report(SCENARIO, `took ${Math.round((Date.now() - startedAt) / 1000)} s`);
     expectAllLoggedAsSuccess(result);
   });

@@ -34,7 +34,14 @@ describe('NATS restarted while events flow', () => {
     const load = await loading;
     // Acks sent just before the stop may not have reached the server: that work comes again.
     const disruption: Disruption = { what: `NATS stopped for ${restartedAt - stoppedAt} ms`, from: stoppedAt - 1_000, to: restartedAt + 5_000 };
-    const result = await auditDeliveries(system, { scenario: SCENARIO, paths: PATHS, load, disruptions: [disruption], deliveryTimeoutMs: 90_000, logTimeoutMs: 180_000 });
+    const result = await auditDeliveries(system, {
+      scenario: SCENARIO,
+      paths: PATHS,
+      load,
+      disruptions: [disruption],
+      deliveryTimeoutMs: 90_000,
+      logTimeoutMs: 180_000,
+    });
     report(SCENARIO, `took ${Math.round((Date.now() - startedAt) / 1000)} s`);
     expectNoLoss(result);
     expect(result.mongo.deliveries).toBe(result.expected);

@@ -25,11 +25,28 @@ describe('poison messages mixed into valid traffic', () => {
     const tenant = system.tenantId;
     const poisons: Array<{ reason: string; publish: (n: number) => Promise<unknown> }> = [
       { reason: 'malformed_json', publish: () => js.publish(`webhooks.events.${tenant}.${LOAD_EVENT}`, '{not json') },
-      { reason: 'invalid_fields', publish: (n) => js.publish(`webhooks.events.${tenant}.${LOAD_EVENT}`, JSON.stringify({ id: `bad-fields-${n}`, event: LOAD_EVENT, data: 'not an object' })) },
-      { reason: 'invalid_fields', publish: (n) => js.publish(`webhooks.events.${tenant}.${LOAD_EVENT}`, JSON.stringify({ id: `mismatch-${n}`, event: 'other.type', data: {} })) },
-      { reason: 'unknown_tenant', publish: (n) => js.publish(`webhooks.events.ghost.${LOAD_EVENT}`, JSON.stringify({ id: `ghost-${n}`, event: LOAD_EVENT, data: {} })) },
-      { reason: 'invalid_subject', publish: (n) => js.publish(`webhooks.events.Not_A_Tenant!${n}.${LOAD_EVENT}`, JSON.stringify({ event: LOAD_EVENT, data: {} })) },
-      { reason: 'payload_too_large', publish: (n) => js.publish(`webhooks.events.${tenant}.${LOAD_EVENT}`, JSON.stringify({ id: `huge-${n}`, event: LOAD_EVENT, data: { blob: 'x'.repeat(300 * 1024) } })) },
+      {
+        reason: 'invalid_fields',
+        publish: (n) =>
+          js.publish(`webhooks.events.${tenant}.${LOAD_EVENT}`, JSON.stringify({ id: `bad-fields-${n}`, event: LOAD_EVENT, data: 'not an object' })),
+      },
+      {
+        reason: 'invalid_fields',
+        publish: (n) => js.publish(`webhooks.events.${tenant}.${LOAD_EVENT}`, JSON.stringify({ id: `mismatch-${n}`, event: 'other.type', data: {} })),
+      },
+      {
+        reason: 'unknown_tenant',
+        publish: (n) => js.publish(`webhooks.events.ghost.${LOAD_EVENT}`, JSON.stringify({ id: `ghost-${n}`, event: LOAD_EVENT, data: {} })),
+      },
+      {
+        reason: 'invalid_subject',
+        publish: (n) => js.publish(`webhooks.events.Not_A_Tenant!${n}.${LOAD_EVENT}`, JSON.stringify({ event: LOAD_EVENT, data: {} })),
+      },
+      {
+        reason: 'payload_too_large',
+        publish: (n) =>
+          js.publish(`webhooks.events.${tenant}.${LOAD_EVENT}`, JSON.stringify({ id: `huge-${n}`, event: LOAD_EVENT, data: { blob: 'x'.repeat(300 * 1024) } })),
+      },
       { reason: 'malformed_json', publish: () => js.publish(`webhooks.deliveries.v1.${tenant}.ep_poison`, 'not a delivery task') },
     ];
     const loading = publishLoad(system, 'poison', VALID_EVENTS, 50);
@@ -67,7 +84,10 @@ describe('poison messages mixed into valid traffic', () => {
     };
     await eventually(async () => (await stuck()) === 0, { timeoutMs: 15_000, intervalMs: 250 }).catch(() => undefined);
     const { fanOut, deliveries } = await consumers();
-    report(SCENARIO, `${expectedDeadLetters} poison messages published, ${deadLetterCount} dead letters: ${[...reasons].map(([reason, count]) => `${reason} ${count}`).join(', ')}`);
+    report(
+      SCENARIO,
+      `${expectedDeadLetters} poison messages published, ${deadLetterCount} dead letters: ${[...reasons].map(([reason, count]) => `${reason} ${count}`).join(', ')}`,
+    );
     report(
       SCENARIO,
       `left unsettled: fan-out ${fanOut.num_ack_pending} ack-pending (${fanOut.num_redelivered} redelivered), ${fanOut.num_pending} pending; deliveries ${deliveries.num_ack_pending} ack-pending, ${deliveries.num_pending} pending`,

@@ -26,7 +26,10 @@ describe('an endpoint that answers only after the consumer ack wait', () => {
     const publishedAt = Date.now();
     const result = await auditDeliveries(system, { scenario: SCENARIO, paths: ['/fast', '/slow'], load, deliveryTimeoutMs: 60_000, logTimeoutMs: 120_000 });
     const fastDone = Math.max(...system.receiver.requestsTo('/fast').map((request) => request.receivedAt));
-    report(SCENARIO, `fast endpoint had every event ${fastDone - publishedAt} ms after the last publish; slow answers take ${SLOW_ANSWER_MS} ms against an ack wait of ${ACK_WAIT_MS} ms`);
+    report(
+      SCENARIO,
+      `fast endpoint had every event ${fastDone - publishedAt} ms after the last publish; slow answers take ${SLOW_ANSWER_MS} ms against an ack wait of ${ACK_WAIT_MS} ms`,
+    );
     report(SCENARIO, `took ${Math.round((Date.now() - startedAt) / 1000)} s`);
     expectNoLoss(result);
     expect(result.duplicates).toBe(0);

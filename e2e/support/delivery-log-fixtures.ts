@@ -95,7 +95,11 @@ export interface AttemptSpec {
 
 /** A delivery id (`msg_` + 26 characters) made from a readable label. */
 export function deliveryIdOf(label: string): string {
-  return `msg_${label.toLowerCase().replace(/[^a-z0-9]/g, '').padStart(26, '0').slice(-26)}`;
+  return `msg_${label
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '')
+    .padStart(26, '0')
+    .slice(-26)}`;
 }
 
 /** The attempt records of one delivery, as the dispatcher would publish them. */
@@ -118,8 +122,15 @@ export function deliveryRecords(tenantId: string, label: string, webhook: Webhoo
       attempt: index + 1,
       trigger: spec.trigger ?? 'auto',
       status: spec.status,
-      request: { method: 'POST', url: webhook.url, headers: { 'content-type': 'application/json', 'webhook-id': deliveryId, authorization: '[redacted]' }, body },
-      response: answered ? { status: spec.http as number, headers: { 'content-type': 'text/plain' }, body: spec.responseBody ?? `answer ${spec.http}`, bodyTruncated: false } : undefined,
+      request: {
+        method: 'POST',
+        url: webhook.url,
+        headers: { 'content-type': 'application/json', 'webhook-id': deliveryId, authorization: '[redacted]' },
+        body,
+      },
+      response: answered
+        ? { status: spec.http as number, headers: { 'content-type': 'text/plain' }, body: spec.responseBody ?? `answer ${spec.http}`, bodyTruncated: false }
+        : undefined,
       error: successful
         ? undefined
         : answered

@@ -86,7 +86,10 @@ function sorted(rows: OracleRow[], sort = '-created_at'): OracleRow[] {
 
 /** The ids a list request should answer, in order (all pages). */
 export function expectedIds(rows: OracleRow[], query: LogQuery): string[] {
-  return sorted(rows.filter((row) => matches(row, query)), query.sort).map((row) => row.id);
+  return sorted(
+    rows.filter((row) => matches(row, query)),
+    query.sort,
+  ).map((row) => row.id);
 }
 
 /** A query string from parameters. */

@@ -34,7 +34,10 @@ export function planFromArgs(argv: string[], realMongo: boolean): BenchPlan {
   const flags = new Map<string, string>();
   for (const arg of argv) {
     const match = /^--([a-z-]+)(?:=(.*))?$/.exec(arg);
-    if (!match) throw new Error(`unknown argument '${arg}' (use --quick, --only=${PHASES.join(',')}, --events=N, --ingest-records=N, --query-records=N, --concurrency=N, --profile=dispatcher)`);
+    if (!match)
+      throw new Error(
+        `unknown argument '${arg}' (use --quick, --only=${PHASES.join(',')}, --events=N, --ingest-records=N, --query-records=N, --concurrency=N, --profile=dispatcher)`,
+      );
     flags.set(match[1], match[2] ?? 'true');
   }
   const known = ['quick', 'only', 'events', 'ingest-records', 'query-records', 'concurrency', 'profile'];
@@ -46,7 +49,10 @@ export function planFromArgs(argv: string[], realMongo: boolean): BenchPlan {
     if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a positive integer`);
     return value;
   };
-  const only = flags.get('only')?.split(',').map((phase) => phase.trim());
+  const only = flags
+    .get('only')
+    ?.split(',')
+    .map((phase) => phase.trim());
   const unknownPhase = only?.find((phase) => !(PHASES as readonly string[]).includes(phase));
   if (unknownPhase) throw new Error(`unknown phase '${unknownPhase}' (phases: ${PHASES.join(', ')})`);
   const quick = flags.has('quick');
@@ -70,7 +76,11 @@ export function planFromArgs(argv: string[], realMongo: boolean): BenchPlan {
     ingestRecords: number('ingest-records', ingestDefault),
     queryRecords: number('query-records', queryDefault),
     querySamples: quick ? 20 : 100,
-    profile: flags.get('profile')?.split(',').map((app) => app.trim()) ?? [],
+    profile:
+      flags
+        .get('profile')
+        ?.split(',')
+        .map((app) => app.trim()) ?? [],
   };
 }
 

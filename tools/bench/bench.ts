@@ -32,7 +32,11 @@ function progress(line: string): void {
 function machineInfo(env: ServerEnvironment, appsRoot: string): MachineInfo {
   const natsBinary = findExecutable('nats-server', env.PATH);
   let natsServer = env.NATS_URL ? 'external (NATS_URL)' : 'not found';
-  if (!env.NATS_URL && natsBinary) natsServer = execFileSync(natsBinary, ['--version']).toString().trim().replace(/^nats-server:\s*/, '');
+  if (!env.NATS_URL && natsBinary)
+    natsServer = execFileSync(natsBinary, ['--version'])
+      .toString()
+      .trim()
+      .replace(/^nats-server:\s*/, '');
   const mongoHost = env.MONGODB_URI ? env.MONGODB_URI.replace(/\/\/[^@/]*@/, '//').split('/')[2] : '';
   return {
     cores: cpus().length,
@@ -51,7 +55,8 @@ async function run(): Promise<void> {
   const env = loadConfig(BenchEnvironment);
   const plan = planFromArgs(process.argv.slice(2), Boolean(env.MONGODB_URI));
   const appsRoot = env.BENCH_APPS_ROOT ? resolve(env.BENCH_APPS_ROOT) : ROOT;
-  if (!existsSync(resolve(appsRoot, 'dist', 'apps', 'dispatcher', 'src', 'main.js'))) throw new Error(`the apps are not built in ${appsRoot}: run npm run build (npm run bench does)`);
+  if (!existsSync(resolve(appsRoot, 'dist', 'apps', 'dispatcher', 'src', 'main.js')))
+    throw new Error(`the apps are not built in ${appsRoot}: run npm run build (npm run bench does)`);
   const startedAt = new Date();
   const wants = (phase: PhaseName) => plan.phases.includes(phase);
   const machine = machineInfo(env, appsRoot);
@@ -68,15 +73,26 @@ async function run(): Promise<void> {
       // On the wire server log-service's writes would take a core and measure the test server,
       // whose writes slow down with collection size; attempt records stay durable in JetStream meanwhile.
       await system.stopApp('log-service');
-      notes.push('log-service is stopped during throughput, rate latency and fan-out (MongoDB-wire server): deliveries end at the durable attempt record in JetStream; publish → MongoDB is timed at 20 events/s');
+      notes.push(
+        'log-service is stopped during throughput, rate latency and fan-out (MongoDB-wire server): deliveries end at the durable attempt record in JetStream; publish → MongoDB is timed at 20 events/s',
+      );
     }
     const benchAdmin = await system.createTenant(BENCH_TENANT);
     const benchWebhookIds = await system.createWebhooks(
       benchAdmin,
-      Array.from({ length: plan.throughputEndpoints }, (_, index) => ({ url: receiver.url(`/tp/${index}`), events: [`tp.${index}`], description: `Bench endpoint ${index}` })),
+      Array.from({ length: plan.throughputEndpoints }, (_, index) => ({
+        url: receiver.url(`/tp/${index}`),
+        events: [`tp.${index}`],
+        description: `Bench endpoint ${index}`,
+      })),
     );
     const context: BenchContext = { system, receiver, plan, benchAdmin, benchWebhookIds, memoryPeaks: new Map(), progress };
-    await awaitRoutes(context, BENCH_TENANT, benchWebhookIds.map((_, index) => `tp.${index}`), plan.throughputEndpoints);
+    await awaitRoutes(
+      context,
+      BENCH_TENANT,
+      benchWebhookIds.map((_, index) => `tp.${index}`),
+      plan.throughputEndpoints,
+    );
 
     if (wants('throughput')) results.throughput = await measureThroughput(context);
     if (wants('replicas')) results.replicas = await measureReplicaThroughput(context);

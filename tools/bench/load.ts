@@ -49,7 +49,7 @@ export async function publishAtRate(publisher: WebhookEventPublisher, rate: numb
   const total = Math.round((rate * durationMs) / 1000);
   const startedAt = preciseNow() + 5;
   const pending = new Set<Promise<unknown>>();
-  for (let sequence = 0; sequence < total; ) {
+  for (let sequence = 0; sequence < total;) {
     const now = preciseNow();
     for (let due = startedAt + (sequence * 1000) / rate; sequence < total && due <= now; due = startedAt + (sequence * 1000) / rate) {
       const { tenantId, event } = make(sequence, due);
@@ -75,7 +75,13 @@ export const DISPATCHER_POOL: PoolSettings = { connections: 64, pipelining: 1 };
  * The baseline: a plain undici POST loop to the same receiver, with the dispatcher's pool
  * settings (unless told otherwise) and `concurrency` requests in flight.
  */
-export async function rawUndiciLoop(receiver: BenchReceiver, count: number, concurrency: number, body: (sequence: number) => string, pool = DISPATCHER_POOL): Promise<void> {
+export async function rawUndiciLoop(
+  receiver: BenchReceiver,
+  count: number,
+  concurrency: number,
+  body: (sequence: number) => string,
+  pool = DISPATCHER_POOL,
+): Promise<void> {
   const agent = new Agent({ keepAliveTimeout: 30_000, ...pool });
   const url = receiver.url('/raw');
   const signature = `v1,${Buffer.alloc(32, 7).toString('base64')}`;

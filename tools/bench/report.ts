@@ -37,7 +37,8 @@ const number = (value: number | undefined, digits = 0) =>
   value === undefined ? '-' : value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
 /** One figure, or its range when it varied between requests. */
-const spread = (value: Spread | undefined) => (value === undefined ? '-' : value.min === value.max ? number(value.min) : `${number(value.min)}-${number(value.max)}`);
+const spread = (value: Spread | undefined) =>
+  value === undefined ? '-' : value.min === value.max ? number(value.min) : `${number(value.min)}-${number(value.max)}`;
 
 /** Left-aligned first column, right-aligned figures. */
 function table(header: string[], rows: string[][]): string {
@@ -67,10 +68,29 @@ export function formatReport(results: BenchResults): string {
           ['wirehook, publish → receiver', number(throughput.ours.deliveriesPerSecond), number(throughput.ours.seconds, 1), number(throughput.ours.duplicates)],
           ['  publishing (JetStream acks)', number(throughput.events / throughput.ours.publishSeconds), number(throughput.ours.publishSeconds, 1), ''],
           ['  delivery tasks handed out again', number(throughput.ours.taskRedeliveries), '', ''],
-          [`  task replies: ${Object.entries(throughput.ours.taskReplies).map(([kind, count]) => `${kind} ${count}`).join(', ') || 'none'}`, '', '', ''],
-          [`  stored per delivery: tasks ${throughput.ours.storedPerDelivery.tasks.toFixed(2)}, attempt-log messages ${throughput.ours.storedPerDelivery.attemptLog.toFixed(2)}`, '', '', ''],
+          [
+            `  task replies: ${
+              Object.entries(throughput.ours.taskReplies)
+                .map(([kind, count]) => `${kind} ${count}`)
+                .join(', ') || 'none'
+            }`,
+            '',
+            '',
+            '',
+          ],
+          [
+            `  stored per delivery: tasks ${throughput.ours.storedPerDelivery.tasks.toFixed(2)}, attempt-log messages ${throughput.ours.storedPerDelivery.attemptLog.toFixed(2)}`,
+            '',
+            '',
+            '',
+          ],
           ['wirehook, steady state (10-90 %)', number(throughput.ours.steadyDeliveriesPerSecond), '', ''],
-          [`  CPU µs per delivery: dispatcher ${number(cpu.dispatcher)} (GC ${number(throughput.ours.gcMicrosPerDelivery)}), nats-server ${number(cpu.natsServer)}`, '', '', ''],
+          [
+            `  CPU µs per delivery: dispatcher ${number(cpu.dispatcher)} (GC ${number(throughput.ours.gcMicrosPerDelivery)}), nats-server ${number(cpu.natsServer)}`,
+            '',
+            '',
+            '',
+          ],
           [`  CPU µs per delivery: benchmark process (publisher, receiver) ${number(cpu.benchProcess)}`, '', '', ''],
           ['raw undici POST loop', number(throughput.raw.requestsPerSecond), number(throughput.raw.seconds, 1), ''],
           [`  CPU µs per request: benchmark process (loop, receiver) ${number(throughput.raw.benchCpuMicrosPerRequest)}`, '', '', ''],
@@ -81,7 +101,10 @@ export function formatReport(results: BenchResults): string {
   }
   const { pool } = results;
   if (pool) {
-    out.push('', `undici pool settings: the raw loop, ${number(pool.requests)} POSTs, ${pool.concurrency} in flight (the dispatcher uses 64 connections, no pipelining)`);
+    out.push(
+      '',
+      `undici pool settings: the raw loop, ${number(pool.requests)} POSTs, ${pool.concurrency} in flight (the dispatcher uses 64 connections, no pipelining)`,
+    );
     out.push(
       table(
         ['', 'per second'],
@@ -95,7 +118,13 @@ export function formatReport(results: BenchResults): string {
     out.push(
       table(
         ['', 'per second', 'seconds', 'duplicates', 'CPU µs per delivery'],
-        replicas.runs.map((run) => [`${run.replicas} dispatcher replica(s)`, number(run.deliveriesPerSecond), number(run.seconds, 1), number(run.duplicates), number(run.cpuMicrosPerDelivery)]),
+        replicas.runs.map((run) => [
+          `${run.replicas} dispatcher replica(s)`,
+          number(run.deliveriesPerSecond),
+          number(run.seconds, 1),
+          number(run.duplicates),
+          number(run.cpuMicrosPerDelivery),
+        ]),
       ),
     );
   }
@@ -104,7 +133,15 @@ export function formatReport(results: BenchResults): string {
     const rows: string[][] = [];
     for (const run of results.latency) {
       const add = (what: string, summary: LatencyResult['receipt'] | undefined) => {
-        if (summary) rows.push([`${run.rate}/s x ${run.seconds} s: ${what}`, number(summary.count), number(summary.p50, 1), number(summary.p95, 1), number(summary.p99, 1), number(summary.max, 1)]);
+        if (summary)
+          rows.push([
+            `${run.rate}/s x ${run.seconds} s: ${what}`,
+            number(summary.count),
+            number(summary.p50, 1),
+            number(summary.p95, 1),
+            number(summary.p99, 1),
+            number(summary.max, 1),
+          ]);
       };
       add('→ receipt', run.receipt);
       add('→ attempt record in JetStream', run.attemptRecord);
@@ -133,7 +170,11 @@ export function formatReport(results: BenchResults): string {
         ['', 'records/s', 'seconds'],
         [
           ['log-service (JetStream → MongoDB, attempts + deliveries)', number(ingest.logService.recordsPerSecond), number(ingest.logService.seconds, 1)],
-          [`raw insertMany, unordered, batches of ${ingest.rawInsertMany.batchSize}`, number(ingest.rawInsertMany.recordsPerSecond), number(ingest.rawInsertMany.seconds, 1)],
+          [
+            `raw insertMany, unordered, batches of ${ingest.rawInsertMany.batchSize}`,
+            number(ingest.rawInsertMany.recordsPerSecond),
+            number(ingest.rawInsertMany.seconds, 1),
+          ],
           ['ratio log-service / raw', ingest.ratio.toFixed(3), ''],
         ],
       ),
@@ -163,7 +204,12 @@ export function formatReport(results: BenchResults): string {
     );
   }
   out.push('', 'Resident memory, MiB');
-  out.push(table(['', 'idle', 'peak', 'peak during'], results.memory.map((row) => [row.app, number(row.idleMiB), number(row.peakMiB), row.peakPhase ?? '-'])));
+  out.push(
+    table(
+      ['', 'idle', 'peak', 'peak during'],
+      results.memory.map((row) => [row.app, number(row.idleMiB), number(row.peakMiB), row.peakPhase ?? '-']),
+    ),
+  );
   return out.join('\n');
 }
 

@@ -37,7 +37,11 @@ const variants: Record<string, Values> = {
   'a NATS token': { natsAuth: { method: 'token', token: 'nats-token' } },
 };
 const refusals: [string, Values, RegExp][] = [
-  ['terminationGracePeriodSeconds too short for shutdownTimeoutMs + preStopSleepSeconds', { configApi: { preStopSleepSeconds: 10 } }, /terminationGracePeriodSeconds/],
+  [
+    'terminationGracePeriodSeconds too short for shutdownTimeoutMs + preStopSleepSeconds',
+    { configApi: { preStopSleepSeconds: 10 } },
+    /terminationGracePeriodSeconds/,
+  ],
   ['a misspelt key (values.schema.json)', { confgApi: { replicaCount: 3 } }, /confgApi/],
   ['metrics.port equal to an app port', { metrics: { port: 3001 } }, /metrics\.port/],
   ['metrics.port equal to the config-api Service port', { metrics: { port: 80 } }, /metrics\.port/],
@@ -153,7 +157,10 @@ describe.each(['values-nats-cluster.yaml', ...ciFiles.map((name) => `ci/${name}`
     const services = objects(name, 'Service').filter((service) => selects(service.spec?.selector, deployment.spec?.template?.metadata.labels));
     expect(services).toHaveLength(1);
     const ports = services[0].spec?.ports ?? [];
-    expect(ports.map((port) => [port.name, port.targetPort]).sort()).toEqual([['http', 'http'], ['metrics', 'metrics']]);
+    expect(ports.map((port) => [port.name, port.targetPort]).sort()).toEqual([
+      ['http', 'http'],
+      ['metrics', 'metrics'],
+    ]);
     expect(new Set(ports.map((port) => port.port)).size).toBe(ports.length);
   });
 
@@ -175,7 +182,9 @@ describe.each(['values-nats-cluster.yaml', ...ciFiles.map((name) => `ci/${name}`
         ...(container.env ?? []).map((env) => env.name),
         ...(container.envFrom ?? []).flatMap((from) =>
           Object.keys(
-            (from.configMapRef && renderedData(name, 'ConfigMap', from.configMapRef.name)) ?? (from.secretRef && renderedData(name, 'Secret', from.secretRef.name)) ?? {},
+            (from.configMapRef && renderedData(name, 'ConfigMap', from.configMapRef.name)) ??
+              (from.secretRef && renderedData(name, 'Secret', from.secretRef.name)) ??
+              {},
           ),
         ),
       ];
@@ -294,7 +303,9 @@ describe('helm template with ci/everything.yaml', () => {
     expect(portsOpenOutside(policy?.spec?.ingress ?? []).sort()).toEqual(app === 'config-api' ? ['http', 'metrics'] : ['metrics']);
     // The helm test pods reach the http port.
     const testLabels = objects(name, 'Pod').find((pod) => pod.metadata.annotations?.['helm.sh/hook'] === 'test')?.metadata.labels;
-    const fromTests = (policy?.spec?.ingress ?? []).filter((rule) => rule.from?.some((peer) => !peer.namespaceSelector && selects(peer.podSelector, testLabels)));
+    const fromTests = (policy?.spec?.ingress ?? []).filter((rule) =>
+      rule.from?.some((peer) => !peer.namespaceSelector && selects(peer.podSelector, testLabels)),
+    );
     expect(fromTests.flatMap((rule) => rule.ports?.map((port) => port.port))).toEqual(['http']);
   });
 

@@ -14,7 +14,15 @@ import { randomBytes } from 'node:crypto';
 import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 import { AppConfig, EnvInt, SecretSetting, loadConfig } from '@wirehook/config';
 import { SecretBox } from '@wirehook/secret-box';
-import { ServerEnvironment, appNodeArguments, findExecutable, runBuiltMigration, startMongoWireServer, startNatsServer, type LocalServer } from '@wirehook/local-run';
+import {
+  ServerEnvironment,
+  appNodeArguments,
+  findExecutable,
+  runBuiltMigration,
+  startMongoWireServer,
+  startNatsServer,
+  type LocalServer,
+} from '@wirehook/local-run';
 
 class EmbeddedRunConfig extends ServerEnvironment {
   @SecretSetting()
@@ -127,7 +135,9 @@ async function main(): Promise<void> {
   const appSettings = loadConfig(AppConfig);
   const natsClient = appSettings.natsClientSettings();
   if (!config.NATS_URL && (natsClient.auth || natsClient.tls)) {
-    throw new Error('NATS credentials or TLS settings are set but NATS_URL is not: the NATS the embedded run starts takes neither; set NATS_URL to the NATS they are for');
+    throw new Error(
+      'NATS credentials or TLS settings are set but NATS_URL is not: the NATS the embedded run starts takes neither; set NATS_URL to the NATS they are for',
+    );
   }
   const dataDir = resolve(config.WIREHOOK_DATA_DIR);
   mkdirSync(dataDir, { recursive: true });

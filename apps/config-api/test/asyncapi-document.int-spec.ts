@@ -50,7 +50,11 @@ const CUSTOM_VALIDATORS = {
   isTenantCounts: {
     type: 'object',
     propertyNames: { pattern: TENANT_ID_PATTERN.source },
-    additionalProperties: { type: 'object', required: ['deliveries', 'attempts'], properties: { deliveries: { type: 'integer' }, attempts: { type: 'integer' } } },
+    additionalProperties: {
+      type: 'object',
+      required: ['deliveries', 'attempts'],
+      properties: { deliveries: { type: 'integer' }, attempts: { type: 'integer' } },
+    },
   },
 } as unknown as SchemaOptions['additionalConverters'];
 
@@ -72,7 +76,12 @@ function withoutAnnotations(schema: unknown): unknown {
   return Object.fromEntries(
     Object.entries(schema)
       .filter(([key]) => !['description', 'examples', 'title'].includes(key))
-      .map(([key, value]) => [key, key === 'properties' ? Object.fromEntries(Object.entries(value as object).map(([name, property]) => [name, withoutAnnotations(property)])) : withoutAnnotations(value)]),
+      .map(([key, value]) => [
+        key,
+        key === 'properties'
+          ? Object.fromEntries(Object.entries(value as object).map(([name, property]) => [name, withoutAnnotations(property)]))
+          : withoutAnnotations(value),
+      ]),
   );
 }
 
@@ -91,9 +100,16 @@ describe('docs/asyncapi.yaml', () => {
 
   it('is a valid AsyncAPI 3 document, without errors or warnings', async () => {
     const { document: parsed, diagnostics } = await new Parser().parse(document.text);
-    expect(diagnostics.filter((diagnostic) => diagnostic.severity <= WARNING).map((diagnostic) => `${diagnostic.path.join('.')}: ${diagnostic.message}`)).toEqual([]);
+    expect(
+      diagnostics.filter((diagnostic) => diagnostic.severity <= WARNING).map((diagnostic) => `${diagnostic.path.join('.')}: ${diagnostic.message}`),
+    ).toEqual([]);
     expect(parsed?.version()).toMatch(/^3\./);
-    expect(parsed?.operations().all().map((operation) => `${operation.action()} ${operation.channels().all()[0].address()}`)).toEqual([
+    expect(
+      parsed
+        ?.operations()
+        .all()
+        .map((operation) => `${operation.action()} ${operation.channels().all()[0].address()}`),
+    ).toEqual([
       `send ${EventSubjects.prefix}.{tenantId}.{eventType}`,
       `receive ${OperationalSubjects.endpointDisabled}`,
       `receive ${RetentionSubjects.runCompleted}`,
@@ -108,13 +124,19 @@ describe('docs/asyncapi.yaml', () => {
   it("names the platform's subjects, dead-letter reasons and headers", () => {
     const { channels, components } = document.yaml;
     expect(channels.deadLetters.parameters?.reason.enum).toEqual(Object.values(DeadLetterReason));
-    expect(Object.keys(components.schemas.EventHeaders.properties as object)).toEqual([MessageHeaders.messageId, TraceHeaders.traceparent, TraceHeaders.tracestate]);
+    expect(Object.keys(components.schemas.EventHeaders.properties as object)).toEqual([
+      MessageHeaders.messageId,
+      TraceHeaders.traceparent,
+      TraceHeaders.tracestate,
+    ]);
     expect(document.checkMessage('webhooks.events.acme.resume.bulk_upload_parse.started', { event: 'resume.bulk_upload_parse.started', data: {} })).toEqual({
       channel: 'events',
       parameters: { tenantId: 'acme', eventType: 'resume.bulk_upload_parse.started' },
       problems: [],
     });
-    expect(document.checkMessage(`${DeadLetterSubjects.prefix}.tired`, {}).problems).toEqual([`subject ${DeadLetterSubjects.prefix}.tired is on no channel of the document`]);
+    expect(document.checkMessage(`${DeadLetterSubjects.prefix}.tired`, {}).problems).toEqual([
+      `subject ${DeadLetterSubjects.prefix}.tired is on no channel of the document`,
+    ]);
   });
 
   it('has examples that its schemas accept', () => {
@@ -139,7 +161,11 @@ describe('docs/asyncapi.yaml', () => {
       { ...event, timestamp: '2026-W13' },
       { ...event, id: null },
     ]) {
-      expect({ lenient, schema: document.schemaProblems('PublishedEventMessage', lenient).length === 0, contracts: contractsAccept(PublishedEventMessage, lenient) }).toEqual({
+      expect({
+        lenient,
+        schema: document.schemaProblems('PublishedEventMessage', lenient).length === 0,
+        contracts: contractsAccept(PublishedEventMessage, lenient),
+      }).toEqual({
         lenient,
         schema: false,
         contracts: true,

@@ -28,7 +28,9 @@ interface RouteRule {
 
 /** A replay of the last minute (no events: it completes at once) of the context's webhook. */
 async function replayOf(context: RouteContext, admin: ApiClient): Promise<Partial<RouteContext>> {
-  const created = await admin.post<{ data: { id: string } }>(`/api/v1/webhooks/${context.webhookId}/replay`, { from: new Date(Date.now() - 60_000).toISOString() });
+  const created = await admin.post<{ data: { id: string } }>(`/api/v1/webhooks/${context.webhookId}/replay`, {
+    from: new Date(Date.now() - 60_000).toISOString(),
+  });
   if (created.status !== 202) throw new Error(`creating a replay answered ${created.status}: ${JSON.stringify(created.body)}`);
   return { replayId: created.body.data.id };
 }
@@ -60,7 +62,12 @@ const MATRIX: Record<string, RouteRule> = {
   'GET /api/v1/webhooks/:id': { access: 'viewer', tenantResource: true, path: (c) => `/api/v1/webhooks/${c.webhookId}` },
   'PATCH /api/v1/webhooks/:id': { access: 'admin', tenantResource: true, path: (c) => `/api/v1/webhooks/${c.webhookId}`, body: () => ({ description: 'x' }) },
   'DELETE /api/v1/webhooks/:id': { access: 'admin', tenantResource: true, path: (c) => `/api/v1/webhooks/${c.webhookId}` },
-  'POST /api/v1/webhooks/:id/secret/rotate': { access: 'admin', tenantResource: true, path: (c) => `/api/v1/webhooks/${c.webhookId}/secret/rotate`, body: () => ({}) },
+  'POST /api/v1/webhooks/:id/secret/rotate': {
+    access: 'admin',
+    tenantResource: true,
+    path: (c) => `/api/v1/webhooks/${c.webhookId}/secret/rotate`,
+    body: () => ({}),
+  },
   'GET /api/v1/webhooks/:id/secret': { access: 'admin', tenantResource: true, path: (c) => `/api/v1/webhooks/${c.webhookId}/secret` },
   // A webhook's logs outlive it, so an id that is not one of the caller's webhooks is looked up in
   // the caller's logs by log-service (not running here: 503); the end-to-end suite checks that

@@ -206,7 +206,7 @@ describe('config-api configuration', () => {
     const tooLarge = await admin.post<Body>('/api/v1/events', { event: 'order.created', data: { blob: 'x'.repeat(300 * 1024) } });
     expect(tooLarge.status).toBe(413);
     expect(tooLarge.body.error.message).toMatch(/at most 262144 bytes/);
-    expect(tooLarge.body.error.message).not.toContain("DELIVERY_MAX_PAYLOAD_BYTES");
+    expect(tooLarge.body.error.message).not.toContain('DELIVERY_MAX_PAYLOAD_BYTES');
     const hugeBody = await admin.post<Body>('/api/v1/events', { event: 'order.created', data: { blob: 'x'.repeat(600 * 1024) } });
     expect(hugeBody.status).toBe(413);
     const badType = await admin.post<Body>('/api/v1/events', { event: 'not valid!', data: [] });

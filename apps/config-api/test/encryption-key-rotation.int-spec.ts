@@ -5,7 +5,15 @@ import { SecretBox, SecretDecryptionError } from '@wirehook/secret-box';
 import { connectMongo } from '@wirehook/mongo';
 import { loadConfig } from '@wirehook/config';
 import { ENCRYPTION_KEY_CHECK_CONFIG_KEY, KvBucketNames, type EndpointSnapshotMessage } from '@wirehook/contracts';
-import { ApiClient, capturingLogger, createTestCertificates, startTestServers, testClientCertificate, type ClientCertificatePem, type TestServers } from '@wirehook/testing';
+import {
+  ApiClient,
+  capturingLogger,
+  createTestCertificates,
+  startTestServers,
+  testClientCertificate,
+  type ClientCertificatePem,
+  type TestServers,
+} from '@wirehook/testing';
 import { EncryptionKeyCheck, EncryptionKeyMismatchError } from '../src/secrets/encryption-key-check.service';
 import { KeyRotationConfig } from '../src/secrets/key-rotation.config';
 import { PlatformSettingsRepository } from '../src/secrets/platform-settings.repository';
@@ -49,12 +57,20 @@ describe('rotating the encryption key', () => {
     admin = new ApiClient(api.baseUrl, adminKey);
     return api;
   };
-  const rotationEnv = (env: Record<string, string>) => ({ NATS_URL: servers.natsUrl, MONGODB_URI: servers.mongoUri, MONGODB_WRITE_CONCERN: '1', LOG_LEVEL: 'error', ...env });
+  const rotationEnv = (env: Record<string, string>) => ({
+    NATS_URL: servers.natsUrl,
+    MONGODB_URI: servers.mongoUri,
+    MONGODB_WRITE_CONCERN: '1',
+    LOG_LEVEL: 'error',
+    ...env,
+  });
   const snapshotOf = (id: string) => endpointSnapshot(nc, 'acme', id);
   const revealed = async (id: string) => (await admin.get<Body>(`/api/v1/webhooks/${id}/secret`)).body.data.secret;
-  const storedKeyCheck = async () => (await mongo.collection<{ _id: string; value: string }>('platform_settings').findOne({ _id: 'encryption_key_check' }))?.value as string;
+  const storedKeyCheck = async () =>
+    (await mongo.collection<{ _id: string; value: string }>('platform_settings').findOne({ _id: 'encryption_key_check' }))?.value as string;
   /** The boot check config-api runs (EncryptionKeyCheck.onModuleInit), with a given ring. */
-  const bootKeyCheckWith = (box: SecretBox) => new EncryptionKeyCheck(new PlatformSettingsRepository(mongo), box, nc, capturingLogger('config-api').logger).onModuleInit();
+  const bootKeyCheckWith = (box: SecretBox) =>
+    new EncryptionKeyCheck(new PlatformSettingsRepository(mongo), box, nc, capturingLogger('config-api').logger).onModuleInit();
   const replicatedKeyCheck = async () => (await (await new Kvm(nc).open(KvBucketNames.config)).get(ENCRYPTION_KEY_CHECK_CONFIG_KEY))?.string() as string;
 
   beforeAll(async () => {
@@ -99,7 +115,11 @@ describe('rotating the encryption key', () => {
     expect(running.logs.some((line) => /run npm run rotate-encryption-key/.test(line.msg ?? ''))).toBe(true);
     for (const webhook of underA) expect(await revealed(webhook.id)).toBe(webhook.secrets[0]);
 
-    const created = await admin.post<Body>('/api/v1/webhooks', { url: 'https://127.0.0.1:9/new', events: ['order.*'], headers: { 'X-New': 'canary-new-header' } });
+    const created = await admin.post<Body>('/api/v1/webhooks', {
+      url: 'https://127.0.0.1:9/new',
+      events: ['order.*'],
+      headers: { 'X-New': 'canary-new-header' },
+    });
     expect(created.status).toBe(201);
     expect(encryptedValuesOf(await snapshotOf(created.body.data.id)).every((value) => onlyB.isCurrent(value))).toBe(true);
 
@@ -132,13 +152,29 @@ describe('rotating the encryption key', () => {
     const stranger = SecretBox.fromBase64(SecretBox.generateKey());
     const endpoints = mongo.collection<{ _id: string } & Record<string, unknown>>('endpoints');
     const template = await endpoints.findOne({ _id: underA[1].id });
-    await endpoints.insertOne({ ...template, _id: 'ep_000000000000000000000bad', secrets: [{ encrypted: stranger.encrypt('whsec_canary-lost'), createdAt: new Date(), expiresAt: null }] });
+    await endpoints.insertOne({
+      ...template,
+      _id: 'ep_000000000000000000000bad',
+      secrets: [{ encrypted: stranger.encrypt('whsec_canary-lost'), createdAt: new Date(), expiresAt: null }],
+    });
 
     const { logger, lines } = capturingLogger('rotate-encryption-key');
-    const report = await rotateEncryptionKey(loadConfig(KeyRotationConfig, rotationEnv({ CONFIG_ENCRYPTION_KEY: keyB, CONFIG_ENCRYPTION_PREVIOUS_KEYS: keyA })), logger);
+    const report = await rotateEncryptionKey(
+      loadConfig(KeyRotationConfig, rotationEnv({ CONFIG_ENCRYPTION_KEY: keyB, CONFIG_ENCRYPTION_PREVIOUS_KEYS: keyA })),
+      logger,
+    );
     expect(report).toMatchObject({ scanned: 4, reencrypted: 2, alreadyCurrent: 1, snapshotsRepublished: 2, keyCheck: 'kept' });
-    expect(report.unreadable).toEqual([{ tenantId: 'acme', webhookId: 'ep_000000000000000000000bad', field: 'secrets[0]', reason: expect.stringMatching(/not in CONFIG_ENCRYPTION_KEY \/ CONFIG_ENCRYPTION_PREVIOUS_KEYS/) }]);
-    expect(reportProblem(report)).toMatch(/^1 stored secret\(s\) could not be decrypted .*: webhook ep_000000000000000000000bad \(tenant acme\) secrets\[0\]\./);
+    expect(report.unreadable).toEqual([
+      {
+        tenantId: 'acme',
+        webhookId: 'ep_000000000000000000000bad',
+        field: 'secrets[0]',
+        reason: expect.stringMatching(/not in CONFIG_ENCRYPTION_KEY \/ CONFIG_ENCRYPTION_PREVIOUS_KEYS/),
+      },
+    ]);
+    expect(reportProblem(report)).toMatch(
+      /^1 stored secret\(s\) could not be decrypted .*: webhook ep_000000000000000000000bad \(tenant acme\) secrets\[0\]\./,
+    );
     expect(JSON.stringify([report, lines])).not.toMatch(/canary/);
     // The key check stays under the old key: a process holding only the new one would miss a secret.
     expect(onlyA.isCurrent(await storedKeyCheck())).toBe(true);
@@ -148,7 +184,12 @@ describe('rotating the encryption key', () => {
     try {
       expect(await runKeyRotationCommand([], rotationEnv({ CONFIG_ENCRYPTION_KEY: keyB, CONFIG_ENCRYPTION_PREVIOUS_KEYS: keyA }))).toBe(1);
       const printed = JSON.parse(String(stdout.mock.calls[0][0])) as Record<string, unknown>;
-      expect(printed).toMatchObject({ scanned: 4, reencrypted: 0, alreadyCurrent: 3, unreadable: [{ webhookId: 'ep_000000000000000000000bad', field: 'secrets[0]' }] });
+      expect(printed).toMatchObject({
+        scanned: 4,
+        reencrypted: 0,
+        alreadyCurrent: 3,
+        unreadable: [{ webhookId: 'ep_000000000000000000000bad', field: 'secrets[0]' }],
+      });
       expect(JSON.stringify([stdout.mock.calls, stderr.mock.calls])).not.toMatch(/canary/);
     } finally {
       stdout.mockRestore();
@@ -157,7 +198,7 @@ describe('rotating the encryption key', () => {
     await endpoints.deleteOne({ _id: 'ep_000000000000000000000bad' });
   });
 
-  it('run again once nothing unreadable is left, finishes: every secret under the new key, in MongoDB and in the dispatcher\'s copies, and the key check moved to it', async () => {
+  it("run again once nothing unreadable is left, finishes: every secret under the new key, in MongoDB and in the dispatcher's copies, and the key check moved to it", async () => {
     const config = loadConfig(KeyRotationConfig, rotationEnv({ CONFIG_ENCRYPTION_KEY: keyB, CONFIG_ENCRYPTION_PREVIOUS_KEYS: keyA }));
     const report = await rotateEncryptionKey(config, capturingLogger('rotate-encryption-key').logger);
     expect(report).toEqual({ scanned: 3, reencrypted: 0, alreadyCurrent: 3, snapshotsRepublished: 0, unreadable: [], leftBehind: [], keyCheck: 'rewritten' });
@@ -177,7 +218,11 @@ describe('rotating the encryption key', () => {
     expect(onlyB.decrypt(withCertificate?.tlsClient?.encryptedPrivateKey as string)).toBe(clientCertificate.privateKey);
     expect(onlyB.decrypt(withCertificate?.encryptedProxyUrl as string)).toBe(PROXY_URL);
     // Running it again changes nothing.
-    expect(await rotateEncryptionKey(config, capturingLogger('rotate-encryption-key').logger)).toMatchObject({ reencrypted: 0, snapshotsRepublished: 0, keyCheck: 'unchanged' });
+    expect(await rotateEncryptionKey(config, capturingLogger('rotate-encryption-key').logger)).toMatchObject({
+      reencrypted: 0,
+      snapshotsRepublished: 0,
+      keyCheck: 'unchanged',
+    });
   });
 
   it('boots and reads every secret with the new key alone', async () => {

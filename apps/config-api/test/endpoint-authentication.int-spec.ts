@@ -56,15 +56,31 @@ describe('config-api endpoint authentication and proxy settings', () => {
   const createWith = (body: Record<string, unknown>) => admin.post<Body>('/api/v1/webhooks', { url: URL_OK, events: ['a.b'], ...body });
   const rawDocument = (id: string) => mongo.collection('endpoints').findOne({ _id: id as never });
   const oauth2 = { type: 'oauth2', token_url: 'https://localhost/oauth/token', client_id: 'wirehook', client_secret: CLIENT_SECRET, scope: 'webhooks:write' };
-  const everything = () => ({ auth: oauth2, tls_client: { certificate: client.certificate, private_key: client.privateKey }, proxy_url: `http://user:${PROXY_PASSWORD}@localhost:3128` });
+  const everything = () => ({
+    auth: oauth2,
+    tls_client: { certificate: client.certificate, private_key: client.privateKey },
+    proxy_url: `http://user:${PROXY_PASSWORD}@localhost:3128`,
+  });
 
   it('stores the client certificate, OAuth2 secret and proxy URL encrypted, and shows only what may be shown', async () => {
     const created = await createWith(everything());
     expect(created.status).toBe(201);
     const leaf = new X509Certificate(client.certificate);
     const expected = {
-      auth: { type: 'oauth2', token_url: 'https://localhost/oauth/token', client_id: 'wirehook', client_secret: '********', scope: 'webhooks:write', audience: null },
-      tls_client: { subject: 'CN=wirehook test client', issuer: 'CN=wirehook test CA', not_after: new Date(leaf.validTo).toISOString(), fingerprint_sha256: leaf.fingerprint256 },
+      auth: {
+        type: 'oauth2',
+        token_url: 'https://localhost/oauth/token',
+        client_id: 'wirehook',
+        client_secret: '********',
+        scope: 'webhooks:write',
+        audience: null,
+      },
+      tls_client: {
+        subject: 'CN=wirehook test client',
+        issuer: 'CN=wirehook test CA',
+        not_after: new Date(leaf.validTo).toISOString(),
+        fingerprint_sha256: leaf.fingerprint256,
+      },
       proxy_url: 'http://user:********@localhost:3128',
     };
     expect(created.body.data).toMatchObject(expected);
@@ -97,7 +113,11 @@ describe('config-api endpoint authentication and proxy settings', () => {
     const { body } = await createWith(everything());
     const path = `/api/v1/webhooks/${body.data.id}`;
     const kept = await admin.request<Body>('PATCH', path, { description: 'renamed' });
-    expect(kept.body.data).toMatchObject({ tls_client: { subject: 'CN=wirehook test client' }, proxy_url: 'http://user:********@localhost:3128', auth: { type: 'oauth2' } });
+    expect(kept.body.data).toMatchObject({
+      tls_client: { subject: 'CN=wirehook test client' },
+      proxy_url: 'http://user:********@localhost:3128',
+      auth: { type: 'oauth2' },
+    });
     const cleared = await admin.request<Body>('PATCH', path, { tls_client: null, proxy_url: null, auth: null });
     expect(cleared.status).toBe(200);
     expect(cleared.body.data).toMatchObject({ tls_client: null, proxy_url: null, auth: { type: 'none' } });
@@ -108,14 +128,47 @@ describe('config-api endpoint authentication and proxy settings', () => {
   });
 
   it.each<[string, () => Record<string, unknown>, string, RegExp]>([
-    ['a certificate that is not PEM', () => ({ tls_client: { certificate: 'not a certificate', private_key: client.privateKey } }), 'tls_client.certificate', /must be a PEM certificate/],
-    ['a damaged certificate', () => ({ tls_client: { certificate: '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n', private_key: client.privateKey } }), 'tls_client.certificate', /could not be read/],
-    ['a key that is not PEM', () => ({ tls_client: { certificate: client.certificate, private_key: 'nope' } }), 'tls_client.private_key', /must be a PEM private key/],
-    ['a key of another certificate', () => ({ tls_client: { certificate: client.certificate, private_key: certificates.key } }), 'tls_client.private_key', /does not belong to the certificate/],
-    ['an expired certificate', () => { const old = expiredClientCertificate(certificates); return { tls_client: { certificate: old.certificate, private_key: old.privateKey } }; }, 'tls_client.certificate', /expired on 2020-01-02/],
+    [
+      'a certificate that is not PEM',
+      () => ({ tls_client: { certificate: 'not a certificate', private_key: client.privateKey } }),
+      'tls_client.certificate',
+      /must be a PEM certificate/,
+    ],
+    [
+      'a damaged certificate',
+      () => ({ tls_client: { certificate: '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n', private_key: client.privateKey } }),
+      'tls_client.certificate',
+      /could not be read/,
+    ],
+    [
+      'a key that is not PEM',
+      () => ({ tls_client: { certificate: client.certificate, private_key: 'nope' } }),
+      'tls_client.private_key',
+      /must be a PEM private key/,
+    ],
+    [
+      'a key of another certificate',
+      () => ({ tls_client: { certificate: client.certificate, private_key: certificates.key } }),
+      'tls_client.private_key',
+      /does not belong to the certificate/,
+    ],
+    [
+      'an expired certificate',
+      () => {
+        const old = expiredClientCertificate(certificates);
+        return { tls_client: { certificate: old.certificate, private_key: old.privateKey } };
+      },
+      'tls_client.certificate',
+      /expired on 2020-01-02/,
+    ],
     ['a missing key', () => ({ tls_client: { certificate: client.certificate } }), 'tls_client', /private_key is required/],
     ['a plain-http token URL', () => ({ auth: { ...oauth2, token_url: 'http://localhost/token' } }), 'auth.token_url', /auth.token_url must use https/],
-    ['a token URL at a private address', () => ({ auth: { ...oauth2, token_url: 'https://10.0.0.1/token' } }), 'auth.token_url', /auth.token_url host 10.0.0.1 is refused/],
+    [
+      'a token URL at a private address',
+      () => ({ auth: { ...oauth2, token_url: 'https://10.0.0.1/token' } }),
+      'auth.token_url',
+      /auth.token_url host 10.0.0.1 is refused/,
+    ],
     ['a token URL at the cloud metadata address', () => ({ auth: { ...oauth2, token_url: 'https://169.254.169.254/token' } }), 'auth.token_url', /is refused/],
     ['a token URL that is not a URL', () => ({ auth: { ...oauth2, token_url: 'token' } }), 'auth.token_url', /absolute URL/],
     ['a missing client secret', () => ({ auth: { ...oauth2, client_secret: undefined } }), 'auth', /client_secret is required/],

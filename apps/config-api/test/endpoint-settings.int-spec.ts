@@ -41,7 +41,11 @@ describe('config-api endpoint settings', () => {
     ['outside Latin-1', 'snow\u2603man'],
     ['an emoji', 'ok \u{1F600}'],
   ])('issue 12 item 3: refuses a header value with %s in custom headers, bearer tokens and header auth', async (_name, value) => {
-    for (const body of [{ headers: { 'X-Team': value } }, { auth: { type: 'bearer', token: value } }, { auth: { type: 'header', header_name: 'X-Key', header_value: value } }]) {
+    for (const body of [
+      { headers: { 'X-Team': value } },
+      { auth: { type: 'bearer', token: value } },
+      { auth: { type: 'header', header_name: 'X-Key', header_value: value } },
+    ]) {
       const answer = await createWith(body);
       expect({ body, status: answer.status }).toEqual({ body, status: 400 });
       expect(answer.body.error.message).toMatch(/CR, LF, NUL or other control characters, or characters outside Latin-1/);
@@ -52,38 +56,57 @@ describe('config-api endpoint settings', () => {
     expect((await createWith({ headers: { 'X-Team': 'caf\u00e9\tn\u00famero 4' } })).status).toBe(201);
   });
 
-  it.each(['keep-alive', 'Proxy-Authorization', 'proxy-authenticate', 'Connection', 'Host', 'Transfer-Encoding', 'Content-Length', 'TE', 'Upgrade', 'Expect', 'Trailer', 'http2-settings'])(
-    'issue 12 item 3: refuses the transport header %s as a custom header and as the auth header',
-    async (name) => {
-      for (const body of [{ headers: { [name]: 'v' } }, { auth: { type: 'header', header_name: name, header_value: 'v' } }]) {
-        const answer = await createWith(body);
-        expect({ body, status: answer.status }).toEqual({ body, status: 400 });
-        expect(answer.body.error.message).toContain(`'${name}' is a connection header`);
-      }
-    },
-  );
-
-  it.each(['webhook-id', 'webhook-timestamp', 'Webhook-Signature', 'X-Webhook-Event', 'X-Webhook-Timestamp', 'X-Webhook-Signature', 'Content-Type', 'User-Agent'])(
-    'issue 12 item 9: refuses %s, which the platform sends itself',
-    async (name) => {
-      for (const body of [{ headers: { [name]: 'v' } }, { auth: { type: 'header', header_name: name, header_value: 'v' } }]) {
-        const answer = await createWith(body);
-        expect({ body, status: answer.status }).toEqual({ body, status: 400 });
-        expect(answer.body.error.message).toContain(`'${name}' is set by the platform`);
-      }
-    },
-  );
-
-  it.each(['X-Webhook-Secret', 'X-Webhook-Token', 'X-Api-Key', 'Authorization'])('issue 12 item 9: accepts %s as the custom-header auth name, stored encrypted', async (name) => {
-    const created = await createWith({ auth: { type: 'header', header_name: name, header_value: `canary-${name}` } });
-    expect(created.status).toBe(201);
-    expect(created.body.data.auth).toEqual({ type: 'header', header_name: name.toLowerCase(), header_value: '********' });
-    const snapshot = await snapshotOf(created.body.data.id);
-    expect(snapshot?.auth?.headerName).toBe(name.toLowerCase());
-    expect(snapshot?.auth?.encryptedValue).toMatch(/^enc:v1:/);
-    expect(SecretBox.fromBase64(api.encryptionKey).decrypt(snapshot?.auth?.encryptedValue as string)).toBe(`canary-${name}`);
-    expect(JSON.stringify(api.logs)).not.toContain(`canary-${name}`);
+  it.each([
+    'keep-alive',
+    'Proxy-Authorization',
+    'proxy-authenticate',
+    'Connection',
+    'Host',
+    'Transfer-Encoding',
+    'Content-Length',
+    'TE',
+    'Upgrade',
+    'Expect',
+    'Trailer',
+    'http2-settings',
+  ])('issue 12 item 3: refuses the transport header %s as a custom header and as the auth header', async (name) => {
+    for (const body of [{ headers: { [name]: 'v' } }, { auth: { type: 'header', header_name: name, header_value: 'v' } }]) {
+      const answer = await createWith(body);
+      expect({ body, status: answer.status }).toEqual({ body, status: 400 });
+      expect(answer.body.error.message).toContain(`'${name}' is a connection header`);
+    }
   });
+
+  it.each([
+    'webhook-id',
+    'webhook-timestamp',
+    'Webhook-Signature',
+    'X-Webhook-Event',
+    'X-Webhook-Timestamp',
+    'X-Webhook-Signature',
+    'Content-Type',
+    'User-Agent',
+  ])('issue 12 item 9: refuses %s, which the platform sends itself', async (name) => {
+    for (const body of [{ headers: { [name]: 'v' } }, { auth: { type: 'header', header_name: name, header_value: 'v' } }]) {
+      const answer = await createWith(body);
+      expect({ body, status: answer.status }).toEqual({ body, status: 400 });
+      expect(answer.body.error.message).toContain(`'${name}' is set by the platform`);
+    }
+  });
+
+  it.each(['X-Webhook-Secret', 'X-Webhook-Token', 'X-Api-Key', 'Authorization'])(
+    'issue 12 item 9: accepts %s as the custom-header auth name, stored encrypted',
+    async (name) => {
+      const created = await createWith({ auth: { type: 'header', header_name: name, header_value: `canary-${name}` } });
+      expect(created.status).toBe(201);
+      expect(created.body.data.auth).toEqual({ type: 'header', header_name: name.toLowerCase(), header_value: '********' });
+      const snapshot = await snapshotOf(created.body.data.id);
+      expect(snapshot?.auth?.headerName).toBe(name.toLowerCase());
+      expect(snapshot?.auth?.encryptedValue).toMatch(/^enc:v1:/);
+      expect(SecretBox.fromBase64(api.encryptionKey).decrypt(snapshot?.auth?.encryptedValue as string)).toBe(`canary-${name}`);
+      expect(JSON.stringify(api.logs)).not.toContain(`canary-${name}`);
+    },
+  );
 
   it('issue 12 item 9: Authorization stays refused as a custom header (auth sets it)', async () => {
     const answer = await createWith({ headers: { Authorization: 'Basic x' } });

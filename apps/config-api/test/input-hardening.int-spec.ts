@@ -68,7 +68,11 @@ describe('config-api refuses bad input with a 400 that names it, never a 500', (
     expect(deep.status).toBe(400);
     const data = JSON.parse(nestedObject(62)) as Record<string, unknown>;
     expect((await admin.post('/api/v1/events', { event: 'a.b', data })).status).toBe(202);
-    const echoed = await fetch(`${api.baseUrl}/api/v1/webhook-receiver`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: nestedObject(64) });
+    const echoed = await fetch(`${api.baseUrl}/api/v1/webhook-receiver`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: nestedObject(64),
+    });
     expect(echoed.status).toBe(200);
   });
 

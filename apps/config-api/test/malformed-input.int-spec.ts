@@ -16,12 +16,42 @@ function seeded(seed: number): () => number {
 const HUGE = 'x'.repeat(100_000);
 const deep = (depth: number): unknown => (depth === 0 ? 'bottom' : { nested: deep(depth - 1) });
 const TRICKY_URLS = [
-  'https://localhost:0/x', 'https://[::ffff:0:a00:1]/x', 'https://[::ffff:0:a9fe:a9fe]/x', 'https://[fec0::1]/x', 'https://[64:ff9b::a00:1]/x', 'https://[2002:a00:1::]/x',
-  'http://example.com/hook', 'javascript:alert(1)', 'https://user@localhost/x', 'https://user:pass@localhost/x', '//example.com/x', 'https://',
-  'https://exa mple.com', 'https://localhost:99999/x', 'ftp://localhost/x', 'file:///etc/passwd', 'https://127.0.0.1/x', 'https://127.1/x',
-  'https://2130706433/x', 'https://0x7f.1/x', 'https://0177.0.0.1/x', 'https://[::1]/x', 'https://[::ffff:127.0.0.1]/x', 'https://169.254.169.254/x',
-  'https://10.0.0.1/x', 'https://192.168.0.1/x', 'https://localhost/x', 'https://localhost./x', 'https://0.0.0.0/x', 'https://[fe80::1]/x',
-  `https://localhost/${HUGE}`, 'https://localhost/#frag', '', ' ', 'https://local\u0000host/x', 'gopher://localhost:70/x',
+  'https://localhost:0/x',
+  'https://[::ffff:0:a00:1]/x',
+  'https://[::ffff:0:a9fe:a9fe]/x',
+  'https://[fec0::1]/x',
+  'https://[64:ff9b::a00:1]/x',
+  'https://[2002:a00:1::]/x',
+  'http://example.com/hook',
+  'javascript:alert(1)',
+  'https://user@localhost/x',
+  'https://user:pass@localhost/x',
+  '//example.com/x',
+  'https://',
+  'https://exa mple.com',
+  'https://localhost:99999/x',
+  'ftp://localhost/x',
+  'file:///etc/passwd',
+  'https://127.0.0.1/x',
+  'https://127.1/x',
+  'https://2130706433/x',
+  'https://0x7f.1/x',
+  'https://0177.0.0.1/x',
+  'https://[::1]/x',
+  'https://[::ffff:127.0.0.1]/x',
+  'https://169.254.169.254/x',
+  'https://10.0.0.1/x',
+  'https://192.168.0.1/x',
+  'https://localhost/x',
+  'https://localhost./x',
+  'https://0.0.0.0/x',
+  'https://[fe80::1]/x',
+  `https://localhost/${HUGE}`,
+  'https://localhost/#frag',
+  '',
+  ' ',
+  'https://local\u0000host/x',
+  'gopher://localhost:70/x',
 ];
 
 /** For each field: values that must be refused, and whether the field is required. */
@@ -38,7 +68,20 @@ const STRINGISH_BAD = [123, true, [], {}, HUGE];
 const INT_BAD = ['10', -1, 1.5, 1e12, [], {}, true];
 /** Header values no HTTP client can send, and names the platform or the HTTP client sets (issue 12 item 3). */
 const HEADER_VALUE_BAD = ['a\r\nInjected: 1', 'a\nb', 'a\u0000b', 'snow\u2603man', 'tab\u007f'];
-const HEADER_NAME_BAD = ['keep-alive', 'Proxy-Authorization', 'connection', 'host', 'Transfer-Encoding', 'content-length', 'te', 'upgrade', 'expect', 'trailer', 'webhook-signature', 'User-Agent'];
+const HEADER_NAME_BAD = [
+  'keep-alive',
+  'Proxy-Authorization',
+  'connection',
+  'host',
+  'Transfer-Encoding',
+  'content-length',
+  'te',
+  'upgrade',
+  'expect',
+  'trailer',
+  'webhook-signature',
+  'User-Agent',
+];
 
 function routes(webhookId: string): WriteRoute[] {
   const webhookFields: Record<string, FieldSpec> = {
@@ -48,8 +91,14 @@ function routes(webhookId: string): WriteRoute[] {
     active: { bad: ['true', 1, [], {}, null] },
     auth: {
       bad: [
-        'bearer', [], { type: 'magic' }, { type: 'bearer' }, { type: 'bearer', token: 7 }, { type: 'header', header_name: 'bad name', header_value: 'v' },
-        { type: 'header', header_name: 'X-Key' }, { type: 'none', extra: 1 },
+        'bearer',
+        [],
+        { type: 'magic' },
+        { type: 'bearer' },
+        { type: 'bearer', token: 7 },
+        { type: 'header', header_name: 'bad name', header_value: 'v' },
+        { type: 'header', header_name: 'X-Key' },
+        { type: 'none', extra: 1 },
         ...HEADER_VALUE_BAD.map((token) => ({ type: 'bearer', token })),
         ...HEADER_VALUE_BAD.map((value) => ({ type: 'header', header_name: 'X-Key', header_value: value })),
         ...HEADER_NAME_BAD.map((name) => ({ type: 'header', header_name: name, header_value: 'v' })),
@@ -57,23 +106,55 @@ function routes(webhookId: string): WriteRoute[] {
     },
     headers: {
       bad: [
-        'x', [], { 'X-A': 1 }, { Host: 'evil' }, { 'webhook-id': 'x' }, Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`X-H${i}`, 'v'])), { 'X-A': HUGE },
+        'x',
+        [],
+        { 'X-A': 1 },
+        { Host: 'evil' },
+        { 'webhook-id': 'x' },
+        Object.fromEntries(Array.from({ length: 21 }, (_, i) => [`X-H${i}`, 'v'])),
+        { 'X-A': HUGE },
         ...HEADER_VALUE_BAD.map((value) => ({ 'X-A': value })),
         ...HEADER_NAME_BAD.map((name) => ({ [name]: 'v' })),
       ],
     },
     timeout_ms: { bad: [...INT_BAD, 999, 30_001, null] },
-    retry: { bad: ['quick', [], { policy: 'sometimes' }, { schedule_ms: [1] }, { schedule_ms: 'fast' }, { policy: 'quick', schedule_ms: [1000] }, { schedule_ms: Array(21).fill(1000) }, null] },
+    retry: {
+      bad: [
+        'quick',
+        [],
+        { policy: 'sometimes' },
+        { schedule_ms: [1] },
+        { schedule_ms: 'fast' },
+        { policy: 'quick', schedule_ms: [1000] },
+        { schedule_ms: Array(21).fill(1000) },
+        null,
+      ],
+    },
     max_concurrency: { bad: [...INT_BAD, 0, 101, null] },
     rate_limit: { bad: [...INT_BAD, 0, 10_001] },
     tenant_field: { bad: ['tenant', 1, [], {}, null] },
   };
   const { url: _url, events: _events, ...optionalWebhookFields } = webhookFields;
   return [
-    { method: 'POST', path: '/api/v1/tenants', valid: { name: 'T' }, fields: { name: { bad: [...STRINGISH_BAD, ''], required: true }, id: { bad: ['Upper', '-x', 'a b', 'x'.repeat(64), 7, []] } } },
+    {
+      method: 'POST',
+      path: '/api/v1/tenants',
+      valid: { name: 'T' },
+      fields: { name: { bad: [...STRINGISH_BAD, ''], required: true }, id: { bad: ['Upper', '-x', 'a b', 'x'.repeat(64), 7, []] } },
+    },
     { method: 'PATCH', path: '/api/v1/tenants/fuzz', valid: { name: 'T' }, fields: { name: { bad: [...STRINGISH_BAD, ''], required: true } } },
-    { method: 'POST', path: '/api/v1/tenants/fuzz/api-keys', valid: { role: 'viewer' }, fields: { role: { bad: ['root', 'Admin', 1, [], {}, HUGE], required: true }, name: { bad: STRINGISH_BAD } } },
-    { method: 'POST', path: '/api/v1/webhooks', valid: { url: 'https://192.0.2.10/x', events: ['a.b'] }, fields: { ...webhookFields, secret: { bad: ['whsec_short', 'secret', 1, [], HUGE] } } },
+    {
+      method: 'POST',
+      path: '/api/v1/tenants/fuzz/api-keys',
+      valid: { role: 'viewer' },
+      fields: { role: { bad: ['root', 'Admin', 1, [], {}, HUGE], required: true }, name: { bad: STRINGISH_BAD } },
+    },
+    {
+      method: 'POST',
+      path: '/api/v1/webhooks',
+      valid: { url: 'https://192.0.2.10/x', events: ['a.b'] },
+      fields: { ...webhookFields, secret: { bad: ['whsec_short', 'secret', 1, [], HUGE] } },
+    },
     {
       method: 'PATCH',
       path: `/api/v1/webhooks/${webhookId}`,
@@ -111,7 +192,18 @@ function routes(webhookId: string): WriteRoute[] {
 function malformedBodies(route: WriteRoute, count: number, random: () => number): Array<{ body: string; names: string[] }> {
   const pick = <T>(items: T[]): T => items[Math.floor(random() * items.length)];
   const fieldNames = Object.keys(route.fields);
-  const wholeBodies = ['[]', '"text"', '42', 'null', '{', '{"a":', 'true', JSON.stringify([route.valid]), JSON.stringify(deep(2000)), `${'['.repeat(60_000)}${']'.repeat(60_000)}`];
+  const wholeBodies = [
+    '[]',
+    '"text"',
+    '42',
+    'null',
+    '{',
+    '{"a":',
+    'true',
+    JSON.stringify([route.valid]),
+    JSON.stringify(deep(2000)),
+    `${'['.repeat(60_000)}${']'.repeat(60_000)}`,
+  ];
   const bodies: Array<{ body: string; names: string[] }> = wholeBodies.map((body) => ({ body, names: [] }));
   while (bodies.length < count) {
     const body: Record<string, unknown> = { ...route.valid };
@@ -160,9 +252,25 @@ describe('malformed bodies on every write route', () => {
     // does not resolve on a machine without network, so it is stored through the repository.
     webhookId = 'ep_0000000000000000000000f1';
     await api.app.get(EndpointRepository).insert({
-      _id: webhookId, tenantId: 'fuzz', url: 'https://hooks.example.com/x', description: '', events: ['a.b'], active: true,
-      secrets: [], auth: null, encryptedHeaders: {}, timeoutMs: 10_000, retryScheduleMs: null, maxConcurrency: 10, rateLimitPerSecond: null,
-      tenantField: 'tenantId', disabledReason: null, disabledAt: null, revision: 1, createdAt: new Date(), updatedAt: new Date(),
+      _id: webhookId,
+      tenantId: 'fuzz',
+      url: 'https://hooks.example.com/x',
+      description: '',
+      events: ['a.b'],
+      active: true,
+      secrets: [],
+      auth: null,
+      encryptedHeaders: {},
+      timeoutMs: 10_000,
+      retryScheduleMs: null,
+      maxConcurrency: 10,
+      rateLimitPerSecond: null,
+      tenantField: 'tenantId',
+      disabledReason: null,
+      disabledAt: null,
+      revision: 1,
+      createdAt: new Date(),
+      updatedAt: new Date(),
     });
   });
 

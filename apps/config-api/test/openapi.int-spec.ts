@@ -37,7 +37,11 @@ describe('the OpenAPI document', () => {
   }
 
   it('describes every API route the server serves, with a summary', () => {
-    expect(apiOperations().filter(({ operation }) => !operation?.summary).map(({ route }) => route)).toEqual([]);
+    expect(
+      apiOperations()
+        .filter(({ operation }) => !operation?.summary)
+        .map(({ route }) => route),
+    ).toEqual([]);
   });
 
   it('declares the success answer of every route with a schema, and its error answers with the error envelope', () => {
@@ -52,7 +56,8 @@ describe('the OpenAPI document', () => {
       }
       const errors = Object.keys(answers).filter((status) => /^[45]/.test(status));
       for (const status of errors) {
-        if (answers[status].content?.['application/json']?.schema?.['$ref'] !== '#/components/schemas/ErrorEnvelope') problems.push(`${route} ${status}: not the error envelope`);
+        if (answers[status].content?.['application/json']?.schema?.['$ref'] !== '#/components/schemas/ErrorEnvelope')
+          problems.push(`${route} ${status}: not the error envelope`);
       }
       const isPublic = operation?.security === undefined || operation.security.length === 0;
       if (!isPublic && !errors.includes('401')) problems.push(`${route}: 401 not declared`);
@@ -109,7 +114,11 @@ describe('the OpenAPI document', () => {
     await check(admin, 'POST', '/api/v1/webhooks', '/api/v1/webhooks', { url: 'ftp://example.com', events: [] });
     await check(viewer, 'POST', '/api/v1/webhooks', '/api/v1/webhooks', { url: 'https://127.0.0.1:9/hooks', events: ['order.*'] });
     const id = (created.body as { data: { id: string } }).data.id;
-    await check(admin, 'POST', '/api/v1/webhooks', '/api/v1/webhooks', { url: 'https://127.0.0.1:9/other', events: ['*'], auth: { type: 'bearer', token: 't-1' } });
+    await check(admin, 'POST', '/api/v1/webhooks', '/api/v1/webhooks', {
+      url: 'https://127.0.0.1:9/other',
+      events: ['*'],
+      auth: { type: 'bearer', token: 't-1' },
+    });
     await check(viewer, 'GET', '/api/v1/webhooks', '/api/v1/webhooks');
     await check(viewer, 'GET', `/api/v1/webhooks/${id}`, '/api/v1/webhooks/{id}');
     await check(viewer, 'GET', '/api/v1/webhooks/ep_00000000000000000000', '/api/v1/webhooks/{id}');
@@ -121,7 +130,12 @@ describe('the OpenAPI document', () => {
     await check(admin, 'POST', '/api/v1/events', '/api/v1/events', { event: 'order created', data: 'not an object' });
     await check(operator.withKey(undefined), 'POST', '/api/v1/webhook-receiver', '/api/v1/webhook-receiver', { hello: 'world' });
     await check(admin, 'DELETE', `/api/v1/webhooks/${id}`, '/api/v1/webhooks/{id}');
-    await check(operator, 'DELETE', `/api/v1/tenants/openapi/api-keys/${(issued.body as { data: { id: string } }).data.id}`, '/api/v1/tenants/{tenantId}/api-keys/{keyId}');
+    await check(
+      operator,
+      'DELETE',
+      `/api/v1/tenants/openapi/api-keys/${(issued.body as { data: { id: string } }).data.id}`,
+      '/api/v1/tenants/{tenantId}/api-keys/{keyId}',
+    );
     await check(operator, 'DELETE', '/api/v1/tenants/openapi', '/api/v1/tenants/{tenantId}');
     expect(problems).toEqual([]);
   });

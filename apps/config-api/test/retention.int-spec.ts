@@ -119,7 +119,11 @@ describe('config-api retention routes, answered by retention-cron', () => {
   });
 
   it('runs retention for the operator, dry or not, and answers 409 while another run holds the lease', async () => {
-    const records = [buildAttemptRecord({ tenantId: 'acme' }), buildAttemptRecord({ tenantId: 'acme', status: 'failed' }), buildAttemptRecord({ tenantId: 'globex' })];
+    const records = [
+      buildAttemptRecord({ tenantId: 'acme' }),
+      buildAttemptRecord({ tenantId: 'acme', status: 'failed' }),
+      buildAttemptRecord({ tenantId: 'globex' }),
+    ];
     await logs.recorder.record(records);
     const deliveries = connection.collection(DELIVERIES_COLLECTION);
     await deliveries.updateMany({}, { $set: { updatedAt: new Date(Date.now() - 40 * DAY_MS) } });
@@ -131,7 +135,12 @@ describe('config-api retention routes, answered by retention-cron', () => {
 
     const dry = await api.operator.post<Body>('/api/v1/retention/runs', { dry_run: true });
     expect(dry.status).toBe(200);
-    expect(dry.body.data).toMatchObject({ dry_run: true, result: 'completed', trigger: 'rpc', tenants: { acme: { deliveries: 1, attempts: 1 }, globex: { deliveries: 1, attempts: 1 } } });
+    expect(dry.body.data).toMatchObject({
+      dry_run: true,
+      result: 'completed',
+      trigger: 'rpc',
+      tenants: { acme: { deliveries: 1, attempts: 1 }, globex: { deliveries: 1, attempts: 1 } },
+    });
     expect(await deliveries.countDocuments()).toBe(3);
 
     const real = await api.operator.post<Body>('/api/v1/retention/runs', { dry_run: false });

@@ -39,9 +39,7 @@ export class DispatcherModule {
   static forRoot(config: DispatcherConfig, logger: Logger): DynamicModule {
     return {
       module: DispatcherModule,
-      imports: [
-        AppFoundationModule.forRoot('dispatcher', DispatcherConfig, config, logger),
-      ],
+      imports: [AppFoundationModule.forRoot('dispatcher', DispatcherConfig, config, logger)],
       controllers: [HealthController, DeliveryCommandsHandler],
       providers: [
         { provide: SecretBox, useValue: SecretBox.fromConfig(config) },

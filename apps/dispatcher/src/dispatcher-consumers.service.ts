@@ -53,11 +53,7 @@ export class DispatcherConsumers implements OnApplicationBootstrap, BeforeApplic
     );
   }
 
-  private async startWorker(
-    settings: DurableConsumerSettings,
-    handler: (message: JsMsg) => Promise<void>,
-    concurrency: number,
-  ): Promise<void> {
+  private async startWorker(settings: DurableConsumerSettings, handler: (message: JsMsg) => Promise<void>, concurrency: number): Promise<void> {
     const consumer = await openDurableConsumer(this.js, this.jsm, settings);
     const worker = new JetStreamWorker(consumer, handler, {
       concurrency,

@@ -30,9 +30,15 @@ describe('delivery semantics against real NATS and HTTPS receivers', () => {
   const gaps = (times: string[]) => times.slice(1).map((time, index) => Date.parse(time) - Date.parse(times[index]));
 
   it('retries a failing endpoint exactly as its schedule says, within the jitter bounds, then gives up', async () => {
-    const endpoint = await dispatcher.addEndpoint('acme', { url: receiver.url('/status/500/schedule'), events: ['schedule.*'], retryScheduleMs: [300, 600, 900] });
+    const endpoint = await dispatcher.addEndpoint('acme', {
+      url: receiver.url('/status/500/schedule'),
+      events: ['schedule.*'],
+      retryScheduleMs: [300, 600, 900],
+    });
     await publishTo('schedule.test');
-    const attempts = await eventually(() => (dispatcher.attemptsOf(endpoint.id).length === 4 ? dispatcher.attemptsOf(endpoint.id) : undefined), { timeoutMs: 15_000 });
+    const attempts = await eventually(() => (dispatcher.attemptsOf(endpoint.id).length === 4 ? dispatcher.attemptsOf(endpoint.id) : undefined), {
+      timeoutMs: 15_000,
+    });
     expect(attempts.map((attempt) => attempt.status)).toEqual(['retrying', 'retrying', 'retrying', 'failed']);
     expect(new Set(attempts.map((attempt) => attempt.deliveryId)).size).toBe(1);
     expect(attempts.map((attempt) => attempt.error?.code)).toEqual(['http_status', 'http_status', 'http_status', 'http_status']);
@@ -54,7 +60,10 @@ describe('delivery semantics against real NATS and HTTPS receivers', () => {
     const endpoint = await dispatcher.addEndpoint('acme', { url: receiver.url('/status/500/occurred'), events: ['occurred.*'], retryScheduleMs: [200] });
     const occurred = '2026-01-02T03:04:05.678Z';
     await dispatcher.publisher.publish('acme', { event: 'occurred.test', timestamp: occurred, data: {} });
-    const requests = await eventually(() => (receiver.requestsTo('/status/500/occurred').length === 2 ? receiver.requestsTo('/status/500/occurred') : undefined), { timeoutMs: 15_000 });
+    const requests = await eventually(
+      () => (receiver.requestsTo('/status/500/occurred').length === 2 ? receiver.requestsTo('/status/500/occurred') : undefined),
+      { timeoutMs: 15_000 },
+    );
     expect(requests.map((request) => request.headers['x-webhook-timestamp'])).toEqual([occurred, occurred]);
     for (const request of requests) expect(Math.abs(Number(request.headers['webhook-timestamp']) - Date.now() / 1000)).toBeLessThan(60);
     // The receiver sees the second request before the dispatcher records its attempt.
@@ -80,8 +89,12 @@ describe('delivery semantics against real NATS and HTTPS receivers', () => {
     const throttled = await dispatcher.addEndpoint('acme', { url: receiver.url('/status/429'), events: ['throttled.*'], retryScheduleMs: [100] });
     await publishTo('busy.now');
     await publishTo('throttled.now');
-    const busy = await eventually(() => (dispatcher.attemptsOf(unavailable.id).length === 2 ? dispatcher.attemptsOf(unavailable.id) : undefined), { timeoutMs: 10_000 });
-    const limited = await eventually(() => (dispatcher.attemptsOf(throttled.id).length === 2 ? dispatcher.attemptsOf(throttled.id) : undefined), { timeoutMs: 10_000 });
+    const busy = await eventually(() => (dispatcher.attemptsOf(unavailable.id).length === 2 ? dispatcher.attemptsOf(unavailable.id) : undefined), {
+      timeoutMs: 10_000,
+    });
+    const limited = await eventually(() => (dispatcher.attemptsOf(throttled.id).length === 2 ? dispatcher.attemptsOf(throttled.id) : undefined), {
+      timeoutMs: 10_000,
+    });
     expect(gaps(busy.map((attempt) => attempt.startedAt))[0]).toBeGreaterThanOrEqual(2000);
     expect(gaps(limited.map((attempt) => attempt.startedAt))[0]).toBeGreaterThanOrEqual(1500);
   });
@@ -97,7 +110,11 @@ describe('delivery semantics against real NATS and HTTPS receivers', () => {
   });
 
   it('disables an endpoint that keeps failing for the whole window', async () => {
-    const endpoint = await dispatcher.addEndpoint('acme', { url: receiver.url('/status/500/window'), events: ['window.*'], retryScheduleMs: Array(10).fill(400) });
+    const endpoint = await dispatcher.addEndpoint('acme', {
+      url: receiver.url('/status/500/window'),
+      events: ['window.*'],
+      retryScheduleMs: Array(10).fill(400),
+    });
     await publishTo('window.open');
     const event = await eventually(() => dispatcher.disabled.find((disabled) => disabled.endpointId === endpoint.id), { timeoutMs: 10_000 });
     expect(event).toMatchObject({ reason: 'failing', detail: expect.stringMatching(/failures in a row/) });

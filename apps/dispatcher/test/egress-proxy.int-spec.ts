@@ -1,5 +1,13 @@
 import type { LookupAddress, lookup } from 'node:dns';
-import { ConnectProxy, MutualTlsReceiver, OAuth2TokenServer, eventually, testClientCertificate, type HttpsReceiver, type TestCertificates } from '@wirehook/testing';
+import {
+  ConnectProxy,
+  MutualTlsReceiver,
+  OAuth2TokenServer,
+  eventually,
+  testClientCertificate,
+  type HttpsReceiver,
+  type TestCertificates,
+} from '@wirehook/testing';
 import { WebhookSender } from '../src/http-client/webhook-sender';
 import { startDispatcherTestbed, type DispatcherHarness, type DispatcherTestbed } from './support/dispatcher-harness';
 
@@ -49,7 +57,11 @@ describe('egress proxies', () => {
 
   it("sends an endpoint's deliveries through its own proxy, with the credentials in its URL", async () => {
     const tunnels = proxy.tunnels;
-    const endpoint = await addEndpoint({ url: receiver.url('/own-proxy'), events: ['proxy.own'], encryptedProxyUrl: dispatcher.encrypt(ownProxy.url('tenant:pa%20ss')) });
+    const endpoint = await addEndpoint({
+      url: receiver.url('/own-proxy'),
+      events: ['proxy.own'],
+      encryptedProxyUrl: dispatcher.encrypt(ownProxy.url('tenant:pa%20ss')),
+    });
     expect(await deliver(endpoint.id, 'proxy.own')).toMatchObject({ status: 'success' });
     expect(ownProxy.targets).toEqual([`localhost:${receiver.port}`]);
     expect(proxy.tunnels).toBe(tunnels);
@@ -85,7 +97,13 @@ describe('egress proxies', () => {
     beforeAll(async () => {
       plain = await OAuth2TokenServer.start();
       proxy.hosts.set('public.test', '127.0.0.1');
-      sender = new WebhookSender({ allowCidrs: [], requireHttps: false, responseBodyLimitBytes: 1024, proxy: { httpsProxy: proxy.url(), httpProxy: proxy.url() }, resolve });
+      sender = new WebhookSender({
+        allowCidrs: [],
+        requireHttps: false,
+        responseBodyLimitBytes: 1024,
+        proxy: { httpsProxy: proxy.url(), httpProxy: proxy.url() },
+        resolve,
+      });
     });
 
     afterAll(async () => {

@@ -70,7 +70,10 @@ describe('the dispatcher during an encryption key rotation', () => {
     await dispatcher.publisher.publish('acme', { event: 'rotation.test', data: { n: 1 } });
     await eventually(() => receiver.requestsTo('/old').length === 1 && receiver.requestsTo('/new').length === 1, { timeoutMs: 15_000 });
 
-    for (const [path, secret, team] of [['/old', secrets.old, 'team-old'], ['/new', secrets.new, 'team-new']]) {
+    for (const [path, secret, team] of [
+      ['/old', secrets.old, 'team-old'],
+      ['/new', secrets.new, 'team-new'],
+    ]) {
       const [request] = receiver.requestsTo(path);
       const headers = Object.fromEntries(Object.entries(request.headers).map(([name, value]) => [name, String(value)]));
       expect(headers['x-team']).toBe(team);

@@ -31,7 +31,13 @@ describe('endpoint authentication: mutual TLS and OAuth2', () => {
     return dispatcher.attemptsOf(endpointId).slice(before);
   };
 
-  const oauth2Auth = () => ({ type: 'oauth2' as const, tokenUrl: tokens.url(), clientId: tokens.clientId, encryptedValue: dispatcher.encrypt(tokens.clientSecret), scope: 'webhooks:write' });
+  const oauth2Auth = () => ({
+    type: 'oauth2' as const,
+    tokenUrl: tokens.url(),
+    clientId: tokens.clientId,
+    encryptedValue: dispatcher.encrypt(tokens.clientSecret),
+    scope: 'webhooks:write',
+  });
 
   it('presents the endpoint client certificate to a receiver that requires one', async () => {
     const endpoint = await dispatcher.addEndpoint('acme', {
@@ -63,7 +69,11 @@ describe('endpoint authentication: mutual TLS and OAuth2', () => {
     expect(attempts.map((attempt) => attempt.status)).toEqual(Array(4).fill('success'));
     expect(tokens.requests.length - before).toBe(1);
     const request = tokens.requests.at(-1);
-    expect(request).toMatchObject({ authorization: tokens.expectedBasic(), contentType: 'application/x-www-form-urlencoded', form: { grant_type: 'client_credentials', scope: 'webhooks:write' } });
+    expect(request).toMatchObject({
+      authorization: tokens.expectedBasic(),
+      contentType: 'application/x-www-form-urlencoded',
+      form: { grant_type: 'client_credentials', scope: 'webhooks:write' },
+    });
     const token = tokens.latest;
     expect(receiver.requestsTo('/oauth-cached').map((received) => received.headers.authorization)).toEqual(Array(5).fill(`Bearer ${token}`));
     expect(attempts[0].request.headers.authorization).toBe('[redacted]');
@@ -91,12 +101,19 @@ describe('endpoint authentication: mutual TLS and OAuth2', () => {
     await deliver(endpoint.id, 'oauth.revoked');
     const revoked = tokens.latest;
     const before = tokens.requests.length;
-    receiver.respondWith((request) => (request.path === '/oauth-revoked' && request.headers.authorization === `Bearer ${revoked}` ? { status: 401 } : { status: 200 }));
+    receiver.respondWith((request) =>
+      request.path === '/oauth-revoked' && request.headers.authorization === `Bearer ${revoked}` ? { status: 401 } : { status: 200 },
+    );
     try {
       const [attempt] = await deliver(endpoint.id, 'oauth.revoked');
       expect(attempt).toMatchObject({ attempt: 1, status: 'success', response: { status: 200 } });
       expect(tokens.requests.length - before).toBe(1);
-      expect(receiver.requestsTo('/oauth-revoked').slice(-2).map((received) => received.headers.authorization)).toEqual([`Bearer ${revoked}`, `Bearer ${tokens.latest}`]);
+      expect(
+        receiver
+          .requestsTo('/oauth-revoked')
+          .slice(-2)
+          .map((received) => received.headers.authorization),
+      ).toEqual([`Bearer ${revoked}`, `Bearer ${tokens.latest}`]);
     } finally {
       receiver.respondWith(() => ({ status: 200 }));
     }

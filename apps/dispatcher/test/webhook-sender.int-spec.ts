@@ -84,11 +84,17 @@ describe('WebhookSender against real HTTPS receivers', () => {
     const refused = (await send(sender, `https://127.0.0.1:${closedPort}/`)).error;
     expect(refused?.message).toBe(`Connection refused: the endpoint's server did not accept the connection (connect ECONNREFUSED 127.0.0.1:${closedPort})`);
     const strict = new WebhookSender({ allowCidrs: ['127.0.0.0/8'], requireHttps: true, responseBodyLimitBytes: 1024 });
-    expect((await send(strict, receiver.url())).error?.message).toMatch(/^TLS certificate not trusted: the endpoint's HTTPS certificate is not signed by an authority wirehook trusts \(.+\)$/);
+    expect((await send(strict, receiver.url())).error?.message).toMatch(
+      /^TLS certificate not trusted: the endpoint's HTTPS certificate is not signed by an authority wirehook trusts \(.+\)$/,
+    );
     await strict.close();
     receiver.respondWith(() => ({ status: 200, delayMs: 3000 }));
-    expect((await send(sender, receiver.url('/slow'), 300)).error?.message).toMatch(/^No answer within 300 ms: the endpoint did not answer within its timeout \(.+\)$/);
-    expect((await send(sender, 'http://127.0.0.1/')).error?.message).toBe('Address not allowed: wirehook does not send webhooks to this URL or address (the http: scheme is not allowed (HTTPS is required))');
+    expect((await send(sender, receiver.url('/slow'), 300)).error?.message).toMatch(
+      /^No answer within 300 ms: the endpoint did not answer within its timeout \(.+\)$/,
+    );
+    expect((await send(sender, 'http://127.0.0.1/')).error?.message).toBe(
+      'Address not allowed: wirehook does not send webhooks to this URL or address (the http: scheme is not allowed (HTTPS is required))',
+    );
   });
 });
 
@@ -104,7 +110,10 @@ describe('WebhookSender refuses internal addresses before any byte is sent', () 
     const answers = resolverAnswers.get(hostname);
     if (!answers) return callback(Object.assign(new Error(`no test answer for ${hostname}`), { code: 'ENOTFOUND' }), []);
     const next = answers.length > 1 ? (answers.shift() as string) : answers[0];
-    callback(null, next.split(',').map((address) => ({ address, family: address.includes(':') ? 6 : 4 })));
+    callback(
+      null,
+      next.split(',').map((address) => ({ address, family: address.includes(':') ? 6 : 4 })),
+    );
   };
 
   beforeAll(async () => {
@@ -123,18 +132,51 @@ describe('WebhookSender refuses internal addresses before any byte is sent', () 
   });
 
   const forms = () => [
-    `https://127.0.0.1:${port}/`, `https://127.1:${port}/`, `https://2130706433:${port}/`, `https://0x7f000001:${port}/`,
-    `https://0177.0.0.1:${port}/`, `https://0x7f.1:${port}/`, `https://0x7f.0.0.1:${port}/`, `https://017700000001:${port}/`,
-    `https://127.000.000.001:${port}/`, `https://127.0.0.1.:${port}/`, `https://127.0.0.2:${port}/`, `https://[::1]:${port}/`,
-    `https://[::ffff:127.0.0.1]:${port}/`, `https://[::ffff:7f00:1]:${port}/`, `https://[0:0:0:0:0:ffff:127.0.0.1]:${port}/`,
-    `https://[::127.0.0.1]:${port}/`, `https://[2002:7f00:1::]:${port}/`, `https://[64:ff9b::7f00:1]:${port}/`, `https://[::]:${port}/`,
-    `https://0.0.0.0:${port}/`, `https://0:${port}/`, `https://good@127.0.0.1:${port}/`, `https://user:pass@localhost:${port}/`,
-    `http://127.0.0.1:${port}/`, `http://example.com:${port}/`, `ftp://127.0.0.1:${port}/`, `https://10.0.0.1:${port}/`,
-    `https://172.16.0.1:${port}/`, `https://192.168.1.1:${port}/`, `https://169.254.169.254:${port}/latest/meta-data`,
-    `https://[::ffff:a9fe:a9fe]:${port}/`, `https://100.64.0.1:${port}/`, `https://198.18.0.1:${port}/`, `https://224.0.0.1:${port}/`,
-    `https://255.255.255.255:${port}/`, `https://[fe80::1]:${port}/`, `https://[fc00::1]:${port}/`, `https://[fd00:ec2::254]:${port}/`,
-    `https://localhost:${port}/`, `https://LOCALHOST:${port}/`, `https://localhost.:${port}/`, `https://loopback.test:${port}/`,
-    `https://mixed.test:${port}/`, `https://mapped.test:${port}/`, `https://rebind.test:${port}/`,
+    `https://127.0.0.1:${port}/`,
+    `https://127.1:${port}/`,
+    `https://2130706433:${port}/`,
+    `https://0x7f000001:${port}/`,
+    `https://0177.0.0.1:${port}/`,
+    `https://0x7f.1:${port}/`,
+    `https://0x7f.0.0.1:${port}/`,
+    `https://017700000001:${port}/`,
+    `https://127.000.000.001:${port}/`,
+    `https://127.0.0.1.:${port}/`,
+    `https://127.0.0.2:${port}/`,
+    `https://[::1]:${port}/`,
+    `https://[::ffff:127.0.0.1]:${port}/`,
+    `https://[::ffff:7f00:1]:${port}/`,
+    `https://[0:0:0:0:0:ffff:127.0.0.1]:${port}/`,
+    `https://[::127.0.0.1]:${port}/`,
+    `https://[2002:7f00:1::]:${port}/`,
+    `https://[64:ff9b::7f00:1]:${port}/`,
+    `https://[::]:${port}/`,
+    `https://0.0.0.0:${port}/`,
+    `https://0:${port}/`,
+    `https://good@127.0.0.1:${port}/`,
+    `https://user:pass@localhost:${port}/`,
+    `http://127.0.0.1:${port}/`,
+    `http://example.com:${port}/`,
+    `ftp://127.0.0.1:${port}/`,
+    `https://10.0.0.1:${port}/`,
+    `https://172.16.0.1:${port}/`,
+    `https://192.168.1.1:${port}/`,
+    `https://169.254.169.254:${port}/latest/meta-data`,
+    `https://[::ffff:a9fe:a9fe]:${port}/`,
+    `https://100.64.0.1:${port}/`,
+    `https://198.18.0.1:${port}/`,
+    `https://224.0.0.1:${port}/`,
+    `https://255.255.255.255:${port}/`,
+    `https://[fe80::1]:${port}/`,
+    `https://[fc00::1]:${port}/`,
+    `https://[fd00:ec2::254]:${port}/`,
+    `https://localhost:${port}/`,
+    `https://LOCALHOST:${port}/`,
+    `https://localhost.:${port}/`,
+    `https://loopback.test:${port}/`,
+    `https://mixed.test:${port}/`,
+    `https://mapped.test:${port}/`,
+    `https://rebind.test:${port}/`,
   ];
 
   it('refuses more than 40 spellings of internal targets with zero connections to the canary', async () => {

@@ -14,15 +14,12 @@ import { LogsHandler } from './logs/logs.handler';
 import { logServiceConsumerLagProvider } from './metrics/consumer-lag.metrics';
 import { TenantQueryLimiter } from './logs/tenant-query-gate';
 
-
 @Module({})
 export class LogServiceModule {
   static forRoot(config: LogServiceConfig, logger: Logger): DynamicModule {
     return {
       module: LogServiceModule,
-      imports: [
-        AppFoundationModule.forRoot('log-service', LogServiceConfig, config, logger),
-      ],
+      imports: [AppFoundationModule.forRoot('log-service', LogServiceConfig, config, logger)],
       controllers: [HealthController, LogsHandler],
       providers: [
         ...mongoProviders(config, LOG_SERVICE_COLLECTIONS, logger),
@@ -33,11 +30,14 @@ export class LogServiceModule {
           useFactory: (connection: Connection) => new DeliveryLogs(connection, { maxTimeMs: config.LOG_QUERY_MAX_TIME_MS }),
         },
         // Ready: NATS connected, MongoDB answering and accepting the last write, the indexes in place.
-        readinessChecks([NATS_CONNECTION, MONGO_CONNECTION, AttemptWriter, IndexCheck], (nc: NatsConnection, mongo: Connection, writer: AttemptWriter, indexes: IndexCheck) => [
-          () => natsHealthIndicator(nc),
-          () => mongoHealthIndicator(mongo, () => !writer.healthy),
-          () => indexHealthIndicator(indexes),
-        ]),
+        readinessChecks(
+          [NATS_CONNECTION, MONGO_CONNECTION, AttemptWriter, IndexCheck],
+          (nc: NatsConnection, mongo: Connection, writer: AttemptWriter, indexes: IndexCheck) => [
+            () => natsHealthIndicator(nc),
+            () => mongoHealthIndicator(mongo, () => !writer.healthy),
+            () => indexHealthIndicator(indexes),
+          ],
+        ),
         AttemptWriter,
         TenantQueryLimiter,
         logServiceConsumerLagProvider,

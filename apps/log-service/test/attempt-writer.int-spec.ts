@@ -118,7 +118,14 @@ describe('log-service writes attempt records from JetStream to MongoDB', () => {
         bodyLength: first.request.body.length,
         bodyPreview: first.request.body,
       },
-      response: { status: 503, headers: { 'content-type': 'text/plain' }, body: 'upstream down', bodyTruncated: false, bodyLength: 13, bodyPreview: 'upstream down' },
+      response: {
+        status: 503,
+        headers: { 'content-type': 'text/plain' },
+        body: 'upstream down',
+        bodyTruncated: false,
+        bodyLength: 13,
+        bodyPreview: 'upstream down',
+      },
       error: { code: 'http_status', message: 'the endpoint answered HTTP 503' },
       durationMs: 42,
       deliveryCreatedAt: new Date(first.deliveryCreatedAt),
@@ -130,7 +137,9 @@ describe('log-service writes attempt records from JetStream to MongoDB', () => {
     // No response at all: a network failure keeps its code and message and no status.
     expect(stored[1]).toMatchObject({ httpStatus: null, statusClass: 'none', response: null, error: second.error });
     // The payload is stored once, whole, for all three attempts.
-    expect(await service.collection('event_payloads').find({ body: first.request.body }).toArray()).toEqual([expect.objectContaining({ _id: payloadIdOf('acme', first.request.body) })]);
+    expect(await service.collection('event_payloads').find({ body: first.request.body }).toArray()).toEqual([
+      expect.objectContaining({ _id: payloadIdOf('acme', first.request.body) }),
+    ]);
 
     const delivery = await service.logs.deliveries.find('acme', first.deliveryId);
     expect(delivery).toMatchObject({
@@ -161,7 +170,10 @@ describe('log-service writes attempt records from JetStream to MongoDB', () => {
 
     expect(await service.collection('delivery_attempts').countDocuments()).toBe(records.length);
     expect(await service.collection('deliveries').countDocuments()).toBe(2);
-    const perDelivery = await service.collection('delivery_attempts').aggregate<{ _id: string; count: number }>([{ $group: { _id: '$deliveryId', count: { $sum: 1 } } }]).toArray();
+    const perDelivery = await service
+      .collection('delivery_attempts')
+      .aggregate<{ _id: string; count: number }>([{ $group: { _id: '$deliveryId', count: { $sum: 1 } } }])
+      .toArray();
     expect(perDelivery.map((row) => row.count).sort()).toEqual([1, 3]);
     expect(await service.logs.deliveries.find('acme', records[0].deliveryId)).toMatchObject({ status: 'success', lastAttempt: 3 });
   });
@@ -226,7 +238,9 @@ describe('log-service writes attempt records from JetStream to MongoDB', () => {
     ]) {
       await service.js.publish(attemptSubject('acme'), Buffer.from(text));
       await eventually(async () => {
-        const letter = (await service.jsm.streams.getMessage(StreamNames.deadLetters, { last_by_subj: deadLetterSubject('malformed_json') }))?.json<DeadLetterMessage>();
+        const letter = (
+          await service.jsm.streams.getMessage(StreamNames.deadLetters, { last_by_subj: deadLetterSubject('malformed_json') })
+        )?.json<DeadLetterMessage>();
         return letter?.body === kept && letter.detail === 'body is not valid JSON';
       });
     }
@@ -249,7 +263,10 @@ describe('log-service writes attempt records from JetStream to MongoDB', () => {
     const batch = { attempts: [first, bad, second], created: [created] };
     await service.js.publish(attemptLogBatchSubject('acme'), encodeMessage(batch));
     await service.js.publish(attemptLogBatchSubject('acme'), encodeMessage(batch));
-    await eventually(async () => (await service.collection('deliveries').countDocuments({ _id: { $in: [first.deliveryId, second.deliveryId, pending.deliveryId] } } as object)) === 3);
+    await eventually(
+      async () =>
+        (await service.collection('deliveries').countDocuments({ _id: { $in: [first.deliveryId, second.deliveryId, pending.deliveryId] } } as object)) === 3,
+    );
     await streamDrained();
     expect(await service.collection('delivery_attempts').countDocuments({ deliveryId: { $in: [first.deliveryId, second.deliveryId] } })).toBe(2);
     expect(await service.collection('delivery_attempts').countDocuments({ deliveryId: bad.deliveryId })).toBe(0);
@@ -263,7 +280,9 @@ describe('log-service writes attempt records from JetStream to MongoDB', () => {
     // A batch that is not one is dead-lettered whole.
     await service.js.publish(attemptLogBatchSubject('acme'), encodeMessage({ attempts: 'none' }));
     await eventually(async () => {
-      const letter = (await service.jsm.streams.getMessage(StreamNames.deadLetters, { last_by_subj: deadLetterSubject('invalid_fields') }))?.json<DeadLetterMessage>();
+      const letter = (
+        await service.jsm.streams.getMessage(StreamNames.deadLetters, { last_by_subj: deadLetterSubject('invalid_fields') })
+      )?.json<DeadLetterMessage>();
       return letter?.detail.includes('attempts array');
     });
     await streamDrained();

@@ -36,7 +36,12 @@ describe('log-service replies stay within the NATS payload, and every query it s
         endpointId: 'ep_000000000000000000000001',
         request: { method: 'POST', url: 'https://crm.example.com/hooks', headers: { 'content-type': 'application/json' }, body },
         // Control characters sextuple in JSON: the worst text a response can hold.
-        response: { status: 500, headers: { 'content-type': 'text/plain', 'x-trace': 'y'.repeat(4000) }, body: '\u0001'.repeat(64 * 1024), bodyTruncated: true },
+        response: {
+          status: 500,
+          headers: { 'content-type': 'text/plain', 'x-trace': 'y'.repeat(4000) },
+          body: '\u0001'.repeat(64 * 1024),
+          bodyTruncated: true,
+        },
         error: { code: 'http_status', message: 'the endpoint answered HTTP 500' },
       });
     });
@@ -55,7 +60,12 @@ describe('log-service replies stay within the NATS payload, and every query it s
   afterEach(() => {
     const reads = logReads(commands);
     expect(reads.length).toBeGreaterThan(0);
-    for (const read of reads) expect({ collection: read.collection, command: read.name, problems: unboundedParts(read) }).toEqual({ collection: read.collection, command: read.name, problems: [] });
+    for (const read of reads)
+      expect({ collection: read.collection, command: read.name, problems: unboundedParts(read) }).toEqual({
+        collection: read.collection,
+        command: read.name,
+        problems: [],
+      });
   });
 
   it('answers a page of 100 attempts with 256 KB payloads within the budget, previews flagged as cut', async () => {
@@ -72,7 +82,10 @@ describe('log-service replies stay within the NATS payload, and every query it s
     const detail = await handler.get({ tenantId: 'acme', id: `${record.deliveryId}_1` });
     expect(replySize(detail)).toBeLessThan(NATS_MAX_PAYLOAD);
     expect(detail.request.body).toEqual({ text: null, length: record.request.body.length });
-    for (const [part, expected] of [['request', record.request.body], ['response', record.response?.body ?? '']] as const) {
+    for (const [part, expected] of [
+      ['request', record.request.body],
+      ['response', record.response?.body ?? ''],
+    ] as const) {
       let text = '';
       while (text.length < expected.length) {
         const chunk = await handler.body({ tenantId: 'acme', attemptId: `${record.deliveryId}_1`, part, offset: text.length });
@@ -81,7 +94,9 @@ describe('log-service replies stay within the NATS payload, and every query it s
       }
       expect(text).toBe(expected);
     }
-    await expect(handler.body({ tenantId: 'globex', attemptId: `${record.deliveryId}_1`, part: 'request', offset: 0 })).rejects.toMatchObject({ error: { code: 'not_found' } });
+    await expect(handler.body({ tenantId: 'globex', attemptId: `${record.deliveryId}_1`, part: 'request', offset: 0 })).rejects.toMatchObject({
+      error: { code: 'not_found' },
+    });
   });
 
   it('exports every attempt in pages that each fit one reply', async () => {
@@ -109,7 +124,14 @@ describe('log-service replies stay within the NATS payload, and every query it s
     const bodies: string[] = [];
     let after: string | undefined;
     do {
-      const page = await handler.failedDeliveries({ tenantId: 'acme', webhookId: 'ep_000000000000000000000001', from: '2026-01-01T00:00:00Z', to: '2027-01-01T00:00:00Z', limit: 1001, after });
+      const page = await handler.failedDeliveries({
+        tenantId: 'acme',
+        webhookId: 'ep_000000000000000000000001',
+        from: '2026-01-01T00:00:00Z',
+        to: '2027-01-01T00:00:00Z',
+        limit: 1001,
+        after,
+      });
       expect(replySize(page)).toBeLessThan(NATS_MAX_PAYLOAD);
       bodies.push(...page.deliveries.map((delivery) => delivery.body));
       after = page.next ?? undefined;

@@ -61,7 +61,10 @@ describeWithOwnServer('log-service while MongoDB is away', () => {
     const after = Array.from({ length: 5 }, () => buildAttemptRecord());
     await service.publish(after);
     // The in-memory server starts empty: what it holds is exactly what arrived during and after the outage.
-    await eventually(async () => (await service.collection('delivery_attempts').countDocuments()) === during.length + after.length, { timeoutMs: 30_000, intervalMs: 200 });
+    await eventually(async () => (await service.collection('delivery_attempts').countDocuments()) === during.length + after.length, {
+      timeoutMs: 30_000,
+      intervalMs: 200,
+    });
     await eventually(async () => (await queued()) === 0);
     await eventually(async () => (await service.readiness()) === 200, { timeoutMs: 15_000 });
 

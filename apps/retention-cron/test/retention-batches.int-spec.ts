@@ -71,7 +71,13 @@ describe('retention deletes a large backlog in bounded batches', () => {
     const before = await storedLogs(replica.logs);
     replica.commands.length = 0;
     const summary = await replica.runner.run({ dryRun: true, trigger: 'cli' });
-    expect(summary).toMatchObject({ result: 'completed', dryRun: true, batches: 8, deleted: { deliveries: 400, attempts: 800 }, tenants: { acme: { deliveries: 400, attempts: 800 } } });
+    expect(summary).toMatchObject({
+      result: 'completed',
+      dryRun: true,
+      batches: 8,
+      deleted: { deliveries: 400, attempts: 800 },
+      tenants: { acme: { deliveries: 400, attempts: 800 } },
+    });
     expect(replica.commands.filter((command) => command.name === 'delete')).toEqual([]);
     expect(await storedLogs(replica.logs)).toEqual(before);
   });

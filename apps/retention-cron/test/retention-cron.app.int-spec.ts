@@ -122,10 +122,16 @@ describe('retention-cron app: requests over NATS, events, metrics, schedule and 
       const { events, subscription } = collectEvents(nc);
       try {
         const dry = await ask<RunRetentionReply>(RetentionRpcPatterns.run, { dryRun: true, waitMs: 10_000 });
-        expect(dry).toMatchObject({ state: 'finished', summary: { dryRun: true, result: 'completed', trigger: 'rpc', batches: 4, deleted: { deliveries: 13, attempts: 28 } } });
+        expect(dry).toMatchObject({
+          state: 'finished',
+          summary: { dryRun: true, result: 'completed', trigger: 'rpc', batches: 4, deleted: { deliveries: 13, attempts: 28 } },
+        });
         expect((await storedLogs(logs)).deliveries).toHaveLength(14);
         const real = await ask<RunRetentionReply>(RetentionRpcPatterns.run, { dryRun: false, waitMs: 10_000 });
-        expect(real).toMatchObject({ state: 'finished', summary: { dryRun: false, result: 'completed', tenants: { acme: { deliveries: 12, attempts: 24 }, globex: { deliveries: 1, attempts: 4 } } } });
+        expect(real).toMatchObject({
+          state: 'finished',
+          summary: { dryRun: false, result: 'completed', tenants: { acme: { deliveries: 12, attempts: 24 }, globex: { deliveries: 1, attempts: 4 } } },
+        });
         expect((await storedLogs(logs)).deliveries).toHaveLength(1);
         await eventually(() => events.length === 2);
         expect(events.map((event) => [event.dryRun, event.deleted.deliveries])).toEqual([
@@ -147,7 +153,10 @@ describe('retention-cron app: requests over NATS, events, metrics, schedule and 
     });
 
     it('answers at once that a run is still going when asked not to wait, and publishes its summary when it ends', async () => {
-      await seedDeliveries(logs, Array.from({ length: 6 }, (): SeedSpec => ({ tenantId: 'acme', status: 'success', ageDays: 40 })));
+      await seedDeliveries(
+        logs,
+        Array.from({ length: 6 }, (): SeedSpec => ({ tenantId: 'acme', status: 'success', ageDays: 40 })),
+      );
       const { events, subscription } = collectEvents(nc);
       try {
         const reply = await ask<RunRetentionReply>(RetentionRpcPatterns.run, { dryRun: false, waitMs: 0 });
@@ -161,7 +170,10 @@ describe('retention-cron app: requests over NATS, events, metrics, schedule and 
     });
 
     it('answers validation errors for run requests and refuses the run while another holds the lease', async () => {
-      await expect(ask(RetentionRpcPatterns.run, { dryRun: 'yes', waitMs: 10 })).rejects.toMatchObject({ code: 'invalid_request', message: expect.stringContaining('dryRun must be true or false') });
+      await expect(ask(RetentionRpcPatterns.run, { dryRun: 'yes', waitMs: 10 })).rejects.toMatchObject({
+        code: 'invalid_request',
+        message: expect.stringContaining('dryRun must be true or false'),
+      });
       await leases.acquire('pod-b:7:other-run', 60_000);
       expect(await ask<RunRetentionReply>(RetentionRpcPatterns.run, { dryRun: false, waitMs: 10_000 })).toMatchObject({
         state: 'finished',

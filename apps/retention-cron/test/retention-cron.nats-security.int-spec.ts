@@ -10,9 +10,24 @@ import mongoose from 'mongoose';
 import { startRpcHandlers } from '@wirehook/bootstrap';
 import { loadConfig } from '@wirehook/config';
 import { migrateIndexes } from '@wirehook/mongo';
-import { RetentionRpcPatterns, RetentionRunSummaryMessage, RetentionSubjects, decodeMessage, type RetentionPolicyView, type RunRetentionReply } from '@wirehook/contracts';
+import {
+  RetentionRpcPatterns,
+  RetentionRunSummaryMessage,
+  RetentionSubjects,
+  decodeMessage,
+  type RetentionPolicyView,
+  type RunRetentionReply,
+} from '@wirehook/contracts';
 import { NatsAccessError, NatsModule, connectNats, nestNatsOptions } from '@wirehook/nats';
-import { capturingLogger, eventually, startSecuredNatsServer, startTestServers, untrustedNatsCreds, type SecuredNatsServer, type TestServers } from '@wirehook/testing';
+import {
+  capturingLogger,
+  eventually,
+  startSecuredNatsServer,
+  startTestServers,
+  untrustedNatsCreds,
+  type SecuredNatsServer,
+  type TestServers,
+} from '@wirehook/testing';
 import { RetentionCronModule } from '../src/app.module';
 import { RETENTION_CRON_REQUIRED_COLLECTIONS } from '../src/collections';
 import { RetentionCronConfig } from '../src/config/retention-cron.config';
@@ -72,7 +87,10 @@ describe('retention-cron against a NATS that requires a .creds login and mutual 
           },
         });
         await observer.flush();
-        expect(await ask<RunRetentionReply>(RetentionRpcPatterns.run, { dryRun: true, waitMs: 10_000 })).toMatchObject({ state: 'finished', summary: { result: 'completed' } });
+        expect(await ask<RunRetentionReply>(RetentionRpcPatterns.run, { dryRun: true, waitMs: 10_000 })).toMatchObject({
+          state: 'finished',
+          summary: { result: 'completed' },
+        });
         await eventually(() => summaries.length === 1);
       } finally {
         await observer.close();

@@ -26,7 +26,11 @@ describe('one retention runner deletes at a time across replicas', () => {
   });
 
   async function seedExpired(expiredCount: number) {
-    const expired: SeedSpec[] = Array.from({ length: expiredCount }, (_, index) => ({ tenantId: index % 2 ? 'acme' : 'globex', status: 'success', ageDays: 40 }));
+    const expired: SeedSpec[] = Array.from({ length: expiredCount }, (_, index) => ({
+      tenantId: index % 2 ? 'acme' : 'globex',
+      status: 'success',
+      ageDays: 40,
+    }));
     const fresh: SeedSpec[] = Array.from({ length: 10 }, () => ({ tenantId: 'acme', status: 'success', ageDays: 1 }));
     const seeded = await seedDeliveries(first.logs, [...expired, ...fresh]);
     return { kept: seeded.slice(expiredCount) };

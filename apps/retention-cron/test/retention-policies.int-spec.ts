@@ -77,7 +77,12 @@ describe('retention applies each tenant policy to exactly the expired deliveries
     expect(await storedLogs(replica.logs)).toEqual(expectedLogs(kept));
     expect(expired).toHaveLength(8);
     // Nothing left to do: a second run deletes nothing and needs no batch.
-    expect(await replica.runner.run({ dryRun: false, trigger: 'cli' })).toMatchObject({ result: 'completed', batches: 0, tenants: {}, deleted: { deliveries: 0, attempts: 0 } });
+    expect(await replica.runner.run({ dryRun: false, trigger: 'cli' })).toMatchObject({
+      result: 'completed',
+      batches: 0,
+      tenants: {},
+      deleted: { deliveries: 0, attempts: 0 },
+    });
     expect(await storedLogs(replica.logs)).toEqual(expectedLogs(kept));
   });
 
@@ -87,7 +92,14 @@ describe('retention applies each tenant policy to exactly the expired deliveries
     const summary = await replica.runner.run({ dryRun: false, trigger: 'cli' });
     const lines = replica.lines.filter((line) => line.msg === 'retention run finished');
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatchObject({ runId: summary.runId, dryRun: false, result: 'completed', batches: summary.batches, tenants: expectedTenants, durationMs: summary.durationMs });
+    expect(lines[0]).toMatchObject({
+      runId: summary.runId,
+      dryRun: false,
+      result: 'completed',
+      batches: summary.batches,
+      tenants: expectedTenants,
+      durationMs: summary.durationMs,
+    });
     // Batches hold at most RETENTION_BATCH_SIZE (3) deliveries; acme's 2 expired successes, 1 failure; globex 1 + 1; initech 2 + 1.
     expect(summary.batches).toBe(6);
   });

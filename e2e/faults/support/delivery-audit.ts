@@ -39,7 +39,12 @@ export async function publishLoad(system: FaultSystem, prefix: string, count: nu
     if (dueIn > 0) await sleep(dueIn);
     published.push(publishOne(sequence));
   }
-  return { eventIds: await Promise.all(published), get retriedPublishes() { return retriedPublishes; } };
+  return {
+    eventIds: await Promise.all(published),
+    get retriedPublishes() {
+      return retriedPublishes;
+    },
+  };
 }
 
 /** A time window in which work in flight may legitimately be repeated (a kill, a restart). */
@@ -123,7 +128,10 @@ export async function auditDeliveries(system: FaultSystem, options: AuditOptions
 
   const db = await system.db();
   const mongoState = async () => {
-    const deliveries = await db.collection<{ _id: string; status: string }>(DELIVERIES_COLLECTION).find({ tenantId: system.tenantId, eventType: LOAD_EVENT }).toArray();
+    const deliveries = await db
+      .collection<{ _id: string; status: string }>(DELIVERIES_COLLECTION)
+      .find({ tenantId: system.tenantId, eventType: LOAD_EVENT })
+      .toArray();
     const succeeded = await db
       .collection<{ deliveryId: string }>(DELIVERY_ATTEMPTS_COLLECTION)
       .find({ tenantId: system.tenantId, eventType: LOAD_EVENT, status: 'success' }, { projection: { deliveryId: 1 } })
@@ -157,9 +165,18 @@ export async function auditDeliveries(system: FaultSystem, options: AuditOptions
     mongo,
   };
   const name = options.scenario;
-  report(name, `published ${options.load.eventIds.length} events (${options.load.retriedPublishes} publishes repeated) to ${options.paths.length} endpoints: ${result.expected} deliveries expected`);
-  report(name, `receiver: ${result.uniqueIds} unique webhook-ids, ${result.missing.length} missing, ${result.duplicates} duplicate receipts (${result.unexplainedDuplicates.length} outside in-flight work), ${result.pairsWithSeveralIds.length} deliveries under two ids`);
-  report(name, `MongoDB: ${mongo.deliveries} deliveries (${mongo.success} success, ${mongo.notFinal.length} not final, ${mongo.phantom.length} never received), ${mongo.attemptsSucceeded} successful attempts; ${mongo.required - mongo.missing.length} of ${mongo.required} required deliveries recorded`);
+  report(
+    name,
+    `published ${options.load.eventIds.length} events (${options.load.retriedPublishes} publishes repeated) to ${options.paths.length} endpoints: ${result.expected} deliveries expected`,
+  );
+  report(
+    name,
+    `receiver: ${result.uniqueIds} unique webhook-ids, ${result.missing.length} missing, ${result.duplicates} duplicate receipts (${result.unexplainedDuplicates.length} outside in-flight work), ${result.pairsWithSeveralIds.length} deliveries under two ids`,
+  );
+  report(
+    name,
+    `MongoDB: ${mongo.deliveries} deliveries (${mongo.success} success, ${mongo.notFinal.length} not final, ${mongo.phantom.length} never received), ${mongo.attemptsSucceeded} successful attempts; ${mongo.required - mongo.missing.length} of ${mongo.required} required deliveries recorded`,
+  );
   for (const disruption of disruptions) report(name, `disruption: ${disruption.what} (${disruption.to - disruption.from} ms)`);
   return result;
 }

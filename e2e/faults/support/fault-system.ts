@@ -182,7 +182,11 @@ export class FaultSystem {
   async createWebhooks(paths: string[], settings: Record<string, unknown> = {}): Promise<string[]> {
     const ids: string[] = [];
     for (const path of paths) {
-      const created = await this.admin.post<{ data: { id: string } }>('/api/v1/webhooks', { url: this.receiver.url(path), events: ['load.*', 'probe.*'], ...settings });
+      const created = await this.admin.post<{ data: { id: string } }>('/api/v1/webhooks', {
+        url: this.receiver.url(path),
+        events: ['load.*', 'probe.*'],
+        ...settings,
+      });
       if (created.status !== 201) throw new Error(`creating a webhook failed: ${JSON.stringify(created.body)}`);
       ids.push(created.body.data.id);
     }

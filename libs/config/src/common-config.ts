@@ -93,7 +93,9 @@ export class AppConfig {
    * with an event is still passed on to the endpoints.
    */
   @IsOptional()
-  @Matches(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, { message: 'OTEL_EXPORTER_OTLP_ENDPOINT must be an http:// or https:// URL of an OTLP collector, such as http://otel-collector:4318' })
+  @Matches(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, {
+    message: 'OTEL_EXPORTER_OTLP_ENDPOINT must be an http:// or https:// URL of an OTLP collector, such as http://otel-collector:4318',
+  })
   OTEL_EXPORTER_OTLP_ENDPOINT?: string;
 
   /** `service.name` of the app's spans; unset, the app's name (config-api, dispatcher, log-service). */
@@ -246,7 +248,8 @@ function ArePreviousKeys() {
     validator: {
       validate: (value: unknown, args) => previousKeysProblem(value, (args?.object as { CONFIG_ENCRYPTION_KEY?: unknown }).CONFIG_ENCRYPTION_KEY) === undefined,
       defaultMessage: (args) =>
-        previousKeysProblem(args?.value, (args?.object as { CONFIG_ENCRYPTION_KEY?: unknown }).CONFIG_ENCRYPTION_KEY) ?? 'CONFIG_ENCRYPTION_PREVIOUS_KEYS is invalid',
+        previousKeysProblem(args?.value, (args?.object as { CONFIG_ENCRYPTION_KEY?: unknown }).CONFIG_ENCRYPTION_KEY) ??
+        'CONFIG_ENCRYPTION_PREVIOUS_KEYS is invalid',
     },
   });
 }
@@ -265,13 +268,7 @@ export function withEncryptionKey<T extends Constructor>(Base: T) {
      * key. Separated by commas (or, in a `_FILE`, by line breaks too); a base64 key holds neither.
      */
     @SecretSetting()
-    @Transform(({ value }) =>
-      typeof value === 'string'
-        ? value
-            .split(/[\s,]+/)
-            .filter((item) => item.length > 0)
-        : value,
-    )
+    @Transform(({ value }) => (typeof value === 'string' ? value.split(/[\s,]+/).filter((item) => item.length > 0) : value))
     @ArePreviousKeys()
     CONFIG_ENCRYPTION_PREVIOUS_KEYS: string[] = [];
   }
@@ -290,10 +287,7 @@ function isCidr(value: unknown): boolean {
 
 /** A list of CIDRs such as `10.0.0.0/8` or `fd00::/8`. */
 function IsCidrList(options: ValidationOptions) {
-  return ValidateBy(
-    { name: 'isCidrList', validator: { validate: (value: unknown) => Array.isArray(value) && value.every(isCidr) } },
-    options,
-  );
+  return ValidateBy({ name: 'isCidrList', validator: { validate: (value: unknown) => Array.isArray(value) && value.every(isCidr) } }, options);
 }
 
 /** Adds the outbound delivery policy shared by config-api (write-time checks) and dispatcher. */

@@ -61,7 +61,10 @@ describe('loadConfig', () => {
 
     it('is empty unless set, and takes keys separated by commas', () => {
       expect(loadConfig(SampleConfig, { CONFIG_ENCRYPTION_KEY: key }).CONFIG_ENCRYPTION_PREVIOUS_KEYS).toEqual([]);
-      expect(loadConfig(SampleConfig, { CONFIG_ENCRYPTION_KEY: key, CONFIG_ENCRYPTION_PREVIOUS_KEYS: ` ${previous[0]}, ${previous[1]},` }).CONFIG_ENCRYPTION_PREVIOUS_KEYS).toEqual(previous);
+      expect(
+        loadConfig(SampleConfig, { CONFIG_ENCRYPTION_KEY: key, CONFIG_ENCRYPTION_PREVIOUS_KEYS: ` ${previous[0]}, ${previous[1]},` })
+          .CONFIG_ENCRYPTION_PREVIOUS_KEYS,
+      ).toEqual(previous);
     });
 
     it('names the malformed entry without showing any key', () => {
@@ -121,7 +124,9 @@ describe('loadConfig', () => {
 
     it('checks a secret read from a file like any other, without showing it', () => {
       const error = errorOf({ CONFIG_ENCRYPTION_KEY_FILE: file('bad.key', 'not-a-key-but-secret') });
-      expect(error.message).toContain('CONFIG_ENCRYPTION_KEY must be the base64 text of 32 random bytes (openssl rand -base64 32) (the value is a secret and not shown)');
+      expect(error.message).toContain(
+        'CONFIG_ENCRYPTION_KEY must be the base64 text of 32 random bytes (openssl rand -base64 32) (the value is a secret and not shown)',
+      );
       expect(error.message).not.toContain('not-a-key-but-secret');
     });
 

@@ -56,7 +56,11 @@ export function loadConfig<T extends object>(type: new () => T, env: Record<stri
  * that file (without its trailing line break); returns what went wrong, naming the variables.
  */
 function readSecretFiles(type: new () => object, present: Record<string, string>): string[] {
-  const properties = new Set(getMetadataStorage().getTargetValidationMetadatas(type, '', true, false).map((metadata) => metadata.propertyName));
+  const properties = new Set(
+    getMetadataStorage()
+      .getTargetValidationMetadatas(type, '', true, false)
+      .map((metadata) => metadata.propertyName),
+  );
   const problems: string[] = [];
   for (const name of properties) {
     const fileVariable = `${name}_FILE`;

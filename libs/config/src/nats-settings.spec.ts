@@ -44,7 +44,11 @@ describe('AppConfig NATS credentials and TLS', () => {
     expect(settingsOf({ NATS_NKEY_SEED: seed }).auth).toEqual({ method: 'nkey', seed });
     expect(settingsOf({ NATS_NKEY_SEED_FILE: file('seed', `${seed}\n`) }).auth).toEqual({ method: 'nkey', seed });
     expect(settingsOf({ NATS_USER: 'app', NATS_PASSWORD: 'pa ss ' }).auth).toEqual({ method: 'password', user: 'app', password: 'pa ss ' });
-    expect(settingsOf({ NATS_USER: 'app', NATS_PASSWORD_FILE: file('password', 'from-file\r\n') }).auth).toEqual({ method: 'password', user: 'app', password: 'from-file' });
+    expect(settingsOf({ NATS_USER: 'app', NATS_PASSWORD_FILE: file('password', 'from-file\r\n') }).auth).toEqual({
+      method: 'password',
+      user: 'app',
+      password: 'from-file',
+    });
     expect(settingsOf({ NATS_TOKEN: 't0ken' }).auth).toEqual({ method: 'token', token: 't0ken' });
     expect(settingsOf({ NATS_TOKEN_FILE: file('token', 'file-token\n\n') }).auth).toEqual({ method: 'token', token: 'file-token' });
   });
@@ -82,7 +86,9 @@ describe('AppConfig NATS credentials and TLS', () => {
 
   it('refuses a value and its _FILE twin together', () => {
     const seedFile = file('twin-seed', seed);
-    expect(problemsOf({ NATS_NKEY_SEED: seed, NATS_NKEY_SEED_FILE: seedFile })).toContain('NATS_NKEY_SEED and NATS_NKEY_SEED_FILE are both set: set one of them');
+    expect(problemsOf({ NATS_NKEY_SEED: seed, NATS_NKEY_SEED_FILE: seedFile })).toContain(
+      'NATS_NKEY_SEED and NATS_NKEY_SEED_FILE are both set: set one of them',
+    );
     expect(problemsOf({ NATS_USER: 'app', NATS_PASSWORD: 'pw', NATS_PASSWORD_FILE: file('twin-pw', 'pw') })).toContain(
       'NATS_PASSWORD and NATS_PASSWORD_FILE are both set',
     );
@@ -91,9 +97,13 @@ describe('AppConfig NATS credentials and TLS', () => {
 
   it('refuses files that cannot be read or hold nothing, naming the file and why', () => {
     const missing = join(dir, 'missing');
-    expect(problemsOf({ NATS_TOKEN_FILE: missing })).toContain(`NATS_TOKEN_FILE must name a readable file holding the token (ENOENT: no such file or directory, open '${missing}') (got '${missing}')`);
+    expect(problemsOf({ NATS_TOKEN_FILE: missing })).toContain(
+      `NATS_TOKEN_FILE must name a readable file holding the token (ENOENT: no such file or directory, open '${missing}') (got '${missing}')`,
+    );
     expect(problemsOf({ NATS_CREDS_FILE: dir })).toContain('NATS_CREDS_FILE must name a readable .creds file (EISDIR');
-    expect(problemsOf({ NATS_USER: 'app', NATS_PASSWORD_FILE: file('empty', '\n') })).toContain('NATS_PASSWORD_FILE must name a readable file holding the password (the file is empty)');
+    expect(problemsOf({ NATS_USER: 'app', NATS_PASSWORD_FILE: file('empty', '\n') })).toContain(
+      'NATS_PASSWORD_FILE must name a readable file holding the password (the file is empty)',
+    );
     expect(problemsOf({ NATS_TLS_CA_FILE: missing })).toContain(`NATS_TLS_CA_FILE must name a readable PEM certificate file (ENOENT`);
   });
 
@@ -103,8 +113,12 @@ describe('AppConfig NATS credentials and TLS', () => {
     const corrupted = `${seed.slice(0, 10)}${seed[10] === 'A' ? 'B' : 'A'}${seed.slice(11)}`;
     expect(problemsOf({ NATS_NKEY_SEED: corrupted })).toContain('NATS_NKEY_SEED must be a user NKey seed');
     expect(problemsOf({ NATS_NKEY_SEED_FILE: file('not-a-seed', 'hello\n') })).toContain('NATS_NKEY_SEED_FILE must hold a user NKey seed');
-    expect(problemsOf({ NATS_CREDS_FILE: file('seed-only.creds', seed) })).toContain('NATS_CREDS_FILE must be a NATS .creds file holding a user JWT and its NKey seed');
-    expect(problemsOf({ NATS_TLS_CA_FILE: certificates.clientKeyFile })).toContain('NATS_TLS_CA_FILE must name a readable PEM certificate file (no PEM certificate in it)');
+    expect(problemsOf({ NATS_CREDS_FILE: file('seed-only.creds', seed) })).toContain(
+      'NATS_CREDS_FILE must be a NATS .creds file holding a user JWT and its NKey seed',
+    );
+    expect(problemsOf({ NATS_TLS_CA_FILE: certificates.clientKeyFile })).toContain(
+      'NATS_TLS_CA_FILE must name a readable PEM certificate file (no PEM certificate in it)',
+    );
     expect(problemsOf({ NATS_TLS_CERT_FILE: certificates.clientCertFile, NATS_TLS_KEY_FILE: certificates.clientCertFile })).toContain(
       'NATS_TLS_KEY_FILE must name a readable PEM private key file (no PEM private key in it)',
     );

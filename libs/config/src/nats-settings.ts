@@ -34,7 +34,8 @@ const AUTH_METHODS: ReadonlyArray<readonly NatsSettingName[]> = [
 /** A user NKey seed: `SU` and 56 base32 characters. */
 const USER_SEED = /^SU[A-Z2-7]{56}$/;
 
-const AUTH_CHOICES = 'NATS_CREDS_FILE; NATS_NKEY_SEED or NATS_NKEY_SEED_FILE; NATS_USER with NATS_PASSWORD or NATS_PASSWORD_FILE; NATS_TOKEN or NATS_TOKEN_FILE';
+const AUTH_CHOICES =
+  'NATS_CREDS_FILE; NATS_NKEY_SEED or NATS_NKEY_SEED_FILE; NATS_USER with NATS_PASSWORD or NATS_PASSWORD_FILE; NATS_TOKEN or NATS_TOKEN_FILE';
 
 const settingsOf = (args?: ValidationArguments) => (args?.object ?? {}) as NatsSettings;
 /** The variable a validation is about. */
@@ -56,8 +57,7 @@ export function IsTheOnlyNatsAuthMethod() {
     name: 'isTheOnlyNatsAuthMethod',
     validator: {
       validate: (_value: unknown, args) => conflictingAuthSettings(settingsOf(args))[0] !== args?.property,
-      defaultMessage: (args) =>
-        `${conflictingAuthSettings(settingsOf(args)).join(', ')}: set one way to authenticate to NATS, not several (${AUTH_CHOICES})`,
+      defaultMessage: (args) => `${conflictingAuthSettings(settingsOf(args)).join(', ')}: set one way to authenticate to NATS, not several (${AUTH_CHOICES})`,
     },
   });
 }

@@ -15,6 +15,9 @@ export function storedEventIdentity(event: PublishedEventMessage, streamSequence
  * endpoint names (`tenantId`, or `companyId` for older receivers). Built here alone, so a
  * replayed delivery is the same bytes as the first one.
  */
-export function deliveryBodyOf(event: { eventType: string; timestamp: string; tenantId: string; data: Record<string, unknown> }, tenantField: 'tenantId' | 'companyId'): string {
+export function deliveryBodyOf(
+  event: { eventType: string; timestamp: string; tenantId: string; data: Record<string, unknown> },
+  tenantField: 'tenantId' | 'companyId',
+): string {
   return JSON.stringify({ event: event.eventType, timestamp: event.timestamp, [tenantField]: event.tenantId, data: event.data });
 }

@@ -38,7 +38,8 @@ export const DELIVERY_ID_PATTERN = /^msg_[a-z0-9]{26}$/;
 /** A tenant id field: one subject token. */
 export const IsTenantId = () => Matches(TENANT_ID_PATTERN, { message: '$property must be a tenant id: 1-63 lowercase letters, digits, _ or -' });
 /** An endpoint id field (`ep_...`). */
-export const IsEndpointId = (options: { each?: boolean } = {}) => Matches(ENDPOINT_ID_PATTERN, { ...options, message: '$property must be a webhook id (ep_...)' });
+export const IsEndpointId = (options: { each?: boolean } = {}) =>
+  Matches(ENDPOINT_ID_PATTERN, { ...options, message: '$property must be a webhook id (ep_...)' });
 /** A delivery id field (`msg_...`), the `webhook-id` of every attempt. */
 export const IsDeliveryId = () => Matches(DELIVERY_ID_PATTERN, { message: '$property must be a delivery id (msg_...)' });
 /** An event id field. */

@@ -53,7 +53,10 @@ export function parseTraceparent(value: unknown): string | undefined {
 /** A `tracestate` worth passing on, or undefined when it breaks the standard's rules (it is then dropped alone). */
 export function parseTracestate(value: unknown): string | undefined {
   if (typeof value !== 'string' || value.length === 0 || value.length > TRACESTATE_MAX_LENGTH) return undefined;
-  const entries = value.split(',').map((entry) => entry.trim()).filter((entry) => entry.length > 0);
+  const entries = value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry.length > 0);
   if (entries.length === 0 || entries.length > TRACESTATE_MAX_ENTRIES) return undefined;
   return entries.every((entry) => TRACESTATE_ENTRY.test(entry)) ? entries.join(',') : undefined;
 }

@@ -181,8 +181,7 @@ export function IsStringRecord(maxEntries: number, maxValueLength: number, optio
       constraints: [maxEntries, maxValueLength],
       validator: {
         validate: (value: unknown) => isStringRecord(value, maxEntries, maxValueLength),
-        defaultMessage: (args) =>
-          `${args?.property} must be an object of at most ${maxEntries} string values, each at most ${maxValueLength} characters`,
+        defaultMessage: (args) => `${args?.property} must be an object of at most ${maxEntries} string values, each at most ${maxValueLength} characters`,
       },
     },
     options,

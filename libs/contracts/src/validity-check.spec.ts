@@ -46,7 +46,14 @@ const task = {
   notBefore: '2026-11-30T10:01:00.000Z',
 };
 
-const event = { id: 'evt_1', event: 'order.created', timestamp: '2026-11-30T10:00:00.000Z', data: { total: 12 }, source: 'billing', identifiers: { orderId: 'o-1' } };
+const event = {
+  id: 'evt_1',
+  event: 'order.created',
+  timestamp: '2026-11-30T10:00:00.000Z',
+  data: { total: 12 },
+  source: 'billing',
+  identifiers: { orderId: 'o-1' },
+};
 
 /** The sample itself, then every field left out, and set to each odd value, and an unknown field added. */
 function variants(sample: Record<string, unknown>): Array<Record<string, unknown>> {

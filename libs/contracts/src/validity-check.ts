@@ -4,7 +4,12 @@ import { ValidationTypes, getMetadataStorage, type ValidationArguments } from 'c
 export type ValidityCheck = (instance: object) => boolean;
 
 /** The rule kinds a flat message class uses; a class with any other kind gets no compiled check. */
-const COMPILED_KINDS = new Set<string>([ValidationTypes.CUSTOM_VALIDATION, ValidationTypes.CONDITIONAL_VALIDATION, ValidationTypes.IS_DEFINED, ValidationTypes.WHITELIST]);
+const COMPILED_KINDS = new Set<string>([
+  ValidationTypes.CUSTOM_VALIDATION,
+  ValidationTypes.CONDITIONAL_VALIDATION,
+  ValidationTypes.IS_DEFINED,
+  ValidationTypes.WHITELIST,
+]);
 
 interface PropertyRules {
   name: string;
@@ -27,7 +32,8 @@ export function compileValidityCheck(type: new () => object): ValidityCheck | un
   const storage = getMetadataStorage();
   const metadatas = storage.getTargetValidationMetadatas(type, '', false, false);
   if (metadatas.length === 0) return undefined;
-  if (metadatas.some((metadata) => !COMPILED_KINDS.has(metadata.type) || metadata.each || (metadata.groups?.length ?? 0) > 0 || metadata.always)) return undefined;
+  if (metadatas.some((metadata) => !COMPILED_KINDS.has(metadata.type) || metadata.each || (metadata.groups?.length ?? 0) > 0 || metadata.always))
+    return undefined;
   const properties: PropertyRules[] = [];
   for (const [name, declared] of Object.entries(storage.groupByPropertyName(metadatas))) {
     const property: PropertyRules = { name, conditions: [], rules: [] };
@@ -35,7 +41,10 @@ export function compileValidityCheck(type: new () => object): ValidityCheck | un
       if (metadata.type === ValidationTypes.CONDITIONAL_VALIDATION) property.conditions.push(metadata.constraints[0] as PropertyRules['conditions'][number]);
     }
     // class-validator checks presence (`@IsDefined`) before the other rules.
-    const ordered = [...declared.filter((metadata) => metadata.type === ValidationTypes.IS_DEFINED), ...declared.filter((metadata) => metadata.type === ValidationTypes.CUSTOM_VALIDATION)];
+    const ordered = [
+      ...declared.filter((metadata) => metadata.type === ValidationTypes.IS_DEFINED),
+      ...declared.filter((metadata) => metadata.type === ValidationTypes.CUSTOM_VALIDATION),
+    ];
     for (const metadata of ordered) {
       for (const constraint of storage.getTargetValidatorConstraints(metadata.constraintCls)) {
         if (constraint.async) return undefined;

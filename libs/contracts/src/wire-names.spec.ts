@@ -18,10 +18,13 @@ describe('attempt-stream subjects', () => {
     expect(parseAttemptSubject(attemptLogBatchSubject('acme'))).toEqual({ tenantId: 'acme', holds: 'batch' });
   });
 
-  it.each(['webhooks.attempts.v1', 'webhooks.attempts.v1.', 'webhooks.attempts.v1.acme.other', 'webhooks.attempts.v1.acme.created.x', 'webhooks.events.acme.created'])(
-    'reads %s as no attempt-stream subject',
-    (subject) => expect(parseAttemptSubject(subject)).toBeUndefined(),
-  );
+  it.each([
+    'webhooks.attempts.v1',
+    'webhooks.attempts.v1.',
+    'webhooks.attempts.v1.acme.other',
+    'webhooks.attempts.v1.acme.created.x',
+    'webhooks.events.acme.created',
+  ])('reads %s as no attempt-stream subject', (subject) => expect(parseAttemptSubject(subject)).toBeUndefined());
 });
 
 describe('attempt ids', () => {

@@ -1,4 +1,13 @@
-import { AttemptTrigger, DeliveryStatus, LOG_PREVIEW_CHARS, attemptIdOf, pendingAttemptIdOf, traceIdOf, type AttemptRecordedMessage, type DeliveriesCreatedMessage } from '@wirehook/contracts';
+import {
+  AttemptTrigger,
+  DeliveryStatus,
+  LOG_PREVIEW_CHARS,
+  attemptIdOf,
+  pendingAttemptIdOf,
+  traceIdOf,
+  type AttemptRecordedMessage,
+  type DeliveriesCreatedMessage,
+} from '@wirehook/contracts';
 import { redactHeaders, statusClassOf } from './attempts/attempt-fields';
 import type { DeliveryAttemptRepository } from './attempts/delivery-attempt.repository';
 import type { DeliveryAttemptDocument } from './attempts/delivery-attempt.schema';
@@ -132,7 +141,8 @@ export class DeliveryLogRecorder {
     );
     const inserted = await this.attempts.insertMissing(records.map(toAttemptDocument));
     const attemptedPending = await this.deliveries.recordStates(records, now);
-    for (const [tenantId, deliveryIds] of idsByTenant(attemptedPending, (record) => record.deliveryId)) await this.attempts.deletePendingRows(tenantId, deliveryIds);
+    for (const [tenantId, deliveryIds] of idsByTenant(attemptedPending, (record) => record.deliveryId))
+      await this.attempts.deletePendingRows(tenantId, deliveryIds);
     await this.rollups.recordInserted(inserted);
     await this.eventTypes.record(records, now);
   }

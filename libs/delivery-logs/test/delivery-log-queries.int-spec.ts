@@ -147,7 +147,8 @@ describe('delivery-log queries against a MongoDB-wire server', () => {
       else await store.logs.queries.list(request({ perPage: 2, ...shape }));
       const reads = logReads(store.commands);
       expect({ shape, reads: reads.length > 0 }).toEqual({ shape, reads: true });
-      for (const read of reads) expect({ shape, collection: read.collection, problems: unboundedParts(read) }).toEqual({ shape, collection: read.collection, problems: [] });
+      for (const read of reads)
+        expect({ shape, collection: read.collection, problems: unboundedParts(read) }).toEqual({ shape, collection: read.collection, problems: [] });
     }
   });
 });

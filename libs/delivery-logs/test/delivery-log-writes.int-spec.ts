@@ -52,10 +52,21 @@ describe('delivery-log writes against a MongoDB-wire server', () => {
 
   it('gives a delivery the state of its highest attempt, whatever the arrival order', async () => {
     const first = buildAttemptRecord({ status: 'retrying', attempt: 1, nextAttemptAt: '2026-03-01T13:00:00.000Z' });
-    const second = { ...first, attempt: 2, status: 'success' as const, nextAttemptAt: undefined, response: { status: 200, headers: {}, body: '', bodyTruncated: false } };
+    const second = {
+      ...first,
+      attempt: 2,
+      status: 'success' as const,
+      nextAttemptAt: undefined,
+      response: { status: 200, headers: {}, body: '', bodyTruncated: false },
+    };
     await store.logs.recorder.record([second]);
     await store.logs.recorder.record([first]);
-    expect(await store.logs.deliveries.find('acme', first.deliveryId)).toMatchObject({ status: 'success', lastAttempt: 2, httpStatus: 200, nextAttemptAt: null });
+    expect(await store.logs.deliveries.find('acme', first.deliveryId)).toMatchObject({
+      status: 'success',
+      lastAttempt: 2,
+      httpStatus: 200,
+      nextAttemptAt: null,
+    });
     expect((await store.logs.attempts.ofDelivery('acme', first.deliveryId)).map((attempt) => attempt.attempt)).toEqual([1, 2]);
     expect(await store.logs.deliveries.find('globex', first.deliveryId)).toBeNull();
   });
@@ -92,13 +103,17 @@ describe('delivery-log writes against a MongoDB-wire server', () => {
       deliveries: [{ deliveryId: record.deliveryId, endpointId: record.endpointId, endpointName: record.endpointName, endpointUrl: record.endpointUrl }],
     });
     const pendingIn = async (view: 'attempts' | 'deliveries') =>
-      (await store.logs.queries.list({ tenantId: 'acme', view, page: 1, perPage: 10, sort: 'created_at', order: 'desc', status: ['pending'] })).rows.map((row) =>
-        'deliveryId' in row ? row.deliveryId : row._id,
+      (await store.logs.queries.list({ tenantId: 'acme', view, page: 1, perPage: 10, sort: 'created_at', order: 'desc', status: ['pending'] })).rows.map(
+        (row) => ('deliveryId' in row ? row.deliveryId : row._id),
       );
     await store.logs.recorder.record([], [created(first), created(first)]);
     expect(await pendingIn('attempts')).toEqual([first.deliveryId]);
     expect(await pendingIn('deliveries')).toEqual([first.deliveryId]);
-    expect(await store.logs.deliveries.find('acme', first.deliveryId)).toMatchObject({ status: 'pending', lastAttempt: 0, lastAttemptId: `${first.deliveryId}_0` });
+    expect(await store.logs.deliveries.find('acme', first.deliveryId)).toMatchObject({
+      status: 'pending',
+      lastAttempt: 0,
+      lastAttemptId: `${first.deliveryId}_0`,
+    });
     // Attempted: the delivery takes the attempt's state and its pending row goes.
     await store.logs.recorder.record([first]);
     expect(await pendingIn('attempts')).toEqual([]);

@@ -3,8 +3,20 @@ import type { CommandStartedEvent } from 'mongodb';
 import { connectMongo } from '@wirehook/mongo';
 import { DELIVERY_STATUSES, STATUS_CLASSES, type AttemptErrorCode, type DeliveryStatus } from '@wirehook/contracts';
 import { startTestServers, type TestServers } from '@wirehook/testing';
-import { DELIVERY_ROLLUPS_COLLECTION, DeliveryRollupIndex, deliveryRollupSchema, type DeliveryRollupDocument, type RollupStatusClass } from '../src/rollups/delivery-rollup.schema';
-import { DeliveryRollupRepository, ROLLUP_MAX_WINDOW_HOURS, ROLLUP_TOP_COUNT, type RollupInput, type RollupStats } from '../src/rollups/delivery-rollup.repository';
+import {
+  DELIVERY_ROLLUPS_COLLECTION,
+  DeliveryRollupIndex,
+  deliveryRollupSchema,
+  type DeliveryRollupDocument,
+  type RollupStatusClass,
+} from '../src/rollups/delivery-rollup.schema';
+import {
+  DeliveryRollupRepository,
+  ROLLUP_MAX_WINDOW_HOURS,
+  ROLLUP_TOP_COUNT,
+  type RollupInput,
+  type RollupStats,
+} from '../src/rollups/delivery-rollup.repository';
 import { DURATION_PERCENTILE_RELATIVE_ERROR, nearestRank } from '../src/rollups/duration-histogram';
 
 const HOUR_MS = 60 * 60 * 1000;
@@ -56,7 +68,8 @@ function randomAttempts(seed: number, tenantId: string, count: number, hours: nu
     else if (outcome > 0.68) [status, statusClass, code] = ['failed', pick(['3xx', '4xx'] as const), 'http_status'];
     else if (outcome > 0.66) [status, statusClass, code] = ['failed', 'none', 'ssrf_blocked'];
     const shape = next();
-    const durationMs = shape < 0.1 ? Math.floor(next() * 40) : shape < 0.9 ? Math.round(Math.exp(Math.log(30) + next() * Math.log(100))) : Math.round(1000 + next() * 29_000);
+    const durationMs =
+      shape < 0.1 ? Math.floor(next() * 40) : shape < 0.9 ? Math.round(Math.exp(Math.log(30) + next() * Math.log(100))) : Math.round(1000 + next() * 29_000);
     return {
       tenantId,
       endpointId: pick(ENDPOINTS),
@@ -144,7 +157,10 @@ function expectMatchesBruteForce(stats: RollupStats, inputs: RollupInput[], tena
   }
   for (const hour of stats.hours) {
     const expected = hourP95.get(hour.start) as number;
-    expect({ hour: hour.start, within: Math.abs((hour.p95Ms as number) - expected) <= DURATION_PERCENTILE_RELATIVE_ERROR * expected }).toEqual({ hour: hour.start, within: true });
+    expect({ hour: hour.start, within: Math.abs((hour.p95Ms as number) - expected) <= DURATION_PERCENTILE_RELATIVE_ERROR * expected }).toEqual({
+      hour: hour.start,
+      within: true,
+    });
   }
 }
 
@@ -232,7 +248,11 @@ describe('DeliveryRollupRepository against a MongoDB-wire server', () => {
     it('adds later batches to the same rollups, including batches written at the same time', async () => {
       const more = randomAttempts(13, 'acme', 600, 8);
       const other = new DeliveryRollupRepository(connection, LIMITS);
-      await Promise.all([repository.recordInserted(more.slice(0, 200)), other.recordInserted(more.slice(200, 400)), repository.recordInserted(more.slice(400))]);
+      await Promise.all([
+        repository.recordInserted(more.slice(0, 200)),
+        other.recordInserted(more.slice(200, 400)),
+        repository.recordInserted(more.slice(400)),
+      ]);
       expectMatchesBruteForce(await repository.windowStats('acme', undefined, at(0), at(8)), [...acme, ...more], 'acme', undefined, at(0), at(8));
     });
   });
@@ -253,7 +273,12 @@ describe('DeliveryRollupRepository against a MongoDB-wire server', () => {
 
   it("deletes only the tenant's rollups of hours before the cutoff, at most the limit per call, oldest first", async () => {
     await recordInBatches(repository, [...randomAttempts(31, 'acme', 500, 10), ...randomAttempts(32, 'globex', 300, 10)]);
-    const stored = async (tenantId: string) => (await rollups().find({ tenantId }, { projection: { hour: 1 } }).toArray()).map((rollup) => rollup.hour.getTime());
+    const stored = async (tenantId: string) =>
+      (
+        await rollups()
+          .find({ tenantId }, { projection: { hour: 1 } })
+          .toArray()
+      ).map((rollup) => rollup.hour.getTime());
     const acmeBefore = await stored('acme');
     const globexBefore = await stored('globex');
     const cutoff = at(6);

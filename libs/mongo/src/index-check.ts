@@ -102,7 +102,11 @@ export async function indexHealthIndicator(check: IndexCheck): Promise<HealthInd
   const state = await check.current();
   if (state.ready) return { indexes: { status: 'up' } };
   const result: HealthIndicatorResult = {
-    indexes: { status: 'down', missing: state.missing, ...(state.error === undefined ? { hint: 'run the migration: npm run migrate' } : { message: state.error }) },
+    indexes: {
+      status: 'down',
+      missing: state.missing,
+      ...(state.error === undefined ? { hint: 'run the migration: npm run migrate' } : { message: state.error }),
+    },
   };
   throw new HealthCheckError(state.error === undefined ? `missing indexes: ${state.missing.join(', ')}` : 'the required indexes could not be checked', result);
 }

@@ -26,7 +26,8 @@ class FakeDb {
         const indexes = this.collections.get(name) ?? [{ name: '_id_', key: { _id: 1 } }];
         for (const spec of specs) {
           const sameName = indexes.find((index) => index.name === spec.name);
-          if (sameName && !isDeepStrictEqual(sameName, spec)) throw Object.assign(new Error(`An existing index has the same name as the requested index: ${spec.name}`), { code: 86 });
+          if (sameName && !isDeepStrictEqual(sameName, spec))
+            throw Object.assign(new Error(`An existing index has the same name as the requested index: ${spec.name}`), { code: 86 });
           const sameKey = indexes.find((index) => index.name !== spec.name && isDeepStrictEqual(Object.entries(index.key), Object.entries(spec.key)));
           if (sameKey) throw Object.assign(new Error(`Index already exists with a different name: ${sameKey.name}`), { code: 85 });
           if (!sameName) indexes.push({ ...spec });
@@ -39,7 +40,10 @@ class FakeDb {
         const indexes = this.collections.get(name) ?? [];
         if (index === '_id_') throw new Error('cannot drop _id index');
         if (!indexes.some((existing) => existing.name === index)) throw Object.assign(new Error(`index not found with name [${index}]`), { code: 27 });
-        this.collections.set(name, indexes.filter((existing) => existing.name !== index));
+        this.collections.set(
+          name,
+          indexes.filter((existing) => existing.name !== index),
+        );
       },
     };
   }
@@ -107,7 +111,12 @@ describe('migrateIndexes (against a fake MongoDB)', () => {
     const db = new FakeDb();
     await migrateIndexes(connectionTo(db), KEYS);
     db.commands.length = 0;
-    expect(await migrateIndexes(connectionTo(db), KEYS)).toEqual({ created: [], replaced: [], dropped: [], unchanged: ['api_keys.hash', 'api_keys.tenant_time'] });
+    expect(await migrateIndexes(connectionTo(db), KEYS)).toEqual({
+      created: [],
+      replaced: [],
+      dropped: [],
+      unchanged: ['api_keys.hash', 'api_keys.tenant_time'],
+    });
     expect(db.commands).toEqual(['listIndexes api_keys']);
   });
 
@@ -141,7 +150,12 @@ describe('migrateIndexes (against a fake MongoDB)', () => {
       { name: '_id_', key: { _id: 1 } },
       { name: 'hash_1', key: { hash: 1 }, unique: true },
     ]);
-    expect(await migrateIndexes(connectionTo(db), KEYS)).toEqual({ created: ['api_keys.hash', 'api_keys.tenant_time'], replaced: [], dropped: ['api_keys.hash_1'], unchanged: [] });
+    expect(await migrateIndexes(connectionTo(db), KEYS)).toEqual({
+      created: ['api_keys.hash', 'api_keys.tenant_time'],
+      replaced: [],
+      dropped: ['api_keys.hash_1'],
+      unchanged: [],
+    });
   });
 
   it('reports a failed step naming the index, and changes nothing for a schema it refuses', async () => {

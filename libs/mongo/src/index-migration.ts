@@ -82,14 +82,17 @@ export function declaredIndexes(collections: readonly IndexedCollection[]): Decl
       const key: Record<string, mongo.IndexDirection> = {};
       for (const [field, value] of Object.entries(fields)) {
         const normalized = KEY_VALUES[String(value)];
-        if (normalized === undefined) throw new IndexDeclarationError(`${collection}.${name}: key ${field}: ${JSON.stringify(value)} is not supported by the migration`);
+        if (normalized === undefined)
+          throw new IndexDeclarationError(`${collection}.${name}: key ${field}: ${JSON.stringify(value)} is not supported by the migration`);
         key[field] = normalized;
       }
       const compared: DeclaredIndex['options'] = {};
       for (const [option, value] of Object.entries(options)) {
         if (IGNORED_OPTIONS.has(option) || value === undefined) continue;
         if (!(COMPARED_OPTIONS as readonly string[]).includes(option)) {
-          throw new IndexDeclarationError(`${collection}.${name}: option ${option} is not supported by the migration (supported: ${COMPARED_OPTIONS.join(', ')})`);
+          throw new IndexDeclarationError(
+            `${collection}.${name}: option ${option} is not supported by the migration (supported: ${COMPARED_OPTIONS.join(', ')})`,
+          );
         }
         compared[option as ComparedOption] = value;
       }
@@ -193,9 +196,7 @@ export async function migrateIndexes(
   const report: IndexMigrationReport = { created: [], replaced: [], dropped: [], unchanged: [] };
   for (const [collection, declared] of grouped) {
     // MongoDB always lists an index's name; `name` is optional only in the driver's types.
-    const existing = (await listIndexes(db, collection))
-      .map((index) => ({ ...index, name: index.name ?? '' }))
-      .filter((index) => index.name !== '_id_');
+    const existing = (await listIndexes(db, collection)).map((index) => ({ ...index, name: index.name ?? '' })).filter((index) => index.name !== '_id_');
     const wanted = new Map(declared.map((index) => [index.name, index]));
     const drops: Array<{ name: string; reason?: string; replaced: boolean }> = [];
     const creates: DeclaredIndex[] = [];
@@ -230,9 +231,16 @@ export async function migrateIndexes(
       if (!drops.some((drop) => drop.name === index.name)) options.onChange?.({ action: 'create', collection, name: index.name });
     }
     try {
-      await db.collection(collection).createIndexes(creates.map((index): mongo.IndexDescription => ({ ...(index.options as mongo.CreateIndexesOptions), key: index.key, name: index.name })));
+      await db
+        .collection(collection)
+        .createIndexes(
+          creates.map((index): mongo.IndexDescription => ({ ...(index.options as mongo.CreateIndexesOptions), key: index.key, name: index.name })),
+        );
     } catch (error) {
-      throw new IndexMigrationError(`creating indexes ${creates.map((index) => `${collection}.${index.name}`).join(', ')} failed: ${(error as Error).message}`, { cause: error });
+      throw new IndexMigrationError(
+        `creating indexes ${creates.map((index) => `${collection}.${index.name}`).join(', ')} failed: ${(error as Error).message}`,
+        { cause: error },
+      );
     }
     for (const index of creates) {
       (drops.some((drop) => drop.name === index.name) ? report.replaced : report.created).push(`${collection}.${index.name}`);

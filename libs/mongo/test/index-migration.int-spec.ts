@@ -27,7 +27,14 @@ const leasesSchema = new Schema({}, { strict: false, autoIndex: false, autoCreat
 function collectionsOf(test: string): { events: string; leases: string; all: IndexedCollection[] } {
   const events = `${test}_events`;
   const leases = `${test}_leases`;
-  return { events, leases, all: [{ collection: events, schema: eventsSchema }, { collection: leases, schema: leasesSchema }] };
+  return {
+    events,
+    leases,
+    all: [
+      { collection: events, schema: eventsSchema },
+      { collection: leases, schema: leasesSchema },
+    ],
+  };
 }
 
 describe('migrateIndexes and missingIndexes on a MongoDB server', () => {
@@ -58,7 +65,12 @@ describe('migrateIndexes and missingIndexes on a MongoDB server', () => {
 
     const report = await migrateIndexes(db, all);
 
-    expect(report).toEqual({ created: ['creates_events.tenant_time', 'creates_events.tenant_event_id', 'creates_events.tenant_next'], replaced: [], dropped: [], unchanged: [] });
+    expect(report).toEqual({
+      created: ['creates_events.tenant_time', 'creates_events.tenant_event_id', 'creates_events.tenant_next'],
+      replaced: [],
+      dropped: [],
+      unchanged: [],
+    });
     expect(await listed(events)).toEqual([
       { key: { tenantId: 1, createdAt: -1, _id: -1 }, name: 'tenant_time' },
       { key: { tenantId: 1, eventId: 1 }, name: 'tenant_event_id', unique: true },
@@ -77,7 +89,12 @@ describe('migrateIndexes and missingIndexes on a MongoDB server', () => {
 
     const report = await migrateIndexes(db, all);
 
-    expect(report).toEqual({ created: [], replaced: [], dropped: [], unchanged: [`${events}.tenant_time`, `${events}.tenant_event_id`, `${events}.tenant_next`] });
+    expect(report).toEqual({
+      created: [],
+      replaced: [],
+      dropped: [],
+      unchanged: [`${events}.tenant_time`, `${events}.tenant_event_id`, `${events}.tenant_next`],
+    });
     expect(commands).toEqual([`listIndexes ${events}`, `listIndexes ${leases}`]);
   });
 
@@ -102,7 +119,12 @@ describe('migrateIndexes and missingIndexes on a MongoDB server', () => {
 
     const report = await migrateIndexes(db, all);
 
-    expect(report).toEqual({ created: [`${events}.tenant_next`], replaced: [`${events}.tenant_time`, `${events}.tenant_event_id`], dropped: [], unchanged: [] });
+    expect(report).toEqual({
+      created: [`${events}.tenant_next`],
+      replaced: [`${events}.tenant_time`, `${events}.tenant_event_id`],
+      dropped: [],
+      unchanged: [],
+    });
     expect(await missingIndexes(db, all)).toEqual([]);
     expect((await listed(events)).slice(0, 2)).toEqual([
       { key: { tenantId: 1, createdAt: -1, _id: -1 }, name: 'tenant_time' },

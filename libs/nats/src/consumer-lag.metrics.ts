@@ -56,7 +56,11 @@ export class ConsumerLagMetrics {
     this.cacheMs = options.cacheMs ?? DEFAULT_CACHE_MS;
     this.now = options.now ?? Date.now;
     this.gauge('wirehook_jetstream_consumer_pending_messages', 'Messages of the stream the JetStream consumer has not handed out yet', (lag) => lag.pending);
-    this.gauge('wirehook_jetstream_consumer_ack_pending_messages', 'Messages the JetStream consumer handed out that are not acknowledged yet', (lag) => lag.ackPending);
+    this.gauge(
+      'wirehook_jetstream_consumer_ack_pending_messages',
+      'Messages the JetStream consumer handed out that are not acknowledged yet',
+      (lag) => lag.ackPending,
+    );
   }
 
   /**
@@ -106,7 +110,10 @@ export class ConsumerLagMetrics {
     try {
       info = await this.jsm.consumers.info(watched.stream, watched.name);
     } catch (error) {
-      this.logger.warn({ err: error, stream: watched.stream, consumer: watched.name }, 'looking up a JetStream consumer for the metrics failed; keeping its last values');
+      this.logger.warn(
+        { err: error, stream: watched.stream, consumer: watched.name },
+        'looking up a JetStream consumer for the metrics failed; keeping its last values',
+      );
       return;
     }
     const previous = this.known.get(key);
@@ -115,7 +122,10 @@ export class ConsumerLagMetrics {
       try {
         lag.oldestWaitingSeconds = await this.oldestWaiting(info, watched.filterSubject);
       } catch (error) {
-        this.logger.warn({ err: error, stream: watched.stream, consumer: watched.name }, 'reading the oldest waiting message for the metrics failed; keeping its last age');
+        this.logger.warn(
+          { err: error, stream: watched.stream, consumer: watched.name },
+          'reading the oldest waiting message for the metrics failed; keeping its last age',
+        );
         lag.oldestWaitingSeconds = previous?.oldestWaitingSeconds;
       }
     }

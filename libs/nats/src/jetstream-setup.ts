@@ -14,7 +14,11 @@ const RETRY_PAUSE_MS = 1_000;
  * one (and a server without JetStream fails once the deadline has passed).
  */
 function isTransient(error: unknown): boolean {
-  return error instanceof TimeoutError || (error instanceof Error && error.name === 'JetStreamNotEnabled') || (error instanceof JetStreamApiError && error.status === 503);
+  return (
+    error instanceof TimeoutError ||
+    (error instanceof Error && error.name === 'JetStreamNotEnabled') ||
+    (error instanceof JetStreamApiError && error.status === 503)
+  );
 }
 
 /**

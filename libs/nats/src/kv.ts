@@ -42,7 +42,10 @@ export async function ensureBuckets(nc: NatsConnection, replicas: number): Promi
       const bucket = await openBucket(nc, name, replicas);
       // On a cluster, a bucket another app has just created can be unknown for a moment to the
       // server that answers: its stream is found once the creation has reached every node.
-      const status = await whileJetStreamSettles(() => bucket.status(), (error) => error instanceof JetStreamApiError && error.code === JetStreamApiCodes.StreamNotFound);
+      const status = await whileJetStreamSettles(
+        () => bucket.status(),
+        (error) => error instanceof JetStreamApiError && error.code === JetStreamApiCodes.StreamNotFound,
+      );
       const stream = status.streamInfo.config;
       if (status.replicas !== replicas) await jsm.streams.update(stream.name, { ...stream, num_replicas: replicas });
       await untilLed(jsm, stream.name);

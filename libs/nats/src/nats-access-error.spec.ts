@@ -26,7 +26,9 @@ describe('natsAccessErrorOf', () => {
   });
 
   it('names a server without TLS and one that wants a client certificate', () => {
-    expect(natsAccessErrorOf(new errors.ConnectionError("server does not support 'tls'"), { servers })?.message).toContain('does not offer TLS, and TLS is required');
+    expect(natsAccessErrorOf(new errors.ConnectionError("server does not support 'tls'"), { servers })?.message).toContain(
+      'does not offer TLS, and TLS is required',
+    );
     expect(natsAccessErrorOf(new ClientCertificateRequiredError(), { servers })?.message).toBe(
       'NATS at tls://nats-1:4222,tls://nats-2:4222 requires a client certificate (mutual TLS) and none is configured',
     );

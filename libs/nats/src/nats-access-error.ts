@@ -60,7 +60,9 @@ export function natsAccessErrorOf(error: unknown, settings: NatsClientSettings):
   }
   if (typeof code === 'string' && CERTIFICATE_ERROR.test(code)) {
     const trusted = settings.tls?.caFile ? `the CA file ${settings.tls.caFile}` : "the system's CAs (no CA file is configured)";
-    return new NatsAccessError(`TLS to NATS at ${servers} failed: ${message} (${code}); the server's certificate is checked against ${trusted}`, { cause: error });
+    return new NatsAccessError(`TLS to NATS at ${servers} failed: ${message} (${code}); the server's certificate is checked against ${trusted}`, {
+      cause: error,
+    });
   }
   return undefined;
 }

@@ -22,7 +22,10 @@ describe('NATS client options from settings', () => {
   it('lists the servers of a comma-separated NATS_URL or a list', () => {
     expect(natsServerUrls(' nats://a:4222 , nats://b:4222,')).toEqual(['nats://a:4222', 'nats://b:4222']);
     expect(natsConnectionOptions({ servers: ['nats://a:4222'] }).servers).toEqual(['nats://a:4222']);
-    expect(nestNatsOptions({ servers: 'nats://a:4222,nats://b:4222' }, 'log-service-rpc')).toEqual({ servers: ['nats://a:4222', 'nats://b:4222'], name: 'log-service-rpc' });
+    expect(nestNatsOptions({ servers: 'nats://a:4222,nats://b:4222' }, 'log-service-rpc')).toEqual({
+      servers: ['nats://a:4222', 'nats://b:4222'],
+      name: 'log-service-rpc',
+    });
   });
 
   it('asks for no TLS and sends no credentials when none are configured', () => {

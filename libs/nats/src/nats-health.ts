@@ -8,10 +8,7 @@ export async function natsHealthIndicator(nc: NatsConnection): Promise<HealthInd
   const up = !nc.isClosed() && !nc.isDraining();
   if (up) {
     try {
-      await Promise.race([
-        nc.flush(),
-        new Promise((_, reject) => setTimeout(() => reject(new Error('flush timed out')), FLUSH_TIMEOUT_MS).unref()),
-      ]);
+      await Promise.race([nc.flush(), new Promise((_, reject) => setTimeout(() => reject(new Error('flush timed out')), FLUSH_TIMEOUT_MS).unref())]);
       return { nats: { status: 'up', server: nc.getServer() } };
     } catch {
       // fall through to down

@@ -88,10 +88,19 @@ describe('ConsumerLagMetrics against a real JetStream', () => {
     const registry = new Registry();
     const { logger, lines } = capturingLogger('consumer-lag-test');
     let clock = 0;
-    new ConsumerLagMetrics(jsm, [{ stream: StreamNames.deliveries, name: ConsumerNames.retries }, { stream: StreamNames.deliveries, name: 'no-such-consumer' }], registry, logger, {
-      cacheMs: 1_000,
-      now: () => clock,
-    });
+    new ConsumerLagMetrics(
+      jsm,
+      [
+        { stream: StreamNames.deliveries, name: ConsumerNames.retries },
+        { stream: StreamNames.deliveries, name: 'no-such-consumer' },
+      ],
+      registry,
+      logger,
+      {
+        cacheMs: 1_000,
+        now: () => clock,
+      },
+    );
     expect(await sample(registry, 'wirehook_jetstream_consumer_pending_messages', ConsumerNames.retries)).toBe(1);
     expect(await sample(registry, 'wirehook_jetstream_consumer_pending_messages', 'no-such-consumer')).toBeUndefined();
     expect(lines.some((line) => line.consumer === 'no-such-consumer')).toBe(true);

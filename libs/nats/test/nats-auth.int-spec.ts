@@ -84,6 +84,8 @@ describe.each<{ auth: Exclude<NatsTestAuth, 'none'>; secrets: 'files' | 'values'
   });
 
   it('refuses a client without credentials, saying it had none', async () => {
-    await expect(connectNats({ servers: nats.url }, 'anonymous')).rejects.toThrow(`NATS at ${nats.url} refused the login without credentials: Authorization Violation`);
+    await expect(connectNats({ servers: nats.url }, 'anonymous')).rejects.toThrow(
+      `NATS at ${nats.url} refused the login without credentials: Authorization Violation`,
+    );
   });
 });

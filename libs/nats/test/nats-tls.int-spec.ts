@@ -55,7 +55,9 @@ describe('NATS without TLS, for a client that asks for it', () => {
 
   it('is refused rather than spoken to in the clear, whether a tls:// URL or a CA file asked for TLS', async () => {
     const port = nats.server.port;
-    await expect(connectNats({ servers: `tls://127.0.0.1:${port}` }, 'tls-url')).rejects.toThrow(`NATS at tls://127.0.0.1:${port} does not offer TLS, and TLS is required`);
+    await expect(connectNats({ servers: `tls://127.0.0.1:${port}` }, 'tls-url')).rejects.toThrow(
+      `NATS at tls://127.0.0.1:${port} does not offer TLS, and TLS is required`,
+    );
     await expect(connectNats({ servers: nats.url, tls: { caFile: '/unused/ca.pem' } }, 'ca-file')).rejects.toThrow('does not offer TLS, and TLS is required');
     expect(await jetStreamAnswers({ servers: nats.url })).toBe(true);
   });

@@ -121,7 +121,10 @@ export class HttpEventPublisher {
       return {
         accepted: false,
         retryable: true,
-        failure: (attempts) => new HttpPublishError(`could not reach ${this.endpoint} (${attempts} attempts): ${reason}`, undefined, 'network_error', attempts, undefined, { cause: error }),
+        failure: (attempts) =>
+          new HttpPublishError(`could not reach ${this.endpoint} (${attempts} attempts): ${reason}`, undefined, 'network_error', attempts, undefined, {
+            cause: error,
+          }),
       };
     }
     const text = await response.text();
@@ -144,7 +147,9 @@ export class HttpEventPublisher {
       retryAfterMs: parseRetryAfterMs(response.headers.get('retry-after')),
       failure: (attempts) =>
         new HttpPublishError(
-          retryable ? `wirehook did not take the event after ${attempts} attempts (${response.status} ${code}): ${detail}` : `wirehook refused the event (${response.status} ${code}): ${detail}`,
+          retryable
+            ? `wirehook did not take the event after ${attempts} attempts (${response.status} ${code}): ${detail}`
+            : `wirehook refused the event (${response.status} ${code}): ${detail}`,
           response.status,
           code,
           attempts,

@@ -73,7 +73,10 @@ export class WebhookEventPublisher {
       throw new InvalidMessageError(['tenantId must be 1-63 lowercase letters, digits, _ or -, starting with a letter or digit']);
     }
     const message = prepareEvent(event);
-    const ack = await this.js.publish(eventSubject(tenantId, message.event), encodeMessage(message), { msgID: message.id, headers: natsTraceHeadersOf(options) });
+    const ack = await this.js.publish(eventSubject(tenantId, message.event), encodeMessage(message), {
+      msgID: message.id,
+      headers: natsTraceHeadersOf(options),
+    });
     return { eventId: message.id, sequence: ack.seq, duplicate: ack.duplicate };
   }
 }

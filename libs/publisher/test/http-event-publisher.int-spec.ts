@@ -82,7 +82,13 @@ describe('HttpEventPublisher against a stand-in for POST /api/v1/events', () => 
   });
 
   it('retries 503, 502, 504 and 429 with the same event, id and timestamp, waiting as Retry-After asks', async () => {
-    ingest = await ScriptedIngest.start([unavailable, { status: 502, body: '<html>bad gateway</html>' }, { status: 504, body: {} }, { status: 429, headers: { 'retry-after': '1' } }, { status: 202 }]);
+    ingest = await ScriptedIngest.start([
+      unavailable,
+      { status: 502, body: '<html>bad gateway</html>' },
+      { status: 504, body: {} },
+      { status: 429, headers: { 'retry-after': '1' } },
+      { status: 202 },
+    ]);
     const result = await publisherFor(ingest).publish(event);
     expect(result).toMatchObject({ attempts: 5, duplicate: true, eventId: expect.stringMatching(/^evt_/) });
     const keys = new Set(ingest.requests.map((request) => request.headers['idempotency-key']));

@@ -43,7 +43,10 @@ function escapeRegExp(text: string): string {
 }
 
 function describe(errors: ErrorObject[] | null | undefined): string[] {
-  return (errors ?? []).map((error) => `${error.instancePath || '(root)'} ${error.message ?? error.keyword}${error.keyword === 'additionalProperties' ? ` (${String(error.params.additionalProperty)})` : ''}`);
+  return (errors ?? []).map(
+    (error) =>
+      `${error.instancePath || '(root)'} ${error.message ?? error.keyword}${error.keyword === 'additionalProperties' ? ` (${String(error.params.additionalProperty)})` : ''}`,
+  );
 }
 
 /**
@@ -100,7 +103,8 @@ export class AsyncApiDocument {
       if (!match) continue;
       const message = this.channelMessage(channel);
       const problems = this.schemaProblems(message.payload.$ref.split('/').pop() as string, body).map((problem) => `body: ${problem}`);
-      if (message.headers) problems.push(...this.schemaProblems(message.headers.$ref.split('/').pop() as string, headers).map((problem) => `headers: ${problem}`));
+      if (message.headers)
+        problems.push(...this.schemaProblems(message.headers.$ref.split('/').pop() as string, headers).map((problem) => `headers: ${problem}`));
       return { channel, parameters: Object.fromEntries(names.map((name, index) => [name, match[index + 1]])), problems };
     }
     return { parameters: {}, problems: [`subject ${subject} is on no channel of the document`] };

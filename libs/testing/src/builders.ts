@@ -13,14 +13,22 @@ export function buildAttemptRecord(overrides: Partial<AttemptRecordedMessage> = 
     endpointId: 'ep_000000000000000000000001',
     endpointName: 'CRM sync',
     endpointUrl: 'https://crm.example.com/hooks',
-    deliveryId: `msg_${String(sequence).padStart(26, 'a').slice(-26).replace(/[0-9]/g, (digit) => 'abcdefghij'[Number(digit)])}`,
+    deliveryId: `msg_${String(sequence)
+      .padStart(26, 'a')
+      .slice(-26)
+      .replace(/[0-9]/g, (digit) => 'abcdefghij'[Number(digit)])}`,
     eventId: `evt_${sequence}`,
     eventType: 'resume.bulk_upload_parse.started',
     identifiers: { batchId: `batch-${sequence}` },
     attempt: 1,
     trigger: 'auto',
     status,
-    request: { method: 'POST', url: 'https://crm.example.com/hooks', headers: { 'content-type': 'application/json' }, body: '{"event":"resume.bulk_upload_parse.started"}' },
+    request: {
+      method: 'POST',
+      url: 'https://crm.example.com/hooks',
+      headers: { 'content-type': 'application/json' },
+      body: '{"event":"resume.bulk_upload_parse.started"}',
+    },
     response: { status: httpStatus, headers: { 'content-type': 'application/json' }, body: '{"received":true}', bodyTruncated: false },
     durationMs: 42,
     deliveryCreatedAt: started.toISOString(),

@@ -39,7 +39,11 @@ export function compileApp(app: string): CompiledApp {
 }
 
 /** Collects a child's output and its exit. */
-export function watchProcess(child: ChildProcess): { stdout: () => string; stderr: () => string; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }> } {
+export function watchProcess(child: ChildProcess): {
+  stdout: () => string;
+  stderr: () => string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+} {
   let stdout = '';
   let stderr = '';
   child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

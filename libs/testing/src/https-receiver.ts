@@ -30,14 +30,40 @@ export function createTestCertificates(): TestCertificates {
   openssl('req', ...ecKey, '-keyout', file('server.key'), '-out', file('server.csr'), '-subj', '/CN=localhost');
   writeFileSync(file('san.ext'), 'subjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1\n');
   openssl(
-    'x509', '-req', '-in', file('server.csr'), '-CA', file('ca.pem'), '-CAkey', file('ca.key'), '-CAcreateserial',
-    '-out', file('server.pem'), '-days', '3', '-extfile', file('san.ext'),
+    'x509',
+    '-req',
+    '-in',
+    file('server.csr'),
+    '-CA',
+    file('ca.pem'),
+    '-CAkey',
+    file('ca.key'),
+    '-CAcreateserial',
+    '-out',
+    file('server.pem'),
+    '-days',
+    '3',
+    '-extfile',
+    file('san.ext'),
   );
   openssl('req', ...ecKey, '-keyout', file('client.key'), '-out', file('client.csr'), '-subj', '/CN=wirehook test client');
   writeFileSync(file('client.ext'), 'extendedKeyUsage=clientAuth\n');
   openssl(
-    'x509', '-req', '-in', file('client.csr'), '-CA', file('ca.pem'), '-CAkey', file('ca.key'), '-CAcreateserial',
-    '-out', file('client.pem'), '-days', '3', '-extfile', file('client.ext'),
+    'x509',
+    '-req',
+    '-in',
+    file('client.csr'),
+    '-CA',
+    file('ca.pem'),
+    '-CAkey',
+    file('ca.key'),
+    '-CAcreateserial',
+    '-out',
+    file('client.pem'),
+    '-days',
+    '3',
+    '-extfile',
+    file('client.ext'),
   );
   return {
     caFile: file('ca.pem'),

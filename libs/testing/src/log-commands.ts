@@ -20,7 +20,9 @@ export function recordCommands(connection: Connection): SentCommand[] {
 
 const LOG_COLLECTIONS = new Set(DELIVERY_LOG_COLLECTIONS.map((entry) => entry.collection));
 const READS = new Set(['find', 'aggregate', 'count', 'distinct']);
-const DECLARED = new Map(DELIVERY_LOG_COLLECTIONS.map((entry) => [entry.collection, new Set(['_id_', ...entry.schema.indexes().map(([, options]) => String(options.name))])]));
+const DECLARED = new Map(
+  DELIVERY_LOG_COLLECTIONS.map((entry) => [entry.collection, new Set(['_id_', ...entry.schema.indexes().map(([, options]) => String(options.name))])]),
+);
 /** Largest limit a log read may carry: a counted total stops one past 10,000; statistics read an hour per webhook. */
 const MAX_READ_LIMIT = 10_001;
 const MAX_ROLLUP_READ_LIMIT = ROLLUP_MAX_WINDOW_HOURS * ROLLUP_MAX_ENDPOINTS_PER_TENANT;

@@ -26,13 +26,55 @@ export function expiredClientCertificate(certificates: TestCertificates): Client
   writeFileSync(file('serial'), '01\n');
   writeFileSync(
     file('ca.cnf'),
-    ['[ca]', 'default_ca = test', '[test]', `dir = ${dir}`, `database = ${file('index.txt')}`, `new_certs_dir = ${dir}`, `serial = ${file('serial')}`,
-      'default_md = sha256', 'policy = any', 'unique_subject = no', '[any]', 'commonName = supplied', ''].join('\n'),
+    [
+      '[ca]',
+      'default_ca = test',
+      '[test]',
+      `dir = ${dir}`,
+      `database = ${file('index.txt')}`,
+      `new_certs_dir = ${dir}`,
+      `serial = ${file('serial')}`,
+      'default_md = sha256',
+      'policy = any',
+      'unique_subject = no',
+      '[any]',
+      'commonName = supplied',
+      '',
+    ].join('\n'),
   );
   const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
-  openssl('req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', file('old.key'), '-out', file('old.csr'), '-subj', '/CN=expired client');
-  openssl('ca', '-batch', '-config', file('ca.cnf'), '-cert', certificates.caFile, '-keyfile', join(caDir, 'ca.key'), '-in', file('old.csr'), '-out', file('old.pem'),
-    '-startdate', '20200101000000Z', '-enddate', '20200102000000Z');
+  openssl(
+    'req',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:prime256v1',
+    '-nodes',
+    '-keyout',
+    file('old.key'),
+    '-out',
+    file('old.csr'),
+    '-subj',
+    '/CN=expired client',
+  );
+  openssl(
+    'ca',
+    '-batch',
+    '-config',
+    file('ca.cnf'),
+    '-cert',
+    certificates.caFile,
+    '-keyfile',
+    join(caDir, 'ca.key'),
+    '-in',
+    file('old.csr'),
+    '-out',
+    file('old.pem'),
+    '-startdate',
+    '20200101000000Z',
+    '-enddate',
+    '20200102000000Z',
+  );
   return { certificate: readFileSync(file('old.pem'), 'utf8'), privateKey: readFileSync(file('old.key'), 'utf8') };
 }
 
@@ -47,15 +89,18 @@ export class MutualTlsReceiver {
   private constructor(private readonly server: Server) {}
 
   static async start(certificates: TestCertificates): Promise<MutualTlsReceiver> {
-    const server = createServer({ key: certificates.key, cert: certificates.cert, ca: certificates.ca, requestCert: true, rejectUnauthorized: true }, (req, res) => {
-      req.resume();
-      req.on('end', () => {
-        const peer = (req.socket as TLSSocket).getPeerCertificate();
-        receiver.clientSubjects.push(String(peer?.subject?.CN ?? ''));
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end('{"received":true}');
-      });
-    });
+    const server = createServer(
+      { key: certificates.key, cert: certificates.cert, ca: certificates.ca, requestCert: true, rejectUnauthorized: true },
+      (req, res) => {
+        req.resume();
+        req.on('end', () => {
+          const peer = (req.socket as TLSSocket).getPeerCertificate();
+          receiver.clientSubjects.push(String(peer?.subject?.CN ?? ''));
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end('{"received":true}');
+        });
+      },
+    );
     const receiver = new MutualTlsReceiver(server);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const address = server.address();

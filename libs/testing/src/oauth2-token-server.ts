@@ -79,11 +79,15 @@ export class OAuth2TokenServer {
     this.requests.push(request);
     const custom = this.reply?.(request);
     if (custom) return custom;
-    if (request.authorization !== this.expectedBasic()) return { status: 401, body: { error: 'invalid_client', error_description: 'client authentication failed' } };
+    if (request.authorization !== this.expectedBasic())
+      return { status: 401, body: { error: 'invalid_client', error_description: 'client authentication failed' } };
     if (request.form.grant_type !== 'client_credentials') return { status: 400, body: { error: 'unsupported_grant_type' } };
     const token = `token-${this.issued.length + 1}`;
     this.issued.push(token);
-    return { status: 200, body: { access_token: token, token_type: 'Bearer', ...(this.expiresInSeconds === undefined ? {} : { expires_in: this.expiresInSeconds }) } };
+    return {
+      status: 200,
+      body: { access_token: token, token_type: 'Bearer', ...(this.expiresInSeconds === undefined ? {} : { expires_in: this.expiresInSeconds }) },
+    };
   }
 
   /** The latest token issued. */

@@ -34,7 +34,15 @@ interface ExportTraceServiceRequest {
   resourceSpans?: Array<{
     resource?: { attributes?: KeyValue[] };
     scopeSpans?: Array<{
-      spans?: Array<{ traceId: string; spanId: string; parentSpanId?: string; name: string; kind?: number; attributes?: KeyValue[]; status?: { code?: number; message?: string } }>;
+      spans?: Array<{
+        traceId: string;
+        spanId: string;
+        parentSpanId?: string;
+        name: string;
+        kind?: number;
+        attributes?: KeyValue[];
+        status?: { code?: number; message?: string };
+      }>;
     }>;
   }>;
 }

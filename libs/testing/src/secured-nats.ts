@@ -57,7 +57,20 @@ interface AuthSetup {
 
 /** A JetStream-enabled account of an operator, without other limits, as `nsc` would make it. */
 const UNLIMITED_JETSTREAM_ACCOUNT = {
-  limits: { subs: -1, data: -1, payload: -1, imports: -1, exports: -1, wildcards: true, conn: -1, leaf: -1, mem_storage: -1, disk_storage: -1, streams: -1, consumer: -1 },
+  limits: {
+    subs: -1,
+    data: -1,
+    payload: -1,
+    imports: -1,
+    exports: -1,
+    wildcards: true,
+    conn: -1,
+    leaf: -1,
+    mem_storage: -1,
+    disk_storage: -1,
+    streams: -1,
+    consumer: -1,
+  },
 };
 
 /** Operator mode: an operator, a system account (JetStream needs one), an application account and a user in it. */
@@ -95,7 +108,11 @@ async function authSetup(auth: NatsTestAuth): Promise<AuthSetup> {
     case 'none':
       return { serverConfig: '' };
     case 'password':
-      return { serverConfig: `authorization { user: "wirehook", password: "${secret}" }`, user: 'wirehook', secret: { setting: 'NATS_PASSWORD', value: secret } };
+      return {
+        serverConfig: `authorization { user: "wirehook", password: "${secret}" }`,
+        user: 'wirehook',
+        secret: { setting: 'NATS_PASSWORD', value: secret },
+      };
     case 'token':
       return { serverConfig: `authorization { token: "${secret}" }`, secret: { setting: 'NATS_TOKEN', value: secret } };
     case 'nkey': {

@@ -10,7 +10,19 @@ import {
 } from '@wirehook/contracts';
 import { DELIVERIES_COLLECTION } from '@wirehook/delivery-logs';
 import type { WebhookEvent } from '@wirehook/publisher';
-import { DISPATCHER_POOL, MemorySampler, benchEventData, type PoolSettings, latencySummary, preciseNow, publishAtRate, publishBurst, rawUndiciLoop, sleep, type EventFactory } from '../load';
+import {
+  DISPATCHER_POOL,
+  MemorySampler,
+  benchEventData,
+  type PoolSettings,
+  latencySummary,
+  preciseNow,
+  publishAtRate,
+  publishBurst,
+  rawUndiciLoop,
+  sleep,
+  type EventFactory,
+} from '../load';
 import { BENCH_TENANT, FAN_OUT_TENANT, awaitRoutes, recordPeaks, throughputEventType, type BenchContext } from './context';
 
 type Summary = ReturnType<typeof latencySummary>;
@@ -195,7 +207,12 @@ export async function measureThroughput(context: BenchContext): Promise<Throughp
   };
 }
 
-const POOL_VARIANTS: PoolSettings[] = [DISPATCHER_POOL, { connections: 16, pipelining: 1 }, { connections: 128, pipelining: 1 }, { connections: 64, pipelining: 4 }];
+const POOL_VARIANTS: PoolSettings[] = [
+  DISPATCHER_POOL,
+  { connections: 16, pipelining: 1 },
+  { connections: 128, pipelining: 1 },
+  { connections: 64, pipelining: 4 },
+];
 
 /**
  * The raw undici loop to the same receiver with a few pool settings besides the dispatcher's:
@@ -204,7 +221,8 @@ const POOL_VARIANTS: PoolSettings[] = [DISPATCHER_POOL, { connections: 16, pipel
 export async function measurePoolSettings(context: BenchContext): Promise<PoolResult> {
   const { plan, receiver } = context;
   const requests = Math.min(plan.throughputEvents, 10_000);
-  const body = (sequence: number) => JSON.stringify({ event: 'pool.0', timestamp: new Date().toISOString(), tenantId: BENCH_TENANT, data: benchEventData(sequence, preciseNow()) });
+  const body = (sequence: number) =>
+    JSON.stringify({ event: 'pool.0', timestamp: new Date().toISOString(), tenantId: BENCH_TENANT, data: benchEventData(sequence, preciseNow()) });
   const runs: PoolResult['runs'] = [];
   for (const pool of POOL_VARIANTS) {
     context.progress(`pool: raw undici loop, ${requests} POSTs, ${pool.connections} connections, pipelining ${pool.pipelining}`);
@@ -254,7 +272,8 @@ export async function measureLatency(context: BenchContext, rate: number, durati
       callback: (error, message) => {
         if (error) return;
         const arrivedAt = preciseNow();
-        const records = parseAttemptSubject(message.subject)?.holds === 'batch' ? message.json<AttemptLogBatch>().attempts : [message.json<AttemptRecordedMessage>()];
+        const records =
+          parseAttemptSubject(message.subject)?.holds === 'batch' ? message.json<AttemptLogBatch>().attempts : [message.json<AttemptRecordedMessage>()];
         for (const record of records) {
           const publishedAt = (JSON.parse(record.request.body) as { data?: { publishedAt?: number } }).data?.publishedAt;
           if (typeof publishedAt === 'number' && publishedAt >= measuredFrom) attemptLatencies.push(arrivedAt - publishedAt);

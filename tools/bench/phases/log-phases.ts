@@ -1,6 +1,12 @@
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { StreamNames, attemptIdOf, attemptSubject, encodeMessage } from '@wirehook/contracts';
-import { DELIVERIES_COLLECTION, DELIVERY_ATTEMPTS_COLLECTION, DELIVERY_LOG_COLLECTIONS, type DeliveryAttemptDocument, type DeliveryDocument } from '@wirehook/delivery-logs';
+import {
+  DELIVERIES_COLLECTION,
+  DELIVERY_ATTEMPTS_COLLECTION,
+  DELIVERY_LOG_COLLECTIONS,
+  type DeliveryAttemptDocument,
+  type DeliveryDocument,
+} from '@wirehook/delivery-logs';
 import { buildAttemptRecord } from '@wirehook/testing';
 import { MemorySampler, preciseNow, sleep } from '../load';
 import { recordPeaks, type BenchContext } from './context';

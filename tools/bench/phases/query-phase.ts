@@ -2,7 +2,13 @@ import { isDeepStrictEqual } from 'node:util';
 import type { ApiClient } from '@wirehook/testing';
 import { connectMongo } from '@wirehook/mongo';
 import { attemptIdOf, type LogsPage } from '@wirehook/contracts';
-import { DELIVERIES_COLLECTION, DELIVERY_ATTEMPTS_COLLECTION, DELIVERY_ROLLUPS_COLLECTION, DeliveryLogs, EVENT_PAYLOADS_COLLECTION } from '@wirehook/delivery-logs';
+import {
+  DELIVERIES_COLLECTION,
+  DELIVERY_ATTEMPTS_COLLECTION,
+  DELIVERY_ROLLUPS_COLLECTION,
+  DeliveryLogs,
+  EVENT_PAYLOADS_COLLECTION,
+} from '@wirehook/delivery-logs';
 import { MemorySampler, latencySummary, preciseNow } from '../load';
 import { LogCommandCounter, type CommandCount } from './command-counter';
 import { recordPeaks, type BenchContext } from './context';
@@ -75,7 +81,9 @@ async function seedLogs(context: BenchContext, admin: ApiClient, logs: DeliveryL
   let seeded = 0;
   let reported = 0;
   while (seeded < planned && preciseNow() - startedAt < budgetMs) {
-    const records = Array.from({ length: Math.min(SEED_BATCH_SIZE, planned - seeded) }, (_, offset) => seededRecord(QUERY_TENANT, seeded + offset, planned, endpoints, now));
+    const records = Array.from({ length: Math.min(SEED_BATCH_SIZE, planned - seeded) }, (_, offset) =>
+      seededRecord(QUERY_TENANT, seeded + offset, planned, endpoints, now),
+    );
     await logs.recorder.record(records);
     records.forEach((record, offset) => {
       if ((seeded + offset) % Math.ceil(planned / DETAIL_IDS) === 0) attemptIds.push(attemptIdOf(record));
@@ -158,7 +166,9 @@ export async function measureQueries(context: BenchContext): Promise<QueryResult
     for (const shape of queryShapes(seeded)) {
       const timing = await measureShape(context, admin, shape, logs, counter);
       queries.push(timing);
-      context.progress(`queries: ${timing.name}: p50 ${timing.p50} ms, p99 ${timing.p99} ms (${timing.samples} requests), ${timing.mongoCommands.mean} MongoDB commands per request`);
+      context.progress(
+        `queries: ${timing.name}: p50 ${timing.p50} ms, p99 ${timing.p99} ms (${timing.samples} requests), ${timing.mongoCommands.mean} MongoDB commands per request`,
+      );
     }
     recordPeaks(context, 'queries', sampler.stop());
     const count = (collection: string) => connection.collection(collection).countDocuments({ tenantId: QUERY_TENANT });

@@ -73,7 +73,12 @@ function listRequest(seeded: SeededLogs, params: ListParams): ShapeRequest {
     statusClass: params.statusClass,
     event: params.event,
     q: params.q,
-    qWebhookIds: lower === undefined ? undefined : seeded.endpoints.filter((endpoint) => endpoint.name.toLowerCase().includes(lower) || endpoint.url.toLowerCase().includes(lower)).map((endpoint) => endpoint.id),
+    qWebhookIds:
+      lower === undefined
+        ? undefined
+        : seeded.endpoints
+            .filter((endpoint) => endpoint.name.toLowerCase().includes(lower) || endpoint.url.toLowerCase().includes(lower))
+            .map((endpoint) => endpoint.id),
     view: params.view ?? 'attempts',
     page: 1,
     perPage: PER_PAGE,
@@ -122,7 +127,11 @@ function detailShape(seeded: SeededLogs): QueryShape {
         async replay(logs) {
           const attempt = await logs.attempts.find(tenantId, id);
           if (!attempt) return [];
-          await Promise.all([logs.deliveries.find(tenantId, attempt.deliveryId), logs.attempts.ofDelivery(tenantId, attempt.deliveryId), logs.payloads.bodies(tenantId, [attempt.payloadId])]);
+          await Promise.all([
+            logs.deliveries.find(tenantId, attempt.deliveryId),
+            logs.attempts.ofDelivery(tenantId, attempt.deliveryId),
+            logs.payloads.bodies(tenantId, [attempt.payloadId]),
+          ]);
           return [attempt._id];
         },
       };
@@ -152,7 +161,11 @@ function exportShape(seeded: SeededLogs): QueryShape {
     name: `export page (${EXPORT_ROWS} rows, CSV)`,
     hasRows: true,
     // The CSV's first column is the attempt id.
-    keysOf: (body) => String(body).split('\r\n').slice(1, -1).map((line) => line.slice(0, line.indexOf(','))),
+    keysOf: (body) =>
+      String(body)
+        .split('\r\n')
+        .slice(1, -1)
+        .map((line) => line.slice(0, line.indexOf(','))),
     request(sample) {
       const newest = (sample * 53) % Math.max(1, events - perPage);
       // Both attempts of an event share its time: the window holds `perPage` events.

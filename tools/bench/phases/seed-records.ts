@@ -2,8 +2,16 @@ import { AttemptErrorCode, DeliveryStatus, type AttemptRecordedMessage } from '@
 import { buildAttemptRecord } from '@wirehook/testing';
 
 export const SEED_EVENT_TYPES = [
-  'order.created', 'order.paid', 'order.refunded', 'order.shipped', 'customer.created',
-  'customer.updated', 'invoice.issued', 'invoice.paid', 'resume.parsed', 'resume.failed',
+  'order.created',
+  'order.paid',
+  'order.refunded',
+  'order.shipped',
+  'customer.created',
+  'customer.updated',
+  'invoice.issued',
+  'invoice.paid',
+  'resume.parsed',
+  'resume.failed',
 ];
 /** The webhooks of the query tenant; `q` searches one of them by a word of its name. */
 export const SEED_WEBHOOK_NAMES = ['Billing sync', 'CRM hooks', 'Search indexer', 'Audit trail'];
@@ -50,7 +58,13 @@ export function seededRecord(tenantId: string, index: number, total: number, end
     event: eventType,
     timestamp: startedAt.toISOString(),
     tenantId,
-    data: { orderId, amount: event % 10_000, currency: 'EUR', customer: { id: `cus_${event % 977}`, country: 'DE' }, note: 'seeded for the log-query benchmark' },
+    data: {
+      orderId,
+      amount: event % 10_000,
+      currency: 'EUR',
+      customer: { id: `cus_${event % 977}`, country: 'DE' },
+      note: 'seeded for the log-query benchmark',
+    },
   });
   const durationMs = httpStatus === undefined ? 10_000 : 20 + (index % 180);
   let error: AttemptRecordedMessage['error'];
@@ -66,7 +80,15 @@ export function seededRecord(tenantId: string, index: number, total: number, end
     identifiers: { orderId },
     status,
     request: { method: 'POST', url: endpoint.url, headers: { 'content-type': 'application/json', 'user-agent': 'wirehook' }, body },
-    response: httpStatus === undefined ? undefined : { status: httpStatus, headers: { 'content-type': 'application/json' }, body: status === DeliveryStatus.success ? '{"received":true}' : '{"error":"unavailable"}', bodyTruncated: false },
+    response:
+      httpStatus === undefined
+        ? undefined
+        : {
+            status: httpStatus,
+            headers: { 'content-type': 'application/json' },
+            body: status === DeliveryStatus.success ? '{"received":true}' : '{"error":"unavailable"}',
+            bodyTruncated: false,
+          },
     error,
     durationMs,
     deliveryCreatedAt: startedAt.toISOString(),

@@ -28,7 +28,11 @@ export class DeliveryCommandsService {
     const delivery = log.delivery;
     if (!delivery) throw new DomainError('not_found', ApiErrorCode.deliveryNotFound, `the delivery of log '${logId}' was not found`);
     if (delivery.status === 'retrying') {
-      throw new DomainError('conflict', ApiErrorCode.retryScheduled, `an automatic retry of this delivery is scheduled at ${delivery.next_attempt_at}; wait for it`);
+      throw new DomainError(
+        'conflict',
+        ApiErrorCode.retryScheduled,
+        `an automatic retry of this delivery is scheduled at ${delivery.next_attempt_at}; wait for it`,
+      );
     }
     if (delivery.status === 'pending') {
       throw new DomainError('conflict', ApiErrorCode.notAttemptedYet, 'this delivery has not been attempted yet; its first attempt is on its way');

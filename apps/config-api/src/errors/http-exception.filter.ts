@@ -62,11 +62,17 @@ export class HttpExceptionFilter implements ExceptionFilter {
     // body-parser errors carry their own status (e.g. 413 for a body over the limit, 400 for bad JSON).
     const parserStatus = (exception as { status?: number; type?: string }).status;
     if (typeof parserStatus === 'number' && parserStatus >= 400 && parserStatus < 500) {
-      const message = parserStatus === 413 ? `request body is larger than the limit (${(exception as { limit?: number }).limit} bytes)` : `request body is not valid JSON: ${(exception as Error).message}`;
+      const message =
+        parserStatus === 413
+          ? `request body is larger than the limit (${(exception as { limit?: number }).limit} bytes)`
+          : `request body is not valid JSON: ${(exception as Error).message}`;
       return [parserStatus, { error: { code: CODE_OF_STATUS[parserStatus] ?? ApiErrorCode.invalidRequest, message } }];
     }
     const errorId = randomUUID();
     this.logger.error({ err: exception, errorId }, 'unexpected error');
-    return [500, { error: { code: ApiErrorCode.internalError, message: 'an unexpected error occurred; quote the error id when reporting it', error_id: errorId } }];
+    return [
+      500,
+      { error: { code: ApiErrorCode.internalError, message: 'an unexpected error occurred; quote the error id when reporting it', error_id: errorId } },
+    ];
   }
 }

@@ -42,7 +42,11 @@ export class EventIngestService {
     const size = Buffer.byteLength(JSON.stringify(event));
     const limit = this.config.DELIVERY_MAX_PAYLOAD_BYTES;
     if (size > limit) {
-      throw new DomainError('too_large', ApiErrorCode.payloadTooLarge, `the event is ${size} bytes; events may be at most ${limit} bytes: send less data, or a reference the receiver can fetch`);
+      throw new DomainError(
+        'too_large',
+        ApiErrorCode.payloadTooLarge,
+        `the event is ${size} bytes; events may be at most ${limit} bytes: send less data, or a reference the receiver can fetch`,
+      );
     }
     const span = this.tracing.startSpan(SpanNames.publishEvent, 'producer', trace);
     if (span.recording) {

@@ -10,7 +10,12 @@ export class IngestEventDto {
   @Matches(EVENT_TYPE_PATTERN, { message: 'event must be dot-separated segments of letters, digits, _ and -' })
   event!: string;
 
-  @ApiProperty({ type: 'object', additionalProperties: true, example: { batchId: 'batch-42', fileCount: 25 }, description: 'Any JSON object; the whole body nests at most 64 levels deep.' })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    example: { batchId: 'batch-42', fileCount: 25 },
+    description: 'Any JSON object; the whole body nests at most 64 levels deep.',
+  })
   @IsObject({ message: 'data is required: a JSON object' })
   data!: Record<string, unknown>;
 
@@ -24,7 +29,12 @@ export class IngestEventDto {
   @IsISO8601({ strict: true }, { message: 'timestamp must be an ISO-8601 date-time' })
   timestamp?: string;
 
-  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' }, example: { batchId: 'batch-42' }, description: 'Related ids shown in the delivery logs.' })
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    example: { batchId: 'batch-42' },
+    description: 'Related ids shown in the delivery logs.',
+  })
   @IsOptionalNotNull()
   @IsStringRecord(20, 256)
   identifiers?: Record<string, string>;

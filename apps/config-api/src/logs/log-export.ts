@@ -2,8 +2,21 @@ import type { AttemptLogView } from '@wirehook/contracts';
 
 /** Columns of a CSV export, in order. */
 export const CSV_COLUMNS = [
-  'id', 'created_at', 'webhook_id', 'webhook_name', 'url', 'event', 'event_id', 'delivery_id', 'attempt', 'trigger',
-  'status', 'http_status', 'duration_ms', 'error_code', 'error',
+  'id',
+  'created_at',
+  'webhook_id',
+  'webhook_name',
+  'url',
+  'event',
+  'event_id',
+  'delivery_id',
+  'attempt',
+  'trigger',
+  'status',
+  'http_status',
+  'duration_ms',
+  'error_code',
+  'error',
 ] as const;
 
 /**

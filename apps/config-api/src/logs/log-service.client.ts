@@ -105,7 +105,7 @@ export class LogServiceClient {
   private async wholeBody(tenantId: string, attemptId: string, part: LogBodyPart, body: LogBodyReply): Promise<string> {
     if (body.text !== null) return body.text;
     const chunks: string[] = [];
-    for (let offset = 0; offset < body.length; ) {
+    for (let offset = 0; offset < body.length;) {
       const chunk = await this.ask<LogBodyChunk>(RpcPatterns.getLogBody, { tenantId, attemptId, part, offset });
       if (chunk.text.length === 0) break;
       chunks.push(chunk.text);

@@ -138,13 +138,20 @@ describe('toDeliveryView', () => {
   });
 
   it('shows a delivery not attempted yet with no retries and an empty last attempt id', () => {
-    expect(toDeliveryView(deliveryRecord({ status: 'pending', lastAttempt: 0, lastAttemptId: null }))).toMatchObject({ attempts: 0, retry_count: 0, last_attempt_id: '' });
+    expect(toDeliveryView(deliveryRecord({ status: 'pending', lastAttempt: 0, lastAttemptId: null }))).toMatchObject({
+      attempts: 0,
+      retry_count: 0,
+      last_attempt_id: '',
+    });
   });
 });
 
 describe('toLogsPage', () => {
   it('adds the pagination of the product notes, with the cursor of the next page', () => {
-    const page = toLogsPage({ view: 'attempts', perPage: 25 }, { rows: [attemptRecord()], page: 2, total: { count: 51, exact: true }, hasMore: true, nextCursor: 'c2' });
+    const page = toLogsPage(
+      { view: 'attempts', perPage: 25 },
+      { rows: [attemptRecord()], page: 2, total: { count: 51, exact: true }, hasMore: true, nextCursor: 'c2' },
+    );
     expect(page.data).toEqual([toAttemptView(attemptRecord())]);
     expect(page.pagination).toEqual({ current_page: 2, per_page: 25, total: 51, last_page: 3, total_exact: true, has_more: true, next_cursor: 'c2' });
   });
@@ -166,7 +173,16 @@ describe('toDetailView', () => {
     response: { status: 500, headers: { 'content-type': 'text/plain', 'x-trace': 'abc' }, body: { text: 'down', length: 4 }, bodyTruncated: true },
     delivery: { id: 'msg_a', status: 'failed', lastAttempt: 2, nextAttemptAt: null, createdAt: CREATED_AT },
     timeline: [
-      { id: 'msg_a_1', attempt: 1, trigger: 'auto', status: 'retrying', httpStatus: null, error: { code: 'timeout', message: 'timed out' }, durationMs: 10_000, createdAt: '2026-03-01T10:14:00.000Z' },
+      {
+        id: 'msg_a_1',
+        attempt: 1,
+        trigger: 'auto',
+        status: 'retrying',
+        httpStatus: null,
+        error: { code: 'timeout', message: 'timed out' },
+        durationMs: 10_000,
+        createdAt: '2026-03-01T10:14:00.000Z',
+      },
       { id: 'msg_a_2', attempt: 2, trigger: 'auto', status: 'failed', httpStatus: 500, error: null, durationMs: 143, createdAt: CREATED_AT },
     ],
   };
@@ -185,8 +201,28 @@ describe('toDetailView', () => {
       delivery: { id: 'msg_a', status: 'failed', attempts: 2, next_attempt_at: null, created_at: CREATED_AT },
     });
     expect(view.timeline).toEqual([
-      { id: 'msg_a_1', attempt: 1, trigger: 'auto', status: 'retrying', http_status: null, error: 'timed out', error_code: 'timeout', duration_ms: 10_000, created_at: '2026-03-01T10:14:00.000Z' },
-      { id: 'msg_a_2', attempt: 2, trigger: 'auto', status: 'failed', http_status: 500, error: null, error_code: null, duration_ms: 143, created_at: CREATED_AT },
+      {
+        id: 'msg_a_1',
+        attempt: 1,
+        trigger: 'auto',
+        status: 'retrying',
+        http_status: null,
+        error: 'timed out',
+        error_code: 'timeout',
+        duration_ms: 10_000,
+        created_at: '2026-03-01T10:14:00.000Z',
+      },
+      {
+        id: 'msg_a_2',
+        attempt: 2,
+        trigger: 'auto',
+        status: 'failed',
+        http_status: 500,
+        error: null,
+        error_code: null,
+        duration_ms: 143,
+        created_at: CREATED_AT,
+      },
     ]);
   });
 
@@ -256,7 +292,13 @@ describe('toStatsView', () => {
   });
 
   it('has no rate and no average without attempts', () => {
-    const empty = toStatsView({ ...stats, attempts: 0, byStatus: { ...stats.byStatus, success: 0, failed: 0 }, hours: [], durationMs: { p50: null, p95: null, p99: null } });
+    const empty = toStatsView({
+      ...stats,
+      attempts: 0,
+      byStatus: { ...stats.byStatus, success: 0, failed: 0 },
+      hours: [],
+      durationMs: { p50: null, p95: null, p99: null },
+    });
     expect(empty).toMatchObject({ success_rate: null, duration_ms: { avg: null, p50: null, p95: null, p99: null } });
     expect(empty.buckets.every((bucket) => bucket.attempts === 0)).toBe(true);
   });

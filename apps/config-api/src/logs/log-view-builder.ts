@@ -88,7 +88,10 @@ export function toDeliveryView(record: DeliveryLogRecord): DeliveryLogView {
 }
 
 /** A page of the list with the pagination of the product notes; a total not counted shows as an exact 0. */
-export function toLogsPage(request: Pick<ListLogsRequestMessage, 'view' | 'perPage'>, page: LogRecordsPage<AttemptLogRecord | DeliveryLogRecord>): LogsPage<AttemptLogView | DeliveryLogView> {
+export function toLogsPage(
+  request: Pick<ListLogsRequestMessage, 'view' | 'perPage'>,
+  page: LogRecordsPage<AttemptLogRecord | DeliveryLogRecord>,
+): LogsPage<AttemptLogView | DeliveryLogView> {
   const data = request.view === 'deliveries' ? (page.rows as DeliveryLogRecord[]).map(toDeliveryView) : (page.rows as AttemptLogRecord[]).map(toAttemptView);
   const total = page.total ?? { count: 0, exact: true };
   return {

@@ -124,7 +124,8 @@ export class AttemptLogResponse extends LoggedDeliveryFields implements AttemptL
     type: String,
     nullable: true,
     example: '4bf92f3577b34da6a3ce929d0e0e4736',
-    description: 'W3C trace id (32 hex) of the trace the attempt belongs to (the publisher\'s traceparent, or a trace of wirehook\'s own when it exports spans); null outside a trace',
+    description:
+      "W3C trace id (32 hex) of the trace the attempt belongs to (the publisher's traceparent, or a trace of wirehook's own when it exports spans); null outside a trace",
   })
   trace_id!: string | null;
 }
@@ -321,7 +322,12 @@ class HourBucketView {
   @ApiProperty()
   success!: number;
 
-  @ApiProperty({ type: Number, nullable: true, description: "p95 duration of the hour's attempts in ms, within percentile_error (null without attempts)", example: 180 })
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: "p95 duration of the hour's attempts in ms, within percentile_error (null without attempts)",
+    example: 180,
+  })
   p95_ms!: number | null;
 }
 

@@ -60,13 +60,21 @@ describe('LogsController export', () => {
     ]);
     const response = recordingResponse();
     await controller.export('acme', {}, response);
-    expect(response.body.trim().split('\n').map((line) => JSON.parse(line).id)).toEqual(['a', 'b']);
+    expect(
+      response.body
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line).id),
+    ).toEqual(['a', 'b']);
     expect(response.ended).toBe(true);
     expect(asked.map((request) => request.after)).toEqual([undefined, 'c1', 'c1', 'c1']);
   });
 
   it('cuts the download short when a later page fails otherwise', async () => {
-    const { controller, logger } = controllerAnswering([async () => ({ data: [row('a')], next: 'c1' }), () => Promise.reject(new Error('log-service is gone'))]);
+    const { controller, logger } = controllerAnswering([
+      async () => ({ data: [row('a')], next: 'c1' }),
+      () => Promise.reject(new Error('log-service is gone')),
+    ]);
     const response = recordingResponse();
     await controller.export('acme', {}, response);
     expect(response.destroyedEarly).toBe(true);

@@ -38,7 +38,11 @@ export class LogsController {
   @Get('webhooks/:id/logs')
   @Access('viewer')
   @ApiOperation({ summary: "List a webhook's delivery logs, newest first" })
-  @ApiData(200, [AttemptLogResponse, DeliveryLogResponse], { list: true, pagination: LogPaginationView, description: 'Attempts, or deliveries with view=deliveries' })
+  @ApiData(200, [AttemptLogResponse, DeliveryLogResponse], {
+    list: true,
+    pagination: LogPaginationView,
+    description: 'Attempts, or deliveries with view=deliveries',
+  })
   @ApiErrors(400, 404)
   async webhookLogs(@TenantId() tenantId: string, @Param('id') id: string, @Query() query: LogsQueryDto) {
     return { success: true, ...(await this.logs.listOfWebhook(tenantId, id, query)) };
@@ -105,7 +109,11 @@ export class LogsController {
   @Get('deliveries')
   @Access('viewer')
   @ApiOperation({ summary: "List the tenant's delivery logs, newest first" })
-  @ApiData(200, [AttemptLogResponse, DeliveryLogResponse], { list: true, pagination: LogPaginationView, description: 'Attempts, or deliveries with view=deliveries' })
+  @ApiData(200, [AttemptLogResponse, DeliveryLogResponse], {
+    list: true,
+    pagination: LogPaginationView,
+    description: 'Attempts, or deliveries with view=deliveries',
+  })
   @ApiErrors(400, 404)
   async deliveries(@TenantId() tenantId: string, @Query() query: LogsQueryDto) {
     return { success: true, ...(await this.logs.list(tenantId, query, query.webhook_id)) };

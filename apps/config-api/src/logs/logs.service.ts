@@ -79,7 +79,10 @@ function toRequest(tenantId: string, query: LogsQueryDto, webhookId?: string): L
   const perPage = query.per_page ?? DEFAULT_PER_PAGE;
   if (query.cursor !== undefined && query.page !== undefined) throw invalidParameter('page', 'page cannot be combined with cursor; a cursor knows its page');
   if (page * perPage > MAX_PAGED_ROWS) {
-    throw invalidParameter('cursor', `page × per_page may reach at most ${MAX_PAGED_ROWS} rows; to go further, follow cursor (each page's pagination.next_cursor)`);
+    throw invalidParameter(
+      'cursor',
+      `page × per_page may reach at most ${MAX_PAGED_ROWS} rows; to go further, follow cursor (each page's pagination.next_cursor)`,
+    );
   }
   return {
     ...toFilter(tenantId, query, webhookId),
@@ -191,7 +194,8 @@ export class LogsService {
     const q = request.q?.trim();
     if (!q) return request;
     const matched = await this.webhooks.matchingText(request.tenantId, q, MAX_SEARCH_WEBHOOKS + 1);
-    if (matched.length > MAX_SEARCH_WEBHOOKS) throw invalidParameter('q', `q matches more than ${MAX_SEARCH_WEBHOOKS} webhooks; search for a longer text, or filter with webhook_id`);
+    if (matched.length > MAX_SEARCH_WEBHOOKS)
+      throw invalidParameter('q', `q matches more than ${MAX_SEARCH_WEBHOOKS} webhooks; search for a longer text, or filter with webhook_id`);
     return { ...request, q, qWebhookIds: matched };
   }
 }

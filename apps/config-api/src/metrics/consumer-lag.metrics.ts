@@ -11,5 +11,10 @@ export const configApiConsumerLagProvider: Provider = {
   provide: ConsumerLagMetrics,
   inject: [JETSTREAM_MANAGER, MetricsRegistry, LOGGER],
   useFactory: (jsm: JetStreamManager, registry: MetricsRegistry, logger: Logger) =>
-    new ConsumerLagMetrics(jsm, [{ stream: ConsumerBindings.endpointDisabledApplier.stream, name: ConsumerBindings.endpointDisabledApplier.name }], registry, logger),
+    new ConsumerLagMetrics(
+      jsm,
+      [{ stream: ConsumerBindings.endpointDisabledApplier.stream, name: ConsumerBindings.endpointDisabledApplier.name }],
+      registry,
+      logger,
+    ),
 };

@@ -29,7 +29,12 @@ export function routeLabel(request: Request): string {
  */
 export function httpMetricsMiddleware(registry: Registry): (request: Request, response: Response, next: NextFunction) => void {
   const labelNames = ['method', 'route', 'status'] as const;
-  const requests = new Counter({ name: 'wirehook_http_requests_total', help: 'HTTP requests answered, by method, route template and status', labelNames, registers: [registry] });
+  const requests = new Counter({
+    name: 'wirehook_http_requests_total',
+    help: 'HTTP requests answered, by method, route template and status',
+    labelNames,
+    registers: [registry],
+  });
   const duration = new Histogram({
     name: 'wirehook_http_request_duration_seconds',
     help: 'Time from receiving an HTTP request to the end of its answer, by method, route template and status',

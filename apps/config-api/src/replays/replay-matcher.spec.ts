@@ -9,8 +9,15 @@ function stored(subject: string, body: object | string, sequence = 7): StoredEve
 }
 
 describe('replayedDeliveryOf', () => {
-  it("gives a matching event the delivery id and body fan-out gives it", () => {
-    const event = stored('webhooks.events.acme.resume.parsed', { id: 'evt_1', event: 'resume.parsed', timestamp: '2026-03-01T09:59:59.000Z', data: { a: 1 }, identifiers: { batchId: 'b1' }, source: 'parser' });
+  it('gives a matching event the delivery id and body fan-out gives it', () => {
+    const event = stored('webhooks.events.acme.resume.parsed', {
+      id: 'evt_1',
+      event: 'resume.parsed',
+      timestamp: '2026-03-01T09:59:59.000Z',
+      data: { a: 1 },
+      identifiers: { batchId: 'b1' },
+      source: 'parser',
+    });
     expect(replayedDeliveryOf(event, target, null, 1024)).toEqual({
       deliveryId: deliveryIdFor('acme', 'evt_1', target.endpointId),
       eventId: 'evt_1',
@@ -23,7 +30,12 @@ describe('replayedDeliveryOf', () => {
   });
 
   it('names an event without id and timestamp by its stream sequence and store time, as fan-out does', () => {
-    const delivery = replayedDeliveryOf(stored('webhooks.events.acme.invoice.paid', { event: 'invoice.paid', data: {} }, 42), { ...target, tenantField: 'companyId' }, null, 1024);
+    const delivery = replayedDeliveryOf(
+      stored('webhooks.events.acme.invoice.paid', { event: 'invoice.paid', data: {} }, 42),
+      { ...target, tenantField: 'companyId' },
+      null,
+      1024,
+    );
     expect(delivery?.eventId).toBe('seq_42');
     expect(delivery?.deliveryId).toBe(deliveryIdFor('acme', 'seq_42', target.endpointId));
     expect(delivery?.body).toBe('{"event":"invoice.paid","timestamp":"2026-03-01T10:00:00.000Z","companyId":"acme","data":{}}');
@@ -44,6 +56,8 @@ describe('replayedDeliveryOf', () => {
     expect(replayedDeliveryOf(stored('webhooks.events.other.invoice.paid', { event: 'invoice.paid', data: {} }), target, null, 1024)).toBeUndefined();
     expect(replayedDeliveryOf(stored('webhooks.events.acme.invoice.paid', '{not json'), target, null, 1024)).toBeUndefined();
     expect(replayedDeliveryOf(stored('webhooks.events.acme.invoice.paid', { event: 'invoice.refunded', data: {} }), target, null, 1024)).toBeUndefined();
-    expect(replayedDeliveryOf(stored('webhooks.events.acme.invoice.paid', { event: 'invoice.paid', data: { big: 'x'.repeat(2000) } }), target, null, 1024)).toBeUndefined();
+    expect(
+      replayedDeliveryOf(stored('webhooks.events.acme.invoice.paid', { event: 'invoice.paid', data: { big: 'x'.repeat(2000) } }), target, null, 1024),
+    ).toBeUndefined();
   });
 });

@@ -46,7 +46,12 @@ export interface ReplayedDelivery {
  * The id and body are built by the contracts helpers fan-out uses: the same `webhook-id` and
  * the same bytes, so receivers de-duplicate a replayed event they already have.
  */
-export function replayedDeliveryOf(event: StoredEvent, target: ReplayTarget, narrowing: readonly string[] | null, maxPayloadBytes: number): ReplayedDelivery | undefined {
+export function replayedDeliveryOf(
+  event: StoredEvent,
+  target: ReplayTarget,
+  narrowing: readonly string[] | null,
+  maxPayloadBytes: number,
+): ReplayedDelivery | undefined {
   const parsed = parseEventSubject(event.subject);
   if (!parsed || parsed.tenantId !== target.tenantId) return undefined;
   const { tenantId, eventType } = parsed;

@@ -165,7 +165,9 @@ export class ReplayRunner implements OnApplicationBootstrap, BeforeApplicationSh
       log.warn({ err: error }, 'replay interrupted; trying again shortly');
       const message = error instanceof Error ? error.message : String(error);
       await save().catch(() => false);
-      await this.replays.release(job._id, this.owner, new Date(Date.now() + RETRY_AFTER_MS), `interrupted, resuming: ${message}`, new Date()).catch(() => undefined);
+      await this.replays
+        .release(job._id, this.owner, new Date(Date.now() + RETRY_AFTER_MS), `interrupted, resuming: ${message}`, new Date())
+        .catch(() => undefined);
     }
   }
 

@@ -35,7 +35,10 @@ describe('replayWindow', () => {
   });
 
   it('refuses from after to, and a window reaching into the future', () => {
-    expect(refusal(() => replayWindow({ from: '2026-03-09T11:00:00Z', to: '2026-03-09T10:00:00Z' }, fresh, now))).toMatchObject({ code: 'invalid_window', kind: 'invalid' });
+    expect(refusal(() => replayWindow({ from: '2026-03-09T11:00:00Z', to: '2026-03-09T10:00:00Z' }, fresh, now))).toMatchObject({
+      code: 'invalid_window',
+      kind: 'invalid',
+    });
     const future = refusal(() => replayWindow({ from: '2026-03-10T11:00:00Z', to: '2026-03-10T13:00:00Z' }, fresh, now));
     expect(future).toMatchObject({ code: 'window_in_future', fields: { to: [expect.stringContaining('future')] } });
   });

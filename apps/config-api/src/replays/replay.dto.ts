@@ -3,7 +3,10 @@ import { ArrayMaxSize, ArrayMinSize, IsArray, IsISO8601, IsOptional, Matches, Ma
 import { EVENT_PATTERN_PATTERN } from '@wirehook/contracts';
 
 export class CreateReplayDto {
-  @ApiProperty({ example: '2026-03-01T08:00:00Z', description: 'Replay events stored at or after this time; a date alone starts at the beginning of that day (UTC)' })
+  @ApiProperty({
+    example: '2026-03-01T08:00:00Z',
+    description: 'Replay events stored at or after this time; a date alone starts at the beginning of that day (UTC)',
+  })
   @IsISO8601({ strict: true }, { message: 'from must be an ISO-8601 date or date-time' })
   from!: string;
 

@@ -42,7 +42,10 @@ export class ReplayRepository {
 
   /** The endpoint's unfinished replay, if any (index `active_per_endpoint`). */
   async findUnfinished(tenantId: string, endpointId: string): Promise<ReplayDocument | null> {
-    return this.replays.findOne({ activeKey: activeKeyOf(tenantId, endpointId), tenantId }).hint('active_per_endpoint').lean<ReplayDocument>();
+    return this.replays
+      .findOne({ activeKey: activeKeyOf(tenantId, endpointId), tenantId })
+      .hint('active_per_endpoint')
+      .lean<ReplayDocument>();
   }
 
   async find(tenantId: string, id: string): Promise<ReplayDocument | null> {
@@ -89,7 +92,14 @@ export class ReplayRepository {
   }
 
   /** Ends a job this owner runs: completed or failed, with its final progress. */
-  async finish(id: string, owner: string, state: Extract<ReplayState, 'completed' | 'failed'>, progress: ReplayProgress, error: string | null, now: Date): Promise<boolean> {
+  async finish(
+    id: string,
+    owner: string,
+    state: Extract<ReplayState, 'completed' | 'failed'>,
+    progress: ReplayProgress,
+    error: string | null,
+    now: Date,
+  ): Promise<boolean> {
     const result = await this.replays.updateOne(
       { _id: id, state: 'running', leaseOwner: owner },
       { $set: { ...progress, state, error, activeKey: `done:${id}`, leaseOwner: null, updatedAt: now, finishedAt: now } },
@@ -102,7 +112,10 @@ export class ReplayRepository {
    * cancelled job are what it queued.
    */
   async saveCancelledProgress(id: string, progress: ReplayProgress, now: Date): Promise<void> {
-    await this.replays.updateOne({ _id: id, state: 'cancelled', deliveriesQueued: { $lte: progress.deliveriesQueued } }, { $set: { ...progress, updatedAt: now } });
+    await this.replays.updateOne(
+      { _id: id, state: 'cancelled', deliveriesQueued: { $lte: progress.deliveriesQueued } },
+      { $set: { ...progress, updatedAt: now } },
+    );
   }
 
   /** Gives a job back, to be claimed again from `retryAt` (by any runner), with what went wrong if anything. */

@@ -84,7 +84,11 @@ export class ReplayService {
     const cancelled = await this.replays.cancel(tenantId, id, new Date());
     if (cancelled) return cancelled;
     const replay = await this.get(tenantId, id);
-    throw new DomainError('conflict', ApiErrorCode.replayFinished, `replay '${id}' has already ${replay.state === 'cancelled' ? 'been cancelled' : replay.state}`);
+    throw new DomainError(
+      'conflict',
+      ApiErrorCode.replayFinished,
+      `replay '${id}' has already ${replay.state === 'cancelled' ? 'been cancelled' : replay.state}`,
+    );
   }
 
   /** What the events stream holds now. */
@@ -97,7 +101,11 @@ export class ReplayService {
         firstStoredAt: new Date(info.state.first_ts),
       };
     } catch {
-      throw new DomainError('unavailable', ApiErrorCode.eventBusUnavailable, 'the events stream could not be read because NATS is unavailable; try again shortly');
+      throw new DomainError(
+        'unavailable',
+        ApiErrorCode.eventBusUnavailable,
+        'the events stream could not be read because NATS is unavailable; try again shortly',
+      );
     }
   }
 }

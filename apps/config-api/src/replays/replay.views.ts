@@ -18,7 +18,12 @@ export class ReplayView {
   @ApiProperty({ example: '2026-03-01T23:59:59.999Z', description: 'to this time (inclusive)' })
   to!: string;
 
-  @ApiProperty({ type: [String], nullable: true, example: ['resume.*'], description: "Patterns narrowing the webhook's own; null: every event it is subscribed to" })
+  @ApiProperty({
+    type: [String],
+    nullable: true,
+    example: ['resume.*'],
+    description: "Patterns narrowing the webhook's own; null: every event it is subscribed to",
+  })
   events!: string[] | null;
 
   @ApiProperty({ example: 'key_5f2b9c0e4d7a1b3c', description: 'The API key that asked' })
@@ -36,7 +41,12 @@ export class ReplayView {
   @ApiProperty({ type: Number, nullable: true, example: 48213, description: 'Stream sequence of the last event handled' })
   last_sequence!: number | null;
 
-  @ApiProperty({ type: String, nullable: true, example: '2026-03-01T08:12:44.120Z', description: 'When the last event handled was stored: how far into the window the replay has got' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: '2026-03-01T08:12:44.120Z',
+    description: 'When the last event handled was stored: how far into the window the replay has got',
+  })
   reached_at!: string | null;
 
   @ApiProperty({ type: String, nullable: true, example: null, description: 'Why it failed, or what interrupted it before it resumed' })

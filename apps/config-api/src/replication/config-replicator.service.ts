@@ -46,7 +46,9 @@ export function toEndpointSnapshot(endpoint: EndpointDocument): EndpointSnapshot
           audience: endpoint.auth.audience ?? undefined,
         }
       : undefined,
-    tlsClient: endpoint.tlsClient ? { encryptedCertificate: endpoint.tlsClient.encryptedCertificate, encryptedPrivateKey: endpoint.tlsClient.encryptedPrivateKey } : undefined,
+    tlsClient: endpoint.tlsClient
+      ? { encryptedCertificate: endpoint.tlsClient.encryptedCertificate, encryptedPrivateKey: endpoint.tlsClient.encryptedPrivateKey }
+      : undefined,
     encryptedProxyUrl: endpoint.proxy?.encryptedUrl,
     encryptedHeaders: endpoint.encryptedHeaders,
     timeoutMs: endpoint.timeoutMs,
@@ -140,7 +142,10 @@ export class ConfigReplicator implements OnModuleInit, OnApplicationBootstrap, O
       encodeEndpointSnapshot(endpoint);
     } catch (error) {
       if (!(error instanceof InvalidMessageError)) throw error;
-      this.logger.error({ endpointId: endpoint._id, tenantId: endpoint.tenantId, problems: error.problems }, 'refused to store an endpoint configuration the dispatcher would reject');
+      this.logger.error(
+        { endpointId: endpoint._id, tenantId: endpoint.tenantId, problems: error.problems },
+        'refused to store an endpoint configuration the dispatcher would reject',
+      );
       throw new UndeliverableConfigurationError(endpoint._id, error.problems);
     }
   }

@@ -81,10 +81,18 @@ export class RetentionController {
     }
     const { summary } = reply;
     if (summary.result === 'skipped') {
-      throw new DomainError('conflict', ApiErrorCode.retentionRunInProgress, `retention did not run: ${summary.reason ?? 'another run holds the lease'}; try again once it has finished`);
+      throw new DomainError(
+        'conflict',
+        ApiErrorCode.retentionRunInProgress,
+        `retention did not run: ${summary.reason ?? 'another run holds the lease'}; try again once it has finished`,
+      );
     }
     if (summary.result !== 'completed') {
-      throw new DomainError('unavailable', UNFINISHED_RUN_CODES[summary.result], `the retention run ${summary.result}: ${summary.reason ?? 'see the retention-cron logs'}`);
+      throw new DomainError(
+        'unavailable',
+        UNFINISHED_RUN_CODES[summary.result],
+        `the retention run ${summary.result}: ${summary.reason ?? 'see the retention-cron logs'}`,
+      );
     }
     return { success: true, data: runView(summary) };
   }

@@ -1,5 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { RETENTION_RUN_RESULTS, RETENTION_RUN_TRIGGERS, type RetentionPolicyView, type RetentionRunResult, type RetentionRunTrigger } from '@wirehook/contracts';
+import {
+  RETENTION_RUN_RESULTS,
+  RETENTION_RUN_TRIGGERS,
+  type RetentionPolicyView,
+  type RetentionRunResult,
+  type RetentionRunTrigger,
+} from '@wirehook/contracts';
 
 class RetentionDaysView {
   @ApiProperty({ example: 7 })

@@ -25,9 +25,16 @@ describe('callService', () => {
   });
 
   it("turns too_busy into a 429 error with the service's message and retry-after", async () => {
-    const error = await failureOf(failingWith({ code: RpcErrorCode.tooBusy, message: 'at most 4 run at a time (LOG_QUERY_CONCURRENCY_PER_TENANT)', retryAfterSeconds: 2 }));
+    const error = await failureOf(
+      failingWith({ code: RpcErrorCode.tooBusy, message: 'at most 4 run at a time (LOG_QUERY_CONCURRENCY_PER_TENANT)', retryAfterSeconds: 2 }),
+    );
     expect(error).toBeInstanceOf(TooManyRequestsError);
-    expect(error).toMatchObject({ kind: 'too_many_requests', code: 'too_many_requests', message: 'at most 4 run at a time (LOG_QUERY_CONCURRENCY_PER_TENANT)', retryAfterSeconds: 2 });
+    expect(error).toMatchObject({
+      kind: 'too_many_requests',
+      code: 'too_many_requests',
+      message: 'at most 4 run at a time (LOG_QUERY_CONCURRENCY_PER_TENANT)',
+      retryAfterSeconds: 2,
+    });
   });
 
   it('retries after whole seconds, at least one, whatever the service sent', async () => {
@@ -35,12 +42,21 @@ describe('callService', () => {
     expect(await failureOf(failingWith({ code: RpcErrorCode.tooBusy, message: 'busy', retryAfterSeconds: 2.5 }))).toMatchObject({ retryAfterSeconds: 3 });
     expect(await failureOf(failingWith({ code: RpcErrorCode.tooBusy, message: 'busy', retryAfterSeconds: -4 }))).toMatchObject({ retryAfterSeconds: 1 });
     expect(await failureOf(failingWith({ code: RpcErrorCode.tooBusy, message: 'busy', retryAfterSeconds: '7' }))).toMatchObject({ retryAfterSeconds: 1 });
-    expect(await failureOf(failingWith({ code: RpcErrorCode.tooBusy }))).toMatchObject({ retryAfterSeconds: 1, message: 'the delivery log service is busy; try again shortly' });
+    expect(await failureOf(failingWith({ code: RpcErrorCode.tooBusy }))).toMatchObject({
+      retryAfterSeconds: 1,
+      message: 'the delivery log service is busy; try again shortly',
+    });
   });
 
   it('keeps invalid_request a 400, not_found a 404, and anything else or no answer a 503 naming the service', async () => {
-    expect(await failureOf(failingWith({ code: RpcErrorCode.invalidRequest, message: 'tenantId must be a tenant id' }))).toMatchObject({ kind: 'invalid', code: 'invalid_request' });
-    expect(await failureOf(failingWith({ code: RpcErrorCode.notFound, message: "log 'x' was not found" }))).toMatchObject({ kind: 'not_found', code: 'not_found' });
+    expect(await failureOf(failingWith({ code: RpcErrorCode.invalidRequest, message: 'tenantId must be a tenant id' }))).toMatchObject({
+      kind: 'invalid',
+      code: 'invalid_request',
+    });
+    expect(await failureOf(failingWith({ code: RpcErrorCode.notFound, message: "log 'x' was not found" }))).toMatchObject({
+      kind: 'not_found',
+      code: 'not_found',
+    });
     const unknown = await failureOf(failingWith({ status: 'error', message: 'Internal server error' }));
     expect(unknown).toBeInstanceOf(DomainError);
     expect(unknown).not.toBeInstanceOf(TooManyRequestsError);

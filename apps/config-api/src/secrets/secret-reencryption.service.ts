@@ -113,7 +113,15 @@ export class SecretReencryptionService {
   async run(): Promise<ReencryptionReport> {
     // A ring that cannot read the key check cannot read the secrets either: stop before writing anything.
     await this.keyCheck.verifyStored();
-    const report: ReencryptionReport = { scanned: 0, reencrypted: 0, alreadyCurrent: 0, snapshotsRepublished: 0, unreadable: [], leftBehind: [], keyCheck: 'kept' };
+    const report: ReencryptionReport = {
+      scanned: 0,
+      reencrypted: 0,
+      alreadyCurrent: 0,
+      snapshotsRepublished: 0,
+      unreadable: [],
+      leftBehind: [],
+      keyCheck: 'kept',
+    };
     for await (const batch of this.batches()) {
       for (const endpoint of batch) await this.rotate(endpoint, report);
       this.logger.info({ scanned: report.scanned, reencrypted: report.reencrypted, unreadable: report.unreadable.length }, 're-encrypting stored secrets');

@@ -37,9 +37,7 @@ export class TenantRepository {
   }
 
   async rename(id: string, name: string, at: Date): Promise<TenantDocument | null> {
-    return this.tenants
-      .findOneAndUpdate({ _id: id }, { $set: { name, updatedAt: at }, $inc: { revision: 1 } }, { new: true })
-      .lean<TenantDocument>();
+    return this.tenants.findOneAndUpdate({ _id: id }, { $set: { name, updatedAt: at }, $inc: { revision: 1 } }, { new: true }).lean<TenantDocument>();
   }
 
   async delete(id: string): Promise<boolean> {

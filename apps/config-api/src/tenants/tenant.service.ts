@@ -17,7 +17,11 @@ export interface IssuedApiKey {
 }
 
 function slugOf(name: string): string {
-  const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40);
+  const slug = name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 40);
   return `${slug || 'tenant'}-${randomBytes(3).toString('hex')}`;
 }
 

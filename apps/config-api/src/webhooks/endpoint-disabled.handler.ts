@@ -37,7 +37,13 @@ export class EndpointDisabledHandler implements OnApplicationBootstrap, BeforeAp
       message.term();
       return;
     }
-    const applied = await this.webhooks.markDisabled(event.tenantId, event.endpointId, event.revision, `${event.reason}: ${event.detail}`, new Date(event.disabledAt));
+    const applied = await this.webhooks.markDisabled(
+      event.tenantId,
+      event.endpointId,
+      event.revision,
+      `${event.reason}: ${event.detail}`,
+      new Date(event.disabledAt),
+    );
     this.logger.info({ tenantId: event.tenantId, endpointId: event.endpointId, reason: event.reason, applied }, 'endpoint-disabled event handled');
     message.ack();
   }

@@ -107,7 +107,8 @@ export class WebhookAuthDto {
 
   @ApiPropertyOptional({
     example: 'X-Webhook-Secret',
-    description: 'Header name (type header); any name except those the platform sends itself (webhook-*, X-Webhook-Event/-Timestamp/-Signature, Content-Type, User-Agent) and connection headers.',
+    description:
+      'Header name (type header); any name except those the platform sends itself (webhook-*, X-Webhook-Event/-Timestamp/-Signature, Content-Type, User-Agent) and connection headers.',
   })
   @ValidateIf((auth: WebhookAuthDto) => auth.type === 'header')
   @IsString({ message: 'auth.header_name is required for header auth' })
@@ -163,7 +164,10 @@ export class WebhookTlsClientDto {
   @MaxLength(TLS_PEM_MAX_LENGTH, { message: `tls_client.certificate must be at most ${TLS_PEM_MAX_LENGTH} characters` })
   certificate!: string;
 
-  @ApiProperty({ example: '-----BEGIN PRIVATE KEY-----\n...\n-----END PRIVATE KEY-----\n', description: 'PEM private key of the certificate, not encrypted with a passphrase; stored encrypted, never returned.' })
+  @ApiProperty({
+    example: '-----BEGIN PRIVATE KEY-----\n...\n-----END PRIVATE KEY-----\n',
+    description: 'PEM private key of the certificate, not encrypted with a passphrase; stored encrypted, never returned.',
+  })
   @IsString({ message: 'tls_client.private_key is required: the PEM private key of the certificate' })
   @MaxLength(TLS_PEM_MAX_LENGTH, { message: `tls_client.private_key must be at most ${TLS_PEM_MAX_LENGTH} characters` })
   private_key!: string;
@@ -210,7 +214,9 @@ export class WebhookSettingsDto {
 
   @ApiPropertyOptional({ type: WebhookTlsClientDto, nullable: true, description: 'Client certificate for endpoints that require mutual TLS; null removes it.' })
   @IsOptional()
-  @IsObject({ message: 'tls_client must be an object such as { "certificate": "-----BEGIN CERTIFICATE-----...", "private_key": "-----BEGIN PRIVATE KEY-----..." }' })
+  @IsObject({
+    message: 'tls_client must be an object such as { "certificate": "-----BEGIN CERTIFICATE-----...", "private_key": "-----BEGIN PRIVATE KEY-----..." }',
+  })
   @ValidateNested()
   @Type(() => WebhookTlsClientDto)
   tls_client?: WebhookTlsClientDto | null;
@@ -219,7 +225,8 @@ export class WebhookSettingsDto {
     type: String,
     example: 'http://user:password@proxy.example.com:3128',
     nullable: true,
-    description: "An http:// or https:// proxy this endpoint's requests go through (CONNECT tunnel), instead of the dispatcher's HTTPS_PROXY; credentials in it are stored encrypted. null removes it.",
+    description:
+      "An http:// or https:// proxy this endpoint's requests go through (CONNECT tunnel), instead of the dispatcher's HTTPS_PROXY; credentials in it are stored encrypted. null removes it.",
   })
   @IsOptional()
   @IsString({ message: 'proxy_url must be a URL such as http://proxy.example.com:3128' })

@@ -44,7 +44,11 @@ export class WebhookService {
     const limit = this.config.MAX_WEBHOOKS_PER_TENANT;
     if ((await this.endpoints.countForTenant(tenantId)) >= limit) {
       this.logger.info({ tenantId, limit }, 'refused a webhook over the limit of the tenant (MAX_WEBHOOKS_PER_TENANT)');
-      throw new DomainError('conflict', ApiErrorCode.webhookLimitReached, `this tenant already has the maximum of ${limit} webhooks; delete one, or ask your operator to raise the limit`);
+      throw new DomainError(
+        'conflict',
+        ApiErrorCode.webhookLimitReached,
+        `this tenant already has the maximum of ${limit} webhooks; delete one, or ask your operator to raise the limit`,
+      );
     }
     const now = new Date();
     const endpoint: EndpointDocument = {

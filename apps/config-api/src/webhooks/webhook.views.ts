@@ -79,10 +79,20 @@ export class WebhookView {
   @ApiProperty({ type: WebhookTlsClientView, nullable: true, description: 'The client certificate presented for mutual TLS; null when none' })
   tls_client!: WebhookTlsClientView | null;
 
-  @ApiProperty({ type: String, nullable: true, example: 'http://user:********@proxy.example.com:3128', description: 'The per-endpoint proxy, password masked; null: the dispatcher-wide HTTPS_PROXY rules' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: 'http://user:********@proxy.example.com:3128',
+    description: 'The per-endpoint proxy, password masked; null: the dispatcher-wide HTTPS_PROXY rules',
+  })
   proxy_url!: string | null;
 
-  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, example: { 'X-Team': SECRET_MASK }, description: 'Custom header names; values masked' })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    example: { 'X-Team': SECRET_MASK },
+    description: 'Custom header names; values masked',
+  })
   headers!: Record<string, string>;
 
   @ApiProperty({ example: SECRET_MASK, description: 'Masked; GET /api/v1/webhooks/{id}/secret reveals it' })

@@ -14,7 +14,14 @@ function authView(auth: EndpointDocument['auth']): WebhookAuthView {
   if (!auth) return { type: 'none' };
   if (auth.type === 'bearer') return { type: 'bearer', token: SECRET_MASK };
   if (auth.type === 'header') return { type: 'header', header_name: auth.headerName, header_value: SECRET_MASK };
-  return { type: 'oauth2', token_url: auth.tokenUrl, client_id: auth.clientId, client_secret: SECRET_MASK, scope: auth.scope ?? null, audience: auth.audience ?? null };
+  return {
+    type: 'oauth2',
+    token_url: auth.tokenUrl,
+    client_id: auth.clientId,
+    client_secret: SECRET_MASK,
+    scope: auth.scope ?? null,
+    audience: auth.audience ?? null,
+  };
 }
 
 /** An endpoint as the API shows it: secret values are never returned here. */
@@ -38,7 +45,11 @@ export function webhookView(endpoint: EndpointDocument): WebhookView {
     headers: Object.fromEntries(Object.keys(endpoint.encryptedHeaders).map((name) => [name, SECRET_MASK])),
     secret: SECRET_MASK,
     timeout_ms: endpoint.timeoutMs,
-    retry: endpoint.retryPolicy ? { policy: endpoint.retryPolicy } : endpoint.retryScheduleMs ? { schedule_ms: endpoint.retryScheduleMs } : { policy: 'default' },
+    retry: endpoint.retryPolicy
+      ? { policy: endpoint.retryPolicy }
+      : endpoint.retryScheduleMs
+        ? { schedule_ms: endpoint.retryScheduleMs }
+        : { policy: 'default' },
     max_concurrency: endpoint.maxConcurrency,
     rate_limit: endpoint.rateLimitPerSecond,
     tenant_field: endpoint.tenantField,

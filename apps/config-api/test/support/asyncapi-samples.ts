@@ -91,7 +91,11 @@ const run = {
 
 const runSamples: Array<[string, unknown, boolean]> = [
   ['a completed run', run, true],
-  ['a skipped run with its reason', { ...run, result: 'skipped', deleted: { deliveries: 0, attempts: 0 }, tenants: {}, reason: 'another runner holds the lease' }, true],
+  [
+    'a skipped run with its reason',
+    { ...run, result: 'skipped', deleted: { deliveries: 0, attempts: 0 }, tenants: {}, reason: 'another runner holds the lease' },
+    true,
+  ],
   ['a dry run from the API', { ...run, trigger: 'rpc', dryRun: true }, true],
   ['another result', { ...run, result: 'done' }, false],
   ['another trigger', { ...run, trigger: 'manual' }, false],
@@ -130,8 +134,32 @@ const deadLetterSamples: Array<[string, unknown, boolean]> = [
 const asJson = (payload: unknown): unknown => JSON.parse(JSON.stringify(payload));
 
 export const SAMPLES: Sample[] = [
-  ...eventSamples.map(([label, payload, valid]) => ({ label: `event: ${label}`, type: PublishedEventMessage, schema: 'PublishedEventMessage', payload, valid })),
-  ...disabledSamples.map(([label, payload, valid]) => ({ label: `endpoint disabled: ${label}`, type: EndpointDisabledMessage, schema: 'EndpointDisabledMessage', payload, valid })),
-  ...runSamples.map(([label, payload, valid]) => ({ label: `retention run: ${label}`, type: RetentionRunSummaryMessage, schema: 'RetentionRunSummaryMessage', payload, valid })),
-  ...deadLetterSamples.map(([label, payload, valid]) => ({ label: `dead letter: ${label}`, type: DeadLetterMessage, schema: 'DeadLetterMessage', payload, valid })),
+  ...eventSamples.map(([label, payload, valid]) => ({
+    label: `event: ${label}`,
+    type: PublishedEventMessage,
+    schema: 'PublishedEventMessage',
+    payload,
+    valid,
+  })),
+  ...disabledSamples.map(([label, payload, valid]) => ({
+    label: `endpoint disabled: ${label}`,
+    type: EndpointDisabledMessage,
+    schema: 'EndpointDisabledMessage',
+    payload,
+    valid,
+  })),
+  ...runSamples.map(([label, payload, valid]) => ({
+    label: `retention run: ${label}`,
+    type: RetentionRunSummaryMessage,
+    schema: 'RetentionRunSummaryMessage',
+    payload,
+    valid,
+  })),
+  ...deadLetterSamples.map(([label, payload, valid]) => ({
+    label: `dead letter: ${label}`,
+    type: DeadLetterMessage,
+    schema: 'DeadLetterMessage',
+    payload,
+    valid,
+  })),
 ].map((sample) => ({ ...sample, payload: asJson(sample.payload) }));

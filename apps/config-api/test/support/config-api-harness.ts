@@ -29,7 +29,11 @@ export interface ConfigApiHarness {
  * Boots config-api after migrating its collections, as a deployment runs the migration first.
  * `dashboardDir` stands in for the built dashboard (`npm run build` makes the real one).
  */
-export async function startConfigApi(servers: TestServers, env: Record<string, string> = {}, { dashboardDir }: { dashboardDir?: string } = {}): Promise<ConfigApiHarness> {
+export async function startConfigApi(
+  servers: TestServers,
+  env: Record<string, string> = {},
+  { dashboardDir }: { dashboardDir?: string } = {},
+): Promise<ConfigApiHarness> {
   const operatorKey = `op_${randomBytes(24).toString('hex')}`;
   const encryptionKey = env.CONFIG_ENCRYPTION_KEY ?? SecretBox.generateKey();
   const config = loadConfig(ConfigApiConfig, {

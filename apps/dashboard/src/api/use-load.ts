@@ -1,9 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 
 export type Loaded<T> =
-  | { state: 'loading'; data?: T; error?: undefined }
-  | { state: 'ready'; data: T; error?: undefined }
-  | { state: 'failed'; data?: T; error: unknown };
+  { state: 'loading'; data?: T; error?: undefined } | { state: 'ready'; data: T; error?: undefined } | { state: 'failed'; data?: T; error: unknown };
 
 /**
  * Runs `load` when `key` changes and on `reload()`, keeping the last data while the next load

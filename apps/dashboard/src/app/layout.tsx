@@ -61,9 +61,7 @@ export function AdminOnly({ children, what }: { children: ReactNode; what: strin
       <h1 tabIndex={-1} data-page-heading="">
         Read only
       </h1>
-      <p>
-        Your API key has the viewer role: it can look at everything but cannot {what}. Ask an admin of your team, or sign in with an admin key.
-      </p>
+      <p>Your API key has the viewer role: it can look at everything but cannot {what}. Ask an admin of your team, or sign in with an admin key.</p>
     </div>
   );
 }

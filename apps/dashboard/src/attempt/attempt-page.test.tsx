@@ -20,7 +20,20 @@ const SECOND: LogDetail = detail({
   error_code: null,
   response: { status: 200, headers: { 'content-type': 'application/json' }, body: '{"received":true}', body_truncated: false },
   delivery: { id: FIRST.delivery_id, status: 'success', attempts: 2, next_attempt_at: null, created_at: FIRST.created_at },
-  timeline: [...FIRST.timeline, { id: RETRIED_ID, attempt: 2, trigger: 'manual', status: 'success', http_status: 200, error: null, error_code: null, duration_ms: 12, created_at: '2026-03-01T12:05:00Z' }],
+  timeline: [
+    ...FIRST.timeline,
+    {
+      id: RETRIED_ID,
+      attempt: 2,
+      trigger: 'manual',
+      status: 'success',
+      http_status: 200,
+      error: null,
+      error_code: null,
+      duration_ms: 12,
+      created_at: '2026-03-01T12:05:00Z',
+    },
+  ],
 });
 
 function attemptApi(logs: Record<string, LogDetail>) {
@@ -82,7 +95,16 @@ describe('the attempt page', () => {
       })
       .answer('POST /api/v1/logs/:id/retry', {
         success: true,
-        data: { success: true, log_id: RETRIED_ID, delivery_id: FIRST.delivery_id, attempt: 2, http_status: 200, duration_ms: 12, error: null, error_code: null },
+        data: {
+          success: true,
+          log_id: RETRIED_ID,
+          delivery_id: FIRST.delivery_id,
+          attempt: 2,
+          http_status: 200,
+          duration_ms: 12,
+          error: null,
+          error_code: null,
+        },
       });
     const { user, location } = renderPage(`/logs/${FIRST.id}`, { api });
     await user.click(await screen.findByRole('button', { name: 'Retry now' }));

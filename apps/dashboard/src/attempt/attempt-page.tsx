@@ -43,7 +43,8 @@ function AttemptView({ id }: { id: string }) {
   const log = detail.data;
 
   // After a retry the new attempt may not be logged yet (404 for a moment): look again until it is.
-  const following = retried?.log_id === id && detail.state === 'failed' && detail.error instanceof ApiError && detail.error.status === 404 && tries < FOLLOW_TRIES;
+  const following =
+    retried?.log_id === id && detail.state === 'failed' && detail.error instanceof ApiError && detail.error.status === 404 && tries < FOLLOW_TRIES;
   const { reload, state } = detail;
   useEffect(() => {
     if (!following) return;

@@ -83,7 +83,11 @@ export function Timeline({ log }: { log: LogDetail }) {
           return (
             <li key={entry.id} className={`timeline-item timeline-${entry.status}`} aria-current={current ? 'step' : undefined}>
               <div className="timeline-head">
-                {current ? <strong>Attempt #{entry.attempt} (this one)</strong> : <Link to={`/logs/${encodeURIComponent(entry.id)}`}>Attempt #{entry.attempt}</Link>}
+                {current ? (
+                  <strong>Attempt #{entry.attempt} (this one)</strong>
+                ) : (
+                  <Link to={`/logs/${encodeURIComponent(entry.id)}`}>Attempt #{entry.attempt}</Link>
+                )}
                 <StatusBadge status={entry.status} />
                 {entry.trigger !== 'auto' && <span className="tag">{entry.trigger}</span>}
               </div>
@@ -154,10 +158,15 @@ export function ResponseCard({ log }: { log: LogDetail }) {
       <h3>Headers</h3>
       <Headers headers={response.headers} caption="Response headers" testId="response-headers" />
       <h3>Body</h3>
-      {response.body ? <BodyView text={response.body} label="Response body" fileName={`${log.id}-response.txt`} testId="response-body" /> : <p className="muted">Empty body.</p>}
+      {response.body ? (
+        <BodyView text={response.body} label="Response body" fileName={`${log.id}-response.txt`} testId="response-body" />
+      ) : (
+        <p className="muted">Empty body.</p>
+      )}
       {response.body_truncated && (
         <p className="hint" data-testid="body-cut">
-          The receiver sent more than wirehook keeps of a response (DELIVERY_RESPONSE_BODY_LIMIT_BYTES): this is the part that was kept, and exports hold the same.
+          The receiver sent more than wirehook keeps of a response (DELIVERY_RESPONSE_BODY_LIMIT_BYTES): this is the part that was kept, and exports hold the
+          same.
         </p>
       )}
     </Card>

@@ -9,7 +9,13 @@ interface LiveToggleProps {
 
 /** "Live" while the first page is asked again every few seconds, "Paused" otherwise, with the switch. */
 export function LiveToggle({ paused, onFirstPage, polling, onToggle }: LiveToggleProps) {
-  const why = paused ? 'Live updates are paused.' : !onFirstPage ? 'Live updates run on the first page only.' : polling ? `New rows appear as they arrive (checked every ${LIVE_INTERVAL_MS / 1000} s).` : 'Live updates wait while this tab is hidden.';
+  const why = paused
+    ? 'Live updates are paused.'
+    : !onFirstPage
+      ? 'Live updates run on the first page only.'
+      : polling
+        ? `New rows appear as they arrive (checked every ${LIVE_INTERVAL_MS / 1000} s).`
+        : 'Live updates wait while this tab is hidden.';
   return (
     <div className="logs-live">
       <span className={`logs-live-state ${polling ? 'logs-live-on' : 'logs-live-off'}`} title={why} data-testid="live-state">

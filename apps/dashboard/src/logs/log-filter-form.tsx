@@ -85,7 +85,10 @@ export function LogFilterForm({ filters, webhooks, problems, onApply, onReset }:
 
   function chooseView(view: LogView) {
     if (view === 'attempts' && filters.status.includes('pending')) {
-      onApply(collect({ view, status: filters.status.filter((value) => value !== 'pending') }), 'Attempts are never pending (a delivery is pending until its first attempt), so Pending was unticked.');
+      onApply(
+        collect({ view, status: filters.status.filter((value) => value !== 'pending') }),
+        'Attempts are never pending (a delivery is pending until its first attempt), so Pending was unticked.',
+      );
       return;
     }
     onApply(collect({ view }));
@@ -98,7 +101,14 @@ export function LogFilterForm({ filters, webhooks, problems, onApply, onReset }:
       <div className="logs-filter-row">
         <div className="logs-search">
           <Field label="Search" hint={SEARCH_HINT} errors={problems['q']}>
-            <input type="search" value={drafts.q} maxLength={200} spellCheck={false} placeholder="CRM sync, order.created, msg_…, batch-42" onChange={(event) => setDrafts({ ...drafts, q: event.target.value })} />
+            <input
+              type="search"
+              value={drafts.q}
+              maxLength={200}
+              spellCheck={false}
+              placeholder="CRM sync, order.created, msg_…, batch-42"
+              onChange={(event) => setDrafts({ ...drafts, q: event.target.value })}
+            />
           </Field>
           {typedId && (
             <p className="logs-lookup-hint">
@@ -118,7 +128,14 @@ export function LogFilterForm({ filters, webhooks, problems, onApply, onReset }:
           </select>
         </Field>
         <Field label="Event" hint='Exact type, or a prefix ending in "."' errors={problems['event']}>
-          <input type="text" value={drafts.event} maxLength={200} spellCheck={false} placeholder="order.created or order." onChange={(event) => setDrafts({ ...drafts, event: event.target.value })} />
+          <input
+            type="text"
+            value={drafts.event}
+            maxLength={200}
+            spellCheck={false}
+            placeholder="order.created or order."
+            onChange={(event) => setDrafts({ ...drafts, event: event.target.value })}
+          />
         </Field>
       </div>
       <div className="logs-filter-row">
@@ -126,13 +143,22 @@ export function LogFilterForm({ filters, webhooks, problems, onApply, onReset }:
           <legend>Status</legend>
           {STATUSES.map((status) => (
             <label key={status} className="check">
-              <input type="checkbox" name="status" value={status} checked={filters.status.includes(status)} onChange={(event) => toggleStatus(status, event.target.checked)} />
+              <input
+                type="checkbox"
+                name="status"
+                value={status}
+                checked={filters.status.includes(status)}
+                onChange={(event) => toggleStatus(status, event.target.checked)}
+              />
               <StatusBadge status={status} />
             </label>
           ))}
         </fieldset>
         <Field label="Status class" errors={problems['status_class']}>
-          <select value={filters.status_class ?? ''} onChange={(event) => onApply(collect({ status_class: (event.target.value || undefined) as StatusClass | undefined }))}>
+          <select
+            value={filters.status_class ?? ''}
+            onChange={(event) => onApply(collect({ status_class: (event.target.value || undefined) as StatusClass | undefined }))}
+          >
             <option value="">Any</option>
             {STATUS_CLASSES.map((name) => (
               <option key={name} value={name}>

@@ -91,7 +91,10 @@ export function webhook(id: string, description: string, url: string): Webhook {
   return { id, description, url } as Webhook;
 }
 
-export const WEBHOOKS = [webhook('ep_orders00000000000000000', 'Orders CRM', 'https://crm.example.com/hooks/orders'), webhook('ep_billing0000000000000000', 'Billing sync', 'https://billing.example.com/hooks')];
+export const WEBHOOKS = [
+  webhook('ep_orders00000000000000000', 'Orders CRM', 'https://crm.example.com/hooks/orders'),
+  webhook('ep_billing0000000000000000', 'Billing sync', 'https://billing.example.com/hooks'),
+];
 
 /** An attempt in full, as `GET /api/v1/logs/:id` answers it. */
 export function detail(overrides: Partial<LogDetail> = {}): LogDetail {

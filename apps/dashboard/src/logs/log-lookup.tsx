@@ -12,15 +12,18 @@ import { looksLikeLogId } from './log-filters';
 export function LogLookup({ q }: { q: string }) {
   const { api } = useSession();
   const id = looksLikeLogId(q) ? q : undefined;
-  const found = useLoad(async (signal) => {
-    if (!id) return null;
-    try {
-      return (await unwrap(api.GET('/api/v1/logs/{id}', { params: { path: { id } }, signal }))).data;
-    } catch (error) {
-      if (error instanceof ApiError && error.status === 404) return null;
-      throw error;
-    }
-  }, `lookup:${id ?? ''}`);
+  const found = useLoad(
+    async (signal) => {
+      if (!id) return null;
+      try {
+        return (await unwrap(api.GET('/api/v1/logs/{id}', { params: { path: { id } }, signal }))).data;
+      } catch (error) {
+        if (error instanceof ApiError && error.status === 404) return null;
+        throw error;
+      }
+    },
+    `lookup:${id ?? ''}`,
+  );
   const log = found.data;
   if (!id || !log || !(log.id === id || log.delivery_id === id)) return null;
   return (

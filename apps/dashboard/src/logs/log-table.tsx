@@ -94,7 +94,11 @@ export function LogTable({ view, rows, fresh, busy, onRetried }: LogTableProps) 
                 data-log-id={target ?? row.id}
                 onClick={(event) => openRow(event, target)}
               >
-                {view === 'deliveries' ? <DeliveryCells delivery={row as DeliveryLog} target={target} /> : <AttemptCells attempt={row as AttemptLog} target={target} />}
+                {view === 'deliveries' ? (
+                  <DeliveryCells delivery={row as DeliveryLog} target={target} />
+                ) : (
+                  <AttemptCells attempt={row as AttemptLog} target={target} />
+                )}
                 <td className="logs-actions" data-label="">
                   {row.status === 'failed' && target && <RetryButton id={target} onRetried={onRetried} />}
                 </td>

@@ -25,7 +25,13 @@ describe('the delivery logs page: filters', () => {
     await waitFor(() => expect(screen.getByRole('combobox', { name: 'Webhook' })).toHaveDisplayValue('Billing sync'));
     const query = lastQuery(api);
     expect(query.getAll('status')).toEqual(['failed']);
-    expect([query.get('q'), query.get('view'), query.get('webhook_id'), query.get('sort'), query.get('cursor')]).toEqual(['billing', 'deliveries', 'ep_billing0000000000000000', '-http_status', null]);
+    expect([query.get('q'), query.get('view'), query.get('webhook_id'), query.get('sort'), query.get('cursor')]).toEqual([
+      'billing',
+      'deliveries',
+      'ep_billing0000000000000000',
+      '-http_status',
+      null,
+    ]);
   });
 
   it('writes chosen filters into the URL at once, and typed text on Enter', async () => {
@@ -46,7 +52,9 @@ describe('the delivery logs page: filters', () => {
   it('keeps the form and the old rows while the filtered list loads, then shows the new rows', async () => {
     let release: () => void = () => undefined;
     const api = logsApi((request) =>
-      request.query.get('q') === 'billing' ? new Promise((resolve) => (release = () => resolve(listBody([failedRow()])))) : listBody([attemptRow(), failedRow()]),
+      request.query.get('q') === 'billing'
+        ? new Promise((resolve) => (release = () => resolve(listBody([failedRow()]))))
+        : listBody([attemptRow(), failedRow()]),
     );
     const { user } = renderPage('/logs', { api });
     await screen.findByRole('table');
@@ -122,7 +130,10 @@ describe('the delivery logs page: filters', () => {
   it('names the filter the server refused, and says when to search again after a 429', async () => {
     const api = logsApi().on('GET /api/v1/deliveries', (request) =>
       request.query.get('q') === 'e'
-        ? { status: 400, body: { error: { code: 'validation_failed', message: 'q matches more than 50 webhooks', fields: { q: ['q matches more than 50 webhooks'] } } } }
+        ? {
+            status: 400,
+            body: { error: { code: 'validation_failed', message: 'q matches more than 50 webhooks', fields: { q: ['q matches more than 50 webhooks'] } } },
+          }
         : { status: 429, headers: { 'retry-after': '3' }, body: { error: { code: 'too_many_requests', message: 'busy' } } },
     );
     const { user } = renderPage('/logs?q=e', { api });
@@ -136,7 +147,16 @@ describe('the delivery logs page: filters', () => {
   it('gives admins a Retry on failed rows and viewers none', async () => {
     const api = logsApi().answer('POST /api/v1/logs/:id/retry', {
       success: true,
-      data: { success: true, log_id: `${failedRow().delivery_id}_2`, delivery_id: failedRow().delivery_id, attempt: 2, http_status: 200, duration_ms: 12, error: null, error_code: null },
+      data: {
+        success: true,
+        log_id: `${failedRow().delivery_id}_2`,
+        delivery_id: failedRow().delivery_id,
+        attempt: 2,
+        http_status: 200,
+        duration_ms: 12,
+        error: null,
+        error_code: null,
+      },
     });
     const admin = renderPage('/logs', { api });
     await screen.findByRole('table');

@@ -49,7 +49,8 @@ export function LogsPage() {
   };
   const pagination = current?.pagination;
   const next = pagination?.next_cursor;
-  const onNext = next && !list.stale ? () => go({ ...filters, cursor: next, page: filters.page + 1 }, { cursors: [...cursors, filters.cursor ?? ''] }) : undefined;
+  const onNext =
+    next && !list.stale ? () => go({ ...filters, cursor: next, page: filters.page + 1 }, { cursors: [...cursors, filters.cursor ?? ''] }) : undefined;
   const onPrevious = filters.cursor
     ? () => {
         // Without the history (a shared link), Previous starts over at the first page.
@@ -73,7 +74,11 @@ export function LogsPage() {
       <section className="card card-flush logs-results" aria-labelledby="logs-results-title">
         <div className="logs-results-bar">
           <h2 id="logs-results-title" className="logs-results-title">
-            {pagination && current?.key === list.key ? `${formatCount(pagination.total, pagination.total_exact)} ${noun}` : noun === 'deliveries' ? 'Deliveries' : 'Attempts'}
+            {pagination && current?.key === list.key
+              ? `${formatCount(pagination.total, pagination.total_exact)} ${noun}`
+              : noun === 'deliveries'
+                ? 'Deliveries'
+                : 'Attempts'}
           </h2>
           <LiveToggle paused={paused} onFirstPage={!filters.cursor} polling={list.polling} onToggle={() => setPaused(!paused)} />
           <ExportButtons filters={filters} />
@@ -87,10 +92,10 @@ export function LogsPage() {
           </div>
         )}
         {!current && list.state === 'loading' && <p className="loading logs-empty">Loading…</p>}
-        {current && current.rows.length > 0 && (
-          <LogTable view={current.view} rows={current.rows} fresh={fresh} busy={list.stale} onRetried={list.reload} />
+        {current && current.rows.length > 0 && <LogTable view={current.view} rows={current.rows} fresh={fresh} busy={list.stale} onRetried={list.reload} />}
+        {current && current.rows.length === 0 && !list.stale && (
+          <EmptyLogs filtered={isNarrowed(filters)} firstPage={!filters.cursor} onClear={() => apply(readFilters(new URLSearchParams()))} />
         )}
-        {current && current.rows.length === 0 && !list.stale && <EmptyLogs filtered={isNarrowed(filters)} firstPage={!filters.cursor} onClear={() => apply(readFilters(new URLSearchParams()))} />}
         {current && current.rows.length === 0 && list.stale && <p className="loading logs-empty">Loading…</p>}
         {pagination && current && current.rows.length > 0 && (
           <Pager
@@ -132,8 +137,8 @@ function EmptyLogs({ filtered, firstPage, onClear }: { filtered: boolean; firstP
     <div className="empty">
       <h2>No deliveries yet</h2>
       <p>
-        Events your services publish are listed here as they are delivered to your <Link to="/webhooks">webhooks</Link>. Send a test event from a
-        webhook&apos;s page to see one.
+        Events your services publish are listed here as they are delivered to your <Link to="/webhooks">webhooks</Link>. Send a test event from a webhook&apos;s
+        page to see one.
       </p>
     </div>
   );

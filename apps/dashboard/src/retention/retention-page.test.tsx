@@ -19,7 +19,16 @@ function retentionApi(policy: RetentionPolicy = DEFAULTS) {
     .on('PUT /api/v1/retention', (request) => {
       const body = request.body as { success_days: number; failed_days: number };
       if (body.failed_days < body.success_days) {
-        return { status: 400, body: { error: { code: 'validation_failed', message: 'failed_days must be at least success_days', fields: { failed_days: ['failed_days must be at least success_days'] } } } };
+        return {
+          status: 400,
+          body: {
+            error: {
+              code: 'validation_failed',
+              message: 'failed_days must be at least success_days',
+              fields: { failed_days: ['failed_days must be at least success_days'] },
+            },
+          },
+        };
       }
       current = { ...current, ...body, source: 'tenant', updated_at: '2026-03-01T12:00:00Z' };
       return { body: { success: true, data: current } };

@@ -43,7 +43,11 @@ function CurrentPolicy({ policy }: { policy: RetentionPolicy }) {
           <dd className="tile-value">{policy.failed_days} days</dd>
         </div>
       </dl>
-      <p>{policy.source === 'tenant' ? `Your team's own policy, set ${formatDate(policy.updated_at)}.` : 'The platform defaults apply (your team has no policy of its own).'}</p>
+      <p>
+        {policy.source === 'tenant'
+          ? `Your team's own policy, set ${formatDate(policy.updated_at)}.`
+          : 'The platform defaults apply (your team has no policy of its own).'}
+      </p>
       <p className="muted">
         Platform defaults: {policy.defaults.success_days} days for successes, {policy.defaults.failed_days} days for failures.
       </p>

@@ -56,7 +56,11 @@ export function HeadersEditor({ rows, editing, problems, onChange }: HeadersEdit
                   onChange={(event) => update(row.key, { value: event.target.value })}
                 />
               </div>
-              <button type="button" className="button button-small webhook-header-remove" onClick={() => onChange(rows.filter((other) => other.key !== row.key))}>
+              <button
+                type="button"
+                className="button button-small webhook-header-remove"
+                onClick={() => onChange(rows.filter((other) => other.key !== row.key))}
+              >
                 Remove<span className="visually-hidden"> header {index + 1}</span>
               </button>
             </li>

@@ -135,7 +135,8 @@ export function ReplayList({ replays, onChanged }: ReplayListProps) {
           onConfirm={cancel}
           onCancel={() => setCancelling(undefined)}
         >
-          The replay of {replayWindowText(cancelling)} stops within a second. Deliveries it has queued already ({formatCount(cancelling.deliveries_queued)} so far) still go out.
+          The replay of {replayWindowText(cancelling)} stops within a second. Deliveries it has queued already ({formatCount(cancelling.deliveries_queued)} so
+          far) still go out.
         </ConfirmDialog>
       )}
     </>

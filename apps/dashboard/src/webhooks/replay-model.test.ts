@@ -32,13 +32,19 @@ describe('the replay request of the form', () => {
 
   it('leaves the end out when empty or when its minute is the current one', () => {
     expect(replayRequestOf({ from: local('2026-03-02T08:00:00Z'), to: '', events: [] }, now).body).toEqual({ from: '2026-03-02T08:00:00.000Z' });
-    expect(replayRequestOf({ from: local('2026-03-02T08:00:00Z'), to: local('2026-03-02T12:00:00Z'), events: [] }, now).body).toEqual({ from: '2026-03-02T08:00:00.000Z' });
+    expect(replayRequestOf({ from: local('2026-03-02T08:00:00Z'), to: local('2026-03-02T12:00:00Z'), events: [] }, now).body).toEqual({
+      from: '2026-03-02T08:00:00.000Z',
+    });
   });
 
   it('refuses a missing start, an end before the start and an end in the future', () => {
     expect(replayRequestOf({ from: '', to: '', events: [] }, now)).toEqual({ problems: { from: ['Choose when the window starts.'] } });
-    expect(replayRequestOf({ from: local('2026-03-02T09:00:00Z'), to: local('2026-03-02T08:00:00Z'), events: [] }, now).problems).toEqual({ to: ['The window ends before it starts.'] });
-    expect(replayRequestOf({ from: local('2026-03-02T09:00:00Z'), to: local('2026-03-02T12:05:00Z'), events: [] }, now).problems.to?.[0]).toMatch(/cannot end in the future/);
+    expect(replayRequestOf({ from: local('2026-03-02T09:00:00Z'), to: local('2026-03-02T08:00:00Z'), events: [] }, now).problems).toEqual({
+      to: ['The window ends before it starts.'],
+    });
+    expect(replayRequestOf({ from: local('2026-03-02T09:00:00Z'), to: local('2026-03-02T12:05:00Z'), events: [] }, now).problems.to?.[0]).toMatch(
+      /cannot end in the future/,
+    );
     expect(replayRequestOf({ from: local('2026-03-02T12:05:00Z'), to: '', events: [] }, now).problems.from?.[0]).toMatch(/cannot start in the future/);
   });
 });

@@ -65,7 +65,8 @@ export function replayRequestOf(form: ReplayForm, now = Date.now()): { body?: Re
   if (!from) problems.from = ['Choose when the window starts.'];
   if (form.to && !to) problems.to = ['Choose a valid end, or leave it empty to replay up to now.'];
   if (from && to && to < from) problems.to = ['The window ends before it starts.'];
-  if (!problems.to && to && Date.parse(fromLocalInput(form.to) ?? '') > now) problems.to = ['The window cannot end in the future. Leave it empty to replay up to now.'];
+  if (!problems.to && to && Date.parse(fromLocalInput(form.to) ?? '') > now)
+    problems.to = ['The window cannot end in the future. Leave it empty to replay up to now.'];
   if (from && !problems.to && Date.parse(from) > now) problems.from = ['The window cannot start in the future.'];
   if (!from || problems.from || problems.to) return { problems };
   const body: ReplayRequest = { from };

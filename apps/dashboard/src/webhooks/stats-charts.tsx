@@ -57,7 +57,14 @@ function Chart({ title, summary, buckets, top, legend, children }: ChartProps) {
         {legend}
         <span className="muted small">top: {top}</span>
       </div>
-      <svg className="webhook-chart" viewBox={`0 0 ${WIDTH} ${HEIGHT}`} preserveAspectRatio="none" role="img" aria-labelledby={`${id}-title`} aria-describedby={`${id}-desc`}>
+      <svg
+        className="webhook-chart"
+        viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
+        preserveAspectRatio="none"
+        role="img"
+        aria-labelledby={`${id}-title`}
+        aria-describedby={`${id}-desc`}
+      >
         <title id={`${id}-title`}>{title}</title>
         <desc id={`${id}-desc`}>{summary}</desc>
         <line className="webhook-chart-grid" x1={0} x2={WIDTH} y1={HEIGHT / 2} y2={HEIGHT / 2} />
@@ -91,7 +98,11 @@ export function BucketCharts({ buckets }: { buckets: Bucket[] }) {
     <div className="webhook-charts">
       <Chart
         title="Attempts per hour"
-        summary={total === 0 ? `No attempts in these ${buckets.length} ${hours}.` : `${formatCount(total)} attempts over ${buckets.length} ${hours}, at most ${formatCount(busiest)} in one hour; ${withAttempts.length} ${withAttempts.length === 1 ? 'hour' : 'hours'} had attempts.`}
+        summary={
+          total === 0
+            ? `No attempts in these ${buckets.length} ${hours}.`
+            : `${formatCount(total)} attempts over ${buckets.length} ${hours}, at most ${formatCount(busiest)} in one hour; ${withAttempts.length} ${withAttempts.length === 1 ? 'hour' : 'hours'} had attempts.`
+        }
         buckets={buckets}
         top={formatCount(busiest)}
         legend={
@@ -117,7 +128,11 @@ export function BucketCharts({ buckets }: { buckets: Bucket[] }) {
       </Chart>
       <Chart
         title="Success rate per hour"
-        summary={lowestRate === null ? 'No attempts, so no success rate.' : `Success rate of the hours with attempts: lowest ${formatPercent(lowestRate)}, latest ${formatPercent(rateOf(withAttempts[withAttempts.length - 1]))}.`}
+        summary={
+          lowestRate === null
+            ? 'No attempts, so no success rate.'
+            : `Success rate of the hours with attempts: lowest ${formatPercent(lowestRate)}, latest ${formatPercent(rateOf(withAttempts[withAttempts.length - 1]))}.`
+        }
         buckets={buckets}
         top="100 %"
       >
@@ -125,7 +140,11 @@ export function BucketCharts({ buckets }: { buckets: Bucket[] }) {
       </Chart>
       <Chart
         title="p95 duration per hour"
-        summary={slowest === null ? 'No attempts, so no durations.' : `95th percentile of the attempts' durations per hour: slowest hour ${formatDuration(slowest)}, latest ${formatDuration(withAttempts[withAttempts.length - 1]?.p95_ms)}.`}
+        summary={
+          slowest === null
+            ? 'No attempts, so no durations.'
+            : `95th percentile of the attempts' durations per hour: slowest hour ${formatDuration(slowest)}, latest ${formatDuration(withAttempts[withAttempts.length - 1]?.p95_ms)}.`
+        }
         buckets={buckets}
         top={formatDuration(p95Top)}
       >

@@ -15,7 +15,8 @@ export const RECENT_REPLAYS = 5;
 export function useReplays(webhookId: string) {
   const { api } = useSession();
   const replays = useLoad<Replay[]>(
-    async (signal) => (await unwrap(api.GET('/api/v1/webhooks/{id}/replays', { params: { path: { id: webhookId }, query: { per_page: RECENT_REPLAYS } }, signal }))).data,
+    async (signal) =>
+      (await unwrap(api.GET('/api/v1/webhooks/{id}/replays', { params: { path: { id: webhookId }, query: { per_page: RECENT_REPLAYS } }, signal }))).data,
     webhookId,
   );
   const { state, data, reload } = replays;

@@ -35,7 +35,10 @@ describe('the webhook page', () => {
   });
 
   it('says why a test was not sent', async () => {
-    const api = webhookApi().on('POST /api/v1/webhooks/:id/test', () => ({ status: 409, body: { error: { code: 'endpoint_paused', message: 'the webhook is paused; resume it first' } } }));
+    const api = webhookApi().on('POST /api/v1/webhooks/:id/test', () => ({
+      status: 409,
+      body: { error: { code: 'endpoint_paused', message: 'the webhook is paused; resume it first' } },
+    }));
     const { user } = renderPage('/webhooks/ep_orders', { api });
     await user.click(await screen.findByRole('button', { name: 'Send test' }));
     expect(await screen.findByRole('alert')).toHaveTextContent('Test not sent: the webhook is paused; resume it first');
@@ -53,7 +56,9 @@ describe('the webhook page', () => {
   });
 
   it('deletes the webhook only after a confirmation', async () => {
-    const { user, api, location } = renderPage('/webhooks/ep_orders', { api: webhookApi().answer('GET /api/v1/webhooks', { success: true, data: [], pagination: { current_page: 1, per_page: 25, total: 0, last_page: 1 } }) });
+    const { user, api, location } = renderPage('/webhooks/ep_orders', {
+      api: webhookApi().answer('GET /api/v1/webhooks', { success: true, data: [], pagination: { current_page: 1, per_page: 25, total: 0, last_page: 1 } }),
+    });
     await user.click(await screen.findByRole('button', { name: 'Delete' }));
     const dialog = screen.getByRole('dialog', { name: 'Delete this webhook?' });
     await user.click(within(dialog).getByRole('button', { name: 'Cancel' }));
@@ -94,7 +99,9 @@ describe('the webhook page', () => {
     await user.type(to, '2026-03-01T12:30');
     await user.click(recover.getByRole('button', { name: 'Count failed deliveries' }));
 
-    expect(await recover.findByTestId('recover-preview')).toHaveTextContent('1,500 failed deliveries were created in this window. This recovery queues the first 1,000');
+    expect(await recover.findByTestId('recover-preview')).toHaveTextContent(
+      '1,500 failed deliveries were created in this window. This recovery queues the first 1,000',
+    );
     const count = api.seen('GET /api/v1/webhooks/ep_orders/logs').find((request) => request.query.get('view') === 'deliveries');
     expect(count?.query.getAll('status')).toEqual(['failed']);
     const window = { from: new Date('2026-03-01T10:00').toISOString(), to: new Date(new Date('2026-03-01T12:30').getTime() + 59_999).toISOString() };
@@ -102,7 +109,9 @@ describe('the webhook page', () => {
 
     await user.click(recover.getByRole('button', { name: 'Recover 1,000 deliveries' }));
     await user.click(within(screen.getByRole('dialog', { name: 'Send failed deliveries again?' })).getByRole('button', { name: 'Recover' }));
-    expect(await recover.findByTestId('recover-result')).toHaveTextContent('Queued 1,000 deliveries to be sent again. More failed deliveries remain in this window');
+    expect(await recover.findByTestId('recover-result')).toHaveTextContent(
+      'Queued 1,000 deliveries to be sent again. More failed deliveries remain in this window',
+    );
     expect(api.seen('POST /api/v1/webhooks/ep_orders/recover').map((request) => request.body)).toEqual([window]);
   });
 
@@ -134,7 +143,10 @@ describe('the webhook page', () => {
   });
 
   it('shows a viewer everything but no control that changes something', async () => {
-    renderPage('/webhooks/ep_orders', { role: 'viewer', api: webhookApi(aWebhook({ active: false, disabled_reason: 'the endpoint answered 410 Gone', disabled_at: '2026-03-01T12:00:00Z' })) });
+    renderPage('/webhooks/ep_orders', {
+      role: 'viewer',
+      api: webhookApi(aWebhook({ active: false, disabled_reason: 'the endpoint answered 410 Gone', disabled_at: '2026-03-01T12:00:00Z' })),
+    });
     expect(await screen.findByRole('heading', { name: 'Orders CRM', level: 1 })).toBeInTheDocument();
     expect(screen.getByText(/The dispatcher disabled this webhook: the endpoint answered 410 Gone. An admin can resume it./)).toBeInTheDocument();
     expect(await screen.findByText('68.0 %')).toBeInTheDocument();
@@ -146,7 +158,9 @@ describe('the webhook page', () => {
   });
 
   it('says so when the webhook does not exist', async () => {
-    renderPage('/webhooks/ep_gone', { api: webhookApi().on('GET /api/v1/webhooks/:id', () => ({ status: 404, body: { error: { code: 'not_found', message: 'x' } } })) });
+    renderPage('/webhooks/ep_gone', {
+      api: webhookApi().on('GET /api/v1/webhooks/:id', () => ({ status: 404, body: { error: { code: 'not_found', message: 'x' } } })),
+    });
     expect(await screen.findByRole('alert')).toHaveTextContent('This no longer exists, or it belongs to another team.');
   });
 });

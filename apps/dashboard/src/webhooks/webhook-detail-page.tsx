@@ -40,7 +40,14 @@ export function WebhookDetailPage() {
       </>
     );
   }
-  return <WebhookDetail webhook={webhook.data} reloading={webhook.state === 'loading'} failed={webhook.state === 'failed' ? webhook.error : undefined} reload={webhook.reload} />;
+  return (
+    <WebhookDetail
+      webhook={webhook.data}
+      reloading={webhook.state === 'loading'}
+      failed={webhook.state === 'failed' ? webhook.error : undefined}
+      reload={webhook.reload}
+    />
+  );
 }
 
 interface WebhookDetailProps {
@@ -177,17 +184,17 @@ function WebhookDetail({ webhook, reloading, failed, reload }: WebhookDetailProp
       )}
       <WebhookReplay webhook={webhook} />
       {confirmDelete && (
-      <ConfirmDialog
-        open
-        title="Delete this webhook?"
-        confirmLabel="Delete webhook"
-        danger
-        busy={busy === 'delete'}
-        onConfirm={remove}
-        onCancel={() => setConfirmDelete(false)}
-      >
-        {name} stops receiving events at once. Its delivery logs stay until retention removes them. This cannot be undone.
-      </ConfirmDialog>
+        <ConfirmDialog
+          open
+          title="Delete this webhook?"
+          confirmLabel="Delete webhook"
+          danger
+          busy={busy === 'delete'}
+          onConfirm={remove}
+          onCancel={() => setConfirmDelete(false)}
+        >
+          {name} stops receiving events at once. Its delivery logs stay until retention removes them. This cannot be undone.
+        </ConfirmDialog>
       )}
     </div>
   );

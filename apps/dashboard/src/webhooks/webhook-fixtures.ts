@@ -101,7 +101,15 @@ export function aReplay(overrides: Partial<Replay> = {}): Replay {
   };
 }
 
-const pagination = (total: number) => ({ current_page: 1, per_page: 1, total, last_page: Math.max(1, total), total_exact: true, has_more: total > 1, next_cursor: null });
+const pagination = (total: number) => ({
+  current_page: 1,
+  per_page: 1,
+  total,
+  last_page: Math.max(1, total),
+  total_exact: true,
+  has_more: total > 1,
+  next_cursor: null,
+});
 
 /**
  * A fake API holding one webhook, with its logs, statistics and actions. `failedDeliveries` is
@@ -120,14 +128,27 @@ export function webhookApi(webhook: Webhook = aWebhook(), { failedDeliveries = 1
       const status = request.query.getAll('status').join(',');
       if (request.query.get('view') === 'deliveries') return { body: { success: true, data: [], pagination: pagination(failedDeliveries) } };
       if (status === 'success') return { body: { success: true, data: [anAttempt()], pagination: pagination(40) } };
-      return { body: { success: true, data: [anAttempt({ status: 'failed', http_status: 500, error_code: 'http_status', error: 'HTTP 500', created_at: '2026-03-02T09:00:00.000Z' })], pagination: pagination(3) } };
+      return {
+        body: {
+          success: true,
+          data: [anAttempt({ status: 'failed', http_status: 500, error_code: 'http_status', error: 'HTTP 500', created_at: '2026-03-02T09:00:00.000Z' })],
+          pagination: pagination(3),
+        },
+      };
     })
     .on('GET /api/v1/webhooks/:id/stats', () => ({ body: { success: true, data: someStats() } }))
     .on('POST /api/v1/webhooks/:id/test', () => ({
-      body: { success: true, data: { success: true, log_id: 'msg_9_1', delivery_id: 'msg_9', attempt: 1, http_status: 200, duration_ms: 143, error: null, error_code: null } },
+      body: {
+        success: true,
+        data: { success: true, log_id: 'msg_9_1', delivery_id: 'msg_9', attempt: 1, http_status: 200, duration_ms: 143, error: null, error_code: null },
+      },
     }))
     .on('GET /api/v1/webhooks/:id/secret', () => ({ body: { success: true, data: { secret: 'whsec_first' } } }))
-    .on('POST /api/v1/webhooks/:id/secret/rotate', () => ({ body: { success: true, data: { secret: 'whsec_second', previous_secret_expires_at: '2026-03-03T10:00:00.000Z' } } }))
+    .on('POST /api/v1/webhooks/:id/secret/rotate', () => ({
+      body: { success: true, data: { secret: 'whsec_second', previous_secret_expires_at: '2026-03-03T10:00:00.000Z' } },
+    }))
     .on('GET /api/v1/webhooks/:id/replays', () => ({ body: { success: true, data: [], pagination: { current_page: 1, per_page: 5, total: 0, last_page: 1 } } }))
-    .on('POST /api/v1/webhooks/:id/recover', () => ({ body: { success: true, data: { queued: Math.min(failedDeliveries, 1000), truncated: failedDeliveries > 1000 } } }));
+    .on('POST /api/v1/webhooks/:id/recover', () => ({
+      body: { success: true, data: { queued: Math.min(failedDeliveries, 1000), truncated: failedDeliveries > 1000 } },
+    }));
 }

@@ -129,7 +129,10 @@ function wholeNumber(text: string, min: number, max: number): number | undefined
  * again and names what it refuses). `stored` is the webhook being edited: then only the auth,
  * headers and retry settings that changed are sent, so stored secrets are kept.
  */
-export function toRequestBody(values: WebhookFormValues, stored?: Webhook): { body: WebhookBody; problems?: undefined } | { problems: FieldProblems; body?: undefined } {
+export function toRequestBody(
+  values: WebhookFormValues,
+  stored?: Webhook,
+): { body: WebhookBody; problems?: undefined } | { problems: FieldProblems; body?: undefined } {
   const problems: FieldProblems = {};
   const problem = (field: string, message: string) => (problems[field] ??= []).push(message);
   const body: WebhookBody = {};
@@ -157,7 +160,11 @@ export function toRequestBody(values: WebhookFormValues, stored?: Webhook): { bo
   if (events.length === 0) problem('events', 'List at least one event type or pattern, such as order.created or order.*.');
   if (events.length > MAX_EVENTS) problem('events', `At most ${MAX_EVENTS} event types or patterns.`);
   const badEvents = events.filter((event) => event.length > 200 || !EVENT_PATTERN.test(event));
-  if (badEvents.length) problem('events', `Not an event type or pattern: ${badEvents.join(', ')}. Use letters, digits, _ and -, separated by dots; * stands for one segment or everything.`);
+  if (badEvents.length)
+    problem(
+      'events',
+      `Not an event type or pattern: ${badEvents.join(', ')}. Use letters, digits, _ and -, separated by dots; * stands for one segment or everything.`,
+    );
   body.events = events;
   body.active = values.active;
 
@@ -211,20 +218,42 @@ function addAuth(values: WebhookFormValues, stored: Webhook | undefined, body: W
   if (!headerName) problem('auth.header_name', 'Enter the name of the header, such as X-Webhook-Secret.');
   else if (!HEADER_NAME.test(headerName)) problem('auth.header_name', 'A header name has letters, digits and - only (no spaces or colons).');
   if (values.headerValue === '') {
-    problem('auth.header_value', typeChanged || !stored ? 'Enter the value wirehook sends in this header.' : 'Enter the value again: the stored one is kept only while the header name stays the same.');
+    problem(
+      'auth.header_value',
+      typeChanged || !stored
+        ? 'Enter the value wirehook sends in this header.'
+        : 'Enter the value again: the stored one is kept only while the header name stays the same.',
+    );
   }
   body.auth = { type: 'header', header_name: headerName, header_value: values.headerValue };
 }
 
-function addOAuth2(values: WebhookFormValues, stored: Webhook | undefined, typeChanged: boolean, body: WebhookBody, problem: (field: string, message: string) => void): void {
+function addOAuth2(
+  values: WebhookFormValues,
+  stored: Webhook | undefined,
+  typeChanged: boolean,
+  body: WebhookBody,
+  problem: (field: string, message: string) => void,
+): void {
   const auth = { token_url: values.tokenUrl.trim(), client_id: values.clientId.trim(), scope: values.scope.trim(), audience: values.audience.trim() };
   const was = stored?.auth;
-  const changed = typeChanged || auth.token_url !== (was?.token_url ?? '') || auth.client_id !== (was?.client_id ?? '') || auth.scope !== (was?.scope ?? '') || auth.audience !== (was?.audience ?? '');
+  const changed =
+    typeChanged ||
+    auth.token_url !== (was?.token_url ?? '') ||
+    auth.client_id !== (was?.client_id ?? '') ||
+    auth.scope !== (was?.scope ?? '') ||
+    auth.audience !== (was?.audience ?? '');
   // Editing without a change and without a new secret keeps the stored credentials.
   if (!changed && values.clientSecret === '') return;
   if (!/^https:\/\/\S+$/.test(auth.token_url)) problem('auth.token_url', 'Enter the token endpoint, an https:// address.');
   if (!auth.client_id) problem('auth.client_id', 'Enter the client id.');
-  if (values.clientSecret === '') problem('auth.client_secret', typeChanged || !stored ? 'Enter the client secret.' : 'Enter the client secret again: changing the OAuth 2 settings sends them all, and the stored secret is never shown.');
+  if (values.clientSecret === '')
+    problem(
+      'auth.client_secret',
+      typeChanged || !stored
+        ? 'Enter the client secret.'
+        : 'Enter the client secret again: changing the OAuth 2 settings sends them all, and the stored secret is never shown.',
+    );
   body.auth = {
     type: 'oauth2',
     token_url: auth.token_url,
@@ -239,8 +268,10 @@ function addTlsClient(values: WebhookFormValues, stored: Webhook | undefined, bo
   const certificate = values.tlsCertificate.trim();
   const privateKey = values.tlsPrivateKey.trim();
   if (certificate || privateKey) {
-    if (!certificate.includes('-----BEGIN CERTIFICATE-----')) problem('tls_client.certificate', 'Paste the certificate in PEM form (-----BEGIN CERTIFICATE-----).');
-    if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(privateKey)) problem('tls_client.private_key', 'Paste the private key in PEM form (-----BEGIN PRIVATE KEY-----), without a passphrase.');
+    if (!certificate.includes('-----BEGIN CERTIFICATE-----'))
+      problem('tls_client.certificate', 'Paste the certificate in PEM form (-----BEGIN CERTIFICATE-----).');
+    if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(privateKey))
+      problem('tls_client.private_key', 'Paste the private key in PEM form (-----BEGIN PRIVATE KEY-----), without a passphrase.');
     body.tls_client = { certificate: `${certificate}\n`, private_key: `${privateKey}\n` };
     return;
   }
@@ -275,7 +306,13 @@ function addHeaders(values: WebhookFormValues, stored: Webhook | undefined, body
     else if (!HEADER_NAME.test(name)) problem('headers', `"${name}" is not a header name: letters, digits and - only.`);
     else if (seen.has(name.toLowerCase())) problem('headers', `${name} is listed twice.`);
     else if (name.toLowerCase() === 'authorization') problem('headers', 'Set Authorization under Authentication instead.');
-    if (row.value === '') problem('headers', row.stored ? `Enter the value of ${name} again: changing the headers sends them all, and stored values are never shown.` : `Enter a value for ${name || 'each header'}.`);
+    if (row.value === '')
+      problem(
+        'headers',
+        row.stored
+          ? `Enter the value of ${name} again: changing the headers sends them all, and stored values are never shown.`
+          : `Enter a value for ${name || 'each header'}.`,
+      );
     seen.add(name.toLowerCase());
     headers[name] = row.value;
   }

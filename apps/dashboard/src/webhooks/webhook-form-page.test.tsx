@@ -64,7 +64,13 @@ describe('the webhook form', () => {
     await user.type(screen.getByLabelText('Events'), '*');
     await user.click(screen.getByRole('button', { name: 'Create webhook' }));
     await waitFor(() => expect(api.seen('POST /api/v1/webhooks')).toHaveLength(1));
-    expect(api.seen('POST /api/v1/webhooks')[0].body).toEqual({ url: 'https://hooks.example.com/a', events: ['*'], active: true, retry: { policy: 'default' }, tenant_field: 'tenantId' });
+    expect(api.seen('POST /api/v1/webhooks')[0].body).toEqual({
+      url: 'https://hooks.example.com/a',
+      events: ['*'],
+      active: true,
+      retry: { policy: 'default' },
+      tenant_field: 'tenantId',
+    });
   });
 
   it('points out obvious mistakes on their fields before sending anything', async () => {

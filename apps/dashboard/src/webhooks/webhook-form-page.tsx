@@ -9,7 +9,16 @@ import { Field } from '../components/field';
 import { formatDate } from '../components/format';
 import { PageHeader } from '../components/page-header';
 import { HeadersEditor } from './headers-editor';
-import { RETRY_CHOICES, initialValues, toRequestBody, type AuthType, type FieldProblems, type TenantField, type WebhookBody, type WebhookFormValues } from './webhook-form-model';
+import {
+  RETRY_CHOICES,
+  initialValues,
+  toRequestBody,
+  type AuthType,
+  type FieldProblems,
+  type TenantField,
+  type WebhookBody,
+  type WebhookFormValues,
+} from './webhook-form-model';
 import { webhookName, webhookPath } from './webhook-model';
 import './webhooks.css';
 
@@ -19,7 +28,11 @@ export function WebhookFormPage() {
   if (id === undefined) {
     return (
       <>
-        <PageHeader title="New webhook" crumb={{ to: '/webhooks', label: 'Webhooks' }} subtitle="An HTTPS endpoint that receives your events, signed with Standard Webhooks signatures." />
+        <PageHeader
+          title="New webhook"
+          crumb={{ to: '/webhooks', label: 'Webhooks' }}
+          subtitle="An HTTPS endpoint that receives your events, signed with Standard Webhooks signatures."
+        />
         <WebhookForm />
       </>
     );
@@ -93,12 +106,22 @@ function WebhookForm({ webhook }: { webhook?: Webhook }) {
     return (await unwrap(api.POST('/api/v1/webhooks', { body: body as Schemas['CreateWebhookDto'] }))).data;
   }
 
-  const keepHint = (what: string) => (editing && values.authType === storedAuth ? `Stored encrypted and never shown: leave empty to keep the stored ${what}, or type a new one.` : undefined);
+  const keepHint = (what: string) =>
+    editing && values.authType === storedAuth ? `Stored encrypted and never shown: leave empty to keep the stored ${what}, or type a new one.` : undefined;
 
   return (
     <form className="card form webhook-form" onSubmit={submit} noValidate aria-label={editing ? 'Edit webhook' : 'New webhook'}>
       <Field label="URL" hint="The HTTPS address deliveries are POSTed to." errors={problemsFor(problems, 'url')}>
-        <input type="url" inputMode="url" autoComplete="off" spellCheck={false} maxLength={2048} placeholder="https://example.com/webhooks" value={values.url} onChange={(event) => set('url', event.target.value)} />
+        <input
+          type="url"
+          inputMode="url"
+          autoComplete="off"
+          spellCheck={false}
+          maxLength={2048}
+          placeholder="https://example.com/webhooks"
+          value={values.url}
+          onChange={(event) => set('url', event.target.value)}
+        />
       </Field>
       <Field label="Description" hint='A name people recognise, shown in the lists and logs (e.g. "CRM sync").' errors={problemsFor(problems, 'description')}>
         <input type="text" maxLength={500} placeholder="CRM sync" value={values.description} onChange={(event) => set('description', event.target.value)} />
@@ -108,11 +131,18 @@ function WebhookForm({ webhook }: { webhook?: Webhook }) {
         hint="Event types or patterns, separated by commas or new lines: order.created (exact), order.* (everything under order.), * (everything)."
         errors={problemsFor(problems, 'events')}
       >
-        <textarea rows={3} spellCheck={false} placeholder="order.*, invoice.paid" value={values.events} onChange={(event) => set('events', event.target.value)} />
+        <textarea
+          rows={3}
+          spellCheck={false}
+          placeholder="order.*, invoice.paid"
+          value={values.events}
+          onChange={(event) => set('events', event.target.value)}
+        />
       </Field>
       <div className="field field-check">
         <label htmlFor={activeId}>
-          <input id={activeId} type="checkbox" checked={values.active} onChange={(event) => set('active', event.target.checked)} /> Active: deliver events to this endpoint (untick to pause)
+          <input id={activeId} type="checkbox" checked={values.active} onChange={(event) => set('active', event.target.checked)} /> Active: deliver events to
+          this endpoint (untick to pause)
         </label>
       </div>
 
@@ -126,17 +156,43 @@ function WebhookForm({ webhook }: { webhook?: Webhook }) {
           </select>
         </Field>
         {values.authType === 'bearer' && (
-          <Field label="Bearer token" hint={keepHint('token') ?? 'Sent as Authorization: Bearer <token>. Stored encrypted.'} errors={problemsFor(problems, 'auth.token')}>
-            <input type="password" autoComplete="off" spellCheck={false} maxLength={4096} value={values.token} onChange={(event) => set('token', event.target.value)} />
+          <Field
+            label="Bearer token"
+            hint={keepHint('token') ?? 'Sent as Authorization: Bearer <token>. Stored encrypted.'}
+            errors={problemsFor(problems, 'auth.token')}
+          >
+            <input
+              type="password"
+              autoComplete="off"
+              spellCheck={false}
+              maxLength={4096}
+              value={values.token}
+              onChange={(event) => set('token', event.target.value)}
+            />
           </Field>
         )}
         {values.authType === 'header' && (
           <div className="field-row">
             <Field label="Header name" errors={problemsFor(problems, 'auth.header_name')}>
-              <input type="text" autoComplete="off" spellCheck={false} maxLength={100} placeholder="X-Webhook-Secret" value={values.headerName} onChange={(event) => set('headerName', event.target.value)} />
+              <input
+                type="text"
+                autoComplete="off"
+                spellCheck={false}
+                maxLength={100}
+                placeholder="X-Webhook-Secret"
+                value={values.headerName}
+                onChange={(event) => set('headerName', event.target.value)}
+              />
             </Field>
             <Field label="Header value" hint={keepHint('value')} errors={problemsFor(problems, 'auth.header_value')}>
-              <input type="password" autoComplete="off" spellCheck={false} maxLength={4096} value={values.headerValue} onChange={(event) => set('headerValue', event.target.value)} />
+              <input
+                type="password"
+                autoComplete="off"
+                spellCheck={false}
+                maxLength={4096}
+                value={values.headerValue}
+                onChange={(event) => set('headerValue', event.target.value)}
+              />
             </Field>
           </div>
         )}
@@ -144,14 +200,32 @@ function WebhookForm({ webhook }: { webhook?: Webhook }) {
           <>
             <div className="field-row">
               <Field label="Token URL" hint="The token endpoint of the client credentials grant (https)." errors={problemsFor(problems, 'auth.token_url')}>
-                <input type="url" inputMode="url" autoComplete="off" spellCheck={false} placeholder="https://auth.example.com/oauth/token" value={values.tokenUrl} onChange={(event) => set('tokenUrl', event.target.value)} />
+                <input
+                  type="url"
+                  inputMode="url"
+                  autoComplete="off"
+                  spellCheck={false}
+                  placeholder="https://auth.example.com/oauth/token"
+                  value={values.tokenUrl}
+                  onChange={(event) => set('tokenUrl', event.target.value)}
+                />
               </Field>
               <Field label="Client ID" errors={problemsFor(problems, 'auth.client_id')}>
                 <input type="text" autoComplete="off" spellCheck={false} value={values.clientId} onChange={(event) => set('clientId', event.target.value)} />
               </Field>
             </div>
-            <Field label="Client secret" hint={keepHint('client secret') ?? 'Stored encrypted, never shown again.'} errors={problemsFor(problems, 'auth.client_secret')}>
-              <input type="password" autoComplete="off" spellCheck={false} value={values.clientSecret} onChange={(event) => set('clientSecret', event.target.value)} />
+            <Field
+              label="Client secret"
+              hint={keepHint('client secret') ?? 'Stored encrypted, never shown again.'}
+              errors={problemsFor(problems, 'auth.client_secret')}
+            >
+              <input
+                type="password"
+                autoComplete="off"
+                spellCheck={false}
+                value={values.clientSecret}
+                onChange={(event) => set('clientSecret', event.target.value)}
+              />
             </Field>
             <div className="field-row">
               <Field label="Scope" hint="Optional, space-separated." errors={problemsFor(problems, 'auth.scope')}>
@@ -175,7 +249,16 @@ function WebhookForm({ webhook }: { webhook?: Webhook }) {
       <FieldGroup legend="Delivery">
         <div className="field-row">
           <Field label="Timeout (seconds)" hint="1 to 30; 10 when left empty." errors={problemsFor(problems, 'timeout_ms')}>
-            <input type="number" inputMode="decimal" min={1} max={30} step="any" placeholder="10" value={values.timeoutSeconds} onChange={(event) => set('timeoutSeconds', event.target.value)} />
+            <input
+              type="number"
+              inputMode="decimal"
+              min={1}
+              max={30}
+              step="any"
+              placeholder="10"
+              value={values.timeoutSeconds}
+              onChange={(event) => set('timeoutSeconds', event.target.value)}
+            />
           </Field>
           <Field label="Retry policy" hint="Delays before each retry of a failed delivery." errors={problemsFor(problems, 'retry.policy', 'retry')}>
             <select value={values.retryPolicy} onChange={(event) => set('retryPolicy', event.target.value as WebhookFormValues['retryPolicy'])}>
@@ -188,8 +271,18 @@ function WebhookForm({ webhook }: { webhook?: Webhook }) {
           </Field>
         </div>
         {values.retryPolicy === 'custom' && (
-          <Field label="Retry delays" hint="Delays before each retry, e.g. 10s, 1m, 10m, 1h (at most 20, each 100ms to 24h)." errors={problemsFor(problems, 'retry.schedule_ms')}>
-            <input type="text" spellCheck={false} placeholder="10s, 1m, 10m, 1h" value={values.schedule} onChange={(event) => set('schedule', event.target.value)} />
+          <Field
+            label="Retry delays"
+            hint="Delays before each retry, e.g. 10s, 1m, 10m, 1h (at most 20, each 100ms to 24h)."
+            errors={problemsFor(problems, 'retry.schedule_ms')}
+          >
+            <input
+              type="text"
+              spellCheck={false}
+              placeholder="10s, 1m, 10m, 1h"
+              value={values.schedule}
+              onChange={(event) => set('schedule', event.target.value)}
+            />
           </Field>
         )}
       </FieldGroup>
@@ -197,13 +290,38 @@ function WebhookForm({ webhook }: { webhook?: Webhook }) {
       <FieldGroup legend="Limits and payload">
         <div className="field-row">
           <Field label="Max concurrency" hint="Requests in flight at most (1-100); 10 when left empty." errors={problemsFor(problems, 'max_concurrency')}>
-            <input type="number" inputMode="numeric" min={1} max={100} step={1} placeholder="10" value={values.maxConcurrency} onChange={(event) => set('maxConcurrency', event.target.value)} />
+            <input
+              type="number"
+              inputMode="numeric"
+              min={1}
+              max={100}
+              step={1}
+              placeholder="10"
+              value={values.maxConcurrency}
+              onChange={(event) => set('maxConcurrency', event.target.value)}
+            />
           </Field>
           <Field label="Rate limit (requests/s)" hint="1 to 10,000; empty for no limit." errors={problemsFor(problems, 'rate_limit')}>
-            <input type="number" inputMode="numeric" min={1} max={10000} step={1} value={values.rateLimit} onChange={(event) => set('rateLimit', event.target.value)} />
+            <input
+              type="number"
+              inputMode="numeric"
+              min={1}
+              max={10000}
+              step={1}
+              value={values.rateLimit}
+              onChange={(event) => set('rateLimit', event.target.value)}
+            />
           </Field>
           <Field label="Proxy URL" hint="Optional: send through this proxy instead of the platform's." errors={problemsFor(problems, 'proxy_url')}>
-            <input type="url" inputMode="url" autoComplete="off" spellCheck={false} placeholder="http://proxy.example.com:3128" value={values.proxyUrl} onChange={(event) => set('proxyUrl', event.target.value)} />
+            <input
+              type="url"
+              inputMode="url"
+              autoComplete="off"
+              spellCheck={false}
+              placeholder="http://proxy.example.com:3128"
+              value={values.proxyUrl}
+              onChange={(event) => set('proxyUrl', event.target.value)}
+            />
           </Field>
           <Field label="Tenant field" hint="Name of the tenant id in the payload." errors={problemsFor(problems, 'tenant_field')}>
             <select value={values.tenantField} onChange={(event) => set('tenantField', event.target.value as TenantField)}>
@@ -224,16 +342,29 @@ function WebhookForm({ webhook }: { webhook?: Webhook }) {
         )}
         <div className="field-row">
           <Field label="Certificate (PEM)" errors={problemsFor(problems, 'tls_client.certificate', 'tls_client')}>
-            <textarea rows={3} spellCheck={false} placeholder="-----BEGIN CERTIFICATE-----" value={values.tlsCertificate} onChange={(event) => set('tlsCertificate', event.target.value)} />
+            <textarea
+              rows={3}
+              spellCheck={false}
+              placeholder="-----BEGIN CERTIFICATE-----"
+              value={values.tlsCertificate}
+              onChange={(event) => set('tlsCertificate', event.target.value)}
+            />
           </Field>
           <Field label="Private key (PEM)" errors={problemsFor(problems, 'tls_client.private_key')}>
-            <textarea rows={3} spellCheck={false} placeholder="-----BEGIN PRIVATE KEY-----" value={values.tlsPrivateKey} onChange={(event) => set('tlsPrivateKey', event.target.value)} />
+            <textarea
+              rows={3}
+              spellCheck={false}
+              placeholder="-----BEGIN PRIVATE KEY-----"
+              value={values.tlsPrivateKey}
+              onChange={(event) => set('tlsPrivateKey', event.target.value)}
+            />
           </Field>
         </div>
         {webhook?.tls_client && (
           <div className="field field-check">
             <label htmlFor={tlsRemoveId}>
-              <input id={tlsRemoveId} type="checkbox" checked={values.tlsRemove} onChange={(event) => set('tlsRemove', event.target.checked)} /> Remove the stored client certificate
+              <input id={tlsRemoveId} type="checkbox" checked={values.tlsRemove} onChange={(event) => set('tlsRemove', event.target.checked)} /> Remove the
+              stored client certificate
             </label>
           </div>
         )}

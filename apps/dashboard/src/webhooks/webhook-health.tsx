@@ -33,11 +33,16 @@ export interface EndpointHealth {
 export function useEndpointHealth(webhookId: string, round: number) {
   const { api } = useSession();
   return useLoad<EndpointHealth>(async (signal) => {
-    const successes = await unwrap(api.GET('/api/v1/webhooks/{id}/logs', { params: { path: { id: webhookId }, query: { status: ['success'], per_page: 1 } }, signal }));
+    const successes = await unwrap(
+      api.GET('/api/v1/webhooks/{id}/logs', { params: { path: { id: webhookId }, query: { status: ['success'], per_page: 1 } }, signal }),
+    );
     const lastSuccess = asAttempt(successes.data[0]);
     const since = lastSuccess ? new Date(Date.parse(lastSuccess.created_at) + 1).toISOString() : undefined;
     const failures = await unwrap(
-      api.GET('/api/v1/webhooks/{id}/logs', { params: { path: { id: webhookId }, query: { status: ['failed', 'retrying'], per_page: 1, ...(since ? { from: since } : {}) } }, signal }),
+      api.GET('/api/v1/webhooks/{id}/logs', {
+        params: { path: { id: webhookId }, query: { status: ['failed', 'retrying'], per_page: 1, ...(since ? { from: since } : {}) } },
+        signal,
+      }),
     );
     return { lastSuccess, streak: failures.pagination.total, streakExact: failures.pagination.total_exact, lastFailure: asAttempt(failures.data[0]) };
   }, `${webhookId}:${round}`);

@@ -56,7 +56,9 @@ export function WebhookRecover({ webhookId }: { webhookId: string }) {
     setResult(undefined);
     try {
       const answer = await unwrap(
-        api.GET('/api/v1/webhooks/{id}/logs', { params: { path: { id: webhookId }, query: { view: 'deliveries', status: ['failed'], from: window.from, to: window.to, per_page: 1 } } }),
+        api.GET('/api/v1/webhooks/{id}/logs', {
+          params: { path: { id: webhookId }, query: { view: 'deliveries', status: ['failed'], from: window.from, to: window.to, per_page: 1 } },
+        }),
       );
       setPreview({ from: window.from, to: window.to, total: answer.pagination.total, exact: answer.pagination.total_exact });
     } catch (error) {
@@ -71,7 +73,9 @@ export function WebhookRecover({ webhookId }: { webhookId: string }) {
     setBusy('recover');
     setProblem(undefined);
     try {
-      const answer = (await unwrap(api.POST('/api/v1/webhooks/{id}/recover', { params: { path: { id: webhookId } }, body: { from: preview.from, to: preview.to } }))).data;
+      const answer = (
+        await unwrap(api.POST('/api/v1/webhooks/{id}/recover', { params: { path: { id: webhookId } }, body: { from: preview.from, to: preview.to } }))
+      ).data;
       setResult(answer);
       setPreview(undefined);
       toast(`${formatCount(answer.queued)} failed ${answer.queued === 1 ? 'delivery' : 'deliveries'} queued to be sent again.`);
@@ -87,7 +91,10 @@ export function WebhookRecover({ webhookId }: { webhookId: string }) {
   return (
     <section className="card" aria-labelledby="webhook-recover">
       <h2 id="webhook-recover">Recover failed deliveries</h2>
-      <p className="muted">Sends again every delivery that failed for good and was created in a window, for example after an outage of your endpoint. At most {formatCount(RECOVER_LIMIT)} per recovery.</p>
+      <p className="muted">
+        Sends again every delivery that failed for good and was created in a window, for example after an outage of your endpoint. At most{' '}
+        {formatCount(RECOVER_LIMIT)} per recovery.
+      </p>
       <form onSubmit={countFailed} noValidate aria-label="Recovery window">
         <div className="field-row">
           <Field label="From" errors={problems.from}>
@@ -127,8 +134,16 @@ export function WebhookRecover({ webhookId }: { webhookId: string }) {
         {problem && <ActionProblem what={problem.what} error={problem.error} />}
       </div>
       {confirming && preview && (
-        <ConfirmDialog open title="Send failed deliveries again?" confirmLabel="Recover" busy={busy === 'recover'} onConfirm={recover} onCancel={() => setConfirming(false)}>
-          {formatCount(queued)} failed {queued === 1 ? 'delivery is' : 'deliveries are'} queued and sent to the endpoint again, each as a new attempt with its original webhook-id.
+        <ConfirmDialog
+          open
+          title="Send failed deliveries again?"
+          confirmLabel="Recover"
+          busy={busy === 'recover'}
+          onConfirm={recover}
+          onCancel={() => setConfirming(false)}
+        >
+          {formatCount(queued)} failed {queued === 1 ? 'delivery is' : 'deliveries are'} queued and sent to the endpoint again, each as a new attempt with its
+          original webhook-id.
         </ConfirmDialog>
       )}
     </section>

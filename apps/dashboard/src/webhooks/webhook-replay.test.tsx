@@ -4,7 +4,9 @@ import { renderPage } from '../test/render-page';
 import { REPLAY_POLL_MS } from './replay-model';
 import { aReplay, webhookApi } from './webhook-fixtures';
 
-const list = (replays: Replay[]) => ({ body: { success: true, data: replays, pagination: { current_page: 1, per_page: 5, total: replays.length, last_page: 1 } } });
+const list = (replays: Replay[]) => ({
+  body: { success: true, data: replays, pagination: { current_page: 1, per_page: 5, total: replays.length, last_page: 1 } },
+});
 
 /** A webhook page whose replay list answers `answers` in turn (the last one from then on). */
 function withReplays(...answers: Replay[][]) {
@@ -16,7 +18,14 @@ async function replayCard() {
   return within(await screen.findByRole('region', { name: 'Replay events' }));
 }
 
-const running = aReplay({ state: 'running', reached_at: '2026-03-02T09:00:00.000Z', events_scanned: 60, events_matched: 20, deliveries_queued: 19, finished_at: null });
+const running = aReplay({
+  state: 'running',
+  reached_at: '2026-03-02T09:00:00.000Z',
+  events_scanned: 60,
+  events_matched: 20,
+  deliveries_queued: 19,
+  finished_at: null,
+});
 
 describe('replaying the events of a window', () => {
   it('asks for a start and for a window that does not end before it starts', async () => {
@@ -53,7 +62,9 @@ describe('replaying the events of a window', () => {
     const from = new Date('2026-03-02T08:00');
     const to = new Date(new Date('2026-03-02T09:59').getTime() + 59_999);
     const shown = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
-    expect(dialog).toHaveTextContent(`Every event stored from ${shown.format(from)} to ${shown.format(to)} that Orders CRM is subscribed to now and that matches invoice.paid`);
+    expect(dialog).toHaveTextContent(
+      `Every event stored from ${shown.format(from)} to ${shown.format(to)} that Orders CRM is subscribed to now and that matches invoice.paid`,
+    );
     await user.click(within(dialog).getByRole('button', { name: 'Start replay' }));
 
     await waitFor(() => expect(api.seen('POST /api/v1/webhooks/ep_orders/replay')).toHaveLength(1));
@@ -79,7 +90,10 @@ describe('replaying the events of a window', () => {
 
   it("shows the server's message for a window it no longer keeps", async () => {
     const message = 'events are kept from 2026-02-23T11:00:00.000Z to now (2026-03-02T11:00:00.000Z); from must be at or after 2026-02-23T11:00:00.000Z';
-    const api = webhookApi().on('POST /api/v1/webhooks/:id/replay', () => ({ status: 400, body: { error: { code: 'window_outside_kept_range', message, fields: { from: [message] } } } }));
+    const api = webhookApi().on('POST /api/v1/webhooks/:id/replay', () => ({
+      status: 400,
+      body: { error: { code: 'window_outside_kept_range', message, fields: { from: [message] } } },
+    }));
     const { user } = renderPage('/webhooks/ep_orders', { api });
     const card = await replayCard();
     await user.click(card.getByRole('button', { name: 'Replay events' }));
@@ -90,7 +104,10 @@ describe('replaying the events of a window', () => {
 
   it('says which replay is still running when the server refuses a second one', async () => {
     const message = "this webhook already has replay 'rpl_1' (running); wait for it to finish or cancel it";
-    const api = withReplays([], [running]).on('POST /api/v1/webhooks/:id/replay', () => ({ status: 409, body: { error: { code: 'replay_in_progress', message } } }));
+    const api = withReplays([], [running]).on('POST /api/v1/webhooks/:id/replay', () => ({
+      status: 409,
+      body: { error: { code: 'replay_in_progress', message } },
+    }));
     const { user } = renderPage('/webhooks/ep_orders', { api });
     const card = await replayCard();
     await card.findByText('No replays of this webhook yet.');

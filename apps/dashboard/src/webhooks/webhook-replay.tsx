@@ -31,8 +31,9 @@ export function WebhookReplay({ webhook }: { webhook: Webhook }) {
     <section className="card" aria-labelledby="webhook-replay">
       <h2 id="webhook-replay">Replay events</h2>
       <p className="muted">
-        Sends again the events of a time window that this webhook is subscribed to now, each under its original webhook-id so that your endpoint can tell a repeat and skip it.
-        Use it after the webhook was paused or its endpoint was down, or to fill a new endpoint with recent events. Events are kept {EVENTS_KEPT_DAYS} days.
+        Sends again the events of a time window that this webhook is subscribed to now, each under its original webhook-id so that your endpoint can tell a
+        repeat and skip it. Use it after the webhook was paused or its endpoint was down, or to fill a new endpoint with recent events. Events are kept{' '}
+        {EVENTS_KEPT_DAYS} days.
       </p>
       {canEdit && <ReplayForm webhook={webhook} onStarted={replays.reload} />}
       <h3 className="webhook-replays-title">Recent replays</h3>
@@ -70,7 +71,9 @@ function ReplayForm({ webhook, onStarted }: { webhook: Webhook; onStarted(): voi
   }
 
   function toggle(pattern: string, on: boolean) {
-    setEvents((current) => (on ? webhook.events.filter((known) => known === pattern || current.includes(known)) : current.filter((known) => known !== pattern)));
+    setEvents((current) =>
+      on ? webhook.events.filter((known) => known === pattern || current.includes(known)) : current.filter((known) => known !== pattern),
+    );
   }
 
   async function start() {
@@ -118,14 +121,24 @@ function ReplayForm({ webhook, onStarted }: { webhook: Webhook; onStarted(): voi
       </form>
       <div aria-live="polite" className="webhook-recover-output">
         {problem !== undefined && <ActionProblem what="Replay not started" error={problem} />}
-        {running && <p className="webhook-notice webhook-notice-warn">That replay is listed under Recent replays below: wait for it to finish, or cancel it and start again.</p>}
+        {running && (
+          <p className="webhook-notice webhook-notice-warn">
+            That replay is listed under Recent replays below: wait for it to finish, or cancel it and start again.
+          </p>
+        )}
       </div>
       {pending && (
         <ConfirmDialog open title="Replay these events?" confirmLabel="Start replay" busy={busy} onConfirm={start} onCancel={() => setPending(undefined)}>
           <p>
-            Every event stored from <strong>{formatDate(pending.body.from)}</strong> to <strong>{pending.body.to ? formatDate(pending.body.to) : 'now'}</strong> that {webhookName(webhook)} is
-            subscribed to now{pending.body.events ? <> and that matches <span className="mono">{pending.body.events.join(', ')}</span></> : null} is sent to its endpoint again, under
-            its original webhook-id.
+            Every event stored from <strong>{formatDate(pending.body.from)}</strong> to <strong>{pending.body.to ? formatDate(pending.body.to) : 'now'}</strong>{' '}
+            that {webhookName(webhook)} is subscribed to now
+            {pending.body.events ? (
+              <>
+                {' '}
+                and that matches <span className="mono">{pending.body.events.join(', ')}</span>
+              </>
+            ) : null}{' '}
+            is sent to its endpoint again, under its original webhook-id.
           </p>
         </ConfirmDialog>
       )}

@@ -39,11 +39,14 @@ export function WebhookSecret({ webhookId }: { webhookId: string }) {
     setBusy('rotate');
     setProblem(undefined);
     try {
-      const rotated = (await unwrap(api.POST('/api/v1/webhooks/{id}/secret/rotate', { ...path, body: { grace_period_seconds: Math.round(hours * 3600) } }))).data;
+      const rotated = (await unwrap(api.POST('/api/v1/webhooks/{id}/secret/rotate', { ...path, body: { grace_period_seconds: Math.round(hours * 3600) } })))
+        .data;
       setShown({
         label: 'New signing secret',
         secret: rotated.secret,
-        until: rotated.previous_secret_expires_at ? `The previous secret keeps signing until ${formatDate(rotated.previous_secret_expires_at)}.` : 'The previous secret no longer signs.',
+        until: rotated.previous_secret_expires_at
+          ? `The previous secret keeps signing until ${formatDate(rotated.previous_secret_expires_at)}.`
+          : 'The previous secret no longer signs.',
       });
       toast('Signing secret rotated.');
     } catch (error) {
@@ -66,14 +69,27 @@ export function WebhookSecret({ webhookId }: { webhookId: string }) {
   return (
     <section className="card" aria-labelledby="webhook-secret">
       <h2 id="webhook-secret">Signing secret</h2>
-      <p className="muted">Receivers verify the webhook-signature header with this secret. During a rotation both the new and the previous secret sign each delivery.</p>
+      <p className="muted">
+        Receivers verify the webhook-signature header with this secret. During a rotation both the new and the previous secret sign each delivery.
+      </p>
       <div className="webhook-secret-controls">
         <button type="button" className="button" onClick={reveal} disabled={busy !== undefined}>
           {busy === 'reveal' ? 'Revealing…' : 'Reveal secret'}
         </button>
         <div className="webhook-secret-rotate">
           <label htmlFor={graceId}>Keep the previous secret signing for (hours)</label>
-          <input id={graceId} type="number" min={0} max={MAX_GRACE_HOURS} step={1} inputMode="numeric" className="input-narrow" value={graceHours} aria-invalid={graceValid ? undefined : true} onChange={(event) => setGraceHours(event.target.value)} />
+          <input
+            id={graceId}
+            type="number"
+            min={0}
+            max={MAX_GRACE_HOURS}
+            step={1}
+            inputMode="numeric"
+            className="input-narrow"
+            value={graceHours}
+            aria-invalid={graceValid ? undefined : true}
+            onChange={(event) => setGraceHours(event.target.value)}
+          />
           <button type="button" className="button" onClick={() => setConfirming(true)} disabled={busy !== undefined || !graceValid}>
             Rotate secret
           </button>
@@ -97,10 +113,21 @@ export function WebhookSecret({ webhookId }: { webhookId: string }) {
         )}
         {problem && <ActionProblem what={problem.what} error={problem.error} />}
       </div>
-      {confirming && (<ConfirmDialog open title="Rotate the signing secret?" confirmLabel="Rotate secret" busy={busy === 'rotate'} onConfirm={rotate} onCancel={() => setConfirming(false)}>
-        A new secret signs every delivery from now on.{' '}
-        {hours > 0 ? `The current one keeps signing too for ${hours} ${hours === 1 ? 'hour' : 'hours'}, so receivers can switch over.` : 'The current one stops signing at once: receivers still using it will refuse deliveries.'}
-      </ConfirmDialog>)}
+      {confirming && (
+        <ConfirmDialog
+          open
+          title="Rotate the signing secret?"
+          confirmLabel="Rotate secret"
+          busy={busy === 'rotate'}
+          onConfirm={rotate}
+          onCancel={() => setConfirming(false)}
+        >
+          A new secret signs every delivery from now on.{' '}
+          {hours > 0
+            ? `The current one keeps signing too for ${hours} ${hours === 1 ? 'hour' : 'hours'}, so receivers can switch over.`
+            : 'The current one stops signing at once: receivers still using it will refuse deliveries.'}
+        </ConfirmDialog>
+      )}
     </section>
   );
 }

@@ -38,7 +38,11 @@ export function WebhookStats({ webhookId, window, round, onWindow }: WebhookStat
   const stats = useLoad(async (signal) => {
     const to = new Date();
     const from = new Date(to.getTime() - STATS_WINDOWS[window].hours * 3_600_000);
-    return (await unwrap(api.GET('/api/v1/webhooks/{id}/stats', { params: { path: { id: webhookId }, query: { from: from.toISOString(), to: to.toISOString() } }, signal }))).data;
+    return (
+      await unwrap(
+        api.GET('/api/v1/webhooks/{id}/stats', { params: { path: { id: webhookId }, query: { from: from.toISOString(), to: to.toISOString() } }, signal }),
+      )
+    ).data;
   }, `${webhookId}:${window}:${round}`);
   return (
     <section className="card webhook-stats" aria-labelledby="webhook-stats" aria-busy={stats.state === 'loading'}>
@@ -91,7 +95,8 @@ function StatsContent({ stats }: { stats: LogStats }) {
         <Tile label="p99" value={formatDuration(durations.p99)} />
       </dl>
       <p className="hint">
-        Hours counted: {new Date(stats.window.from).toLocaleString()} to {new Date(stats.window.to).toLocaleString()}. Durations within {formatPercent(durations.percentile_error)}.
+        Hours counted: {new Date(stats.window.from).toLocaleString()} to {new Date(stats.window.to).toLocaleString()}. Durations within{' '}
+        {formatPercent(durations.percentile_error)}.
       </p>
       <BucketCharts buckets={stats.buckets} />
       <div className="webhook-ranks">

@@ -90,7 +90,9 @@ describe('the webhooks list', () => {
   it('says what went wrong in plain words and tries again', async () => {
     let fail = true;
     const api = listApi(1).on('GET /api/v1/webhooks', () =>
-      fail ? { status: 503, body: { error: { code: 'dispatcher_unavailable', message: 'x' } } } : { body: { success: true, data: [aWebhook()], pagination: { current_page: 1, per_page: 25, total: 1, last_page: 1 } } },
+      fail
+        ? { status: 503, body: { error: { code: 'dispatcher_unavailable', message: 'x' } } }
+        : { body: { success: true, data: [aWebhook()], pagination: { current_page: 1, per_page: 25, total: 1, last_page: 1 } } },
     );
     const { user } = renderPage('/webhooks', { api });
     expect(await screen.findByRole('alert')).toHaveTextContent('A part of wirehook is not answering right now');

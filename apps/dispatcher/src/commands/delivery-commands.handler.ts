@@ -21,7 +21,6 @@ import { validRpcPayload } from '@wirehook/nats';
 import { DeliveryService } from '../delivery/delivery.service';
 import { EndpointDirectory } from '../endpoints/endpoint-directory.service';
 
-
 function resultOf(record: AttemptRecordedMessage): AttemptResultView {
   return {
     success: record.status === DeliveryStatus.success,

@@ -9,7 +9,8 @@ function IsProxyUrl() {
     name: 'isProxyUrl',
     validator: {
       validate: (value: unknown) => typeof value === 'string' && proxyUrlProblem(value) === undefined,
-      defaultMessage: (args) => `${args?.property} ${typeof args?.value === 'string' ? proxyUrlProblem(args.value) : 'must be a URL such as http://proxy.internal:3128'}`,
+      defaultMessage: (args) =>
+        `${args?.property} ${typeof args?.value === 'string' ? proxyUrlProblem(args.value) : 'must be a URL such as http://proxy.internal:3128'}`,
     },
   });
 }
@@ -53,7 +54,10 @@ export class DispatcherConfig extends withDeliveryPolicy(withEncryptionKey(AppCo
 
   /** An endpoint failing without a single success for this long is disabled; `off` never disables. */
   @ValidateBy(
-    { name: 'isDurationOrOff', validator: { validate: (value: unknown) => value === 'off' || (typeof value === 'string' && parseDuration(value) !== undefined) } },
+    {
+      name: 'isDurationOrOff',
+      validator: { validate: (value: unknown) => value === 'off' || (typeof value === 'string' && parseDuration(value) !== undefined) },
+    },
     { message: 'DELIVERY_DISABLE_AFTER must be a duration such as 5d or 12h, or off' },
   )
   DELIVERY_DISABLE_AFTER = '5d';

@@ -5,10 +5,7 @@ import type { SendResult } from '../http-client/webhook-sender';
 export const MAX_RETRY_AFTER_MS = 60 * 60 * 1000;
 
 /** How an attempt ends: delivered, worth another try, or not worth one. */
-export type AttemptOutcome =
-  | { kind: 'success' }
-  | { kind: 'retry'; minDelayMs: number }
-  | { kind: 'final'; disableEndpoint: boolean };
+export type AttemptOutcome = { kind: 'success' } | { kind: 'retry'; minDelayMs: number } | { kind: 'final'; disableEndpoint: boolean };
 
 /** The wait an endpoint's `Retry-After` asks for, at most {@link MAX_RETRY_AFTER_MS}; `0` when absent or unreadable. */
 export function retryAfterMs(value: string | undefined, now = Date.now()): number {

@@ -3,7 +3,14 @@ import type { JsMsg } from '@nats-io/jetstream';
 import type { Logger } from 'pino';
 import { LOGGER } from '@wirehook/logging';
 import { HAND_BACK_DELAY_MS } from '@wirehook/nats';
-import { DeadLetterReason, DeliveryTaskMessage, InvalidMessageError, decodeFlatMessage, type EndpointSnapshotMessage, type TraceContext } from '@wirehook/contracts';
+import {
+  DeadLetterReason,
+  DeliveryTaskMessage,
+  InvalidMessageError,
+  decodeFlatMessage,
+  type EndpointSnapshotMessage,
+  type TraceContext,
+} from '@wirehook/contracts';
 import { traceContextOfHeaders } from '@wirehook/tracing';
 import { DispatcherConfig } from '../config/dispatcher.config';
 import { EndpointGate, type EndpointLimits } from './endpoint-gate';

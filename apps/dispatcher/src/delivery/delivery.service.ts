@@ -144,7 +144,8 @@ export class DeliveryService {
       const sent: Record<string, string> = {};
       for (const [name, encrypted] of Object.entries(endpoint.encryptedHeaders)) sent[name] = this.secretBox.decrypt(encrypted);
       if (endpoint.auth?.type === 'bearer') sent.authorization = `Bearer ${this.secretBox.decrypt(endpoint.auth.encryptedValue)}`;
-      if (endpoint.auth?.type === 'header' && endpoint.auth.headerName) sent[endpoint.auth.headerName.toLowerCase()] = this.secretBox.decrypt(endpoint.auth.encryptedValue);
+      if (endpoint.auth?.type === 'header' && endpoint.auth.headerName)
+        sent[endpoint.auth.headerName.toLowerCase()] = this.secretBox.decrypt(endpoint.auth.encryptedValue);
       const redacted = Object.fromEntries(Object.keys(sent).map((name) => [name.toLowerCase(), REDACTED_HEADER_VALUE]));
       const auth = endpoint.auth;
       let oauth2: OAuth2Credentials | undefined;
@@ -164,12 +165,17 @@ export class DeliveryService {
         tls || endpoint.encryptedProxyUrl
           ? {
               key: fingerprintOf(tls?.encryptedCertificate, tls?.encryptedPrivateKey, endpoint.encryptedProxyUrl),
-              clientCertificate: tls ? { cert: this.secretBox.decrypt(tls.encryptedCertificate), key: this.secretBox.decrypt(tls.encryptedPrivateKey) } : undefined,
+              clientCertificate: tls
+                ? { cert: this.secretBox.decrypt(tls.encryptedCertificate), key: this.secretBox.decrypt(tls.encryptedPrivateKey) }
+                : undefined,
               proxyUrl: endpoint.encryptedProxyUrl ? this.secretBox.decrypt(endpoint.encryptedProxyUrl) : undefined,
             }
           : undefined;
       prepared = {
-        secrets: endpoint.secrets.map((secret) => ({ plain: this.secretBox.decrypt(secret.encrypted), expiresAtMs: secret.expiresAt ? Date.parse(secret.expiresAt) : undefined })),
+        secrets: endpoint.secrets.map((secret) => ({
+          plain: this.secretBox.decrypt(secret.encrypted),
+          expiresAtMs: secret.expiresAt ? Date.parse(secret.expiresAt) : undefined,
+        })),
         sent,
         redacted,
         transport,

@@ -30,7 +30,8 @@ describe('EndpointGate', () => {
   it('keeps an endpoint within its concurrency cap and starts waiting work as slots free', async () => {
     gate = new EndpointGate(1000, 100, 10_000);
     const jobs = controllable();
-    for (let i = 0; i < 5; i += 1) expect(await gate.submit({ endpointId: 'ep', limits: { maxConcurrency: 2 }, work: jobs.work, keepAlive: noop, giveBack: noop })).toBe(true);
+    for (let i = 0; i < 5; i += 1)
+      expect(await gate.submit({ endpointId: 'ep', limits: { maxConcurrency: 2 }, work: jobs.work, keepAlive: noop, giveBack: noop })).toBe(true);
     expect(jobs.started()).toBe(2);
     expect(gate.inFlight('ep')).toBe(2);
     jobs.finishOne();
@@ -90,7 +91,9 @@ describe('EndpointGate', () => {
   it('keeps the whole process within its global cap, holding submitters back until slots free', async () => {
     gate = new EndpointGate(3, 100, 10_000);
     const jobs = controllable();
-    const submitted = ['a', 'b', 'c', 'd', 'e'].map((endpoint) => gate.submit({ endpointId: endpoint, limits: { maxConcurrency: 5 }, work: jobs.work, keepAlive: noop, giveBack: noop }));
+    const submitted = ['a', 'b', 'c', 'd', 'e'].map((endpoint) =>
+      gate.submit({ endpointId: endpoint, limits: { maxConcurrency: 5 }, work: jobs.work, keepAlive: noop, giveBack: noop }),
+    );
     await flush();
     expect(jobs.started()).toBe(3);
     expect(gate.totalInFlight).toBe(3);
@@ -122,7 +125,8 @@ describe('EndpointGate', () => {
     gate = new EndpointGate(1000, 3, 10_000);
     const jobs = controllable();
     const accepted: boolean[] = [];
-    for (let i = 0; i < 6; i += 1) accepted.push(await gate.submit({ endpointId: 'ep', limits: { maxConcurrency: 1 }, work: jobs.work, keepAlive: noop, giveBack: noop }));
+    for (let i = 0; i < 6; i += 1)
+      accepted.push(await gate.submit({ endpointId: 'ep', limits: { maxConcurrency: 1 }, work: jobs.work, keepAlive: noop, giveBack: noop }));
     expect(accepted).toEqual([true, true, true, true, false, false]);
     jobs.finishAll();
   });
@@ -131,7 +135,8 @@ describe('EndpointGate', () => {
     let clock = 0;
     gate = new EndpointGate(1000, 100, 10_000, () => clock);
     const jobs = controllable();
-    for (let i = 0; i < 4; i += 1) await gate.submit({ endpointId: 'ep', limits: { maxConcurrency: 10, ratePerSecond: 2 }, work: jobs.work, keepAlive: noop, giveBack: noop });
+    for (let i = 0; i < 4; i += 1)
+      await gate.submit({ endpointId: 'ep', limits: { maxConcurrency: 10, ratePerSecond: 2 }, work: jobs.work, keepAlive: noop, giveBack: noop });
     expect(jobs.started()).toBe(2);
     clock = 499;
     jobs.finishAll();
@@ -147,7 +152,10 @@ describe('EndpointGate', () => {
     gate = new EndpointGate(1000, 100, 10_000, () => 0);
     const jobs = controllable();
     const accepted: boolean[] = [];
-    for (let i = 0; i < 8; i += 1) accepted.push(await gate.submit({ endpointId: 'ep', limits: { maxConcurrency: 10, ratePerSecond: 2 }, work: jobs.work, keepAlive: noop, giveBack: noop }));
+    for (let i = 0; i < 8; i += 1)
+      accepted.push(
+        await gate.submit({ endpointId: 'ep', limits: { maxConcurrency: 10, ratePerSecond: 2 }, work: jobs.work, keepAlive: noop, giveBack: noop }),
+      );
     // Two start with the bucket's tokens, four (two seconds of the rate) wait, the rest go back to JetStream.
     expect(accepted).toEqual([true, true, true, true, true, true, false, false]);
     expect(jobs.started()).toBe(2);

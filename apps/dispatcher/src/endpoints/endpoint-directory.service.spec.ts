@@ -36,10 +36,17 @@ describe('EndpointDirectory (issue 12 item 1: a snapshot the dispatcher cannot a
 
   beforeEach(() => {
     errors = [];
-    const logger = { error: (fields: Record<string, unknown>, message: string) => errors.push({ fields, message }), info: () => undefined } as unknown as Logger;
+    const logger = {
+      error: (fields: Record<string, unknown>, message: string) => errors.push({ fields, message }),
+      info: () => undefined,
+    } as unknown as Logger;
     registry = new MetricsRegistry();
     directory = new EndpointDirectory({} as NatsConnection, logger, box, new DispatcherMetrics(registry));
-    directory.apply({ key: tenantConfigKey('acme'), operation: 'PUT', value: encodeMessage({ id: 'acme', name: 'Acme', revision: 1, updatedAt: new Date().toISOString() }) });
+    directory.apply({
+      key: tenantConfigKey('acme'),
+      operation: 'PUT',
+      value: encodeMessage({ id: 'acme', name: 'Acme', revision: 1, updatedAt: new Date().toISOString() }),
+    });
     directory.apply(put(snapshot(1)));
   });
 
@@ -54,7 +61,9 @@ describe('EndpointDirectory (issue 12 item 1: a snapshot the dispatcher cannot a
     directory.apply(put({ ...snapshot(2), url: 'https://hooks.example.com/b', ...change }));
 
     expect(directory.get('acme', 'ep_0000000000000000000000a1')?.url).toBe('https://hooks.example.com/a');
-    expect(errors).toEqual([expect.objectContaining({ message: expect.stringMatching(/rejected a configuration entry/), fields: expect.objectContaining({ key }) })]);
+    expect(errors).toEqual([
+      expect.objectContaining({ message: expect.stringMatching(/rejected a configuration entry/), fields: expect.objectContaining({ key }) }),
+    ]);
     expect(await metric('wirehook_config_entries_rejected_total')).toContain('wirehook_config_entries_rejected_total{kind="endpoint"} 1');
     expect(directory.rejectedEntries()).toEqual([expect.objectContaining({ key, problems: expect.any(Array) })]);
 
@@ -73,7 +82,14 @@ describe('EndpointDirectory (issue 12 item 1: a snapshot the dispatcher cannot a
 
   it('accepts X-Webhook-Secret as the auth header and a 4096-character Latin-1 custom header value', () => {
     const long = 'é'.repeat(4096);
-    directory.apply(put(snapshot(2, { auth: { type: 'header', headerName: 'x-webhook-secret', encryptedValue: box.encrypt(long) }, encryptedHeaders: { 'x-team': box.encrypt(long) } })));
+    directory.apply(
+      put(
+        snapshot(2, {
+          auth: { type: 'header', headerName: 'x-webhook-secret', encryptedValue: box.encrypt(long) },
+          encryptedHeaders: { 'x-team': box.encrypt(long) },
+        }),
+      ),
+    );
     expect(directory.rejectedEntries()).toEqual([]);
     expect(directory.get('acme', 'ep_0000000000000000000000a1')?.auth?.headerName).toBe('x-webhook-secret');
   });

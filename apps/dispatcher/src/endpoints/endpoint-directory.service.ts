@@ -115,9 +115,7 @@ export class EndpointDirectory implements OnModuleInit, OnApplicationShutdown {
   subscribersOf(tenantId: string, eventType: string): EndpointSnapshotMessage[] {
     const endpoints = this.endpointsByTenant.get(tenantId);
     if (!endpoints) return [];
-    return [...endpoints.values()].filter(
-      (endpoint) => endpoint.active && endpoint.events.some((pattern) => eventMatchesPattern(eventType, pattern)),
-    );
+    return [...endpoints.values()].filter((endpoint) => endpoint.active && endpoint.events.some((pattern) => eventMatchesPattern(eventType, pattern)));
   }
 
   private endpointCount(): number {

@@ -106,7 +106,9 @@ export class FanOutHandler {
 
     const { eventId, timestamp } = storedEventIdentity(event, message.info.streamSequence, new Date(message.info.timestampNanos / 1e6));
     const createdAt = new Date().toISOString();
-    const endpoints = this.directory.subscribersOf(tenantId, eventType).map((endpoint) => ({ endpoint, deliveryId: deliveryIdFor(tenantId, eventId, endpoint.id) }));
+    const endpoints = this.directory
+      .subscribersOf(tenantId, eventType)
+      .map((endpoint) => ({ endpoint, deliveryId: deliveryIdFor(tenantId, eventId, endpoint.id) }));
     // Endpoints differ only in the name of the tenant field (`tenantId` or `companyId`): the
     // event's data is serialized once per name, not once per endpoint.
     const bodies = new Map<string, string>();
@@ -136,7 +138,12 @@ export class FanOutHandler {
       })),
     };
     if (span.recording) {
-      span.setAttributes({ [SpanAttributes.tenantId]: tenantId, [SpanAttributes.eventType]: eventType, [SpanAttributes.eventId]: eventId, [SpanAttributes.deliveries]: endpoints.length });
+      span.setAttributes({
+        [SpanAttributes.tenantId]: tenantId,
+        [SpanAttributes.eventType]: eventType,
+        [SpanAttributes.eventId]: eventId,
+        [SpanAttributes.deliveries]: endpoints.length,
+      });
     }
     const trace = span.context;
     const recordCreated = endpoints.length > 0 ? this.attemptLog.recordCreated(created) : undefined;
@@ -218,7 +225,10 @@ export class FanOutHandler {
         .then(
           () => message.ack(),
           (error: unknown) => {
-            this.logger.error({ err: error, subject: message.subject, seq: message.seq }, 'storing the deliveries of an event failed; fanning it out again later');
+            this.logger.error(
+              { err: error, subject: message.subject, seq: message.seq },
+              'storing the deliveries of an event failed; fanning it out again later',
+            );
             message.nak(FAILURE_REDELIVERY_MS);
           },
         )

@@ -17,12 +17,20 @@ describe('attempt errors lead with the stable code and a plain sentence, the raw
   it.each([
     [errno('ENOTFOUND', 'getaddrinfo ENOTFOUND hooks.example'), AttemptErrorCode.dns, /^DNS lookup failed: .*\(getaddrinfo ENOTFOUND hooks\.example\)$/],
     [errno('ECONNRESET', 'read ECONNRESET'), AttemptErrorCode.connectionReset, /^Connection reset: .*\(read ECONNRESET\)$/],
-    [errno('UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'unable to verify the first certificate'), AttemptErrorCode.tls, /^TLS certificate not trusted: .*\(unable to verify the first certificate\)$/],
+    [
+      errno('UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'unable to verify the first certificate'),
+      AttemptErrorCode.tls,
+      /^TLS certificate not trusted: .*\(unable to verify the first certificate\)$/,
+    ],
     [errno('DEPTH_ZERO_SELF_SIGNED_CERT', 'self-signed certificate'), AttemptErrorCode.tls, /^TLS certificate not trusted: /],
     [errno('CERT_HAS_EXPIRED', 'certificate has expired'), AttemptErrorCode.tls, /^TLS certificate expired: .*\(certificate has expired\)$/],
     [errno('ERR_TLS_CERT_ALTNAME_INVALID', "Hostname/IP does not match certificate's altnames"), AttemptErrorCode.tls, /^TLS certificate for another host: /],
     [errno('ERR_SSL_WRONG_VERSION_NUMBER', 'wrong version number'), AttemptErrorCode.tls, /^TLS handshake failed: .*\(wrong version number\)$/],
-    [errno('ESSRFBLOCKED', 'refused to connect to internal.example: loopback address'), AttemptErrorCode.ssrfBlocked, /^Address not allowed: .*\(refused to connect to internal\.example: loopback address\)$/],
+    [
+      errno('ESSRFBLOCKED', 'refused to connect to internal.example: loopback address'),
+      AttemptErrorCode.ssrfBlocked,
+      /^Address not allowed: .*\(refused to connect to internal\.example: loopback address\)$/,
+    ],
     [new Error('something odd'), AttemptErrorCode.network, /^Network error: .*\(fetch failed: something odd\)$/],
   ])('classifies %p', (error, code, message) => {
     const record = classifySendError(wrapped(error));
@@ -36,7 +44,9 @@ describe('attempt errors lead with the stable code and a plain sentence, the raw
       code: AttemptErrorCode.timeout,
       message: 'No answer within 10 s: the endpoint did not answer within its timeout (The operation was aborted due to timeout)',
     });
-    expect(classifySendError(errno('UND_ERR_HEADERS_TIMEOUT', 'Headers Timeout Error'), 2_500).message).toMatch(/^No answer within 2\.5 s: .*\(Headers Timeout Error\)$/);
+    expect(classifySendError(errno('UND_ERR_HEADERS_TIMEOUT', 'Headers Timeout Error'), 2_500).message).toMatch(
+      /^No answer within 2\.5 s: .*\(Headers Timeout Error\)$/,
+    );
   });
 
   it('keeps a message within the 2,000 characters an attempt record allows', () => {

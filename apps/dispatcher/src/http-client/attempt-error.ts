@@ -5,7 +5,7 @@ const MAX_DETAIL_CHARS = 1500;
 
 /** The plain sentence an attempt error leads with, by stable code. */
 const SENTENCES: Record<AttemptErrorCode, string> = {
-  [AttemptErrorCode.httpStatus]: "HTTP error: the endpoint answered with a status that is not a success",
+  [AttemptErrorCode.httpStatus]: 'HTTP error: the endpoint answered with a status that is not a success',
   [AttemptErrorCode.timeout]: 'No answer in time: the endpoint did not answer within its timeout',
   [AttemptErrorCode.dns]: "DNS lookup failed: the endpoint's host name could not be resolved to an address",
   [AttemptErrorCode.connectionRefused]: "Connection refused: the endpoint's server did not accept the connection",
@@ -22,7 +22,12 @@ function tlsSentence(rawCode: string | undefined): string {
   if (rawCode === 'CERT_HAS_EXPIRED') return "TLS certificate expired: the endpoint's HTTPS certificate is past its end date";
   if (rawCode === 'CERT_NOT_YET_VALID') return "TLS certificate not yet valid: the endpoint's HTTPS certificate starts later";
   if (rawCode === 'ERR_TLS_CERT_ALTNAME_INVALID') return "TLS certificate for another host: the endpoint's HTTPS certificate does not name its host";
-  if (rawCode && /^(UNABLE_TO_(VERIFY_LEAF_SIGNATURE|GET_ISSUER_CERT|GET_ISSUER_CERT_LOCALLY)|SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|CERT_UNTRUSTED|CERT_SIGNATURE_FAILURE)$/.test(rawCode)) {
+  if (
+    rawCode &&
+    /^(UNABLE_TO_(VERIFY_LEAF_SIGNATURE|GET_ISSUER_CERT|GET_ISSUER_CERT_LOCALLY)|SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|CERT_UNTRUSTED|CERT_SIGNATURE_FAILURE)$/.test(
+      rawCode,
+    )
+  ) {
     return "TLS certificate not trusted: the endpoint's HTTPS certificate is not signed by an authority wirehook trusts";
   }
   return SENTENCES[AttemptErrorCode.tls];

@@ -23,7 +23,10 @@ interface NoProxyEntry {
 
 /** `[::1]` and `::1` alike, as URL hosts and NO_PROXY entries write IPv6 addresses. */
 function bare(host: string): string {
-  return host.replace(/^\[|\]$/g, '').replace(/\.$/, '').toLowerCase();
+  return host
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.$/, '')
+    .toLowerCase();
 }
 
 function parseNoProxyEntry(raw: string): NoProxyEntry | undefined {

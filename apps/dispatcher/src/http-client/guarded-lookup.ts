@@ -5,7 +5,10 @@ import type { AddressPolicy } from '@wirehook/address-policy';
 export class SsrfBlockedError extends Error {
   readonly code = 'ESSRFBLOCKED';
 
-  constructor(readonly host: string, reason: string) {
+  constructor(
+    readonly host: string,
+    reason: string,
+  ) {
     super(`refused to connect to ${host}: ${reason}`);
     this.name = 'SsrfBlockedError';
   }

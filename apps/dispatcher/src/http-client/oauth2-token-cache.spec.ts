@@ -4,7 +4,10 @@ import { OAuth2TokenCache, type OAuth2Credentials, type TokenRequestContext } fr
 /** A token URL that answers as told, counting requests; answers wait until released when `hold` is set. */
 class FakeTokenUrl {
   readonly requests: OutgoingWebhook[] = [];
-  answer: (n: number) => SendResult = (n) => ({ response: { status: 200, headers: {}, body: JSON.stringify({ access_token: `t${n}`, token_type: 'bearer', expires_in: 600 }), bodyTruncated: false }, durationMs: 1 });
+  answer: (n: number) => SendResult = (n) => ({
+    response: { status: 200, headers: {}, body: JSON.stringify({ access_token: `t${n}`, token_type: 'bearer', expires_in: 600 }), bodyTruncated: false },
+    durationMs: 1,
+  });
   hold = false;
   private readonly waiting: Array<() => void> = [];
 
@@ -20,7 +23,14 @@ class FakeTokenUrl {
   }
 }
 
-const credentials: OAuth2Credentials = { key: 'k1', tokenUrl: 'https://auth.example.com/token', clientId: 'my client', clientSecret: 'p@ss:word', scope: 'a b', audience: 'api' };
+const credentials: OAuth2Credentials = {
+  key: 'k1',
+  tokenUrl: 'https://auth.example.com/token',
+  clientId: 'my client',
+  clientSecret: 'p@ss:word',
+  scope: 'a b',
+  audience: 'api',
+};
 const context: TokenRequestContext = { endpointId: 'ep_1', timeoutMs: 5000, userAgent: 'wirehook/test' };
 
 describe('OAuth2TokenCache', () => {
@@ -70,11 +80,17 @@ describe('OAuth2TokenCache', () => {
   });
 
   it.each([
-    [{ response: { status: 401, headers: {}, body: '{"error":"invalid_client","error_description":"bad secret"}', bodyTruncated: false }, durationMs: 1 }, /HTTP 401: invalid_client \(bad secret\)/],
+    [
+      { response: { status: 401, headers: {}, body: '{"error":"invalid_client","error_description":"bad secret"}', bodyTruncated: false }, durationMs: 1 },
+      /HTTP 401: invalid_client \(bad secret\)/,
+    ],
     [{ response: { status: 200, headers: {}, body: '{"token_type":"bearer"}', bodyTruncated: false }, durationMs: 1 }, /without an access_token/],
     [{ response: { status: 200, headers: {}, body: '{"access_token":"x","token_type":"mac"}', bodyTruncated: false }, durationMs: 1 }, /only bearer tokens/],
     [{ response: { status: 200, headers: {}, body: '<html>', bodyTruncated: false }, durationMs: 1 }, /without a JSON body/],
-    [{ error: { code: 'connection_refused' as const, message: 'Connection refused: ... (connect ECONNREFUSED 10.1.1.1:443)' }, durationMs: 1 }, /the token request failed: Connection refused/],
+    [
+      { error: { code: 'connection_refused' as const, message: 'Connection refused: ... (connect ECONNREFUSED 10.1.1.1:443)' }, durationMs: 1 },
+      /the token request failed: Connection refused/,
+    ],
   ])('turns a failed token request into an auth_token error that is not cached (%#)', async (answer, message) => {
     url.answer = () => answer;
     const result = await cache.token(credentials, context);
@@ -86,6 +102,9 @@ describe('OAuth2TokenCache', () => {
 
   it('keeps an address refusal as ssrf_blocked, naming the token URL', async () => {
     url.answer = () => ({ error: { code: 'ssrf_blocked', message: 'Address not allowed: ... (refused to connect to 10.0.0.1)' }, durationMs: 0 });
-    expect((await cache.token(credentials, context)).error).toEqual({ code: 'ssrf_blocked', message: expect.stringMatching(/^token_url: Address not allowed/) });
+    expect((await cache.token(credentials, context)).error).toEqual({
+      code: 'ssrf_blocked',
+      message: expect.stringMatching(/^token_url: Address not allowed/),
+    });
   });
 });

@@ -129,7 +129,10 @@ export class OAuth2TokenCache {
     return entry.inflight;
   }
 
-  private async fetchToken(credentials: OAuth2Credentials, context: TokenRequestContext): Promise<{ token: string; lifetimeMs: number; error?: undefined } | { error: AttemptErrorRecord }> {
+  private async fetchToken(
+    credentials: OAuth2Credentials,
+    context: TokenRequestContext,
+  ): Promise<{ token: string; lifetimeMs: number; error?: undefined } | { error: AttemptErrorRecord }> {
     const form = new URLSearchParams({ grant_type: 'client_credentials' });
     if (credentials.scope) form.set('scope', credentials.scope);
     if (credentials.audience) form.set('audience', credentials.audience);
@@ -149,7 +152,8 @@ export class OAuth2TokenCache {
     });
     if (result.error) {
       // A token URL the address policy refuses is refused for good, like an endpoint URL.
-      if (result.error.code === AttemptErrorCode.ssrfBlocked) return { error: { code: AttemptErrorCode.ssrfBlocked, message: `token_url: ${result.error.message}` } };
+      if (result.error.code === AttemptErrorCode.ssrfBlocked)
+        return { error: { code: AttemptErrorCode.ssrfBlocked, message: `token_url: ${result.error.message}` } };
       return tokenError(`the token request failed: ${result.error.message}`);
     }
     const response = result.response;
@@ -170,7 +174,8 @@ export class OAuth2TokenCache {
     }
     // Some servers send expires_in as a string; a missing or unreadable one means "until refused".
     const seconds = Number(parsed.expires_in);
-    const lifetimeMs = parsed.expires_in !== undefined && Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds * 1000, TOKEN_MAX_LIFETIME_MS) : TOKEN_DEFAULT_LIFETIME_MS;
+    const lifetimeMs =
+      parsed.expires_in !== undefined && Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds * 1000, TOKEN_MAX_LIFETIME_MS) : TOKEN_DEFAULT_LIFETIME_MS;
     return { token, lifetimeMs };
   }
 }

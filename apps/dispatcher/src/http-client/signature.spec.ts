@@ -20,8 +20,12 @@ describe('signWebhook', () => {
     const signature = signWebhook([current, previous], 'msg_2', timestamp, body);
     expect(signature.split(' ')).toHaveLength(2);
     for (const secret of [current, previous]) {
-      expect(new Webhook(secret).verify(body, { 'webhook-id': 'msg_2', 'webhook-timestamp': String(timestamp), 'webhook-signature': signature })).toEqual({ x: 1 });
+      expect(new Webhook(secret).verify(body, { 'webhook-id': 'msg_2', 'webhook-timestamp': String(timestamp), 'webhook-signature': signature })).toEqual({
+        x: 1,
+      });
     }
-    expect(() => new Webhook(newSecret()).verify(body, { 'webhook-id': 'msg_2', 'webhook-timestamp': String(timestamp), 'webhook-signature': signature })).toThrow();
+    expect(() =>
+      new Webhook(newSecret()).verify(body, { 'webhook-id': 'msg_2', 'webhook-timestamp': String(timestamp), 'webhook-signature': signature }),
+    ).toThrow();
   });
 });

@@ -99,7 +99,11 @@ interface UrlTarget {
 /** The messages of an error and its causes, outermost first: `fetch failed: other side closed`. */
 function causeChain(error: unknown): string {
   const messages: string[] = [];
-  for (let current: unknown = error, depth = 0; current !== undefined && current !== null && depth < 5; current = (current as { cause?: unknown }).cause, depth += 1) {
+  for (
+    let current: unknown = error, depth = 0;
+    current !== undefined && current !== null && depth < 5;
+    current = (current as { cause?: unknown }).cause, depth += 1
+  ) {
     const text = current instanceof Error ? current.message : String(current);
     if (text && !messages.includes(text)) messages.push(text);
   }
@@ -116,7 +120,8 @@ export function classifySendError(error: unknown, timeoutMs?: number): AttemptEr
     const detail = message || code || '';
     if (name === 'TimeoutError' || name === 'AbortError') return attemptError(AttemptErrorCode.timeout, detail, { timeoutMs });
     if (code && NETWORK_CODES[code]) return attemptError(NETWORK_CODES[code], detail, { rawCode: code, timeoutMs });
-    if (code && /^(ERR_TLS|ERR_SSL|CERT_|UNABLE_TO|DEPTH_ZERO|SELF_SIGNED|ERR_OSSL)/.test(code)) return attemptError(AttemptErrorCode.tls, detail, { rawCode: code });
+    if (code && /^(ERR_TLS|ERR_SSL|CERT_|UNABLE_TO|DEPTH_ZERO|SELF_SIGNED|ERR_OSSL)/.test(code))
+      return attemptError(AttemptErrorCode.tls, detail, { rawCode: code });
   }
   return attemptError(AttemptErrorCode.network, causeChain(error));
 }
@@ -250,7 +255,9 @@ export class WebhookSender {
     }
     if (!AddressPolicy.isIpLiteral(host)) return undefined;
     const verdict = this.policy.check(host);
-    return verdict.allowed ? undefined : attemptError(AttemptErrorCode.ssrfBlocked, `the endpoint's proxy: ${new SsrfBlockedError(host, verdict.reason).message}`);
+    return verdict.allowed
+      ? undefined
+      : attemptError(AttemptErrorCode.ssrfBlocked, `the endpoint's proxy: ${new SsrfBlockedError(host, verdict.reason).message}`);
   }
 
   /**

@@ -24,7 +24,9 @@ describe('replicaShare', () => {
   });
 
   it('gives the remainder of small caps to different replicas for different endpoints', () => {
-    const owners = new Set(endpoints.map((endpointId) => [0, 1, 2].find((rank) => replicaShare({ maxConcurrency: 1 }, endpointId, { count: 3, rank }).maxConcurrency === 1)));
+    const owners = new Set(
+      endpoints.map((endpointId) => [0, 1, 2].find((rank) => replicaShare({ maxConcurrency: 1 }, endpointId, { count: 3, rank }).maxConcurrency === 1)),
+    );
     expect(owners).toEqual(new Set([0, 1, 2]));
   });
 });

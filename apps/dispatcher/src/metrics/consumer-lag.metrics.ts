@@ -16,11 +16,7 @@ export const dispatcherConsumerLagProvider: Provider = {
   useFactory: (jsm: JetStreamManager, registry: MetricsRegistry, logger: Logger) => {
     const lag = new ConsumerLagMetrics(
       jsm,
-      [
-        ConsumerBindings.fanOut,
-        ConsumerBindings.deliveries,
-        { stream: ConsumerBindings.retries.stream, name: ConsumerBindings.retries.name },
-      ],
+      [ConsumerBindings.fanOut, ConsumerBindings.deliveries, { stream: ConsumerBindings.retries.stream, name: ConsumerBindings.retries.name }],
       registry,
       logger,
     );

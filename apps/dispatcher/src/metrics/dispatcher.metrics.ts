@@ -18,17 +18,32 @@ export class DispatcherMetrics {
 
   constructor(registry: MetricsRegistry) {
     const registers = [registry];
-    this.attempts = new Counter({ name: 'wirehook_delivery_attempts_total', help: 'Delivery attempts by the delivery status they led to', labelNames: ['status'], registers });
+    this.attempts = new Counter({
+      name: 'wirehook_delivery_attempts_total',
+      help: 'Delivery attempts by the delivery status they led to',
+      labelNames: ['status'],
+      registers,
+    });
     this.duration = new Histogram({
       name: 'wirehook_delivery_duration_seconds',
       help: 'Time from sending a webhook to its answer (or error)',
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers,
     });
-    this.inFlight = new Gauge({ name: 'wirehook_deliveries_in_flight', help: 'Requests in flight per endpoint in this process', labelNames: ['endpoint_id'], registers });
+    this.inFlight = new Gauge({
+      name: 'wirehook_deliveries_in_flight',
+      help: 'Requests in flight per endpoint in this process',
+      labelNames: ['endpoint_id'],
+      registers,
+    });
     this.retriesScheduled = new Counter({ name: 'wirehook_retries_scheduled_total', help: 'Automatic retries scheduled', registers });
     this.deadLettered = new Counter({ name: 'wirehook_dead_lettered_total', help: 'Messages dead-lettered, by reason', labelNames: ['reason'], registers });
-    this.disabled = new Counter({ name: 'wirehook_endpoints_disabled_total', help: 'Endpoints disabled by the dispatcher, by reason', labelNames: ['reason'], registers });
+    this.disabled = new Counter({
+      name: 'wirehook_endpoints_disabled_total',
+      help: 'Endpoints disabled by the dispatcher, by reason',
+      labelNames: ['reason'],
+      registers,
+    });
     this.configRejected = new Counter({
       name: 'wirehook_config_entries_rejected_total',
       help: 'Configuration entries (tenants, endpoints) from the KV bucket this process could not apply, by kind',

@@ -112,7 +112,11 @@ export class DispatcherHarness {
   }
 
   /** Writes an endpoint snapshot; returns its id. Waits until the dispatcher has it. */
-  async addEndpoint(tenantId: string, overrides: Partial<EndpointSnapshotMessage> & { url: string }, secret = `whsec_${randomBytes(32).toString('base64')}`): Promise<EndpointSnapshotMessage> {
+  async addEndpoint(
+    tenantId: string,
+    overrides: Partial<EndpointSnapshotMessage> & { url: string },
+    secret = `whsec_${randomBytes(32).toString('base64')}`,
+  ): Promise<EndpointSnapshotMessage> {
     this.endpointCount += 1;
     const snapshot: EndpointSnapshotMessage = {
       id: `ep_${String(this.endpointCount).padStart(24, '0')}`,
@@ -193,4 +197,3 @@ export async function startDispatcherTestbed(name: string, env: Record<string, s
     throw error;
   }
 }
-

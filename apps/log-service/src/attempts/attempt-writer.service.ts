@@ -217,7 +217,11 @@ export class AttemptWriter implements OnApplicationBootstrap, BeforeApplicationS
           } catch (error) {
             if (this.failingSince === null) this.failingSince = new Date();
             this.logger.error(
-              { error: describeWriteFailure(error), records: pending.reduce((sum, item) => sum + entriesOf(item), 0), failingSince: this.failingSince.toISOString() },
+              {
+                error: describeWriteFailure(error),
+                records: pending.reduce((sum, item) => sum + entriesOf(item), 0),
+                failingSince: this.failingSince.toISOString(),
+              },
               'writing attempt records failed; they stay queued and the write is retried',
             );
             if (this.stopping) {
@@ -278,8 +282,17 @@ export class AttemptWriter implements OnApplicationBootstrap, BeforeApplicationS
           take(item);
         } catch (error) {
           if (!(error instanceof InvalidMessageError)) throw error;
-          this.logger.error({ subject: message.subject, seq: message.seq, entry: `${kind}[${index}]`, problems: error.problems }, 'dropped an invalid attempt record');
-          await this.publishDeadLetter(message, DeadLetterReason.invalidFields, error.problems.join('; '), Buffer.from(JSON.stringify(item)), `${kind}[${index}]`);
+          this.logger.error(
+            { subject: message.subject, seq: message.seq, entry: `${kind}[${index}]`, problems: error.problems },
+            'dropped an invalid attempt record',
+          );
+          await this.publishDeadLetter(
+            message,
+            DeadLetterReason.invalidFields,
+            error.problems.join('; '),
+            Buffer.from(JSON.stringify(item)),
+            `${kind}[${index}]`,
+          );
         }
       }
     }
@@ -357,7 +370,13 @@ export class AttemptWriter implements OnApplicationBootstrap, BeforeApplicationS
         if (isTransientWriteFailure(error)) throw error;
         const described = describeWriteFailure(error);
         this.logger.error({ subject: message.subject, seq: message.seq, entry: name, error: described }, 'MongoDB refused an attempt record; dead-lettered');
-        await this.publishDeadLetter(message, DeadLetterReason.invalidFields, `MongoDB refused to store it: ${described.message}`, Buffer.from(JSON.stringify(item)), name);
+        await this.publishDeadLetter(
+          message,
+          DeadLetterReason.invalidFields,
+          `MongoDB refused to store it: ${described.message}`,
+          Buffer.from(JSON.stringify(item)),
+          name,
+        );
       }
     }
     await message.ackAck().catch(() => false);

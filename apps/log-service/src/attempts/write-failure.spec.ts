@@ -20,7 +20,11 @@ describe('isTransientWriteFailure', () => {
 
 describe('describeWriteFailure', () => {
   it('keeps name, code and a bounded message, never the documents of a bulk write', () => {
-    const error = Object.assign(new Error('x'.repeat(2000)), { name: 'MongoBulkWriteError', code: 11000, writeErrors: [{ op: { request: { body: 'payload' } } }] });
+    const error = Object.assign(new Error('x'.repeat(2000)), {
+      name: 'MongoBulkWriteError',
+      code: 11000,
+      writeErrors: [{ op: { request: { body: 'payload' } } }],
+    });
     const described = describeWriteFailure(error);
     expect(described).toEqual({ name: 'MongoBulkWriteError', code: 11000, message: 'x'.repeat(500) });
     expect(JSON.stringify(described)).not.toContain('payload');

@@ -46,9 +46,10 @@ export function isTransientWriteFailure(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return true;
   const shape = error as ErrorShape;
   if (hasRetryableLabel(shape) || shape.writeConcernError) return true;
-  const codes = Array.isArray(shape.writeErrors) && shape.writeErrors.length > 0
-    ? shape.writeErrors.map((writeError) => writeError.code ?? writeError.err?.code)
-    : [shape.code];
+  const codes =
+    Array.isArray(shape.writeErrors) && shape.writeErrors.length > 0
+      ? shape.writeErrors.map((writeError) => writeError.code ?? writeError.err?.code)
+      : [shape.code];
   if (codes.some((code) => typeof code !== 'number')) return true;
   return codes.some((code) => TRANSIENT_CODES.has(code as number));
 }

@@ -24,7 +24,12 @@ describe('LogServiceConfig', () => {
 
   it('reads the query limits from the environment', () => {
     expect(
-      loadConfig(LogServiceConfig, { LOG_QUERY_CONCURRENCY_PER_TENANT: '2', LOG_QUERY_CONCURRENCY: '2', LOG_QUERY_QUEUE_WAIT_MS: '0', LOG_QUERY_MAX_TIME_MS: '2500' }),
+      loadConfig(LogServiceConfig, {
+        LOG_QUERY_CONCURRENCY_PER_TENANT: '2',
+        LOG_QUERY_CONCURRENCY: '2',
+        LOG_QUERY_QUEUE_WAIT_MS: '0',
+        LOG_QUERY_MAX_TIME_MS: '2500',
+      }),
     ).toMatchObject({ LOG_QUERY_CONCURRENCY_PER_TENANT: 2, LOG_QUERY_CONCURRENCY: 2, LOG_QUERY_QUEUE_WAIT_MS: 0, LOG_QUERY_MAX_TIME_MS: 2500 });
   });
 

@@ -93,6 +93,10 @@ describe('exportedRecord', () => {
       responseHeaders: { 'content-type': 'text/plain' },
     });
     expect(exportedRecord(row, '{"id":1}', 'ok', 0).record).toMatchObject({ requestBody: { text: null, length: 8 }, responseBody: { text: null, length: 2 } });
-    expect(exportedRecord(attemptRow({ response: null }), '', undefined, 0).record).toMatchObject({ requestBody: { text: '', length: 0 }, responseBody: null, responseHeaders: null });
+    expect(exportedRecord(attemptRow({ response: null }), '', undefined, 0).record).toMatchObject({
+      requestBody: { text: '', length: 0 },
+      responseBody: null,
+      responseHeaders: null,
+    });
   });
 });

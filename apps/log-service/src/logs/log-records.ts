@@ -10,7 +10,13 @@ import {
   type LogStatsRecord,
   type TextPreview,
 } from '@wirehook/contracts';
-import { DURATION_PERCENTILE_RELATIVE_ERROR, type AttemptRow, type DeliveryAttemptDocument, type DeliveryDocument, type RollupStats } from '@wirehook/delivery-logs';
+import {
+  DURATION_PERCENTILE_RELATIVE_ERROR,
+  type AttemptRow,
+  type DeliveryAttemptDocument,
+  type DeliveryDocument,
+  type RollupStats,
+} from '@wirehook/delivery-logs';
 
 // Replies carry records, not the public views: config-api builds those, so the public API can
 // change without log-service. What stays here is what bounds a reply: previews and bodies cut
@@ -141,18 +147,16 @@ export function toDetailRecord(attempt: DeliveryAttemptDocument, payload: string
           createdAt: delivery.createdAt.toISOString(),
         }
       : null,
-    timeline: timeline.map(
-      (step): AttemptStepRecord => ({
-        id: step._id,
-        attempt: step.attempt,
-        trigger: step.trigger,
-        status: step.status,
-        httpStatus: step.httpStatus,
-        error: errorOf(step),
-        durationMs: step.durationMs,
-        createdAt: step.createdAt.toISOString(),
-      }),
-    ),
+    timeline: timeline.map((step): AttemptStepRecord => ({
+      id: step._id,
+      attempt: step.attempt,
+      trigger: step.trigger,
+      status: step.status,
+      httpStatus: step.httpStatus,
+      error: errorOf(step),
+      durationMs: step.durationMs,
+      createdAt: step.createdAt.toISOString(),
+    })),
   };
 }
 
@@ -161,7 +165,12 @@ export function toDetailRecord(attempt: DeliveryAttemptDocument, payload: string
  * response body and headers whole where they fit; a body that does not goes by its length only,
  * for config-api to read in chunks.
  */
-export function exportedRecord(row: AttemptRow, payload: string, responseBody: string | undefined, room: number): { record: ExportedAttemptRecord; bytes: number } {
+export function exportedRecord(
+  row: AttemptRow,
+  payload: string,
+  responseBody: string | undefined,
+  room: number,
+): { record: ExportedAttemptRecord; bytes: number } {
   const record: ExportedAttemptRecord = {
     attempt: toAttemptRecord(row),
     requestBody: bodyReply(payload, 0),
@@ -169,7 +178,10 @@ export function exportedRecord(row: AttemptRow, payload: string, responseBody: s
     responseHeaders: row.response?.headers ?? null,
   };
   let bytes = replyBytes(record);
-  for (const [part, text] of [['requestBody', payload], ['responseBody', responseBody]] as const) {
+  for (const [part, text] of [
+    ['requestBody', payload],
+    ['responseBody', responseBody],
+  ] as const) {
     if (text === undefined || text.length === 0) continue;
     const size = replyBytes(text);
     if (bytes + size > room) continue;

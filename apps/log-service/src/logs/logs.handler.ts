@@ -169,7 +169,13 @@ export class LogsHandler {
     const request = validRpcPayload(FailedDeliveriesRequestMessage, payload);
     const after = request.after ? decodeAfter(request.after) : undefined;
     const window = { from: new Date(request.from), to: new Date(request.to) };
-    const rows = await this.logs.deliveries.failedOfEndpoint(request.tenantId, request.webhookId, window, after, Math.min(request.limit, RECOVER_ROWS_PER_READ));
+    const rows = await this.logs.deliveries.failedOfEndpoint(
+      request.tenantId,
+      request.webhookId,
+      window,
+      after,
+      Math.min(request.limit, RECOVER_ROWS_PER_READ),
+    );
     const page: FailedDeliveriesPage = { deliveries: [], next: null };
     let used = 0;
     for (let start = 0; start < rows.length; start += BODIES_PER_READ) {

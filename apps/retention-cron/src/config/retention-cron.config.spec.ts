@@ -55,7 +55,11 @@ describe('RetentionCronConfig', () => {
   });
 
   it('keeps failures at least as long as successes, and a lease longer than the pauses', () => {
-    expect(problemsOf({ RETENTION_DEFAULT_DAYS: '60', RETENTION_FAILED_DAYS: '30' })).toContain('RETENTION_FAILED_DAYS must be at least RETENTION_DEFAULT_DAYS');
-    expect(problemsOf({ RETENTION_BATCH_PAUSE_MS: '30000', RETENTION_LEASE_TTL_MS: '45000' })).toContain('RETENTION_LEASE_TTL_MS must be at least twice RETENTION_BATCH_PAUSE_MS');
+    expect(problemsOf({ RETENTION_DEFAULT_DAYS: '60', RETENTION_FAILED_DAYS: '30' })).toContain(
+      'RETENTION_FAILED_DAYS must be at least RETENTION_DEFAULT_DAYS',
+    );
+    expect(problemsOf({ RETENTION_BATCH_PAUSE_MS: '30000', RETENTION_LEASE_TTL_MS: '45000' })).toContain(
+      'RETENTION_LEASE_TTL_MS must be at least twice RETENTION_BATCH_PAUSE_MS',
+    );
   });
 });

@@ -21,7 +21,11 @@ export class RetentionPolicyRepository {
   /** Creates or replaces the tenant's override and returns it. */
   async save(tenantId: string, days: RetentionDays, now: Date): Promise<RetentionPolicyDocument> {
     const document: RetentionPolicyDocument = { _id: tenantId, successDays: days.successDays, failedDays: days.failedDays, updatedAt: now };
-    await this.policies.updateOne({ _id: tenantId }, { $set: { successDays: days.successDays, failedDays: days.failedDays, updatedAt: now } }, { upsert: true });
+    await this.policies.updateOne(
+      { _id: tenantId },
+      { $set: { successDays: days.successDays, failedDays: days.failedDays, updatedAt: now } },
+      { upsert: true },
+    );
     return document;
   }
 

@@ -134,7 +134,9 @@ export class RetentionRunner {
       this.logger.error({ err: error, runId: run.runId }, 'retention run failed');
     } finally {
       if (!run.options.dryRun) {
-        await this.lease.release(run.holder).catch((error: unknown) => this.logger.warn({ err: error, runId: run.runId }, 'retention could not release its lease; it lapses on its own'));
+        await this.lease
+          .release(run.holder)
+          .catch((error: unknown) => this.logger.warn({ err: error, runId: run.runId }, 'retention could not release its lease; it lapses on its own'));
       }
     }
     return this.finish(run, { result, reason, batches, tenants });
@@ -174,7 +176,10 @@ export class RetentionRunner {
       finishedAt: finishedAt.toISOString(),
       durationMs: finishedAt.getTime() - run.startedAt.getTime(),
       batches: outcome.batches,
-      deleted: Object.values(tenants).reduce((total, counts) => ({ deliveries: total.deliveries + counts.deliveries, attempts: total.attempts + counts.attempts }), { deliveries: 0, attempts: 0 }),
+      deleted: Object.values(tenants).reduce(
+        (total, counts) => ({ deliveries: total.deliveries + counts.deliveries, attempts: total.attempts + counts.attempts }),
+        { deliveries: 0, attempts: 0 },
+      ),
       tenants,
       ...(outcome.reason ? { reason: outcome.reason } : {}),
     };

@@ -77,7 +77,13 @@ export async function seedDeliveries(repository: LogCollections, specs: SeedSpec
         httpStatus,
         statusClass: statusClassOf(httpStatus),
         payloadId: payloadIdOf(spec.tenantId, record.request.body),
-        request: { method: record.request.method, url: record.request.url, headers: record.request.headers, bodyLength: record.request.body.length, bodyPreview: record.request.body },
+        request: {
+          method: record.request.method,
+          url: record.request.url,
+          headers: record.request.headers,
+          bodyLength: record.request.body.length,
+          bodyPreview: record.request.body,
+        },
         response: null,
         error: null,
         durationMs: 42,
@@ -119,12 +125,18 @@ export async function seedDeliveries(repository: LogCollections, specs: SeedSpec
 /** Every stored delivery id and attempt id, sorted, and the attempts whose delivery is gone. */
 export async function storedLogs(repository: LogCollections): Promise<{ deliveries: string[]; attempts: string[]; orphanAttempts: string[] }> {
   const deliveries = (await repository.deliveries.find({}, { projection: { _id: 1 } }).toArray()).map((row) => String(row._id)).sort();
-  const attemptRows = (await repository.attempts.find({}, { projection: { _id: 1, deliveryId: 1 } }).toArray()) as unknown as Array<{ _id: string; deliveryId: string }>;
+  const attemptRows = (await repository.attempts.find({}, { projection: { _id: 1, deliveryId: 1 } }).toArray()) as unknown as Array<{
+    _id: string;
+    deliveryId: string;
+  }>;
   const known = new Set(deliveries);
   return {
     deliveries,
     attempts: attemptRows.map((row) => row._id).sort(),
-    orphanAttempts: attemptRows.filter((row) => !known.has(row.deliveryId)).map((row) => row._id).sort(),
+    orphanAttempts: attemptRows
+      .filter((row) => !known.has(row.deliveryId))
+      .map((row) => row._id)
+      .sort(),
   };
 }
 

@@ -1,26 +1,6 @@
 import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsBoolean,
-  IsIn,
-  IsInt,
-  IsISO8601,
-  IsOptional,
-  IsString,
-  Max,
-  MaxLength,
-  Min,
-  ValidateNested,
-} from 'class-validator';
-import {
-  ATTEMPT_ERROR_CODES,
-  ATTEMPT_TRIGGERS,
-  DELIVERY_STATUSES,
-  type AttemptErrorCode,
-  type AttemptTrigger,
-  type DeliveryStatus,
-} from '../enums';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsString, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ATTEMPT_ERROR_CODES, ATTEMPT_TRIGGERS, DELIVERY_STATUSES, type AttemptErrorCode, type AttemptTrigger, type DeliveryStatus } from '../enums';
 import { IsClientId, IsDeliveryId, IsEndpointId, IsEventId, IsEventType, IsTenantId } from '../identifiers';
 import { IsTraceparent } from '../trace-context';
 import { IsStringRecord } from '../validation';

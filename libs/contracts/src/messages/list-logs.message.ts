@@ -1,16 +1,5 @@
 import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsIn,
-  IsInt,
-  IsISO8601,
-  IsOptional,
-  IsString,
-  Max,
-  MaxLength,
-  Min,
-} from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsISO8601, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { DELIVERY_STATUSES, type AttemptErrorCode, type AttemptTrigger, type DeliveryStatus } from '../enums';
 import { IsEndpointId, IsTenantId } from '../identifiers';
 

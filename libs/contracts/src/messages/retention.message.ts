@@ -176,7 +176,10 @@ export class RetentionRunSummaryMessage {
   deleted!: RetentionCounts;
 
   /** Per tenant, only tenants with something deleted (or that would be, in a dry run). */
-  @ValidateBy({ name: 'isTenantCounts', validator: { validate: isTenantCounts, defaultMessage: () => 'tenants must map tenant ids to { deliveries, attempts }' } })
+  @ValidateBy({
+    name: 'isTenantCounts',
+    validator: { validate: isTenantCounts, defaultMessage: () => 'tenants must map tenant ids to { deliveries, attempts }' },
+  })
   tenants!: Record<string, RetentionCounts>;
 
   /** Why the run was skipped, aborted or failed. */
@@ -188,5 +191,4 @@ export class RetentionRunSummaryMessage {
 
 /** The reply to a `run` request: the summary, or word that the run is still going. */
 export type RunRetentionReply =
-  | { state: 'finished'; summary: RetentionRunSummaryMessage }
-  | { state: 'running'; runId: string; dryRun: boolean; startedAt: string };
+  { state: 'finished'; summary: RetentionRunSummaryMessage } | { state: 'running'; runId: string; dryRun: boolean; startedAt: string };

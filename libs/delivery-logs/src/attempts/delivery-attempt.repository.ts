@@ -53,7 +53,11 @@ export class DeliveryAttemptRepository {
 
   /** The payload id of one attempt of a tenant, or null. */
   async payloadIdOf(tenantId: string, attemptId: string): Promise<string | null> {
-    const row = await this.attempts.findOne({ tenantId, _id: attemptId }, { payloadId: 1 }).hint('_id_').maxTimeMS(this.limits.maxTimeMs).lean<{ payloadId: string }>();
+    const row = await this.attempts
+      .findOne({ tenantId, _id: attemptId }, { payloadId: 1 })
+      .hint('_id_')
+      .maxTimeMS(this.limits.maxTimeMs)
+      .lean<{ payloadId: string }>();
     return row?.payloadId ?? null;
   }
 

@@ -174,7 +174,13 @@ export class DeliveryRepository {
   ): Promise<DeliveryDocument[]> {
     const filter: Record<string, unknown> = { tenantId, endpointId, status: 'failed', createdAt: { $gte: after?.createdAt ?? window.from, $lte: window.to } };
     if (after) filter.$or = [{ createdAt: { $gt: after.createdAt } }, { _id: { $gt: after.id } }];
-    return this.deliveries.find(filter).sort({ createdAt: 1, _id: 1 }).hint(DeliveryIndex.endpointStatusTime).limit(limit).maxTimeMS(this.limits.maxTimeMs).lean<DeliveryDocument[]>();
+    return this.deliveries
+      .find(filter)
+      .sort({ createdAt: 1, _id: 1 })
+      .hint(DeliveryIndex.endpointStatusTime)
+      .limit(limit)
+      .maxTimeMS(this.limits.maxTimeMs)
+      .lean<DeliveryDocument[]>();
   }
 
   /** Tenants that have deliveries (retention walks them). */
@@ -187,7 +193,13 @@ export class DeliveryRepository {
    * `limit`, starting at `from` (created at or after it) without the ids in `skipIds`.
    * `createdAt < cutoff` is implied by `updatedAt < cutoff`; it is there so the index bounds the scan.
    */
-  async expired(tenantId: string, status: string, cutoff: Date, start: { createdAt: Date; skipIds: string[] } | undefined, limit: number): Promise<Array<{ _id: string; createdAt: Date }>> {
+  async expired(
+    tenantId: string,
+    status: string,
+    cutoff: Date,
+    start: { createdAt: Date; skipIds: string[] } | undefined,
+    limit: number,
+  ): Promise<Array<{ _id: string; createdAt: Date }>> {
     const filter: Record<string, unknown> = {
       tenantId,
       status,

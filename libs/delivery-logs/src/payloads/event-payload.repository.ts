@@ -32,7 +32,13 @@ export class EventPayloadRepository {
   async store(payloads: Array<{ tenantId: string; body: string }>, at: Date): Promise<void> {
     const hour = toHour(at);
     const unique = new Map(payloads.map((payload) => [payloadIdOf(payload.tenantId, payload.body), payload]));
-    const documents = [...unique].map(([id, payload]): EventPayloadDocument => ({ _id: id, tenantId: payload.tenantId, body: payload.body, createdAt: at, lastUsedAt: hour }));
+    const documents = [...unique].map(([id, payload]): EventPayloadDocument => ({
+      _id: id,
+      tenantId: payload.tenantId,
+      body: payload.body,
+      createdAt: at,
+      lastUsedAt: hour,
+    }));
     const inserted = new Set((await insertMissing(this.payloads, documents)).map((document) => document._id));
     const stored = documents.filter((document) => !inserted.has(document._id));
     for (const [tenantId, ids] of idsByTenant(stored, (document) => document._id)) {

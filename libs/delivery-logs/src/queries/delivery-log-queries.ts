@@ -67,7 +67,19 @@ const exportListRequest = (request: ExportRequest): ListLogsRequestMessage => ({
 
 /** What a cursor belongs to: it only continues the list of the same tenant, view, filters and sort. */
 const scopeOf = (view: string, request: ListLogsRequestMessage): string =>
-  cursorScope([view, request.tenantId, request.webhookId, request.status, request.statusClass, request.event, request.from, request.to, request.q, request.sort, request.order]);
+  cursorScope([
+    view,
+    request.tenantId,
+    request.webhookId,
+    request.status,
+    request.statusClass,
+    request.event,
+    request.from,
+    request.to,
+    request.q,
+    request.sort,
+    request.order,
+  ]);
 
 const compare = (a: string | number | null, b: string | number | null): number => (a === b ? 0 : a === null ? -1 : b === null ? 1 : a < b ? -1 : 1);
 
@@ -158,7 +170,12 @@ export class DeliveryLogQueries {
       plans.map(async (plan) => {
         const query = { hint: plan.hint, sort: plan.sort, projection: collection.projection };
         if (!cursor) {
-          return collection.source.findRows({ ...query, filter: plan.filter, skip: plans.length === 1 ? skip : 0, limit: plans.length === 1 ? wanted : skip + wanted });
+          return collection.source.findRows({
+            ...query,
+            filter: plan.filter,
+            skip: plans.length === 1 ? skip : 0,
+            limit: plans.length === 1 ? wanted : skip + wanted,
+          });
         }
         const rows: T[] = [];
         for (const filter of keysetSteps(plan, cursor.after)) {
@@ -217,7 +234,11 @@ export class DeliveryLogQueries {
     const branches: LogCriteria[] = [];
     const webhooks = (request.qWebhookIds ?? []).filter((id) => !criteria.endpointIds || criteria.endpointIds.includes(id));
     if (webhooks.length > 0) {
-      if (criteria.httpStatus) throw new LogQueryError('q', 'q matches webhook names or URLs, which cannot be searched together with status_class; remove status_class, or filter by status');
+      if (criteria.httpStatus)
+        throw new LogQueryError(
+          'q',
+          'q matches webhook names or URLs, which cannot be searched together with status_class; remove status_class, or filter by status',
+        );
       branches.push({ ...criteria, endpointIds: webhooks });
     }
     const found = await this.eventTypes.containing(request.tenantId, q, MAX_RESOLVED_EVENT_TYPES + 1);
@@ -226,7 +247,8 @@ export class DeliveryLogQueries {
     }
     const types = criteria.eventTypes ? found.filter((type) => criteria.eventTypes?.includes(type)) : found;
     if (types.length > 0) {
-      if (criteria.httpStatus) throw new LogQueryError('q', 'q matches event types, which cannot be searched together with status_class; remove status_class, or filter by status');
+      if (criteria.httpStatus)
+        throw new LogQueryError('q', 'q matches event types, which cannot be searched together with status_class; remove status_class, or filter by status');
       branches.push({ ...criteria, eventTypes: types });
     }
     for (const lookup of collection.lookups(q)) {
@@ -243,7 +265,12 @@ export class DeliveryLogQueries {
    * other filters or another order, is refused instead of read through, after a count that
    * itself stops past the bound.
    */
-  private async checkSelective<T>(collection: ListedCollection<T>, criteria: LogCriteria, lookup: NonNullable<LogCriteria['lookup']>, sort: LogSortField): Promise<void> {
+  private async checkSelective<T>(
+    collection: ListedCollection<T>,
+    criteria: LogCriteria,
+    lookup: NonNullable<LogCriteria['lookup']>,
+    sort: LogSortField,
+  ): Promise<void> {
     const filtered = criteria.endpointIds || criteria.statuses || criteria.eventTypes || criteria.httpStatus;
     const ordered = lookup.index === collection.indexes.identifierTime && sort === 'created_at';
     if (!filtered && ordered) return;

@@ -14,7 +14,11 @@ export function keysetSteps(query: PlannedQuery, after: RowKey): Array<Record<st
   const timeBound = towards === 1 ? '$gte' : '$lte';
   const strictly = towards === 1 ? '$gt' : '$lt';
   const restOfInstant = (extra: Record<string, unknown>) =>
-    and(query.filter, { ...extra, createdAt: { [timeBound]: after.createdAt } }, { $or: [{ createdAt: { [strictly]: after.createdAt } }, { _id: { [strictly]: after.id } }] });
+    and(
+      query.filter,
+      { ...extra, createdAt: { [timeBound]: after.createdAt } },
+      { $or: [{ createdAt: { [strictly]: after.createdAt } }, { _id: { [strictly]: after.id } }] },
+    );
   if (query.sortField === 'createdAt') return [restOfInstant({})];
   const field = query.sortField;
   const value = after.primary ?? null;

@@ -42,7 +42,10 @@ export async function criteriaOf(request: LogFilterMessage, eventTypes: EventTyp
     } else {
       const types = await eventTypes.withPrefix(request.tenantId, prefix, MAX_RESOLVED_EVENT_TYPES + 1);
       if (types.length > MAX_RESOLVED_EVENT_TYPES) {
-        throw new LogQueryError('event', `event prefix '${request.event}' covers more than ${MAX_RESOLVED_EVENT_TYPES} event types; use a longer prefix or an exact event type`);
+        throw new LogQueryError(
+          'event',
+          `event prefix '${request.event}' covers more than ${MAX_RESOLVED_EVENT_TYPES} event types; use a longer prefix or an exact event type`,
+        );
       }
       criteria.eventTypes = types;
     }

@@ -30,10 +30,17 @@ describe('index names', () => {
 });
 
 describe('planListQuery', () => {
-  const plan = (criteria: Partial<LogCriteria>, sort: LogSort = NEWEST, indexes: ListIndexes = AttemptIndex) => planListQuery({ ...base, ...criteria }, sort, indexes);
+  const plan = (criteria: Partial<LogCriteria>, sort: LogSort = NEWEST, indexes: ListIndexes = AttemptIndex) =>
+    planListQuery({ ...base, ...criteria }, sort, indexes);
 
   it('reads the whole tenant newest first on the time index', () => {
-    expect(plan({})).toEqual({ filter: { tenantId: 'acme' }, hint: AttemptIndex.time, sort: { createdAt: -1, _id: -1 }, sortField: 'createdAt', direction: -1 });
+    expect(plan({})).toEqual({
+      filter: { tenantId: 'acme' },
+      hint: AttemptIndex.time,
+      sort: { createdAt: -1, _id: -1 },
+      sortField: 'createdAt',
+      direction: -1,
+    });
     expect(plan({}, { field: 'created_at', order: 'asc' }).sort).toEqual({ createdAt: 1, _id: 1 });
   });
 
@@ -43,7 +50,10 @@ describe('planListQuery', () => {
       hint: AttemptIndex.endpointStatusTime,
     });
     expect(plan({ endpointIds: ['ep_1'], statuses: ['failed'] }).filter).toEqual({ tenantId: 'acme', endpointId: 'ep_1', status: 'failed' });
-    expect(plan({ endpointIds: ['ep_1'] }, { field: 'status', order: 'asc' })).toMatchObject({ filter: { tenantId: 'acme', endpointId: 'ep_1' }, sort: { status: 1, createdAt: -1, _id: -1 } });
+    expect(plan({ endpointIds: ['ep_1'] }, { field: 'status', order: 'asc' })).toMatchObject({
+      filter: { tenantId: 'acme', endpointId: 'ep_1' },
+      sort: { status: 1, createdAt: -1, _id: -1 },
+    });
   });
 
   it('serves status, event and status class each on its own index, with the time window', () => {
@@ -52,7 +62,10 @@ describe('planListQuery', () => {
       filter: { tenantId: 'acme', status: { $in: ['failed', 'retrying'] }, createdAt: window },
       hint: AttemptIndex.statusTime,
     });
-    expect(plan({ eventTypes: ['a.b', 'a.c'], statuses: ['success'] })).toMatchObject({ filter: { eventType: { $in: ['a.b', 'a.c'] }, status: 'success' }, hint: AttemptIndex.eventStatusTime });
+    expect(plan({ eventTypes: ['a.b', 'a.c'], statuses: ['success'] })).toMatchObject({
+      filter: { eventType: { $in: ['a.b', 'a.c'] }, status: 'success' },
+      hint: AttemptIndex.eventStatusTime,
+    });
     const byClass = plan({ httpStatus: { gte: 400, lt: 500 } });
     expect(byClass.hint).toBe(AttemptIndex.httpStatusTime);
     expect((byClass.filter.httpStatus as { $in: number[] }).$in).toHaveLength(100);
@@ -82,7 +95,12 @@ describe('planListQuery', () => {
 
   it.each<[string, Partial<LogCriteria>, LogSort, string]>([
     ['webhook and event sorted by HTTP status', { endpointIds: ['ep_1'], eventTypes: ['a.b'] }, { field: 'http_status', order: 'asc' }, 'sort'],
-    ['more webhooks × event types than MongoDB merges in order', { endpointIds: ['ep_1', 'ep_2'], eventTypes: Array.from({ length: 26 }, (_, i) => `t.${i}`) }, NEWEST, 'event'],
+    [
+      'more webhooks × event types than MongoDB merges in order',
+      { endpointIds: ['ep_1', 'ep_2'], eventTypes: Array.from({ length: 26 }, (_, i) => `t.${i}`) },
+      NEWEST,
+      'event',
+    ],
     ['status class and webhook', { endpointIds: ['ep_1'], httpStatus: { gte: 500, lt: 600 } }, NEWEST, 'status_class'],
     ['status class and status', { statuses: ['failed'], httpStatus: { gte: 500, lt: 600 } }, NEWEST, 'status_class'],
     ['status class sorted by status', { httpStatus: { gte: 500, lt: 600 } }, { field: 'status', order: 'asc' }, 'sort'],

@@ -66,7 +66,8 @@ const oneOrIn = <T>(values: readonly T[]): T | { $in: T[] } => (values.length ==
 export function sortOf(sort: LogSort): Pick<PlannedQuery, 'sort' | 'sortField' | 'direction'> {
   const direction = sort.order === 'asc' ? 1 : -1;
   const field = SORT_FIELDS[sort.field];
-  const order: Record<string, 1 | -1> = field === 'createdAt' ? { createdAt: direction, _id: direction } : { [field]: direction, createdAt: -direction as 1 | -1, _id: -direction as 1 | -1 };
+  const order: Record<string, 1 | -1> =
+    field === 'createdAt' ? { createdAt: direction, _id: direction } : { [field]: direction, createdAt: -direction as 1 | -1, _id: -direction as 1 | -1 };
   return { sort: order, sortField: field, direction };
 }
 
@@ -93,13 +94,18 @@ export function planListQuery(criteria: LogCriteria, sort: LogSort, indexes: Lis
     if (criteria.httpStatus) filter.httpStatus = { $gte: criteria.httpStatus.gte, $lt: criteria.httpStatus.lt };
   } else if (criteria.httpStatus) {
     if (criteria.endpointIds || criteria.statuses || criteria.eventTypes) {
-      throw unservable('status_class', 'status_class cannot be combined with webhook_id, status or event; use status_class alone (with from/to), or filter by status instead');
+      throw unservable(
+        'status_class',
+        'status_class cannot be combined with webhook_id, status or event; use status_class alone (with from/to), or filter by status instead',
+      );
     }
     if (order.sortField === 'status') throw unservable('sort', 'sort=status cannot be combined with status_class; sort by created_at or http_status');
     hint = indexes.httpStatusTime;
-    filter.httpStatus = order.sortField === 'httpStatus' ? { $gte: criteria.httpStatus.gte, $lt: criteria.httpStatus.lt } : { $in: httpStatuses(criteria.httpStatus) };
+    filter.httpStatus =
+      order.sortField === 'httpStatus' ? { $gte: criteria.httpStatus.gte, $lt: criteria.httpStatus.lt } : { $in: httpStatuses(criteria.httpStatus) };
   } else if (criteria.endpointIds && criteria.eventTypes) {
-    if (order.sortField === 'httpStatus') throw unservable('sort', 'sort=http_status cannot be combined with webhook_id and event; sort by created_at or status');
+    if (order.sortField === 'httpStatus')
+      throw unservable('sort', 'sort=http_status cannot be combined with webhook_id and event; sort by created_at or status');
     hint = indexes.endpointEventStatusTime;
     filter.endpointId = oneOrIn(criteria.endpointIds);
     filter.eventType = oneOrIn(criteria.eventTypes);
@@ -124,7 +130,10 @@ export function planListQuery(criteria: LogCriteria, sort: LogSort, indexes: Lis
   if (criteria.createdAt) filter.createdAt = criteria.createdAt;
   const points = ['endpointId', 'eventType', 'status', 'httpStatus'].reduce((product, field) => product * pointCount(filter[field]), 1);
   if (points > MAX_MERGED_POINTS && !criteria.lookup) {
-    throw unservable(criteria.eventTypes && criteria.eventTypes.length > 1 ? 'event' : 'q', 'the filters name too many webhooks and event types together; narrow the event prefix or the search text');
+    throw unservable(
+      criteria.eventTypes && criteria.eventTypes.length > 1 ? 'event' : 'q',
+      'the filters name too many webhooks and event types together; narrow the event prefix or the search text',
+    );
   }
   return { filter, hint, ...order };
 }

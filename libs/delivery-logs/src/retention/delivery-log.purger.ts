@@ -106,7 +106,12 @@ export class DeliveryLogPurger {
     }
   }
 
-  private async *tenantBatches(tenantId: string, status: FinalDeliveryStatus, cutoff: Date, options: PurgeOptions): AsyncGenerator<PurgeBatch, void, undefined> {
+  private async *tenantBatches(
+    tenantId: string,
+    status: FinalDeliveryStatus,
+    cutoff: Date,
+    options: PurgeOptions,
+  ): AsyncGenerator<PurgeBatch, void, undefined> {
     let start: PageStart | undefined;
     for (;;) {
       const page = await this.selectExpired(tenantId, status, cutoff, start, options.batchSize);

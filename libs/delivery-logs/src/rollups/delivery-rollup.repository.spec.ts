@@ -3,7 +3,9 @@ import { DeliveryRollupRepository, type RollupInput } from './delivery-rollup.re
 import { DeliveryRollupIndex, deliveryRollupSchema, eventTypeKey, eventTypeOfKey, rollupIdOf } from './delivery-rollup.schema';
 import { durationBucketOf } from './duration-histogram';
 
-type Operation = { updateOne: { filter: Record<string, unknown>; update: { $inc: Record<string, number>; $setOnInsert: Record<string, unknown> }; upsert: boolean } };
+type Operation = {
+  updateOne: { filter: Record<string, unknown>; update: { $inc: Record<string, number>; $setOnInsert: Record<string, unknown> }; upsert: boolean };
+};
 
 /** A connection whose only model records the bulk writes it is sent and fails them as told. */
 function fakeConnection(failures: unknown[] = []) {
@@ -90,7 +92,9 @@ describe('DeliveryRollupRepository.recordInserted', () => {
 
   it('refuses an event type that could not be keyed back', async () => {
     const { calls, connection } = fakeConnection();
-    await expect(new DeliveryRollupRepository(connection, { maxTimeMs: 1000 }).recordInserted([attempt({ eventType: 'a:b' })])).rejects.toThrow('not an event type');
+    await expect(new DeliveryRollupRepository(connection, { maxTimeMs: 1000 }).recordInserted([attempt({ eventType: 'a:b' })])).rejects.toThrow(
+      'not an event type',
+    );
     expect(calls).toEqual([]);
   });
 });

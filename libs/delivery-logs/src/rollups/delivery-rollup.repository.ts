@@ -98,7 +98,10 @@ export interface RollupStats {
 }
 
 /** The fields a statistics read takes from each rollup. */
-type RollupRow = Pick<DeliveryRollupDocument, 'hour' | 'attempts' | 'byStatus' | 'byStatusClass' | 'byErrorCode' | 'byEventType' | 'durationSumMs' | 'durationHistogram'>;
+type RollupRow = Pick<
+  DeliveryRollupDocument,
+  'hour' | 'attempts' | 'byStatus' | 'byStatusClass' | 'byErrorCode' | 'byEventType' | 'durationSumMs' | 'durationHistogram'
+>;
 
 const STATS_PROJECTION: Record<keyof RollupRow | '_id', 0 | 1> = {
   _id: 0,
@@ -221,7 +224,8 @@ export class DeliveryRollupRepository {
     if (!(to.getTime() >= from.getTime())) throw new RangeError('a statistics window may not end before it starts');
     if (hourCount > ROLLUP_MAX_WINDOW_HOURS) throw new RangeError(`a statistics window may overlap at most ${ROLLUP_MAX_WINDOW_HOURS} hours`);
     const limit = endpointId === undefined ? hourCount * ROLLUP_MAX_ENDPOINTS_PER_TENANT : hourCount;
-    const filter = endpointId === undefined ? { tenantId, hour: { $gte: coveredFrom, $lte: to } } : { tenantId, endpointId, hour: { $gte: coveredFrom, $lte: to } };
+    const filter =
+      endpointId === undefined ? { tenantId, hour: { $gte: coveredFrom, $lte: to } } : { tenantId, endpointId, hour: { $gte: coveredFrom, $lte: to } };
     const cursor = this.rollups
       .find(filter, STATS_PROJECTION)
       .hint(endpointId === undefined ? DeliveryRollupIndex.tenantHour : DeliveryRollupIndex.tenantEndpointHour)
@@ -261,7 +265,10 @@ export class DeliveryRollupRepository {
       coveredTo: new Date(coveredFrom.getTime() + hourCount * HOUR_MS),
       attempts,
       byStatus: Object.fromEntries(DELIVERY_STATUSES.map((status) => [status, byStatus.get(status) ?? 0])) as Record<DeliveryStatus, number>,
-      byStatusClass: Object.fromEntries([...STATUS_CLASSES, 'none'].map((statusClass) => [statusClass, byStatusClass.get(statusClass) ?? 0])) as Record<RollupStatusClass, number>,
+      byStatusClass: Object.fromEntries([...STATUS_CLASSES, 'none'].map((statusClass) => [statusClass, byStatusClass.get(statusClass) ?? 0])) as Record<
+        RollupStatusClass,
+        number
+      >,
       durationSumMs,
       durationMs: durationPercentiles(histogram, REPORTED_PERCENTILES),
       topEvents: topOf(new Map([...byEventKey].map(([key, count]) => [eventTypeOfKey(key), count]))).map(([eventType, count]) => ({ eventType, count })),

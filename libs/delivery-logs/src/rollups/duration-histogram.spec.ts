@@ -75,7 +75,8 @@ describe('duration buckets', () => {
 
   it('keep durations below the exact limit apart, and stay small for an hour of latencies', () => {
     expect(DURATION_EXACT_BELOW_MS).toBe(49);
-    for (let duration = 0; duration < DURATION_EXACT_BELOW_MS; duration += 1) expect(durationBucketRange(durationBucketOf(duration))).toEqual({ lo: duration, hi: duration, value: duration });
+    for (let duration = 0; duration < DURATION_EXACT_BELOW_MS; duration += 1)
+      expect(durationBucketRange(durationBucketOf(duration))).toEqual({ lo: duration, hi: duration, value: duration });
     // 1 ms to 1 minute: the range a webhook's latencies span.
     expect(durationBucketOf(60_000) - durationBucketOf(1)).toBeLessThan(250);
   });

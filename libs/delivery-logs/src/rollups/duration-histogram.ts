@@ -40,7 +40,7 @@ const BUCKET_VALUE: number[] = [];
 
 // Each bucket starts right after the previous one. Its representative is the largest r with
 // r - lo <= lo / D, its upper bound the largest hi with hi - r <= hi / D (D = ERROR_DENOMINATOR).
-for (let lo = 0; lo <= LAYOUT_MAX_MS; ) {
+for (let lo = 0; lo <= LAYOUT_MAX_MS;) {
   const value = lo + Math.floor(lo / ERROR_DENOMINATOR);
   const hi = value + Math.floor(value / (ERROR_DENOMINATOR - 1));
   BUCKET_LOWER.push(lo);

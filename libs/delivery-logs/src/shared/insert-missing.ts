@@ -32,7 +32,11 @@ function refusedPositions(error: unknown): Set<number> {
 async function storedIds<T extends { _id: string; tenantId: string }>(model: Model<T>, documents: T[]): Promise<Set<string>> {
   const stored = new Set<string>();
   for (const [tenantId, ids] of idsByTenant(documents, (document) => document._id)) {
-    const rows = await model.find({ tenantId, _id: { $in: ids } }, { _id: 1 }).hint('_id_').limit(ids.length).lean<Array<{ _id: string }>>();
+    const rows = await model
+      .find({ tenantId, _id: { $in: ids } }, { _id: 1 })
+      .hint('_id_')
+      .limit(ids.length)
+      .lean<Array<{ _id: string }>>();
     rows.forEach((row) => stored.add(row._id));
   }
   return stored;

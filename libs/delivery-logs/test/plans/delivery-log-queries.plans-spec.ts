@@ -101,7 +101,9 @@ describeOnRealMongo(title, () => {
   }, SEED_TIMEOUT_MS);
 
   afterAll(async () => {
-    const lines = explained.flatMap(({ shape, plans }) => plans.map((plan) => `${shape} | ${plan.hint} | rows ${plan.rows} | keys ${plan.keysExamined} | docs ${plan.docsExamined} | ${plan.stages.join('>')}`));
+    const lines = explained.flatMap(({ shape, plans }) =>
+      plans.map((plan) => `${shape} | ${plan.hint} | rows ${plan.rows} | keys ${plan.keysExamined} | docs ${plan.docsExamined} | ${plan.stages.join('>')}`),
+    );
     process.stdout.write(`\nkeys and documents examined per read:\n${lines.join('\n')}\n`);
     await db?.dropDatabase();
     await connection?.close();
@@ -114,9 +116,17 @@ describeOnRealMongo(title, () => {
   });
 
   it('tells a read that filters or sorts the history in memory from one its index bounds', async () => {
-    const read = (command: Record<string, unknown>): SentCommand => ({ name: 'find', collection: DELIVERY_ATTEMPTS_COLLECTION, command: { find: DELIVERY_ATTEMPTS_COLLECTION, limit: 26, ...command } });
+    const read = (command: Record<string, unknown>): SentCommand => ({
+      name: 'find',
+      collection: DELIVERY_ATTEMPTS_COLLECTION,
+      command: { find: DELIVERY_ATTEMPTS_COLLECTION, limit: 26, ...command },
+    });
     const tenant = { tenantId: TENANT };
-    const unindexedFilter = await explainRead(db, read({ filter: { tenantId: TENANT, 'request.method': 'PUT' }, sort: { createdAt: -1, _id: -1 }, hint: AttemptIndex.time }), EXACT_LOOKUPS);
+    const unindexedFilter = await explainRead(
+      db,
+      read({ filter: { tenantId: TENANT, 'request.method': 'PUT' }, sort: { createdAt: -1, _id: -1 }, hint: AttemptIndex.time }),
+      EXACT_LOOKUPS,
+    );
     const unindexedSort = await explainRead(db, read({ filter: tenant, sort: { durationMs: -1 }, hint: AttemptIndex.time }), EXACT_LOOKUPS);
     const bounded = await explainRead(db, read({ filter: tenant, sort: { createdAt: -1, _id: -1 }, hint: AttemptIndex.time }), EXACT_LOOKUPS);
     expect(unindexedFilter.problems.join('\n')).toMatch(/examined \d+ documents/);

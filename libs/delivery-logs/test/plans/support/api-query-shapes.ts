@@ -49,7 +49,11 @@ async function detail(logs: DeliveryLogs, tenantId: string, id: string): Promise
   const attemptId = isAttemptId(id) ? id : (await logs.deliveries.find(tenantId, id))?.lastAttemptId;
   const attempt = attemptId ? await logs.attempts.find(tenantId, attemptId) : null;
   if (!attempt) throw new Error(`${id} is not seeded`);
-  return Promise.all([logs.deliveries.find(tenantId, attempt.deliveryId), logs.attempts.ofDelivery(tenantId, attempt.deliveryId), logs.payloads.bodies(tenantId, [attempt.payloadId])]);
+  return Promise.all([
+    logs.deliveries.find(tenantId, attempt.deliveryId),
+    logs.attempts.ofDelivery(tenantId, attempt.deliveryId),
+    logs.payloads.bodies(tenantId, [attempt.payloadId]),
+  ]);
 }
 
 /**
@@ -63,7 +67,15 @@ export function apiQueryShapes(context: ShapeContext): ApiQueryShape[] {
   const [billing, billingEu, crm] = history.endpoints;
   const middleDelivery = 2 * Math.floor(history.deliveries / 4);
   const middleEvent = eventOfDelivery(middleDelivery);
-  const request = (params: ListParams): ListLogsRequestMessage => ({ tenantId, view: 'attempts', page: 1, perPage: 25, sort: 'created_at', order: 'desc', ...params });
+  const request = (params: ListParams): ListLogsRequestMessage => ({
+    tenantId,
+    view: 'attempts',
+    page: 1,
+    perPage: 25,
+    sort: 'created_at',
+    order: 'desc',
+    ...params,
+  });
   const list = (name: string, params: ListParams): ApiQueryShape => ({ name, run: (logs) => logs.queries.list(request(params)) });
   /** The first page, then the page after it, then a page deep in the history. */
   const cursors = (name: string, params: ListParams): ApiQueryShape[] => {
@@ -75,11 +87,17 @@ export function apiQueryShapes(context: ShapeContext): ApiQueryShape[] {
       },
       {
         name: `${name}: cursor half way down the history`,
-        run: async (logs) => logs.queries.list(request({ ...params, cursor: cursorAfter((await logs.queries.list(request(params))).nextCursor, deep(), params.sort ?? 'created_at') })),
+        run: async (logs) =>
+          logs.queries.list(
+            request({ ...params, cursor: cursorAfter((await logs.queries.list(request(params))).nextCursor, deep(), params.sort ?? 'created_at') }),
+          ),
       },
     ];
   };
-  const day = (daysAgo: number) => ({ from: new Date(now.getTime() - daysAgo * DAY_MS).toISOString(), to: new Date(now.getTime() - (daysAgo - 1) * DAY_MS).toISOString() });
+  const day = (daysAgo: number) => ({
+    from: new Date(now.getTime() - daysAgo * DAY_MS).toISOString(),
+    to: new Date(now.getTime() - (daysAgo - 1) * DAY_MS).toISOString(),
+  });
   const q = (text: string, webhooks: string[] = []) => ({ q: text, qWebhookIds: webhooks });
   const byName = [billing.id, billingEu.id];
   const exportFilter = (filter: Partial<LogFilterMessage>) => ({ tenantId, ...filter, limit: 100 });
@@ -114,7 +132,9 @@ export function apiQueryShapes(context: ShapeContext): ApiQueryShape[] {
     {
       name: 'q = an identifier value shared by a thousand attempts + status (refused)',
       run: async (logs) => {
-        const refusal = await logs.queries.list(request({ ...q(identifiersOf(tenantId, middleEvent).batchId), status: ['failed'] })).catch((error: unknown) => error);
+        const refusal = await logs.queries
+          .list(request({ ...q(identifiersOf(tenantId, middleEvent).batchId), status: ['failed'] }))
+          .catch((error: unknown) => error);
         if (!(refusal instanceof LogQueryError) || refusal.parameter !== 'q') throw new Error(`expected q to be refused, got ${String(refusal)}`);
       },
     },

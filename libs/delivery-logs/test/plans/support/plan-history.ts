@@ -23,10 +23,26 @@ const FAN_OUT = 2;
 const EVENTS_PER_BATCH_ID = 500;
 
 export const PLAN_EVENT_TYPES = [
-  'order.created', 'order.paid', 'order.refunded', 'order.shipped', 'order.cancelled',
-  'customer.created', 'customer.updated', 'customer.deleted', 'invoice.issued', 'invoice.paid',
-  'invoice.overdue', 'payment.captured', 'payment.failed', 'shipment.created', 'shipment.delivered',
-  'resume.parsed', 'resume.failed', 'resume.bulk_upload_parse.started', 'resume.bulk_upload_parse.finished', 'user.signed_up',
+  'order.created',
+  'order.paid',
+  'order.refunded',
+  'order.shipped',
+  'order.cancelled',
+  'customer.created',
+  'customer.updated',
+  'customer.deleted',
+  'invoice.issued',
+  'invoice.paid',
+  'invoice.overdue',
+  'payment.captured',
+  'payment.failed',
+  'shipment.created',
+  'shipment.delivered',
+  'resume.parsed',
+  'resume.failed',
+  'resume.bulk_upload_parse.started',
+  'resume.bulk_upload_parse.finished',
+  'user.signed_up',
 ];
 const WEBHOOK_NAMES = ['Billing sync', 'Billing EU', 'CRM hooks', 'Search indexer', 'Audit trail', 'Warehouse', 'Data lake', 'Slack alerts'];
 
@@ -52,8 +68,17 @@ type Outcome = Array<[number | null, DeliveryStatus]>;
 function outcomeOf(delivery: number): Outcome {
   const roll = (delivery * 2_654_435_761) % 100;
   if (roll < 90) return [[[200, 201, 204][delivery % 3], DeliveryStatus.success]];
-  if (roll < 95) return [[500, DeliveryStatus.retrying], [503, DeliveryStatus.retrying], [[500, 404, null][delivery % 3], DeliveryStatus.failed]];
-  if (roll < 98) return [[503, DeliveryStatus.retrying], [null, DeliveryStatus.retrying]];
+  if (roll < 95)
+    return [
+      [500, DeliveryStatus.retrying],
+      [503, DeliveryStatus.retrying],
+      [[500, 404, null][delivery % 3], DeliveryStatus.failed],
+    ];
+  if (roll < 98)
+    return [
+      [503, DeliveryStatus.retrying],
+      [null, DeliveryStatus.retrying],
+    ];
   return [[429, DeliveryStatus.retrying]];
 }
 
@@ -93,7 +118,17 @@ function deliveryDocuments({ tenantId, endpoints }: TenantHistory, delivery: num
   if (delivery % FAN_OUT === 0) into.payloads.push({ _id: payloadId, tenantId, body, createdAt, lastUsedAt: createdAt });
   const deliveryId = deliveryIdOf(tenantId, delivery);
   const outcome = outcomeOf(delivery);
-  const common = { tenantId, endpointId: endpoint.id, endpointName: endpoint.name, endpointUrl: endpoint.url, eventId: eventIdOf(tenantId, event), eventType, identifiers, identifierValues: Object.values(identifiers), clientId: null };
+  const common = {
+    tenantId,
+    endpointId: endpoint.id,
+    endpointName: endpoint.name,
+    endpointUrl: endpoint.url,
+    eventId: eventIdOf(tenantId, event),
+    eventType,
+    identifiers,
+    identifierValues: Object.values(identifiers),
+    clientId: null,
+  };
   let last: DeliveryAttemptDocument | undefined;
   outcome.forEach(([httpStatus, status], index) => {
     const attempt = index + 1;
@@ -110,12 +145,30 @@ function deliveryDocuments({ tenantId, endpoints }: TenantHistory, delivery: num
       httpStatus,
       statusClass: statusClassOf(httpStatus ?? undefined),
       payloadId,
-      request: { method: 'POST', url: endpoint.url, headers: { 'content-type': 'application/json', 'webhook-id': deliveryId }, bodyLength: body.length, bodyPreview: body },
+      request: {
+        method: 'POST',
+        url: endpoint.url,
+        headers: { 'content-type': 'application/json', 'webhook-id': deliveryId },
+        bodyLength: body.length,
+        bodyPreview: body,
+      },
       response:
         httpStatus === null
           ? null
-          : { status: httpStatus, headers: { 'content-type': 'application/json' }, body: responseBody, bodyTruncated: false, bodyLength: responseBody.length, bodyPreview: responseBody },
-      error: status === DeliveryStatus.success ? null : httpStatus === null ? { code: AttemptErrorCode.timeout, message: 'no response within 10000 ms' } : { code: AttemptErrorCode.httpStatus, message: `the endpoint answered ${httpStatus}` },
+          : {
+              status: httpStatus,
+              headers: { 'content-type': 'application/json' },
+              body: responseBody,
+              bodyTruncated: false,
+              bodyLength: responseBody.length,
+              bodyPreview: responseBody,
+            },
+      error:
+        status === DeliveryStatus.success
+          ? null
+          : httpStatus === null
+            ? { code: AttemptErrorCode.timeout, message: 'no response within 10000 ms' }
+            : { code: AttemptErrorCode.httpStatus, message: `the endpoint answered ${httpStatus}` },
       durationMs,
       deliveryCreatedAt: createdAt,
       startedAt,

@@ -118,7 +118,8 @@ export async function explainRead(db: mongo.Db, read: SentCommand, exactLookups:
   if (JSON.stringify((explained as { stages?: unknown }).stages ?? []).includes('"$sort"')) problems.push('a $sort stage in the pipeline');
   if (planner?.maxScansToExplodeReached === true) problems.push('more index ranges than MongoDB merges in sort order (internalQueryMaxScansToExplode)');
   if (rows !== undefined) {
-    if (!(keysExamined <= keyAllowance(rows, intervals))) problems.push(`examined ${keysExamined} keys, more than 2 × ${rows} rows + 2 × ${intervals} intervals + 10`);
+    if (!(keysExamined <= keyAllowance(rows, intervals)))
+      problems.push(`examined ${keysExamined} keys, more than 2 × ${rows} rows + 2 × ${intervals} intervals + 10`);
     if (!(docsExamined <= documentAllowance(rows))) problems.push(`examined ${docsExamined} documents, more than 2 × ${rows} rows + 10`);
   }
   return {
