@@ -1,8 +1,6 @@
-import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { SecretBox } from '@wirehook/secret-box';
-import { ApiClient, startTestServers, type TestServers } from '@wirehook/testing';
-import { startConfigApi, type ConfigApiHarness } from './support/config-api-harness';
-import { endpointSnapshot } from './support/endpoint-snapshots';
+import type { ApiClient } from '@wirehook/testing';
+import { startConfigApiTestbed, type ConfigApiHarness, type ConfigApiTestbed } from './support/config-api-harness';
 
 type Body = { data: Record<string, unknown> & { id: string }; error: { code: string; message: string; fields?: Record<string, string[]> } };
 
@@ -10,26 +8,19 @@ const URL_OK = 'https://127.0.0.1/hook';
 
 /** Issue 12, items 3, 4, 6, 9, 17 and 20: what an endpoint may be configured with, and what the API says. */
 describe('config-api endpoint settings', () => {
-  let servers: TestServers;
+  let testbed: ConfigApiTestbed;
   let api: ConfigApiHarness;
-  let nc: NatsConnection;
   let admin: ApiClient;
 
   beforeAll(async () => {
-    servers = await startTestServers('config-api-endpoint-settings');
     // Loopback allow-listed, as an in-cluster deployment would allow its own range.
-    api = await startConfigApi(servers, { DELIVERY_ALLOW_CIDRS: '127.0.0.0/8,::1/128', MAX_WEBHOOKS_PER_TENANT: '100' });
-    nc = await connect({ servers: servers.natsUrl });
-    ({ admin } = await api.tenant('acme'));
+    testbed = await startConfigApiTestbed('config-api-endpoint-settings', { DELIVERY_ALLOW_CIDRS: '127.0.0.0/8,::1/128', MAX_WEBHOOKS_PER_TENANT: '100' });
+    ({ api, admin } = testbed);
   });
 
-  afterAll(async () => {
-    await nc?.close();
-    await api?.close();
-    await servers?.stop();
-  });
+  afterAll(() => testbed?.stop());
 
-  const snapshotOf = (id: string) => endpointSnapshot(nc, 'acme', id);
+  const snapshotOf = (id: string) => testbed.snapshotOf(id);
   const createWith = (body: Record<string, unknown>) => admin.post<Body>('/api/v1/webhooks', { url: URL_OK, events: ['a.b'], ...body });
 
   it.each([

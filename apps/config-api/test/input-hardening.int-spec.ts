@@ -1,8 +1,6 @@
-import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { EndpointSnapshotMessage } from '@wirehook/contracts';
-import { ApiClient, startTestServers, type TestServers } from '@wirehook/testing';
-import { startConfigApi, type ConfigApiHarness } from './support/config-api-harness';
-import { endpointSnapshot } from './support/endpoint-snapshots';
+import type { ApiClient } from '@wirehook/testing';
+import { startConfigApiTestbed, type ConfigApiHarness, type ConfigApiTestbed } from './support/config-api-harness';
 import { servedRoutes } from './support/served-routes';
 
 type Body = { data: Record<string, unknown> & { id: string }; error: { code: string; message: string; fields?: Record<string, string[]> } };
@@ -12,25 +10,18 @@ const URL_OK = 'https://127.0.0.1/hook';
 
 /** Issue 12, items 1, 2 and 13: null, deep bodies, numeric bounds and one message per problem. */
 describe('config-api refuses bad input with a 400 that names it, never a 500', () => {
-  let servers: TestServers;
+  let testbed: ConfigApiTestbed;
   let api: ConfigApiHarness;
-  let nc: NatsConnection;
   let admin: ApiClient;
 
   beforeAll(async () => {
-    servers = await startTestServers('config-api-input-hardening');
-    api = await startConfigApi(servers);
-    nc = await connect({ servers: servers.natsUrl });
-    ({ admin } = await api.tenant('acme'));
+    testbed = await startConfigApiTestbed('config-api-input-hardening');
+    ({ api, admin } = testbed);
   });
 
-  afterAll(async () => {
-    await nc?.close();
-    await api?.close();
-    await servers?.stop();
-  });
+  afterAll(() => testbed?.stop());
 
-  const snapshotOf = (id: string) => endpointSnapshot(nc, 'acme', id);
+  const snapshotOf = (id: string) => testbed.snapshotOf(id);
   const create = async (body: Record<string, unknown> = {}) => {
     const created = await admin.post<Body>('/api/v1/webhooks', { url: URL_OK, events: ['a.b'], ...body });
     expect(created.status).toBe(201);

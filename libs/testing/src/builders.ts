@@ -37,3 +37,14 @@ export function buildAttemptRecord(overrides: Partial<AttemptRecordedMessage> = 
     ...overrides,
   };
 }
+
+/** One delivery's endpoint and event, as unit tests of log rows and views describe it. */
+export const SAMPLE_DELIVERY = {
+  endpointId: 'ep_000000000000000000000001',
+  endpointName: 'CRM sync',
+  endpointUrl: 'https://crm.example.com/hooks',
+  deliveryId: 'msg_a',
+  eventId: 'evt-1',
+  eventType: 'resume.created',
+  identifiers: { batchId: 'batch-42' },
+};

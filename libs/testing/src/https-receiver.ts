@@ -26,45 +26,32 @@ export function createTestCertificates(): TestCertificates {
   const file = (name: string) => join(dir, name);
   const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
   const ecKey = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
+  // Signs `<name>.csr` with the test CA into `<name>.pem`, with the extensions in `extensions`.
+  const signWithCa = (name: string, extensions: string) =>
+    openssl(
+      'x509',
+      '-req',
+      '-in',
+      file(`${name}.csr`),
+      '-CA',
+      file('ca.pem'),
+      '-CAkey',
+      file('ca.key'),
+      '-CAcreateserial',
+      '-out',
+      file(`${name}.pem`),
+      '-days',
+      '3',
+      '-extfile',
+      file(extensions),
+    );
   openssl('req', '-x509', ...ecKey, '-keyout', file('ca.key'), '-out', file('ca.pem'), '-days', '3', '-subj', '/CN=wirehook test CA');
   openssl('req', ...ecKey, '-keyout', file('server.key'), '-out', file('server.csr'), '-subj', '/CN=localhost');
   writeFileSync(file('san.ext'), 'subjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1\n');
-  openssl(
-    'x509',
-    '-req',
-    '-in',
-    file('server.csr'),
-    '-CA',
-    file('ca.pem'),
-    '-CAkey',
-    file('ca.key'),
-    '-CAcreateserial',
-    '-out',
-    file('server.pem'),
-    '-days',
-    '3',
-    '-extfile',
-    file('san.ext'),
-  );
+  signWithCa('server', 'san.ext');
   openssl('req', ...ecKey, '-keyout', file('client.key'), '-out', file('client.csr'), '-subj', '/CN=wirehook test client');
   writeFileSync(file('client.ext'), 'extendedKeyUsage=clientAuth\n');
-  openssl(
-    'x509',
-    '-req',
-    '-in',
-    file('client.csr'),
-    '-CA',
-    file('ca.pem'),
-    '-CAkey',
-    file('ca.key'),
-    '-CAcreateserial',
-    '-out',
-    file('client.pem'),
-    '-days',
-    '3',
-    '-extfile',
-    file('client.ext'),
-  );
+  signWithCa('client', 'client.ext');
   return {
     caFile: file('ca.pem'),
     ca: readFileSync(file('ca.pem'), 'utf8'),

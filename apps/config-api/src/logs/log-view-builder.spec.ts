@@ -1,5 +1,6 @@
 import type { AttemptLogRecord, DeliveryLogRecord, ExportedAttemptRecord, LogDetailRecord, LogStatsRecord } from '@wirehook/contracts';
 import { toAttemptView, toDeliveryView, toDetailView, toExportedView, toLogsPage, toStatsView } from './log-view-builder';
+import { SAMPLE_DELIVERY } from '@wirehook/testing';
 
 const CREATED_AT = '2026-03-01T10:15:00.000Z';
 
@@ -8,13 +9,7 @@ function attemptRecord(overrides: Partial<AttemptLogRecord> = {}): AttemptLogRec
     id: 'msg_a_2',
     tenantId: 'acme',
     clientId: 'billing-service',
-    endpointId: 'ep_000000000000000000000001',
-    endpointName: 'CRM sync',
-    endpointUrl: 'https://crm.example.com/hooks',
-    deliveryId: 'msg_a',
-    eventId: 'evt-1',
-    eventType: 'resume.created',
-    identifiers: { batchId: 'batch-42' },
+    ...SAMPLE_DELIVERY,
     attempt: 2,
     trigger: 'auto',
     status: 'failed',

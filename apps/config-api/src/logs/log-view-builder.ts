@@ -26,6 +26,17 @@ export function parsedPayload(body: string): unknown {
   }
 }
 
+/** Whose a row is: its tenant, the service that published the event, and the webhook. */
+function ownerFieldsOf(record: AttemptLogRecord | DeliveryLogRecord) {
+  return {
+    tenant_id: record.tenantId,
+    client_id: record.clientId,
+    webhook_id: record.endpointId,
+    webhook_name: record.endpointName,
+    url: record.endpointUrl,
+  };
+}
+
 /**
  * An attempt as the list shows it (field names follow the product notes), with the previews
  * log-service cut flagged as cut. A payload shown whole is JSON; a cut one is text.
@@ -34,11 +45,7 @@ export function toAttemptView(record: AttemptLogRecord): AttemptLogView {
   const { payloadPreview, response } = record;
   return {
     id: record.id,
-    tenant_id: record.tenantId,
-    client_id: record.clientId,
-    webhook_id: record.endpointId,
-    webhook_name: record.endpointName,
-    url: record.endpointUrl,
+    ...ownerFieldsOf(record),
     delivery_id: record.deliveryId,
     event: record.eventType,
     event_id: record.eventId,
@@ -67,11 +74,7 @@ export function toAttemptView(record: AttemptLogRecord): AttemptLogView {
 export function toDeliveryView(record: DeliveryLogRecord): DeliveryLogView {
   return {
     id: record.id,
-    tenant_id: record.tenantId,
-    client_id: record.clientId,
-    webhook_id: record.endpointId,
-    webhook_name: record.endpointName,
-    url: record.endpointUrl,
+    ...ownerFieldsOf(record),
     event: record.eventType,
     event_id: record.eventId,
     identifiers: record.identifiers,

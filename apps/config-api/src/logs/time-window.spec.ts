@@ -1,4 +1,4 @@
-import { DomainError } from '../errors/domain.error';
+import { refusal } from '../../test/support/domain-refusal';
 import { checkedWindow, windowEnd, windowStart } from './time-window';
 
 describe('time windows: a date alone means the whole day', () => {
@@ -14,16 +14,6 @@ describe('time windows: a date alone means the whole day', () => {
 });
 
 describe('checkedWindow', () => {
-  function refusal(run: () => unknown): DomainError {
-    try {
-      run();
-    } catch (error) {
-      if (error instanceof DomainError) return error;
-      throw error;
-    }
-    throw new Error('the window was accepted');
-  }
-
   it('gives the bounds that were given, as instants', () => {
     expect(checkedWindow({ from: '2026-11-30', to: '2026-11-30' })).toEqual({
       from: new Date('2026-11-30T00:00:00.000Z'),

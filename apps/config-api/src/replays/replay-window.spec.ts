@@ -1,4 +1,4 @@
-import { DomainError } from '../errors/domain.error';
+import { refusal } from '../../test/support/domain-refusal';
 import { keptSince, replayWindow, type KeptEvents } from './replay-window';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -7,16 +7,6 @@ const now = new Date('2026-03-10T12:00:00.000Z');
 const fresh: KeptEvents = { maxAgeMs: 7 * DAY, firstSequence: 1, firstStoredAt: new Date('2026-03-09T00:00:00.000Z') };
 /** One whose oldest events were removed: it keeps from its first event on. */
 const trimmed: KeptEvents = { maxAgeMs: 7 * DAY, firstSequence: 500, firstStoredAt: new Date('2026-03-08T00:00:00.000Z') };
-
-function refusal(run: () => unknown): DomainError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof DomainError) return error;
-    throw error;
-  }
-  throw new Error('the window was accepted');
-}
 
 describe('replayWindow', () => {
   it('takes a window inside what the stream keeps, to defaulting to now', () => {

@@ -5,11 +5,14 @@ import type { INestApplication } from '@nestjs/common';
 import { SecretBox } from '@wirehook/secret-box';
 import { connectMongo, migrateIndexes } from '@wirehook/mongo';
 import { loadConfig } from '@wirehook/config';
-import { ApiClient, capturingLogger, type LogLine, type TestServers } from '@wirehook/testing';
+import { connect } from '@nats-io/transport-node';
+import type { EndpointSnapshotMessage } from '@wirehook/contracts';
+import { ApiClient, capturingLogger, startTestServers, type LogLine, type TestServers } from '@wirehook/testing';
 import { ConfigApiModule } from '../../src/app.module';
 import { CONFIG_API_COLLECTIONS } from '../../src/collections';
 import { ConfigApiConfig } from '../../src/config/config-api.config';
 import { configureHttp } from '../../src/http-setup';
+import { endpointSnapshot } from './endpoint-snapshots';
 
 /** config-api booted in this process against the test servers, as main.ts boots it. */
 export interface ConfigApiHarness {
@@ -78,5 +81,31 @@ export async function startConfigApi(
       };
     },
     close: () => app.close(),
+  };
+}
+
+/** Test servers, config-api on them, and tenant `acme` with an admin key: what most config-api tests start from. */
+export interface ConfigApiTestbed {
+  api: ConfigApiHarness;
+  admin: ApiClient;
+  /** The snapshot of one of acme's endpoints, as the dispatcher reads it from the KV bucket. */
+  snapshotOf(endpointId: string): Promise<EndpointSnapshotMessage | undefined>;
+  stop(): Promise<void>;
+}
+
+export async function startConfigApiTestbed(name: string, env: Record<string, string> = {}): Promise<ConfigApiTestbed> {
+  const servers = await startTestServers(name);
+  const api = await startConfigApi(servers, env);
+  const nc = await connect({ servers: servers.natsUrl });
+  const { admin } = await api.tenant('acme');
+  return {
+    api,
+    admin,
+    snapshotOf: (endpointId) => endpointSnapshot(nc, 'acme', endpointId),
+    async stop() {
+      await nc.close();
+      await api.close();
+      await servers.stop();
+    },
   };
 }

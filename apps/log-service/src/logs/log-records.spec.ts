@@ -1,6 +1,7 @@
 import { LOG_PREVIEW_CHARS, LOG_REPLY_BUDGET_BYTES } from '@wirehook/contracts';
 import type { AttemptRow } from '@wirehook/delivery-logs';
 import { attemptRecordsWithin, exportedRecord, toAttemptRecord } from './log-records';
+import { SAMPLE_DELIVERY } from '@wirehook/testing';
 
 const AT = new Date('2026-03-01T10:15:00.000Z');
 
@@ -8,13 +9,7 @@ function attemptRow(overrides: Partial<AttemptRow> = {}): AttemptRow {
   return {
     _id: 'msg_a_1',
     tenantId: 'acme',
-    endpointId: 'ep_000000000000000000000001',
-    endpointName: 'CRM sync',
-    endpointUrl: 'https://crm.example.com/hooks',
-    deliveryId: 'msg_a',
-    eventId: 'evt-1',
-    eventType: 'resume.created',
-    identifiers: { batchId: 'batch-42' },
+    ...SAMPLE_DELIVERY,
     identifierValues: ['batch-42'],
     clientId: null,
     attempt: 1,
